@@ -1,0 +1,110 @@
+/// Converts changes to and from their JSON wire form: the body members plus `hash` and `sig` (lower-case hex).
+public enum ChangeCodec {
+    /// The body as a JSON value (everything the hash covers).
+    public static func bodyValue(of change: Change) -> JSONValue {
+        .object([
+            "v": .number(Double(change.version)),
+            "origin": .string(change.origin.hex),
+            "seq": .number(Double(change.seq)),
+            "hlc": .string(change.hlc.hex),
+            "collection": .string(change.collection),
+            "record": .string(change.record),
+            "scope": .array(change.scope.map { .string($0) }),
+            "ops": .array(change.operations.map(operationValue)),
+            "prev": change.previous.map { .string(Hex.encode($0)) } ?? .null,
+        ])
+    }
+
+    /// The full wire form.
+    public static func value(of change: Change) -> JSONValue {
+        guard case .object(var members) = bodyValue(of: change) else { preconditionFailure() }
+        members["hash"] = .string(Hex.encode(change.hash))
+        members["sig"] = .string(Hex.encode(change.signature))
+        return .object(members)
+    }
+
+    public static func operationValue(_ operation: ChangeOperation) -> JSONValue {
+        switch operation {
+        case .set(let field, let value):
+            return .object(["op": "set", "field": .string(field), "value": value])
+        case .add(let field, let id, let value):
+            return .object(["op": "add", "field": .string(field), "id": .string(id), "value": value])
+        }
+    }
+
+    /// Reads a change from its wire form. Structure only: hash, signature and naming rules are checked by
+    /// ``ChangeValidator``.
+    public static func change(from value: JSONValue) throws(ChangeFormatError) -> Change {
+        guard case .object(let members) = value else { throw ChangeFormatError("a change must be a JSON object") }
+        let known: Set<String> = ["v", "origin", "seq", "hlc", "collection", "record", "scope", "ops", "prev", "hash", "sig"]
+        if let unknown = members.keys.first(where: { !known.contains($0) }) {
+            throw ChangeFormatError("unknown member \"\(unknown)\"")
+        }
+        let version = try integer(members["v"], "v")
+        guard let originText = members["origin"]?.stringValue, let origin = NodeID(hex: originText) else {
+            throw ChangeFormatError("\"origin\" must be 64 lower-case hex digits")
+        }
+        let seq = try integer(members["seq"], "seq")
+        guard let hlcText = members["hlc"]?.stringValue, let hlc = HLC(hex: hlcText) else {
+            throw ChangeFormatError("\"hlc\" must be 16 lower-case hex digits")
+        }
+        guard let collection = members["collection"]?.stringValue else { throw ChangeFormatError("\"collection\" must be a string") }
+        guard let record = members["record"]?.stringValue else { throw ChangeFormatError("\"record\" must be a string") }
+        guard let scopeValues = members["scope"]?.arrayValue else { throw ChangeFormatError("\"scope\" must be an array") }
+        var scope: [String] = []
+        for office in scopeValues {
+            guard let code = office.stringValue else { throw ChangeFormatError("\"scope\" must hold strings") }
+            scope.append(code)
+        }
+        guard let opValues = members["ops"]?.arrayValue else { throw ChangeFormatError("\"ops\" must be an array") }
+        var operations: [ChangeOperation] = []
+        operations.reserveCapacity(opValues.count)
+        for opValue in opValues {
+            operations.append(try operation(from: opValue))
+        }
+        let previous: [UInt8]?
+        switch members["prev"] {
+        case .null?: previous = nil
+        case .string(let text)?:
+            guard text.utf8.count == 64, let bytes = Hex.decode(text) else {
+                throw ChangeFormatError("\"prev\" must be null or 64 lower-case hex digits")
+            }
+            previous = bytes
+        default: throw ChangeFormatError("\"prev\" must be null or 64 lower-case hex digits")
+        }
+        guard let hashText = members["hash"]?.stringValue, hashText.utf8.count == 64, let hash = Hex.decode(hashText) else {
+            throw ChangeFormatError("\"hash\" must be 64 lower-case hex digits")
+        }
+        guard let sigText = members["sig"]?.stringValue, sigText.utf8.count == 128, let signature = Hex.decode(sigText) else {
+            throw ChangeFormatError("\"sig\" must be 128 lower-case hex digits")
+        }
+        return Change(
+            version: Int(version), origin: origin, seq: seq, hlc: hlc, collection: collection, record: record,
+            scope: scope, operations: operations, previous: previous, hash: hash, signature: signature)
+    }
+
+    public static func operation(from value: JSONValue) throws(ChangeFormatError) -> ChangeOperation {
+        guard case .object(let members) = value else { throw ChangeFormatError("an operation must be a JSON object") }
+        guard let field = members["field"]?.stringValue else { throw ChangeFormatError("an operation needs a string \"field\"") }
+        guard let opValue = members["value"] else { throw ChangeFormatError("an operation needs a \"value\"") }
+        switch members["op"]?.stringValue {
+        case "set":
+            guard members.count == 3 else { throw ChangeFormatError("a set operation has exactly op, field and value") }
+            return .set(field: field, value: opValue)
+        case "add":
+            guard let id = members["id"]?.stringValue, members.count == 4 else {
+                throw ChangeFormatError("an add operation has exactly op, field, id (a string) and value")
+            }
+            return .add(field: field, id: id, value: opValue)
+        default:
+            throw ChangeFormatError("\"op\" must be \"set\" or \"add\"")
+        }
+    }
+
+    static func integer(_ value: JSONValue?, _ name: String) throws(ChangeFormatError) -> Int64 {
+        guard case .number(let number)? = value, number.rounded(.towardZero) == number, number >= 0,
+            number <= 9_007_199_254_740_991
+        else { throw ChangeFormatError("\"\(name)\" must be a non-negative integer") }
+        return Int64(number)
+    }
+}

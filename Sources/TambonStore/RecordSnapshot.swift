@@ -1,0 +1,22 @@
+import TambonCore
+
+/// A record's current merged state.
+public struct RecordSnapshot: Sendable, Equatable {
+    public let collection: String
+    public let id: String
+    public let scope: [String]
+    /// Register fields and their winning values.
+    public let fields: [String: JSONValue]
+    /// Set fields: element id → value.
+    public let sets: [String: [String: JSONValue]]
+
+    /// The record as one JSON object: registers as keys with their values, set fields as keys holding an object
+    /// of element id → value.
+    public var jsonValue: JSONValue {
+        var members = fields
+        for (field, elements) in sets where members[field] == nil {
+            members[field] = .object(elements)
+        }
+        return .object(members)
+    }
+}

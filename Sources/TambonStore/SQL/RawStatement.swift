@@ -1,0 +1,77 @@
+import GRDB
+import GRDBSQLite
+
+/// A thin binder over a cached GRDB statement for the apply path, where building `StatementArguments` for every
+/// row would cost more than the insert itself. Text is bound straight from canonical UTF-8 bytes.
+struct RawStatement {
+    private let statement: Statement
+    private var handle: OpaquePointer { statement.sqliteStatement }
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ db: Database, _ sql: String) throws {
+        statement = try db.cachedStatement(sql: sql)
+    }
+
+    func bind(_ index: Int32, _ value: Int64) {
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    func bind(_ index: Int32, text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            _ = sqlite3_bind_text(handle, index, buffer.baseAddress, Int32(buffer.count), Self.transient)
+        }
+    }
+
+    func bind(_ index: Int32, text bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBytes { buffer in
+            // An empty slice has no base address; SQLite needs a non-null pointer for an empty (not NULL) text.
+            let empty: StaticString = ""
+            let pointer = (buffer.baseAddress ?? UnsafeRawPointer(empty.utf8Start)).assumingMemoryBound(to: CChar.self)
+            _ = sqlite3_bind_text(handle, index, pointer, Int32(buffer.count), Self.transient)
+        }
+    }
+
+    func bind(_ index: Int32, blob bytes: [UInt8]?) {
+        guard let bytes else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        bytes.withUnsafeBytes { buffer in
+            _ = sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), Self.transient)
+        }
+    }
+
+    /// Runs the statement to completion (for writes) and resets it for the next row.
+    func run() throws {
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE || code == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: statement.sql)
+        }
+    }
+
+    /// Steps once; calls `row` for each result row, then resets.
+    func query(_ row: (RawStatement) -> Void) throws {
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: statement.sql)
+            }
+            row(self)
+        }
+    }
+
+    func int64(_ column: Int32) -> Int64 {
+        sqlite3_column_int64(handle, column)
+    }
+
+    func blob(_ column: Int32) -> [UInt8]? {
+        guard sqlite3_column_type(handle, column) != SQLITE_NULL else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import TambonCore
+
+extension Store {
+    /// A local write: sets register fields and adds set elements on one record as one signed change, merged
+    /// into the state in the same transaction as the log entry, the node's sequence and its clock.
+    ///
+    /// A new record gets the node's office as scope unless `scope` is given; an existing record keeps its scope
+    /// unless `scope` is given. Fields are written in name order, then elements in the order given.
+    @discardableResult
+    public func write(
+        collection: String, record: String, set fields: [String: JSONValue] = [:], add elements: [SetElement] = [],
+        scope: [String]? = nil
+    ) async throws -> Change {
+        let operations: [ChangeOperation] = fields.keys.sorted().map { .set(field: $0, value: fields[$0]!) }
+            + elements.map { .add(field: $0.field, id: $0.id, value: $0.value) }
+        let requestedScope = scope.map { Array(Set($0)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        let configuration = self.configuration
+        return try await writer.writeWithoutTransaction { db in
+            var written: Change?
+            try db.inTransaction(.immediate) {
+                guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
+                if let host = configuration.host, node.host != host {
+                    throw StoreError(.copiedDataDirectory,
+                        "this data directory belongs to node \(node.id.short)… initialised on another machine (\(node.host)); "
+                            + "writing here would make a second node with the same id and sequence numbers",
+                        hint: "restore this office's node from the hub instead; if the old machine is gone for good, "
+                            + "run `tambon node adopt --data DIR` once")
+                }
+                let existingScope = try String.fetchOne(
+                    db, sql: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, record])
+                let recordScope = try requestedScope ?? existingScope.map(Self.decodeScope) ?? [node.office]
+                var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
+                let hlc = clock.tick(wallMillis: configuration.wallClock())
+                let draft = Change(
+                    origin: node.id, seq: node.lastSeq + 1, hlc: hlc, collection: collection, record: record,
+                    scope: recordScope, operations: operations, previous: node.lastHash)
+                do throws(ChangeRejection) {
+                    try ChangeValidator.validate(draft)
+                } catch {
+                    guard case .invalid(let message) = error.reason else { throw error }
+                    throw StoreError(.invalidWrite, message)
+                }
+                let change = try draft.signed(by: node.identity())
+                let arrival = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), 0) + 1 FROM changes")!
+                try ChangeWriter(db).insert(change, operations: EncodedOperations(change.operations), arrival: arrival)
+                try db.execute(
+                    sql: "UPDATE node SET last_seq = ?, last_hash = ?, clock = ? WHERE id = 1",
+                    arguments: [change.seq, Data(change.hash), Int64(bitPattern: hlc.rawValue)])
+                written = change
+                return .commit
+            }
+            return written!
+        }
+    }
+
+    static func decodeScope(_ text: String) throws -> [String] {
+        guard let values = (try? JSONValue(parsing: text))?.arrayValue else {
+            throw StoreError(.corrupt, "a record's scope in the database is malformed: \(text)")
+        }
+        return values.compactMap(\.stringValue)
+    }
+}

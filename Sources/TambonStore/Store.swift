@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import TambonCore
+
+/// The replicated store of one node (or of the hub): a signed, hash-chained change log and the state merged
+/// from it, in one SQLite database.
+///
+/// Every method that writes runs in one immediate transaction, so the log, the state, the node's clock and its
+/// sequence never disagree, and two processes on the same directory (a server and a manual sync) serialise
+/// instead of failing.
+public struct Store: Sendable {
+    /// The database file inside a data directory.
+    public static let databaseFileName = "tambon.sqlite"
+
+    let writer: any DatabaseWriter
+    public let configuration: StoreConfiguration
+
+    init(writer: any DatabaseWriter, configuration: StoreConfiguration) throws {
+        self.writer = writer
+        self.configuration = configuration
+        try StoreMigrator.make().migrate(writer)
+    }
+
+    /// Opens (creating if needed) the database at `path` as a WAL-mode pool.
+    public static func open(path: String, configuration: StoreConfiguration = .init()) throws -> Store {
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            // FULL: a write an officer saw succeed survives a power cut (offices have them).
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool = try DatabasePool(path: path, configuration: config)
+        return try Store(writer: pool, configuration: configuration)
+    }
+
+    /// An in-memory store, for tests.
+    public static func inMemory(configuration: StoreConfiguration = .init()) throws -> Store {
+        try Store(writer: try DatabaseQueue(), configuration: configuration)
+    }
+
+    /// Makes this store a node: a fresh Ed25519 identity for `office`. Refused if the store already has one.
+    @discardableResult
+    public func initialiseNode(office: String, name: String, identity: NodeIdentity = NodeIdentity()) async throws -> NodeInfo {
+        guard Names.isValidOffice(office) else {
+            throw StoreError(.invalidArgument, "invalid office code \"\(office)\": use letters, digits and '-', at most 32")
+        }
+        guard !name.isEmpty, name.count <= 200, !name.contains(where: \.isNewline) else {
+            throw StoreError(.invalidArgument, "the node name must be one line of at most 200 characters")
+        }
+        let host = configuration.host ?? ""
+        let now = configuration.wallClock()
+        return try await writer.writeWithoutTransaction { db in
+            var info: NodeInfo?
+            try db.inTransaction(.immediate) {
+                if let existing = try NodeRow.fetch(db) {
+                    throw StoreError(.alreadyInitialised, "this data directory already holds node \(existing.id.hex) of office \(existing.office)",
+                        hint: "choose another --data directory; an existing node is never overwritten")
+                }
+                try db.execute(
+                    sql: "INSERT INTO node (id, node_id, private_key, office, name, host, created_ms) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                    arguments: [Data(identity.id.bytes), Data(identity.seed), office, name, host, now])
+                info = try NodeRow.fetch(db)?.info
+                return .commit
+            }
+            return info!
+        }
+    }
+
+    /// The node this store belongs to, or nil if it was never initialised.
+    public func node() async throws -> NodeInfo? {
+        try await writer.read { db in try NodeRow.fetch(db)?.info }
+    }
+
+    /// Declares this machine the one where the node lives, after an operator moved its data directory on purpose
+    /// (a replaced PC). The old copy must never run again: if it does, the hub sees a fork.
+    public func adoptHost() async throws -> NodeInfo {
+        guard let host = configuration.host else {
+            throw StoreError(.invalidArgument, "no machine fingerprint configured")
+        }
+        return try await writer.write { db in
+            guard try NodeRow.fetch(db) != nil else { throw StoreError.notInitialised }
+            try db.execute(sql: "UPDATE node SET host = ? WHERE id = 1", arguments: [host])
+            return try NodeRow.fetch(db)!.info
+        }
+    }
+
+    /// Counts of what the store holds.
+    public func statistics() async throws -> StoreStatistics {
+        try await writer.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM changes),
+                       (SELECT COUNT(DISTINCT origin) FROM changes), (SELECT IFNULL(MAX(arrival), 0) FROM changes)
+                """)!
+            return StoreStatistics(records: row[0], changes: row[1], origins: row[2], lastArrival: row[3])
+        }
+    }
+}
+
+extension StoreError {
+    static let notInitialised = StoreError(.notInitialised, "this store holds no node", hint: "tambon node init --data DIR --office CODE")
+}

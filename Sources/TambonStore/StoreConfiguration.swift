@@ -1,0 +1,39 @@
+import Foundation
+import TambonCore
+
+/// How a store behaves: clock source, skew bound, and which machine it runs on.
+public struct StoreConfiguration: Sendable {
+    /// Wall time in Unix milliseconds. Injected so tests can move time backwards and forwards.
+    public var wallClock: @Sendable () -> Int64
+    /// How far ahead of local wall time a remote change's HLC may be before it is refused.
+    public var maximumSkewMillis: Int64
+    /// A fingerprint of this machine (see ``StoreConfiguration/machineFingerprint()``). When set, local writes are
+    /// refused if the node was initialised on another machine, so a copied data directory cannot silently become
+    /// a second node with the same id and sequence numbers. Nil turns the check off (in-memory tests).
+    public var host: String?
+
+    public init(
+        wallClock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemMillis,
+        maximumSkewMillis: Int64 = HybridLogicalClock.defaultMaximumSkewMillis,
+        host: String? = nil
+    ) {
+        self.wallClock = wallClock
+        self.maximumSkewMillis = maximumSkewMillis
+        self.host = host
+    }
+
+    @Sendable public static func systemMillis() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    /// This machine's id: /etc/machine-id (systemd, D-Bus), falling back to the host name.
+    public static func machineFingerprint() -> String {
+        for path in ["/etc/machine-id", "/var/lib/dbus/machine-id"] {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !id.isEmpty { return "machine-id:" + id }
+            }
+        }
+        return "hostname:" + ProcessInfo.processInfo.hostName
+    }
+}
