@@ -16,11 +16,17 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
+        // libsodium (Debian's libsodium-dev): Ed25519 verification, about 1.7× faster than BoringSSL's here.
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
         // Pure domain logic: clock, identity, changes, canonical encoding, signing, merge rules.
         // No SQLite, no networking, no file system.
         .target(
             name: "TambonCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CSodium", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The replicated store: change log, materialised state, identity and clock in SQLite (GRDB).
         .target(

@@ -99,3 +99,12 @@ public struct Store: Sendable {
 extension StoreError {
     static let notInitialised = StoreError(.notInitialised, "this store holds no node", hint: "tambon node init --data DIR --office CODE")
 }
+
+extension Store {
+    /// Moves everything in the write-ahead log into the database file (for size measurements and backups).
+    public func checkpoint() async throws {
+        try await writer.writeWithoutTransaction { db in
+            try db.checkpoint(.truncate)
+        }
+    }
+}

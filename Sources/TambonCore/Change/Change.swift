@@ -76,7 +76,6 @@ public struct Change: Sendable, Hashable {
 
     /// Checks the Ed25519 signature over the declared hash against the origin's public key.
     public var hasValidSignature: Bool {
-        guard signature.count == 64, let key = try? origin.publicKey() else { return false }
-        return key.isValidSignature(signature, for: hash)
+        SignatureVerifier.isValid(signature: signature, message: hash, publicKey: origin.bytes)
     }
 }

@@ -14,7 +14,7 @@ struct ChangeWriter {
     private let insertChange: RawStatement
     private let insertScope: RawStatement
     private let upsertRecord: RawStatement
-    private let upsertField: RawStatement
+    private let upsertFields: [RawStatement]
     private let upsertElement: RawStatement
     private let neighbours: RawStatement
     private let head: RawStatement
@@ -31,12 +31,20 @@ struct ChangeWriter {
             SET scope = excluded.scope, hlc = excluded.hlc, origin = excluded.origin
             WHERE (excluded.hlc, excluded.origin) > (records.hlc, records.origin)
             """)
-        upsertField = try RawStatement(db, """
-            INSERT INTO fields (collection, record_id, field, value, hlc, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            ON CONFLICT (collection, record_id, field) DO UPDATE
-            SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin
-            WHERE (excluded.hlc, excluded.origin) > (fields.hlc, fields.origin)
-            """)
+        // One statement per number of rows (1…fieldsPerStatement): a change's register writes go to SQLite as one
+        // multi-row upsert, which costs far less than one statement per field.
+        upsertFields = try (1...Self.fieldsPerStatement).map { rows in
+            let values = (0..<rows).map { row -> String in
+                let base = row * 2
+                return "(?1, ?2, ?\(base + 5), ?\(base + 6), ?3, ?4)"
+            }.joined(separator: ", ")
+            return try RawStatement(db, """
+                INSERT INTO fields (collection, record_id, field, value, hlc, origin) VALUES \(values)
+                ON CONFLICT (collection, record_id, field) DO UPDATE
+                SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin
+                WHERE (excluded.hlc, excluded.origin) > (fields.hlc, fields.origin)
+                """)
+        }
         upsertElement = try RawStatement(db, """
             INSERT INTO set_elements (collection, record_id, field, element_id, value, hlc, origin)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -50,6 +58,8 @@ struct ChangeWriter {
 
     /// What the log already holds around `change`: the change itself (same origin and seq), the one before and
     /// the one after.
+    static let fieldsPerStatement = 8
+
     struct Neighbourhood {
         var held: [UInt8]?
         var previousHash: [UInt8]?
@@ -111,16 +121,16 @@ struct ChangeWriter {
         upsertRecord.bind(5, blob: change.origin.bytes)
         try upsertRecord.run()
 
+        var pendingFields: [Int] = []
+        pendingFields.reserveCapacity(Self.fieldsPerStatement)
         for (index, operation) in change.operations.enumerated() {
             switch operation {
-            case .set(let field, _):
-                upsertField.bind(1, text: change.collection)
-                upsertField.bind(2, text: change.record)
-                upsertField.bind(3, text: field)
-                upsertField.bind(4, text: operations.value(at: index))
-                upsertField.bind(5, hlc)
-                upsertField.bind(6, blob: change.origin.bytes)
-                try upsertField.run()
+            case .set:
+                pendingFields.append(index)
+                if pendingFields.count == Self.fieldsPerStatement {
+                    try upsert(fields: pendingFields, of: change, operations: operations, hlc: hlc)
+                    pendingFields.removeAll(keepingCapacity: true)
+                }
             case .add(let field, let id, _):
                 upsertElement.bind(1, text: change.collection)
                 upsertElement.bind(2, text: change.record)
@@ -132,5 +142,22 @@ struct ChangeWriter {
                 try upsertElement.run()
             }
         }
+        if !pendingFields.isEmpty {
+            try upsert(fields: pendingFields, of: change, operations: operations, hlc: hlc)
+        }
+    }
+
+    /// One multi-row upsert for the `set` operations at `indices` (at most ``fieldsPerStatement``).
+    private func upsert(fields indices: [Int], of change: Change, operations: EncodedOperations, hlc: Int64) throws {
+        let statement = upsertFields[indices.count - 1]
+        statement.bind(1, text: change.collection)
+        statement.bind(2, text: change.record)
+        statement.bind(3, hlc)
+        statement.bind(4, blob: change.origin.bytes)
+        for (row, index) in indices.enumerated() {
+            statement.bind(Int32(row * 2 + 5), text: change.operations[index].field)
+            statement.bind(Int32(row * 2 + 6), text: operations.value(at: index))
+        }
+        try statement.run()
     }
 }

@@ -25,7 +25,7 @@ enum StoreMigrator {
                     CREATE TABLE changes (
                         origin BLOB NOT NULL,
                         seq INTEGER NOT NULL,
-                        arrival INTEGER NOT NULL UNIQUE,
+                        arrival INTEGER NOT NULL,
                         hlc INTEGER NOT NULL,
                         collection TEXT NOT NULL,
                         record_id TEXT NOT NULL,
@@ -35,7 +35,8 @@ enum StoreMigrator {
                         hash BLOB NOT NULL,
                         sig BLOB NOT NULL,
                         PRIMARY KEY (origin, seq)
-                    );
+                    ) WITHOUT ROWID;
+                    CREATE UNIQUE INDEX changes_by_arrival ON changes (arrival);
                     -- Which offices each change is routed to, by arrival: the scope-filtered feed pages through it.
                     CREATE TABLE change_scopes (
                         office TEXT NOT NULL,

@@ -1,0 +1,108 @@
+import Dispatch
+import Foundation
+import TambonCore
+
+/// Verifies a batch of changes (structure, hash, signature, clock skew) on background threads while the write
+/// transaction consumes them in order, so signature checking — the most expensive step by far — overlaps the
+/// SQLite work instead of preceding it. The consuming thread helps with verification whenever it would otherwise
+/// wait, so every core stays busy.
+final class PipelinedVerifier: @unchecked Sendable {
+    typealias Outcome = Result<EncodedOperations, ChangeRejection>
+
+    private let batch: [Change]
+    private let order: [Int]
+    private let checkSignatures: Bool
+    private let skewGuard: HybridLogicalClock
+    private let wallMillis: Int64
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var nextToClaim = 0
+    private var outcomes: [Outcome?]
+    private var stopped = false
+
+    private let workers = DispatchGroup()
+
+    /// `order` lists batch indices in the order ``outcome(at:)`` will ask for them.
+    init(batch: [Change], order: [Int], checkSignatures: Bool, skewGuard: HybridLogicalClock, wallMillis: Int64) {
+        self.batch = batch
+        self.order = order
+        self.checkSignatures = checkSignatures
+        self.skewGuard = skewGuard
+        self.wallMillis = wallMillis
+        self.outcomes = Array(repeating: nil, count: order.count)
+    }
+
+    /// Starts background workers: one fewer than the cores (the consumer is the last one), none for tiny batches.
+    func start() {
+        let count = order.count < 32 ? 0 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        for _ in 0..<count {
+            workers.enter()
+            DispatchQueue.global(qos: .userInitiated).async {
+                while let position = self.claim() {
+                    self.publish(self.verify(position), at: position)
+                }
+                self.workers.leave()
+            }
+        }
+    }
+
+    /// Stops the workers and waits for them; call once the consumer is done (or has failed).
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.unlock()
+        workers.wait()
+    }
+
+    /// The outcome for the change at `position` in the processing order, verifying unclaimed work on the calling
+    /// thread while it waits.
+    func outcome(at position: Int) -> Outcome {
+        condition.lock()
+        while outcomes[position] == nil {
+            if nextToClaim < order.count && !stopped {
+                let claimed = nextToClaim
+                nextToClaim += 1
+                condition.unlock()
+                let outcome = verify(claimed)
+                condition.lock()
+                outcomes[claimed] = outcome
+            } else {
+                condition.wait()
+            }
+        }
+        let outcome = outcomes[position]!
+        outcomes[position] = nil  // release the encoded bytes as soon as they are consumed
+        condition.unlock()
+        return outcome
+    }
+
+    private func claim() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped, nextToClaim < order.count else { return nil }
+        nextToClaim += 1
+        return nextToClaim - 1
+    }
+
+    private func publish(_ outcome: Outcome, at position: Int) {
+        condition.lock()
+        outcomes[position] = outcome
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func verify(_ position: Int) -> Outcome {
+        let change = batch[order[position]]
+        do throws(ChangeRejection) {
+            do throws(ClockSkewError) {
+                try skewGuard.checkSkew(change.hlc, origin: change.origin, wallMillis: wallMillis)
+            } catch {
+                throw ChangeRejection(origin: change.origin, seq: change.seq, reason: .clockSkew(error))
+            }
+            return .success(try ChangeValidator.verify(change, checkSignature: checkSignatures))
+        } catch {
+            return .failure(error)
+        }
+    }
+}

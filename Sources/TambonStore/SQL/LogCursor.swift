@@ -1,0 +1,79 @@
+import GRDB
+import TambonCore
+
+/// Appends verified remote changes to the log inside one transaction, checking each against what is held.
+///
+/// The common case — an origin's changes arriving in order after what is held — needs no lookup per change: the
+/// cursor remembers each origin's head (highest held seq and its hash), loaded once per origin per batch.
+/// Anything at or below the head takes the careful path: is it held (duplicate or fork), does it fit between
+/// the held changes around it.
+struct LogCursor {
+    private let writer: ChangeWriter
+    private let ownID: NodeID
+    private let enforceChain: Bool
+    private var heads: [NodeID: (seq: Int64, hash: [UInt8])] = [:]
+    private(set) var arrival: Int64
+    private(set) var applied = 0
+    private(set) var duplicates = 0
+
+    init(db: Database, ownID: NodeID, enforceChain: Bool) throws {
+        writer = try ChangeWriter(db)
+        self.ownID = ownID
+        self.enforceChain = enforceChain
+        arrival = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), 0) FROM changes")!
+    }
+
+    /// Checks and appends one change; returns false if it was already held.
+    mutating func append(_ change: Change, operations: EncodedOperations) throws -> Bool {
+        let head = try heads[change.origin] ?? writer.head(of: change.origin) ?? (seq: 0, hash: [])
+        if change.seq <= head.seq {
+            let around = try writer.neighbourhood(of: change)
+            if let held = around.held {
+                guard held == change.hash else { throw reject(change, .fork(heldHash: held)) }
+                duplicates += 1
+                return false
+            }
+            try checkNotOwn(change)
+            if enforceChain, change.seq > 1, around.previousHash == nil {
+                throw reject(change, .chainGap(expectedSeq: head.seq + 1))
+            }
+            if let previousHash = around.previousHash, previousHash != change.previous {
+                throw reject(change, .brokenChain(detail: "its prev is not the hash of the held #\(change.seq - 1)"))
+            }
+            if case .some(let nextPrevious) = around.nextPrevious, nextPrevious != change.hash {
+                throw reject(change, .brokenChain(detail: "the held #\(change.seq + 1) does not name it as prev"))
+            }
+        } else {
+            try checkNotOwn(change)
+            if change.seq == head.seq + 1 {
+                if head.seq > 0, change.previous != head.hash {
+                    throw reject(change, .brokenChain(detail: "its prev is not the hash of the held #\(head.seq)"))
+                }
+            } else if enforceChain {
+                throw reject(change, .chainGap(expectedSeq: head.seq + 1))
+            }
+        }
+        arrival += 1
+        try writer.insert(change, operations: operations, arrival: arrival)
+        applied += 1
+        if change.seq > head.seq {
+            heads[change.origin] = (change.seq, change.hash)
+        } else {
+            heads[change.origin] = head
+        }
+        return true
+    }
+
+    /// A change of this node's own that it does not hold means this directory is behind the node's real history.
+    private func checkNotOwn(_ change: Change) throws {
+        guard change.origin == ownID else { return }
+        throw StoreError(.staleLog,
+            "change #\(change.seq) of this node came back from elsewhere but is not in its own log: "
+                + "this data directory is older than the node's history (restored from a backup, or a copy)",
+            hint: "stop writing on this directory and restore the office's node from the hub")
+    }
+
+    private func reject(_ change: Change, _ reason: ChangeRejection.Reason) -> ChangeRejection {
+        ChangeRejection(origin: change.origin, seq: change.seq, reason: reason)
+    }
+}

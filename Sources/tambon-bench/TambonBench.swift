@@ -1,0 +1,31 @@
+import Foundation
+import TambonCore
+
+/// `swift run -c release tambon-bench store [--dir DIR]`: prints figures, then one JSON line with all of them.
+@main
+struct TambonBench {
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var directory = NSTemporaryDirectory() + "tambon-bench-\(ProcessInfo.processInfo.processIdentifier)"
+        if let flag = arguments.firstIndex(of: "--dir"), flag + 1 < arguments.count {
+            directory = arguments[flag + 1]
+            arguments.removeSubrange(flag...(flag + 1))
+        }
+        guard arguments == ["store"] else {
+            FileHandle.standardError.write(Data("usage: tambon-bench store [--dir DIR]\n".utf8))
+            exit(64)
+        }
+        #if DEBUG
+        print("warning: this is a debug build; figures are meaningful only with `swift run -c release tambon-bench store`")
+        #endif
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let figures = try await StoreBenchmark(directory: directory).run()
+            print(JSONValue.object(figures).canonicalText)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
