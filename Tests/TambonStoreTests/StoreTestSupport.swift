@@ -1,0 +1,80 @@
+import Foundation
+import TambonCore
+import TambonStore
+
+/// A wall clock tests set by hand.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var millis: Int64
+
+    init(_ millis: Int64 = 1_800_000_000_000) {
+        self.millis = millis
+    }
+
+    var now: Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return millis
+    }
+
+    func set(_ value: Int64) {
+        lock.lock()
+        millis = value
+        lock.unlock()
+    }
+
+    func advance(_ delta: Int64) {
+        lock.lock()
+        millis += delta
+        lock.unlock()
+    }
+
+    var configuration: StoreConfiguration {
+        StoreConfiguration(wallClock: { [self] in now })
+    }
+}
+
+/// A remote origin producing correctly chained, signed changes for tests.
+final class TestOrigin: @unchecked Sendable {
+    let identity: NodeIdentity
+    private(set) var seq: Int64 = 0
+    private var previous: [UInt8]?
+    private var clock = HybridLogicalClock()
+
+    init(seed: UInt8) {
+        identity = try! NodeIdentity(seed: Array(repeating: seed, count: 32))
+    }
+
+    var id: NodeID { identity.id }
+
+    /// A change to a record of the `permits` collection.
+    func change(
+        _ record: String, scope: [String] = ["5001"], wall: Int64 = 1_800_000_000_000, _ operations: [ChangeOperation]
+    ) -> Change {
+        change("permits", record, scope: scope, wall: wall, operations)
+    }
+
+    func change(
+        _ collection: String, _ record: String, scope: [String] = ["5001"], wall: Int64 = 1_800_000_000_000,
+        _ operations: [ChangeOperation]
+    ) -> Change {
+        seq += 1
+        let change = try! Change(
+            origin: identity.id, seq: seq, hlc: clock.tick(wallMillis: wall), collection: collection, record: record,
+            scope: scope, operations: operations, previous: previous
+        ).signed(by: identity)
+        previous = change.hash
+        return change
+    }
+}
+
+func makeNode(office: String = "5001", clock: ManualClock = ManualClock()) async throws -> Store {
+    let store = try Store.inMemory(configuration: clock.configuration)
+    try await store.initialiseNode(office: office, name: "test \(office)")
+    return store
+}
+
+func temporaryDirectory() -> String {
+    let path = NSTemporaryDirectory() + "tambon-test-" + UUID().uuidString
+    return path
+}
