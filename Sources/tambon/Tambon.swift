@@ -31,7 +31,14 @@ struct Tambon: AsyncParsableCommand {
         } catch let error as CommandFailure {
             fail(error.message)
         } catch {
-            exit(withError: error)
+            // Help and version requests print as usual; usage errors get one line too, pointing at --help.
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data(("error: " + message + " (see --help)\n").utf8))
+            Foundation.exit(code.rawValue)
         }
     }
 

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@Suite struct CLITests {
+    /// Every failure: non-zero exit, exactly one line on stderr, nothing on stdout.
+    func expectFailure(_ result: CLI.Result, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.status != 0, sourceLocation: sourceLocation)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(lines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains(text), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
+    }
+
+    func initNode(_ office: String = "6500101") throws -> String {
+        let directory = CLI.temporaryDirectory()
+        let result = try CLI.run("node", "init", "--data", directory, "--office", office, "--name", "อบต.ทดสอบ")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("initialised node "))
+        return directory
+    }
+
+    @Test func putGetAndDigestFollowTheContract() throws {
+        let data = try initNode()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let put = try CLI.run(
+            "records", "put", "--data", data, "permits", "app-1", "area=120", #"status="draft""#, #"tags=["a","b"]"#,
+            "name=สมชาย", "site={\"lat\":18.79,\"lon\":98.98}", "ok=true", "gone=null")
+        #expect(put.status == 0, "\(put.stderr)")
+
+        let get = try CLI.run("records", "get", "--data", data, "permits", "app-1")
+        #expect(get.status == 0)
+        #expect(get.stdout == #"{"area":120,"gone":null,"name":"สมชาย","ok":true,"site":{"lat":18.79,"lon":98.98},"status":"draft","tags":["a","b"]}"# + "\n")
+
+        #expect(try CLI.run("records", "put", "--data", data, "permits", "app-1", "area=130.5").status == 0)
+        #expect(try CLI.run("records", "get", "--data", data, "permits", "app-1").stdout.contains(#""area":130.5"#))
+
+        let digest = try CLI.run("records", "digest", "--data", data)
+        #expect(digest.status == 0)
+        let line = digest.stdout.trimmingCharacters(in: .newlines)
+        #expect(line.count == 64 && line.allSatisfy(\.isHexDigit))
+        #expect(try CLI.run("records", "digest", "--data", data, "--scope", "6500101").stdout == digest.stdout)
+        #expect(try CLI.run("records", "digest", "--data", data, "--scope", "9999999").stdout != digest.stdout)
+        #expect(try CLI.run("node", "status", "--data", data).stdout.contains(line))
+    }
+
+    @Test func twoNodesHoldingTheSameValuesPrintTheSameDigest() throws {
+        let first = try initNode()
+        let second = try initNode()
+        defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
+        for data in [first, second] {
+            #expect(try CLI.run("records", "put", "--data", data, "c", "r", "x=1", "y=two").status == 0)
+        }
+        #expect(try CLI.run("records", "digest", "--data", first).stdout == CLI.run("records", "digest", "--data", second).stdout)
+        #expect(try CLI.run("records", "put", "--data", second, "c", "r", "y=three").status == 0)
+        #expect(try CLI.run("records", "digest", "--data", first).stdout != CLI.run("records", "digest", "--data", second).stdout)
+    }
+
+    @Test func failuresExitNonZeroWithOneLineAndWriteNothing() throws {
+        let missing = CLI.temporaryDirectory()
+        expectFailure(try CLI.run("records", "put", "--data", missing, "c", "r", "x=1"), mentioning: "no such data directory")
+        expectFailure(try CLI.run("records", "get", "--data", missing, "c", "r"), mentioning: "no such data directory")
+        expectFailure(try CLI.run("records", "digest", "--data", missing), mentioning: "node init")
+        #expect(!FileManager.default.fileExists(atPath: missing), "a failed command must not create the directory")
+
+        let empty = CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        expectFailure(try CLI.run("records", "put", "--data", empty, "c", "r", "x=1"), mentioning: "holds no Tambon node")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
+
+        let data = try initNode()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run("records", "put", "--data", data, "c", "r", "x=1").status == 0)
+        let before = try CLI.run("node", "status", "--data", data).stdout
+
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", "x=[1,"), mentioning: "malformed JSON value for x")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", #"x="open"#), mentioning: "malformed JSON")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", "x=1e999"), mentioning: "malformed JSON")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", "x=1", "noequals"), mentioning: "FIELD=VALUE")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", "x=1", "x=2"), mentioning: "given twice")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", "9x=1"), mentioning: "invalid field name")
+        expectFailure(try CLI.run("records", "put", "--data", data, "Bad Collection", "r", "x=1"), mentioning: "invalid collection")
+        expectFailure(try CLI.run("records", "get", "--data", data, "c", "nope"), mentioning: "no record c/nope")
+        expectFailure(try CLI.run("node", "init", "--data", data, "--office", "6500101"), mentioning: "already holds a Tambon node")
+        #expect(try CLI.run("node", "status", "--data", data).stdout == before, "failed commands changed the node")
+        #expect(try CLI.run("records", "get", "--data", data, "c", "r").stdout == #"{"x":1}"# + "\n")
+    }
+
+    @Test func usageErrorsAreOneLineToo() throws {
+        let data = CLI.temporaryDirectory()
+        expectFailure(try CLI.run("node", "init", "--data", data, "--office", "65/01"), mentioning: "invalid office code")
+        #expect(!FileManager.default.fileExists(atPath: data))
+        expectFailure(try CLI.run("records", "put", "--data", data, "c"), mentioning: "Missing expected argument")
+        expectFailure(try CLI.run("node", "frobnicate"), mentioning: "frobnicate")
+    }
+
+    @Test func helpDescribesTheCommands() throws {
+        let help = try CLI.run("records", "put", "--help")
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("FIELD=VALUE"))
+        #expect(try CLI.run("--help").stdout.contains("node"))
+    }
+}
