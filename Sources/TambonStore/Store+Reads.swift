@@ -29,7 +29,10 @@ extension Store {
     /// Changes that arrived after `cursor`, in arrival order, at most `limit`; only those whose scope contains
     /// `office` if one is given. This is the feed sync pages through.
     public func changes(after cursor: Int64, scope office: String? = nil, limit: Int = 1000) async throws -> ChangeFeedPage {
-        try await writer.read { db in
+        guard limit >= 1, cursor >= 0 else {
+            throw StoreError(.invalidArgument, "a feed page needs a cursor ≥ 0 and a limit ≥ 1")
+        }
+        return try await writer.read { db in
             let rows: [Row]
             let columns = "c.arrival, c.origin, c.seq, c.hlc, c.collection, c.record_id, c.scope, c.ops, c.prev, c.hash, c.sig"
             if let office {

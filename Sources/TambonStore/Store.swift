@@ -73,6 +73,7 @@ public struct Store: Sendable {
 
     /// Declares this machine the one where the node lives, after an operator moved its data directory on purpose
     /// (a replaced PC). The old copy must never run again: if it does, the hub sees a fork.
+    @discardableResult
     public func adoptHost() async throws -> NodeInfo {
         guard let host = configuration.host else {
             throw StoreError(.invalidArgument, "no machine fingerprint configured")
@@ -103,7 +104,7 @@ extension StoreError {
 extension Store {
     /// Moves everything in the write-ahead log into the database file (for size measurements and backups).
     public func checkpoint() async throws {
-        try await writer.writeWithoutTransaction { db in
+        _ = try await writer.writeWithoutTransaction { db in
             try db.checkpoint(.truncate)
         }
     }
