@@ -14,6 +14,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libsodium (Debian's libsodium-dev): Ed25519 verification, about 1.7× faster than BoringSSL's here.
@@ -37,12 +46,46 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // The sync protocol: messages, signed requests, and the node's HTTPS client and sync rounds.
+        .target(
+            name: "TambonSync",
+            dependencies: [
+                "TambonCore",
+                "TambonStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The hub: HTTPS server (Hummingbird), enrolment, push and pull endpoints, its TLS material.
+        .target(
+            name: "TambonHub",
+            dependencies: [
+                "TambonCore",
+                "TambonStore",
+                "TambonSync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The one binary offices run.
         .executableTarget(
             name: "tambon",
             dependencies: [
                 "TambonCore",
                 "TambonStore",
+                "TambonSync",
+                "TambonHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +101,7 @@ let package = Package(
         ),
         .testTarget(name: "TambonCoreTests", dependencies: ["TambonCore"]),
         .testTarget(name: "TambonStoreTests", dependencies: ["TambonCore", "TambonStore"]),
+        .testTarget(name: "TambonSyncTests", dependencies: ["TambonCore", "TambonStore", "TambonSync", "TambonHub"]),
         .testTarget(name: "TambonCLITests", dependencies: ["tambon"]),
     ]
 )

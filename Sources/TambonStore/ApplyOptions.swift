@@ -8,8 +8,13 @@ public struct ApplyOptions: Sendable {
     /// scope-filtered stream leave it off: they see gaps in other origins' sequences.
     public var enforceChain: Bool
 
-    public init(verifySignatures: Bool = true, enforceChain: Bool = false) {
+    /// The office of the node that wrote the batch, where the store enforces authorisation (the hub): every
+    /// change must name it in its scope, and an existing record must already belong to it.
+    public var writerOffice: String?
+
+    public init(verifySignatures: Bool = true, enforceChain: Bool = false, writerOffice: String? = nil) {
         self.verifySignatures = verifySignatures
         self.enforceChain = enforceChain
+        self.writerOffice = writerOffice
     }
 }

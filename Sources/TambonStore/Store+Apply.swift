@@ -11,9 +11,12 @@ extension Store {
     /// the held change before it, or the held change after it not naming it → fork; with `enforceChain`, a gap →
     /// refused. The first failure in that order is thrown as a ``TambonCore/ChangeRejection`` (or a
     /// ``StoreError`` for a stale copy of this node) and nothing is applied. Afterwards the node's clock has
-    /// received the highest HLC applied (the HLC receive rule).
+    /// received the highest HLC applied (the HLC receive rule). With `settingCursor`, the named cursor is set in the
+    /// same transaction, so a pulled page and the position after it are stored together or not at all.
     @discardableResult
-    public func apply(_ batch: [Change], options: ApplyOptions = .init()) async throws -> ApplyResult {
+    public func apply(
+        _ batch: [Change], options: ApplyOptions = .init(), settingCursor cursor: (name: String, value: Int64)? = nil
+    ) async throws -> ApplyResult {
         let configuration = self.configuration
         let wallMillis = configuration.wallClock()
         let order = batch.indices.sorted { lhs, rhs in
@@ -29,7 +32,7 @@ extension Store {
             var result: ApplyResult?
             try db.inTransaction(.immediate) {
                 guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
-                var log = try LogCursor(db: db, ownID: node.id, enforceChain: options.enforceChain)
+                var log = try LogCursor(db: db, ownID: node.id, options: options)
                 var newest = HLC.zero
                 for (position, index) in order.enumerated() {
                     let change = batch[index]
@@ -42,6 +45,9 @@ extension Store {
                     var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
                     // Skew was checked against the same wall time during verification.
                     try NodeRow.saveClock(db, try clock.receive(newest, origin: nil, wallMillis: wallMillis))
+                }
+                if let cursor {
+                    try Self.setCursor(db, cursor.name, cursor.value)
                 }
                 result = ApplyResult(applied: log.applied, duplicates: log.duplicates, lastArrival: log.arrival)
                 return .commit

@@ -27,26 +27,44 @@ extension Store {
     }
 
     /// Changes that arrived after `cursor`, in arrival order, at most `limit`; only those whose scope contains
-    /// `office` if one is given. This is the feed sync pages through.
-    public func changes(after cursor: Int64, scope office: String? = nil, limit: Int = 1000) async throws -> ChangeFeedPage {
+    /// `office` if one is given, and none written by `excludedOrigin` (a node pulling does not need its own
+    /// changes back). This is the feed sync pages through.
+    public func changes(
+        after cursor: Int64, scope office: String? = nil, excluding excludedOrigin: NodeID? = nil, limit: Int = 1000
+    ) async throws -> ChangeFeedPage {
         guard limit >= 1, cursor >= 0 else {
             throw StoreError(.invalidArgument, "a feed page needs a cursor ≥ 0 and a limit ≥ 1")
         }
         return try await writer.read { db in
-            let rows: [Row]
             let columns = "c.arrival, c.origin, c.seq, c.hlc, c.collection, c.record_id, c.scope, c.ops, c.prev, c.hash, c.sig"
+            let excluded = excludedOrigin.map { Data($0.bytes) } ?? Data()
+            let rows: [Row]
             if let office {
                 rows = try Row.fetchAll(db, sql: """
                     SELECT \(columns) FROM change_scopes s JOIN changes c ON c.arrival = s.arrival
-                    WHERE s.office = ? AND s.arrival > ? ORDER BY s.arrival LIMIT ?
-                    """, arguments: [office, cursor, limit])
+                    WHERE s.office = ? AND s.arrival > ? AND c.origin != ? ORDER BY s.arrival LIMIT ?
+                    """, arguments: [office, cursor, excluded, limit])
             } else {
-                rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM changes c WHERE c.arrival > ? ORDER BY c.arrival LIMIT ?",
-                                        arguments: [cursor, limit])
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT \(columns) FROM changes c WHERE c.arrival > ? AND c.origin != ? ORDER BY c.arrival LIMIT ?
+                    """, arguments: [cursor, excluded, limit])
             }
             let changes = try rows.map { row in (arrival: row[0] as Int64, change: try Self.change(from: row)) }
-            return ChangeFeedPage(changes: changes, cursor: changes.last?.arrival ?? cursor)
+            // The cursor moves past excluded changes too, so the next page does not scan them again.
+            let scanned = try Self.lastArrival(db, after: cursor, office: office, upTo: changes.last?.arrival, limit: limit)
+            return ChangeFeedPage(changes: changes, cursor: max(changes.last?.arrival ?? cursor, scanned))
         }
+    }
+
+    /// With exclusions a page can hold fewer than `limit` changes although more arrived; the cursor may advance
+    /// to the last arrival in scope up to the page's last change (or, for an empty page, to the end).
+    private static func lastArrival(_ db: Database, after cursor: Int64, office: String?, upTo last: Int64?, limit: Int) throws -> Int64 {
+        if let last { return last }
+        if let office {
+            return try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), ?) FROM change_scopes WHERE office = ? AND arrival > ?",
+                                      arguments: [cursor, office, cursor]) ?? cursor
+        }
+        return try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), ?) FROM changes WHERE arrival > ?", arguments: [cursor, cursor]) ?? cursor
     }
 
     /// The digest of the replicated state of `office`'s scope (see ``TambonCore/StateDigest``).

@@ -85,6 +85,14 @@ public struct Store: Sendable {
         }
     }
 
+    /// Signs `message` with the node's private key (which never leaves the store). Used for sync requests, whose
+    /// messages start with a protocol label and so can never be mistaken for a change hash.
+    public func sign(_ message: [UInt8]) async throws -> [UInt8] {
+        let row = try await writer.read { db in try NodeRow.fetch(db) }
+        guard let row else { throw StoreError.notInitialised }
+        return try row.identity().sign(message)
+    }
+
     /// Counts of what the store holds.
     public func statistics() async throws -> StoreStatistics {
         try await writer.read { db in
@@ -98,7 +106,7 @@ public struct Store: Sendable {
 }
 
 extension StoreError {
-    static let notInitialised = StoreError(.notInitialised, "this store holds no node", hint: "tambon node init --data DIR --office CODE")
+    public static let notInitialised = StoreError(.notInitialised, "this store holds no node", hint: "tambon node init --data DIR --office CODE")
 }
 
 extension Store {

@@ -10,6 +10,16 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidArgument = "invalid_argument"
         case unknownRecord = "unknown_record"
         case corrupt = "corrupt"
+        case notJoined = "not_joined"
+        case alreadyJoined = "already_joined"
+        case invalidToken = "invalid_token"
+        case expiredToken = "expired_token"
+        case usedToken = "used_token"
+        case wrongOffice = "wrong_office"
+        case officeNodeExists = "office_node_exists"
+        case unknownNode = "unknown_node"
+        case revokedNode = "revoked_node"
+        case replayedRequest = "replayed_request"
     }
 
     public let code: Code

@@ -6,7 +6,7 @@ struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Create and inspect this office's node.",
-        subcommands: [NodeInitCommand.self, NodeStatusCommand.self, NodeAdoptCommand.self]
+        subcommands: [NodeInitCommand.self, NodeStatusCommand.self, NodeJoinCommand.self, NodeSyncCommand.self, NodeAdoptCommand.self]
     )
 }
 
@@ -61,6 +61,17 @@ struct NodeStatusCommand: AsyncParsableCommand {
         print("records  \(statistics.records)")
         print("changes  \(statistics.changes) from \(statistics.origins) node(s), last arrival \(statistics.lastArrival)")
         print("digest   \(digest) (scope \(node.office))")
+        guard let link = try await store.hubLink() else {
+            print("hub      not enrolled (tambon node join)")
+            return
+        }
+        print("hub      \(link.url) (\(link.hubID.short)…, role \(link.role))")
+        print("pending  \(try await store.pendingCount()) change(s) not yet accepted by the hub")
+        print("synced   \(link.lastSuccessMillis.map(Timestamps.iso) ?? "never")")
+        if let error = link.lastError {
+            print("error    \(error) (at \(link.lastErrorMillis.map(Timestamps.iso) ?? "?"))")
+        }
+        print("skew     \(link.skewMillis.map { ($0 >= 0 ? "+" : "") + "\($0) ms against the hub" } ?? "unknown")")
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TambonCore
 import TambonStore
+import TambonSync
 
 @main
 struct Tambon: AsyncParsableCommand {
@@ -12,7 +13,7 @@ struct Tambon: AsyncParsableCommand {
             Each office runs a node that keeps its records in SQLite with a signed change log and keeps working
             with no internet. Start with `tambon node init --data ./tambon-data --office CODE`.
             """,
-        subcommands: [NodeCommand.self, RecordsCommand.self]
+        subcommands: [NodeCommand.self, RecordsCommand.self, HubCommand.self]
     )
 
     /// Runs the command line; failures print one line on stderr (`error: …`, with what to try next) and exit 1.
@@ -30,6 +31,8 @@ struct Tambon: AsyncParsableCommand {
             fail(error.description)
         } catch let error as CommandFailure {
             fail(error.message)
+        } catch let error as SyncFailure {
+            fail(error.description)
         } catch {
             // Help and version requests print as usual; usage errors get one line too, pointing at --help.
             let code = exitCode(for: error)

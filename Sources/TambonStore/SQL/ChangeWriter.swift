@@ -18,6 +18,7 @@ struct ChangeWriter {
     private let upsertElement: RawStatement
     private let neighbours: RawStatement
     private let head: RawStatement
+    private let recordScope: RawStatement
 
     init(_ db: Database) throws {
         insertChange = try RawStatement(db, """
@@ -54,6 +55,7 @@ struct ChangeWriter {
             """)
         neighbours = try RawStatement(db, "SELECT seq, hash, prev FROM changes WHERE origin = ?1 AND seq BETWEEN ?2 - 1 AND ?2 + 1")
         head = try RawStatement(db, "SELECT seq, hash FROM changes WHERE origin = ? ORDER BY seq DESC LIMIT 1")
+        recordScope = try RawStatement(db, "SELECT scope FROM records WHERE collection = ? AND record_id = ?")
     }
 
     /// What the log already holds around `change`: the change itself (same origin and seq), the one before and
@@ -89,6 +91,15 @@ struct ChangeWriter {
         head.bind(1, blob: origin.bytes)
         try head.query { row in result = (row.int64(0), row.blob(1) ?? []) }
         return result
+    }
+
+    /// The current scope of the record `change` writes to, or nil if the record is new here.
+    func scope(of change: Change) throws -> [String]? {
+        var text: String?
+        recordScope.bind(1, text: change.collection)
+        recordScope.bind(2, text: change.record)
+        try recordScope.query { row in text = row.text(0) }
+        return try text.map(Store.decodeScope)
     }
 
     /// Inserts a change that has been verified and checked against the log, and merges its operations.

@@ -11,15 +11,17 @@ struct LogCursor {
     private let writer: ChangeWriter
     private let ownID: NodeID
     private let enforceChain: Bool
+    private let writerOffice: String?
     private var heads: [NodeID: (seq: Int64, hash: [UInt8])] = [:]
     private(set) var arrival: Int64
     private(set) var applied = 0
     private(set) var duplicates = 0
 
-    init(db: Database, ownID: NodeID, enforceChain: Bool) throws {
+    init(db: Database, ownID: NodeID, options: ApplyOptions) throws {
         writer = try ChangeWriter(db)
         self.ownID = ownID
-        self.enforceChain = enforceChain
+        self.enforceChain = options.enforceChain
+        self.writerOffice = options.writerOffice
         arrival = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), 0) FROM changes")!
     }
 
@@ -51,6 +53,11 @@ struct LogCursor {
                 }
             } else if enforceChain {
                 throw reject(change, .chainGap(expectedSeq: head.seq + 1))
+            }
+        }
+        if let office = writerOffice {
+            guard change.scope.contains(office), try writer.scope(of: change).map({ $0.contains(office) }) ?? true else {
+                throw reject(change, .outsideScope(office: office))
             }
         }
         arrival += 1

@@ -78,6 +78,49 @@ enum StoreMigrator {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2-sync") { db in
+            try db.execute(
+                sql: """
+                    -- Node side: the hub this node is enrolled with. Counters (pull cursor, acknowledged seq,
+                    -- request nonce) live in `cursors`.
+                    CREATE TABLE hub_link (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        url TEXT NOT NULL,
+                        ca_pem TEXT NOT NULL,
+                        hub_id BLOB NOT NULL,
+                        role TEXT NOT NULL,
+                        joined_ms INTEGER NOT NULL,
+                        last_success_ms INTEGER,
+                        last_error TEXT,
+                        last_error_ms INTEGER,
+                        skew_ms INTEGER
+                    );
+                    -- Hub side: one-time enrolment tokens (only their SHA-256 is kept) and enrolled nodes.
+                    CREATE TABLE enrolment_tokens (
+                        token_hash BLOB PRIMARY KEY,
+                        office TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        created_ms INTEGER NOT NULL,
+                        expires_ms INTEGER NOT NULL,
+                        used_by BLOB,
+                        used_ms INTEGER
+                    ) WITHOUT ROWID;
+                    CREATE TABLE peers (
+                        node_id BLOB PRIMARY KEY,
+                        office TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        enrolled_ms INTEGER NOT NULL,
+                        revoked_ms INTEGER,
+                        last_seen_ms INTEGER,
+                        last_nonce INTEGER NOT NULL DEFAULT 0,
+                        skew_ms INTEGER
+                    ) WITHOUT ROWID;
+                    -- An office has one active office-role node: the one that issues official numbers.
+                    CREATE UNIQUE INDEX peers_one_office_node ON peers (office) WHERE role = 'office' AND status = 'active';
+                    """)
+        }
         return migrator
     }
 }

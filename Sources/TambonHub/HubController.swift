@@ -1,0 +1,159 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import TambonCore
+import TambonStore
+import TambonSync
+
+/// The hub's protocol endpoints (SPEC §9–§12): hello, enrol, push, pull.
+public struct HubController: Sendable {
+    public let store: Store
+    public let hub: NodeInfo
+    public let logger: Logger
+
+    public init(store: Store, hub: NodeInfo, logger: Logger) {
+        self.store = store
+        self.hub = hub
+        self.logger = logger
+    }
+
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get(RouterPath(SyncProtocol.Path.hello)) { _, _ in
+            self.json(["hub": .string(self.hub.id.hex), "office": .string(self.hub.office), "protocol": .number(Double(SyncProtocol.version)),
+                       "software": .string(SyncProtocol.softwareVersion)], request: nil)
+        }
+        router.post(RouterPath(SyncProtocol.Path.enrol)) { request, _ in
+            try await self.handle(request) { try await self.enrol($0) }
+        }
+        router.post(RouterPath(SyncProtocol.Path.push)) { request, _ in
+            try await self.handle(request) { try await self.push($0) }
+        }
+        router.post(RouterPath(SyncProtocol.Path.pull)) { request, _ in
+            try await self.handle(request) { try await self.pull($0) }
+        }
+    }
+
+    /// A request whose signature has been checked: who sent it and its decoded JSON body.
+    struct SignedRequest {
+        let node: NodeID
+        let nonce: Int64
+        let skewMillis: Int64?
+        let members: [String: JSONValue]
+    }
+
+    private func handle(_ request: Request, _ body: (SignedRequest) async throws -> JSONValue) async throws -> Response {
+        do {
+            let signed = try await verify(request)
+            return json(try await body(signed), request: request)
+        } catch {
+            let refusal = HubError.from(error)
+            if refusal.status == .internalServerError {
+                logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            } else {
+                logger.notice("refused", metadata: [
+                    "path": "\(request.uri.path)", "node": "\(request.headers[Self.name(SyncProtocol.Header.node)]?.prefix(12) ?? "-")",
+                    "status": "\(refusal.status.code)", "reason": "\(refusal.code)",
+                ])
+            }
+            throw refusal
+        }
+    }
+
+    static func name(_ text: String) -> HTTPField.Name { HTTPField.Name(text)! }
+
+    /// Checks the protocol version and the Ed25519 request signature, then decompresses and parses the body.
+    private func verify(_ request: Request) async throws -> SignedRequest {
+        let headers = request.headers
+        guard let version = headers[Self.name(SyncProtocol.Header.protocolVersion)] else {
+            throw HubError(.badRequest, "missing_protocol", "requests must carry \(SyncProtocol.Header.protocolVersion)")
+        }
+        guard version == String(SyncProtocol.version) else {
+            throw HubError(.upgradeRequired, "unsupported_protocol",
+                "this hub speaks protocol \(SyncProtocol.version); the node sent \(version): upgrade the node")
+        }
+        guard let node = headers[Self.name(SyncProtocol.Header.node)].flatMap(NodeID.init(hex:)),
+            let nonce = headers[Self.name(SyncProtocol.Header.nonce)].flatMap({ Int64($0) }), nonce > 0,
+            let signature = headers[Self.name(SyncProtocol.Header.signature)].flatMap(Hex.decode), signature.count == 64
+        else {
+            throw HubError(.unauthorized, "unauthenticated", "the request is not signed by a node (\(SyncProtocol.Header.node), \(SyncProtocol.Header.nonce), \(SyncProtocol.Header.signature))")
+        }
+        let wire = try await request.body.collect(upTo: SyncProtocol.maximumWireBytes)
+        let wireBytes = Array(buffer: wire)
+        let message = SyncProtocol.signingMessage(method: request.method.rawValue, path: request.uri.path, hub: hub.id, nonce: nonce, body: wireBytes)
+        guard SignatureVerifier.isValid(signature: signature, message: message, publicKey: node.bytes) else {
+            throw HubError(.unauthorized, "bad_request_signature", "the request signature does not verify against node \(node.short)…")
+        }
+        let skew = headers[Self.name(SyncProtocol.Header.time)].flatMap { Int64($0) }.map { $0 - store.configuration.wallClock() }
+        var bytes = wireBytes
+        switch headers[.contentEncoding]?.lowercased() {
+        case nil, "identity": break
+        case "gzip":
+            do {
+                bytes = try Gzip.decompress(wireBytes)
+            } catch {
+                throw HubError(.contentTooLarge, "body_too_large", "the body is not valid gzip or expands beyond \(SyncProtocol.maximumBodyBytes) bytes")
+            }
+        case let other?:
+            throw HubError(.unsupportedMediaType, "unsupported_encoding", "Content-Encoding \(other) is not supported (use gzip)")
+        }
+        return SignedRequest(node: node, nonce: nonce, skewMillis: skew, members: try SyncMessage.object(bytes))
+    }
+
+    private func json(_ value: JSONValue, request: Request?) -> Response {
+        var bytes = SyncMessage.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[Self.name(SyncProtocol.Header.protocolVersion)] = String(SyncProtocol.version)
+        headers[Self.name(SyncProtocol.Header.hubTime)] = String(store.configuration.wallClock())
+        if bytes.count > 1024, request?.headers[.acceptEncoding]?.contains("gzip") == true, let compressed = try? Gzip.compress(bytes) {
+            bytes = compressed
+            headers[.contentEncoding] = "gzip"
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    // MARK: - Endpoints
+
+    private func enrol(_ request: SignedRequest) async throws -> JSONValue {
+        let token = try SyncMessage.string(request.members, "token")
+        let office = try SyncMessage.string(request.members, "office")
+        let name = (request.members["name"]?.stringValue).map { String($0.prefix(200)) } ?? office
+        guard Names.isValidOffice(office) else { throw HubError(.badRequest, "invalid_office", "invalid office code \"\(office)\"") }
+        let peer = try await store.enrol(token: token, node: request.node, office: office, name: name)
+        _ = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        logger.info("enrolled", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "role": "\(peer.role.rawValue)"])
+        return ["hub": .string(hub.id.hex), "office": .string(peer.office), "role": .string(peer.role.rawValue),
+                "protocol": .number(Double(SyncProtocol.version))]
+    }
+
+    private func push(_ request: SignedRequest) async throws -> JSONValue {
+        let peer = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let changes = try SyncMessage.changes(request.members)
+        guard changes.count <= SyncProtocol.maximumPushChanges else {
+            throw HubError(.contentTooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
+        }
+        if let foreign = changes.first(where: { $0.origin != peer.id }) {
+            throw HubError(.forbidden, "foreign_origin", "change \(foreign.origin.short)…#\(foreign.seq) was not written by the pushing node \(peer.id.short)…")
+        }
+        let result = try await store.apply(changes, options: ApplyOptions(verifySignatures: true, enforceChain: true, writerOffice: peer.office))
+        let accepted = try await store.peer(peer.id)?.acceptedSeq ?? 0
+        logger.info("push", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "applied": "\(result.applied)",
+                                       "duplicates": "\(result.duplicates)", "accepted_seq": "\(accepted)"])
+        return ["accepted_seq": .number(Double(accepted)), "applied": .number(Double(result.applied)),
+                "duplicates": .number(Double(result.duplicates))]
+    }
+
+    private func pull(_ request: SignedRequest) async throws -> JSONValue {
+        let peer = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let after = try SyncMessage.integer(request.members, "after")
+        let limit = Int(min(try SyncMessage.integer(request.members, "limit"), Int64(SyncProtocol.maximumPullChanges)))
+        guard limit >= 1 else { throw HubError(.badRequest, "malformed_message", "\"limit\" must be at least 1") }
+        let page = try await store.changes(after: after, scope: peer.office, excluding: peer.id, limit: limit)
+        let more = page.changes.count == limit
+        logger.debug("pull", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "changes": "\(page.changes.count)"])
+        return ["changes": .array(page.changes.map { ChangeCodec.value(of: $0.change) }), "cursor": .number(Double(page.cursor)),
+                "more": .bool(more)]
+    }
+}

@@ -1,0 +1,23 @@
+import TambonCore
+
+/// A node enrolled with the hub.
+public struct Peer: Sendable, Equatable {
+    public enum Role: String, Sendable, CaseIterable {
+        /// The office's node: one active per office; it issues official numbers.
+        case office
+        /// A survey officer's laptop: belongs to an office and shares its scope.
+        case survey
+    }
+
+    public let id: NodeID
+    public let office: String
+    public let role: Role
+    public let name: String
+    public let active: Bool
+    public let enrolledMillis: Int64
+    public let lastSeenMillis: Int64?
+    /// The node's clock minus the hub's, as measured at its last request (ms).
+    public let skewMillis: Int64?
+    /// The node's highest seq the hub holds.
+    public let acceptedSeq: Int64
+}

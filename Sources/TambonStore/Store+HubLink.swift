@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import TambonCore
+
+extension Store {
+    /// Records the hub this node enrolled with. Refused if it already has one.
+    public func saveHubLink(url: String, caPEM: String, hubID: NodeID, role: String) async throws {
+        let now = configuration.wallClock()
+        try await writer.write { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM hub_link") != nil {
+                throw StoreError(.alreadyJoined, "this node is already enrolled with a hub")
+            }
+            try db.execute(
+                sql: "INSERT INTO hub_link (id, url, ca_pem, hub_id, role, joined_ms) VALUES (1, ?, ?, ?, ?, ?)",
+                arguments: [url, caPEM, Data(hubID.bytes), role, now])
+        }
+    }
+
+    /// The hub this node is enrolled with, or nil.
+    public func hubLink() async throws -> HubLink? {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT url, ca_pem, hub_id, role, joined_ms, last_success_ms, last_error, last_error_ms, skew_ms FROM hub_link
+                """)
+            else { return nil }
+            let hubID: Data = row[2]
+            guard let id = NodeID(bytes: Array(hubID)) else { throw StoreError(.corrupt, "the hub's id is malformed") }
+            return HubLink(
+                url: row[0], caPEM: row[1], hubID: id, role: row[3], joinedMillis: row[4], lastSuccessMillis: row[5],
+                lastError: row[6], lastErrorMillis: row[7], skewMillis: row[8])
+        }
+    }
+
+    /// Records the outcome of a sync round for `node status`.
+    public func recordSync(error: String?, skewMillis: Int64?) async throws {
+        let now = configuration.wallClock()
+        try await writer.write { db in
+            if let error {
+                try db.execute(sql: "UPDATE hub_link SET last_error = ?, last_error_ms = ? WHERE id = 1", arguments: [error, now])
+            } else {
+                try db.execute(sql: "UPDATE hub_link SET last_success_ms = ?, last_error = NULL WHERE id = 1", arguments: [now])
+            }
+            if let skewMillis {
+                try db.execute(sql: "UPDATE hub_link SET skew_ms = ? WHERE id = 1", arguments: [skewMillis])
+            }
+        }
+    }
+
+    /// This node's own changes the hub has not acknowledged yet, in seq order.
+    public func pendingChanges(limit: Int) async throws -> [Change] {
+        try await writer.read { db in
+            guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
+            let acknowledged = try Self.cursor(db, CursorName.acknowledged)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT arrival, origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig FROM changes
+                WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
+                """, arguments: [Data(node.id.bytes), acknowledged, limit])
+            return try rows.map(Self.change(from:))
+        }
+    }
+
+    /// How many of this node's own changes the hub has not acknowledged.
+    public func pendingCount() async throws -> Int64 {
+        try await writer.read { db in
+            guard let node = try NodeRow.fetch(db) else { return 0 }
+            return max(0, node.lastSeq - (try Self.cursor(db, CursorName.acknowledged)))
+        }
+    }
+
+    /// Records that the hub has durably accepted this node's changes up to `seq`.
+    public func acknowledge(seq: Int64) async throws {
+        try await writer.write { db in try Self.setCursor(db, CursorName.acknowledged, seq) }
+    }
+}

@@ -1,0 +1,138 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import TambonCore
+import TambonStore
+
+/// The node's HTTPS client to its hub. The hub's CA certificate is the only trust root (the hub is pinned);
+/// connect and read timeouts and body caps apply to every request.
+public final class HubClient: Sendable {
+    public struct Response: Sendable {
+        public let members: [String: JSONValue]
+        /// The hub's clock when it answered (ms), if it said.
+        public let hubMillis: Int64?
+        /// This node's clock halfway through the request (ms): with `hubMillis`, the skew estimate.
+        public let localMidpointMillis: Int64
+        /// Bytes sent and received on the wire (bodies only).
+        public let sentBytes: Int
+        public let receivedBytes: Int
+    }
+
+    public let baseURL: String
+    private let http: HTTPClient
+
+    public init(url: String, caPEM: String, connectTimeout: TimeAmount = .seconds(10), readTimeout: TimeAmount = .seconds(60)) throws {
+        guard let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil else {
+            throw SyncFailure(status: nil, code: "invalid_url", message: "the hub address must be https://HOST:PORT, not \(url)")
+        }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        do {
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
+        } catch {
+            throw SyncFailure(status: nil, code: "invalid_ca", message: "the hub's CA certificate is not valid PEM: \(error)")
+        }
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls, redirectConfiguration: .disallow,
+            timeout: .init(connect: connectTimeout, read: readTimeout))
+        configuration.decompression = .disabled
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// The hub's id and protocol version (no authentication).
+    public func hello(deadline: TimeAmount = .seconds(30)) async throws -> (hub: NodeID, protocolVersion: Int) {
+        var request = HTTPClientRequest(url: baseURL + SyncProtocol.Path.hello)
+        request.method = .GET
+        let response = try await execute(request, deadline: deadline)
+        guard let hub = response.members["hub"]?.stringValue.flatMap(NodeID.init(hex:)) else {
+            throw SyncFailure(status: 200, code: "malformed_message", message: "the hub did not say who it is")
+        }
+        return (hub, Int(response.members["protocol"]?.numberValue ?? 0))
+    }
+
+    /// A signed POST of `body` (compressed when large): the node proves it holds its key; the nonce makes each
+    /// request unique so a captured one cannot be replayed.
+    public func post(_ path: String, body: JSONValue, store: Store, node: NodeID, hub: NodeID, deadline: TimeAmount) async throws -> Response {
+        var bytes = SyncMessage.encode(body)
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if bytes.count > 512 {
+            bytes = try Gzip.compress(bytes)
+            request.headers.add(name: "Content-Encoding", value: "gzip")
+        }
+        let nonce = try await store.nextCounterValue(Store.CursorName.requestNonce)
+        let signature = try await store.sign(SyncProtocol.signingMessage(method: "POST", path: path, hub: hub, nonce: nonce, body: bytes))
+        request.headers.add(name: SyncProtocol.Header.node, value: node.hex)
+        request.headers.add(name: SyncProtocol.Header.nonce, value: String(nonce))
+        request.headers.add(name: SyncProtocol.Header.signature, value: Hex.encode(signature))
+        request.headers.add(name: SyncProtocol.Header.time, value: String(store.configuration.wallClock()))
+        request.body = .bytes(ByteBuffer(bytes: bytes))
+        return try await execute(request, deadline: deadline, sent: bytes.count, clock: store.configuration.wallClock)
+    }
+
+    private func execute(
+        _ request: HTTPClientRequest, deadline: TimeAmount, sent: Int = 0,
+        clock: @Sendable () -> Int64 = StoreConfiguration.systemMillis
+    ) async throws -> Response {
+        var request = request
+        request.headers.add(name: SyncProtocol.Header.protocolVersion, value: String(SyncProtocol.version))
+        request.headers.add(name: SyncProtocol.Header.software, value: SyncProtocol.softwareVersion)
+        request.headers.add(name: "Accept-Encoding", value: "gzip")
+        let started = clock()
+        let response: HTTPClientResponse
+        var body: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: deadline)
+            body = try await response.body.collect(upTo: SyncProtocol.maximumWireBytes)
+        } catch let error as SyncFailure {
+            throw error
+        } catch {
+            throw SyncFailure(status: nil, code: "transport", message: Self.describe(error))
+        }
+        let finished = clock()
+        let received = body.readableBytes
+        var bytes = body.readBytes(length: body.readableBytes) ?? []
+        if response.headers.first(name: "Content-Encoding")?.lowercased() == "gzip" {
+            do {
+                bytes = try Gzip.decompress(bytes)
+            } catch {
+                throw SyncFailure(status: Int(response.status.code), code: "malformed_body", message: "the hub's answer could not be decompressed")
+            }
+        }
+        if let version = response.headers.first(name: SyncProtocol.Header.protocolVersion), version != String(SyncProtocol.version) {
+            throw SyncFailure(status: Int(response.status.code), code: "upgrade_needed",
+                message: "the hub speaks protocol \(version), this node \(SyncProtocol.version): upgrade needed")
+        }
+        let members = (try? SyncMessage.object(bytes)) ?? [:]
+        guard response.status == .ok else {
+            let code = members["error"]?.stringValue ?? "http_\(response.status.code)"
+            let message = members["message"]?.stringValue ?? response.status.reasonPhrase
+            throw SyncFailure(status: Int(response.status.code), code: code, message: message)
+        }
+        guard !members.isEmpty || bytes == Array("{}".utf8) else {
+            throw SyncFailure(status: 200, code: "malformed_message", message: "the hub's answer is not a JSON object")
+        }
+        return Response(
+            members: members, hubMillis: response.headers.first(name: SyncProtocol.Header.hubTime).flatMap { Int64($0) },
+            localMidpointMillis: (started + finished) / 2, sentBytes: sent, receivedBytes: received)
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout: return "timed out"
+            case .remoteConnectionClosed: return "the connection was closed"
+            default: return "\(error)"
+            }
+        }
+        if let error = error as? NIOSSLError { return "TLS failed (is --ca the hub's hub-ca.pem?): \(error)" }
+        return "\(error)"
+    }
+}

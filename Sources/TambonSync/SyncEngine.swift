@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import NIOCore
+import TambonCore
+import TambonStore
+
+/// One full sync round of a node with its hub: push every pending change of its own, then pull every new change
+/// in its office's scope. Each step is resumable: the hub answers how far it has durably accepted, and each
+/// pulled page is applied together with the cursor after it, so a cut at any moment loses nothing and repeats
+/// nothing that would change the state.
+public struct SyncEngine: Sendable {
+    public let store: Store
+    public let client: HubClient
+    public let logger: Logger
+
+    public init(store: Store, client: HubClient, logger: Logger = Logger(label: "tambon.sync")) {
+        self.store = store
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Runs one round; `progress` receives human-readable lines (the CLI prints them on stderr).
+    @discardableResult
+    public func round(deadline: TimeAmount = .seconds(120), progress: @Sendable (String) -> Void = { _ in }) async throws -> SyncReport {
+        guard let node = try await store.node() else { throw StoreError.notInitialised }
+        guard let link = try await store.hubLink() else {
+            throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data DIR --hub URL --token TOKEN --ca FILE")
+        }
+        var logger = self.logger
+        logger[metadataKey: "node"] = "\(node.id.short)"
+        logger[metadataKey: "office"] = "\(node.office)"
+        var report = SyncReport()
+        do {
+            try await push(node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
+            try await pull(node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
+        } catch {
+            let message = "\(error)"
+            try? await store.recordSync(error: message, skewMillis: report.skewMillis)
+            logger.warning("sync failed", metadata: ["error": "\(message)"])
+            throw error
+        }
+        try await store.recordSync(error: nil, skewMillis: report.skewMillis)
+        logger.info("sync complete", metadata: ["pushed": "\(report.pushed)", "pulled": "\(report.pulled)"])
+        return report
+    }
+
+    private func push(
+        node: NodeInfo, link: HubLink, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
+        logger: Logger
+    ) async throws {
+        while true {
+            let batch = try await store.pendingChanges(limit: SyncProtocol.maximumPushChanges)
+            guard let last = batch.last else { break }
+            let body: JSONValue = ["protocol": .number(Double(SyncProtocol.version)), "changes": .array(batch.map(ChangeCodec.value(of:)))]
+            let response = try await client.post(SyncProtocol.Path.push, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
+            note(response, into: &report)
+            report.pushRequests += 1
+            let accepted = try SyncMessage.integer(response.members, "accepted_seq")
+            try await store.acknowledge(seq: accepted)
+            report.pushed += batch.count
+            progress("pushed \(batch.count) change(s), hub holds this node up to #\(accepted)")
+            logger.debug("pushed", metadata: ["changes": "\(batch.count)", "accepted_seq": "\(accepted)"])
+            guard accepted >= last.seq else {
+                throw SyncFailure(status: 200, code: "not_accepted", message: "the hub accepted up to #\(accepted) of a batch ending at #\(last.seq)")
+            }
+        }
+    }
+
+    private func pull(
+        node: NodeInfo, link: HubLink, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
+        logger: Logger
+    ) async throws {
+        while true {
+            let cursor = try await store.cursor(Store.CursorName.pull)
+            let body: JSONValue = [
+                "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),
+                "limit": .number(Double(SyncProtocol.maximumPullChanges)),
+            ]
+            let response = try await client.post(SyncProtocol.Path.pull, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
+            note(response, into: &report)
+            report.pullRequests += 1
+            let changes = try SyncMessage.changes(response.members)
+            let next = try SyncMessage.integer(response.members, "cursor")
+            let more = response.members["more"] == .bool(true)
+            do {
+                try await store.apply(changes, settingCursor: (Store.CursorName.pull, next))
+            } catch let rejection as ChangeRejection {
+                if case .invalid(let text) = rejection.reason, text.contains("protocol version") {
+                    throw SyncFailure(status: nil, code: "upgrade_needed",
+                        message: "the hub sent changes this version cannot read (\(text)); upgrade needed — pulling stopped before them")
+                }
+                throw rejection
+            }
+            report.pulled += changes.count
+            if !changes.isEmpty { progress("pulled \(changes.count) change(s)") }
+            logger.debug("pulled", metadata: ["changes": "\(changes.count)", "cursor": "\(next)"])
+            if !more { break }
+        }
+    }
+
+    private func note(_ response: HubClient.Response, into report: inout SyncReport) {
+        report.bytesSent += response.sentBytes
+        report.bytesReceived += response.receivedBytes
+        if let hub = response.hubMillis { report.skewMillis = response.localMidpointMillis - hub }
+    }
+}

@@ -1,0 +1,48 @@
+import TambonCore
+
+/// Helpers to read protocol messages (JSON objects) strictly.
+public enum SyncMessage {
+    public static func object(_ bytes: [UInt8]) throws -> [String: JSONValue] {
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: bytes)
+        } catch {
+            throw SyncFailure(status: 400, code: "malformed_json", message: "\(error)")
+        }
+        guard case .object(let members) = value else {
+            throw SyncFailure(status: 400, code: "malformed_message", message: "a message must be a JSON object")
+        }
+        return members
+    }
+
+    public static func integer(_ members: [String: JSONValue], _ key: String) throws -> Int64 {
+        guard case .number(let number)? = members[key], number.rounded(.towardZero) == number, number >= 0, number < 9e15 else {
+            throw SyncFailure(status: 400, code: "malformed_message", message: "\"\(key)\" must be a non-negative integer")
+        }
+        return Int64(number)
+    }
+
+    public static func string(_ members: [String: JSONValue], _ key: String) throws -> String {
+        guard case .string(let text)? = members[key] else {
+            throw SyncFailure(status: 400, code: "malformed_message", message: "\"\(key)\" must be a string")
+        }
+        return text
+    }
+
+    public static func changes(_ members: [String: JSONValue], _ key: String = "changes") throws -> [Change] {
+        guard case .array(let values)? = members[key] else {
+            throw SyncFailure(status: 400, code: "malformed_message", message: "\"\(key)\" must be an array of changes")
+        }
+        return try values.enumerated().map { index, value in
+            do {
+                return try ChangeCodec.change(from: value)
+            } catch {
+                throw SyncFailure(status: 400, code: "malformed_change", message: "change \(index + 1): \(error)")
+            }
+        }
+    }
+
+    public static func encode(_ value: JSONValue) -> [UInt8] {
+        CanonicalJSON.encode(value)
+    }
+}

@@ -1,0 +1,45 @@
+import Crypto
+import TambonCore
+
+/// Constants of the sync protocol (sync-protocol/SPEC.md §9–§12).
+public enum SyncProtocol {
+    /// The protocol version every request and response carries.
+    public static let version = 1
+    /// This software's version, sent with every request for the hub's logs.
+    public static let softwareVersion = "tambon/0.2.0"
+
+    public enum Header {
+        public static let protocolVersion = "Tambon-Protocol"
+        public static let software = "Tambon-Software"
+        public static let node = "Tambon-Node"
+        public static let nonce = "Tambon-Nonce"
+        public static let time = "Tambon-Time"
+        public static let signature = "Tambon-Signature"
+        public static let hubTime = "Tambon-Hub-Time"
+    }
+
+    public enum Path {
+        public static let hello = "/v1/hello"
+        public static let enrol = "/v1/enrol"
+        public static let push = "/v1/push"
+        public static let pull = "/v1/pull"
+    }
+
+    /// Most changes in one push request.
+    public static let maximumPushChanges = 500
+    /// Most changes in one pull page.
+    public static let maximumPullChanges = 1000
+    /// Largest request or response body on the wire (compressed).
+    public static let maximumWireBytes = 8 << 20
+    /// Largest body once decompressed.
+    public static let maximumBodyBytes = 64 << 20
+
+    /// The bytes a node signs for a request: everything that makes it unique and binds it to one hub.
+    ///
+    /// `tambon-request/1 \n METHOD \n PATH \n HUB-ID \n NONCE \n SHA-256(BODY AS SENT)`, each field on its own line
+    /// (UTF-8, `\n` separators, no trailing newline).
+    public static func signingMessage(method: String, path: String, hub: NodeID, nonce: Int64, body: [UInt8]) -> [UInt8] {
+        let bodyHash = Hex.encode(Array(SHA256.hash(data: body)))
+        return Array("tambon-request/1\n\(method)\n\(path)\n\(hub.hex)\n\(nonce)\n\(bodyHash)".utf8)
+    }
+}

@@ -1,0 +1,13 @@
+/// What one sync round did.
+public struct SyncReport: Sendable, Equatable {
+    public var pushed = 0
+    public var pulled = 0
+    public var pushRequests = 0
+    public var pullRequests = 0
+    public var bytesSent = 0
+    public var bytesReceived = 0
+    /// This node's clock minus the hub's (ms), as measured.
+    public var skewMillis: Int64?
+
+    public init() {}
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TambonCore
+import TambonHub
+import TambonStore
+
+struct HubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hub",
+        abstract: "Run the central hub that every office's node syncs with.",
+        subcommands: [HubInitCommand.self, HubServeCommand.self, HubTokenCommand.self, HubNodesCommand.self, HubRevokeCommand.self]
+    )
+}
+
+/// File layout of a hub's data directory.
+enum HubFiles {
+    static func caCertificate(_ data: String) -> String { (data as NSString).appendingPathComponent("hub-ca.pem") }
+    static func tlsDirectory(_ data: String) -> String { (data as NSString).appendingPathComponent("tls") }
+    static func certificate(_ data: String) -> String { (tlsDirectory(data) as NSString).appendingPathComponent("hub-cert.pem") }
+    static func key(_ data: String) -> String { (tlsDirectory(data) as NSString).appendingPathComponent("hub-key.pem") }
+    static func caKey(_ data: String) -> String { (tlsDirectory(data) as NSString).appendingPathComponent("ca-key.pem") }
+
+    static func write(_ text: String, to path: String, mode: Int) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {
+            throw CommandFailure("cannot write \(path)")
+        }
+    }
+}
+
+struct HubInitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create the hub: its store, its identity and its TLS certificate.",
+        discussion: """
+            Writes DIR/hub-ca.pem, the certificate nodes trust (tambon node join --ca), unless --tls-cert and \
+            --tls-key give a certificate of your own. The generated certificate names localhost, 127.0.0.1, this \
+            machine's host name and every --hostname.
+            """
+    )
+
+    @OptionGroup var options: DataOptions
+    @Option(help: "The hub's name.") var name: String = "Tambon hub"
+    @Option(name: .customLong("hostname"), help: "Another name or address clients use to reach the hub (repeatable).")
+    var hostnames: [String] = []
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("A PEM certificate (chain) to serve instead of a generated one.", valueName: "FILE"))
+    var tlsCertificate: String?
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"))
+    var tlsKey: String?
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+    }
+
+    func run() async throws {
+        var material: (certificate: String, key: String, ca: HubTLS.Material?)
+        if let tlsCertificate, let tlsKey {
+            guard let certificate = try? String(contentsOfFile: tlsCertificate, encoding: .utf8),
+                let key = try? String(contentsOfFile: tlsKey, encoding: .utf8)
+            else { throw CommandFailure("cannot read \(tlsCertificate) or \(tlsKey)") }
+            _ = try HubTLSCheck.validate(certificate: certificate, key: key)
+            material = (certificate, key, nil)
+        } else {
+            let generated = try HubTLS.generate(hubName: name, hostnames: [ProcessInfo.processInfo.hostName] + hostnames)
+            material = (generated.certificatePEM, generated.keyPEM, generated)
+        }
+        let store = try options.directory.create(configuration: DataOptions.storeConfiguration)
+        let hub = try await store.initialiseNode(office: "hub", name: name)
+        try FileManager.default.createDirectory(atPath: HubFiles.tlsDirectory(options.data), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        try HubFiles.write(material.certificate, to: HubFiles.certificate(options.data), mode: 0o644)
+        try HubFiles.write(material.key, to: HubFiles.key(options.data), mode: 0o600)
+        print("initialised hub \(hub.id.hex)")
+        if let ca = material.ca {
+            try HubFiles.write(ca.caKeyPEM, to: HubFiles.caKey(options.data), mode: 0o600)
+            try HubFiles.write(ca.caCertificatePEM, to: HubFiles.caCertificate(options.data), mode: 0o644)
+            print("nodes trust \(HubFiles.caCertificate(options.data)) (give it to `tambon node join --ca`)")
+        }
+    }
+}
+
+/// Checks a supplied certificate and key load before the hub is created with them.
+enum HubTLSCheck {
+    static func validate(certificate: String, key: String) throws -> Bool {
+        let directory = NSTemporaryDirectory() + "tambon-tls-check-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try HubFiles.write(certificate, to: directory + "/cert.pem", mode: 0o600)
+        try HubFiles.write(key, to: directory + "/key.pem", mode: 0o600)
+        do {
+            _ = try HubTLS.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem")
+        } catch {
+            throw CommandFailure("the TLS certificate or key is not usable PEM: \(error)")
+        }
+        return true
+    }
+}
+
+struct HubServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the sync protocol over HTTPS.")
+
+    @OptionGroup var options: DataOptions
+    @Option(help: ArgumentHelp("Address to listen on.", valueName: "HOST:PORT")) var listen: String = "127.0.0.1:8443"
+
+    func run() async throws {
+        let (host, port) = try ListenAddress.parse(listen)
+        let (store, node) = try await options.openNode()
+        guard node.office == "hub" else { throw CommandFailure("\(options.data) holds an office node, not a hub (tambon hub init)") }
+        let tls = try HubTLS.serverConfiguration(certificatePath: HubFiles.certificate(options.data), keyPath: HubFiles.key(options.data))
+        let logger = Logging.make("tambon.hub", level: .info)
+        let app = try await HubServer.makeApplication(store: store, tls: tls, host: host, port: port, logger: logger) { channel in
+            logger.info("hub serving", metadata: ["hub": "\(node.id.short)", "address": "https://\(host):\(channel.localAddress?.port ?? port)"])
+        }
+        try await app.runService()
+    }
+}
+
+struct HubTokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Print a one-time enrolment token for a node of an office.")
+
+    @OptionGroup var options: DataOptions
+    @Option(help: ArgumentHelp("The office the node will serve.", valueName: "CODE")) var office: String
+    @Option(help: "office (the office's node: one active per office) or survey (a survey officer's laptop).") var role: String = "office"
+    @Option(help: "Days until the token expires.") var days: Int = 7
+
+    func run() async throws {
+        guard let role = Peer.Role(rawValue: role) else { throw CommandFailure("--role must be office or survey") }
+        guard (1...365).contains(days) else { throw CommandFailure("--days must be 1 to 365") }
+        guard Names.isValidOffice(office) else { throw CommandFailure("invalid office code \"\(office)\"") }
+        let (store, _) = try await options.openNode()
+        print(try await store.createEnrolmentToken(office: office, role: role, lifetimeMillis: Int64(days) * 86_400_000))
+    }
+}
+
+struct HubNodesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nodes",
+        abstract: "List enrolled nodes: id, office, role, status, last seen, last accepted seq, clock skew.")
+
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        let (store, _) = try await options.openNode()
+        for peer in try await store.peers() {
+            let seen = peer.lastSeenMillis.map(Timestamps.iso) ?? "never"
+            let skew = peer.skewMillis.map { ($0 >= 0 ? "+" : "") + "\($0)ms" } ?? "unknown"
+            print("\(peer.id.hex) office=\(peer.office) role=\(peer.role.rawValue) status=\(peer.active ? "active" : "revoked") "
+                + "last_seen=\(seen) accepted_seq=\(peer.acceptedSeq) skew=\(skew)")
+        }
+    }
+}
+
+struct HubRevokeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke an enrolled node: it can no longer push or pull.")
+
+    @OptionGroup var options: DataOptions
+    @Option(help: ArgumentHelp("The node's full id (tambon hub nodes).", valueName: "ID")) var node: String
+
+    func run() async throws {
+        guard let id = NodeID(hex: node) else { throw CommandFailure("--node must be a full node id (64 hex digits)") }
+        let (store, _) = try await options.openNode()
+        let peer = try await store.revoke(node: id)
+        print("revoked \(peer.id.hex) (office \(peer.office), \(peer.role.rawValue))")
+    }
+}
