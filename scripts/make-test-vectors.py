@@ -255,13 +255,16 @@ def merge_vectors():
         # Scope is a register too: the record moves to two offices.
         c.change(hlc(t + 4), "letters", "let-1", ["6500101"], [set_op("subject", "เรื่องทดสอบ")]),
         a.change(hlc(t + 5), "letters", "let-1", ["6500101", "6500102"], [set_op("to", "6500102")]),
+        # A faulty origin stamping two changes with the same HLC: seq breaks the tie, so replicas still agree.
+        c.change(hlc(t + 7), "permit_applications", "app-7", ["6500101"], [set_op("note", "first")]),
+        c.change(hlc(t + 7), "permit_applications", "app-7", ["6500101"], [set_op("note", "second")]),
         # Retiring is a set.
         b.change(hlc(t + 6), "letters", "let-2", ["6500102"], [set_op("subject", "อื่น"), set_op("retired", True)]),
     ]
     changes = [e["change"] for e in entries]
 
     def version(ch):
-        return (int(ch["hlc"], 16), bytes.fromhex(ch["origin"]))
+        return (int(ch["hlc"], 16), bytes.fromhex(ch["origin"]), ch["seq"])
 
     state = {}
     for ch in changes:
@@ -303,7 +306,7 @@ def merge_vectors():
 
     write("merge.json", {
         "description": "Changes from three origins, delivered in any order, duplicates included, must merge to this "
-                       "state; digests per office scope as in SPEC.md.",
+                       "state (versions ordered by hlc, origin, seq); digests per office scope as in SPEC.md.",
         "changes": changes, "expected_records": records,
         "expected_digests": {o: digest(o) for o in ["6500101", "6500102", "6500199"]}})
 

@@ -151,9 +151,8 @@ public struct HubController: Sendable {
         let limit = Int(min(try SyncMessage.integer(request.members, "limit"), Int64(SyncProtocol.maximumPullChanges)))
         guard limit >= 1 else { throw HubError(.badRequest, "malformed_message", "\"limit\" must be at least 1") }
         let page = try await store.changes(after: after, scope: peer.office, excluding: peer.id, limit: limit)
-        let more = page.changes.count == limit
         logger.debug("pull", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "changes": "\(page.changes.count)"])
         return ["changes": .array(page.changes.map { ChangeCodec.value(of: $0.change) }), "cursor": .number(Double(page.cursor)),
-                "more": .bool(more)]
+                "more": .bool(page.more), "accepted_seq": .number(Double(peer.acceptedSeq))]
     }
 }

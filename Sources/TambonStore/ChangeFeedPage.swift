@@ -1,9 +1,11 @@
 import TambonCore
 
-/// One page of the arrival-ordered change feed.
+/// One page of a feed (``Store/changes(after:scope:excluding:limit:)``).
 public struct ChangeFeedPage: Sendable {
-    /// Changes with their local arrival sequence, in arrival order.
-    public let changes: [(arrival: Int64, change: Change)]
-    /// Where the next page starts: the last arrival read (or the cursor given, if the page is empty).
+    /// Changes with their feed position, in feed order.
+    public let changes: [(position: Int64, change: Change)]
+    /// Where the next page starts.
     public let cursor: Int64
+    /// Whether more changes follow the cursor.
+    public let more: Bool
 }

@@ -33,7 +33,8 @@ final class PipelinedVerifier: @unchecked Sendable {
         self.outcomes = Array(repeating: nil, count: order.count)
     }
 
-    /// Starts background workers: one fewer than the cores (the consumer is the last one), none for tiny batches.
+    /// Starts background workers, one per core (the consumer helps too when it would otherwise wait), none for tiny
+    /// batches.
     func start() {
         let count = order.count < 32 ? 0 : max(1, ProcessInfo.processInfo.activeProcessorCount)
         for _ in 0..<count {
@@ -95,12 +96,14 @@ final class PipelinedVerifier: @unchecked Sendable {
     private func verify(_ position: Int) -> Outcome {
         let change = batch[order[position]]
         do throws(ChangeRejection) {
+            // SPEC §5.3 order: structure, hash, signature, then clock skew.
+            let encoded = try ChangeValidator.verify(change, checkSignature: checkSignatures)
             do throws(ClockSkewError) {
                 try skewGuard.checkSkew(change.hlc, origin: change.origin, wallMillis: wallMillis)
             } catch {
                 throw ChangeRejection(origin: change.origin, seq: change.seq, reason: .clockSkew(error))
             }
-            return .success(try ChangeValidator.verify(change, checkSignature: checkSignatures))
+            return .success(encoded)
         } catch {
             return .failure(error)
         }

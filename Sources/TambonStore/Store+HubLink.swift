@@ -52,10 +52,10 @@ extension Store {
             guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
             let acknowledged = try Self.cursor(db, CursorName.acknowledged)
             let rows = try Row.fetchAll(db, sql: """
-                SELECT arrival, origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig FROM changes
+                SELECT origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig FROM changes
                 WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
                 """, arguments: [Data(node.id.bytes), acknowledged, limit])
-            return try rows.map(Self.change(from:))
+            return try rows.map { try Self.change(from: $0, offset: 0) }
         }
     }
 

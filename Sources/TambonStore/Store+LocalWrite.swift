@@ -28,9 +28,18 @@ extension Store {
                         hint: "restore this office's node from the hub instead; if the old machine is gone for good, "
                             + "run `tambon node adopt --data DIR` once")
                 }
-                let existingScope = try String.fetchOne(
-                    db, sql: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, record])
-                let recordScope = try requestedScope ?? existingScope.map(Self.decodeScope) ?? [node.office]
+                let writer = try ChangeWriter(db)
+                let probe = Change(origin: node.id, seq: 1, hlc: .zero, collection: collection, record: record, scope: [],
+                                   operations: [], previous: nil)
+                let heldScope = Names.isValidCollection(collection) && Names.isValidIdentifier(record) ? try writer.scope(of: probe) : nil
+                let recordScope = requestedScope ?? heldScope ?? [node.office]
+                // A node writes only records of its own office (the hub, which routes between offices, excepted):
+                // anything else would be refused by the hub and block this node's log behind it.
+                if node.office != Store.hubOffice {
+                    guard recordScope.contains(node.office), heldScope.map({ $0.contains(node.office) }) ?? true else {
+                        throw StoreError(.invalidWrite, "\(collection)/\(record) does not belong to office \(node.office); a node writes only its own office's records")
+                    }
+                }
                 var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
                 let hlc = clock.tick(wallMillis: configuration.wallClock())
                 let draft = Change(
@@ -43,8 +52,17 @@ extension Store {
                     throw StoreError(.invalidWrite, message)
                 }
                 let change = try draft.signed(by: node.identity())
+                // The same checks every receiver makes (size included), so this node never signs a change the hub
+                // would refuse and block its log behind.
+                let operations: EncodedOperations
+                do throws(ChangeRejection) {
+                    operations = try ChangeValidator.verify(change, checkSignature: false)
+                } catch {
+                    guard case .invalid(let message) = error.reason else { throw error }
+                    throw StoreError(.invalidWrite, message)
+                }
                 let arrival = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), 0) + 1 FROM changes")!
-                try ChangeWriter(db).insert(change, operations: EncodedOperations(change.operations), arrival: arrival)
+                try writer.insert(change, operations: operations, arrival: arrival, heldScope: heldScope)
                 try db.execute(
                     sql: "UPDATE node SET last_seq = ?, last_hash = ?, clock = ? WHERE id = 1",
                     arguments: [change.seq, Data(change.hash), Int64(bitPattern: hlc.rawValue)])

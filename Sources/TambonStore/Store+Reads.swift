@@ -26,9 +26,12 @@ extension Store {
         }
     }
 
-    /// Changes that arrived after `cursor`, in arrival order, at most `limit`; only those whose scope contains
-    /// `office` if one is given, and none written by `excludedOrigin` (a node pulling does not need its own
-    /// changes back). This is the feed sync pages through.
+    /// One page of a feed, at most `limit` changes after `cursor`, none written by `excludedOrigin` (a node
+    /// pulling does not need its own changes back).
+    ///
+    /// With an office, this is that office's routing feed (SPEC §6.1): every change of every record in its scope,
+    /// with earlier changes re-delivered when a record joins its scope; positions are feed positions. Without
+    /// one, it is the whole log in arrival order; positions are arrival numbers.
     public func changes(
         after cursor: Int64, scope office: String? = nil, excluding excludedOrigin: NodeID? = nil, limit: Int = 1000
     ) async throws -> ChangeFeedPage {
@@ -36,35 +39,27 @@ extension Store {
             throw StoreError(.invalidArgument, "a feed page needs a cursor ≥ 0 and a limit ≥ 1")
         }
         return try await writer.read { db in
-            let columns = "c.arrival, c.origin, c.seq, c.hlc, c.collection, c.record_id, c.scope, c.ops, c.prev, c.hash, c.sig"
+            let columns = "c.origin, c.seq, c.hlc, c.collection, c.record_id, c.scope, c.ops, c.prev, c.hash, c.sig"
             let excluded = excludedOrigin.map { Data($0.bytes) } ?? Data()
             let rows: [Row]
+            let end: Int64
             if let office {
                 rows = try Row.fetchAll(db, sql: """
-                    SELECT \(columns) FROM change_scopes s JOIN changes c ON c.arrival = s.arrival
-                    WHERE s.office = ? AND s.arrival > ? AND c.origin != ? ORDER BY s.arrival LIMIT ?
+                    SELECT f.position, \(columns) FROM feed f JOIN changes c ON c.arrival = f.arrival
+                    WHERE f.office = ? AND f.position > ? AND c.origin != ? ORDER BY f.position LIMIT ?
                     """, arguments: [office, cursor, excluded, limit])
+                end = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(position), 0) FROM feed WHERE office = ?", arguments: [office]) ?? 0
             } else {
                 rows = try Row.fetchAll(db, sql: """
-                    SELECT \(columns) FROM changes c WHERE c.arrival > ? AND c.origin != ? ORDER BY c.arrival LIMIT ?
+                    SELECT c.arrival, \(columns) FROM changes c WHERE c.arrival > ? AND c.origin != ? ORDER BY c.arrival LIMIT ?
                     """, arguments: [cursor, excluded, limit])
+                end = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), 0) FROM changes") ?? 0
             }
-            let changes = try rows.map { row in (arrival: row[0] as Int64, change: try Self.change(from: row)) }
-            // The cursor moves past excluded changes too, so the next page does not scan them again.
-            let scanned = try Self.lastArrival(db, after: cursor, office: office, upTo: changes.last?.arrival, limit: limit)
-            return ChangeFeedPage(changes: changes, cursor: max(changes.last?.arrival ?? cursor, scanned))
+            let changes = try rows.map { row in (position: row[0] as Int64, change: try Self.change(from: row, offset: 1)) }
+            // A short page means the feed is exhausted: the cursor moves to its end, past excluded changes too.
+            let next = changes.count < limit ? max(cursor, end) : changes.last!.position
+            return ChangeFeedPage(changes: changes, cursor: next, more: changes.count == limit && next < end)
         }
-    }
-
-    /// With exclusions a page can hold fewer than `limit` changes although more arrived; the cursor may advance
-    /// to the last arrival in scope up to the page's last change (or, for an empty page, to the end).
-    private static func lastArrival(_ db: Database, after cursor: Int64, office: String?, upTo last: Int64?, limit: Int) throws -> Int64 {
-        if let last { return last }
-        if let office {
-            return try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), ?) FROM change_scopes WHERE office = ? AND arrival > ?",
-                                      arguments: [cursor, office, cursor]) ?? cursor
-        }
-        return try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), ?) FROM changes WHERE arrival > ?", arguments: [cursor, cursor]) ?? cursor
     }
 
     /// The digest of the replicated state of `office`'s scope (see ``TambonCore/StateDigest``).
@@ -102,21 +97,23 @@ extension Store {
         }
     }
 
-    static func change(from row: Row) throws -> Change {
-        let originData: Data = row[1]
-        let prev: Data? = row[8]
-        let hash: Data = row[9]
-        let sig: Data = row[10]
-        let hlc: Int64 = row[3]
-        guard let origin = NodeID(bytes: Array(originData)), case .array(let opValues) = try decodeValue(row[7]) else {
+    /// A change from the columns `origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig` starting at
+    /// `offset`.
+    static func change(from row: Row, offset o: Int) throws -> Change {
+        let originData: Data = row[o]
+        let prev: Data? = row[o + 7]
+        let hash: Data = row[o + 8]
+        let sig: Data = row[o + 9]
+        let hlc: Int64 = row[o + 2]
+        guard let origin = NodeID(bytes: Array(originData)), case .array(let opValues) = try decodeValue(row[o + 6]) else {
             throw StoreError(.corrupt, "a stored change is malformed")
         }
         let operations = try opValues.map { value in
             do { return try ChangeCodec.operation(from: value) } catch { throw StoreError(.corrupt, "a stored operation is malformed: \(error)") }
         }
         return Change(
-            origin: origin, seq: row[2], hlc: HLC(rawValue: UInt64(bitPattern: hlc)), collection: row[4], record: row[5],
-            scope: try decodeScope(row[6]), operations: operations, previous: prev.map { Array($0) }, hash: Array(hash),
+            origin: origin, seq: row[o + 1], hlc: HLC(rawValue: UInt64(bitPattern: hlc)), collection: row[o + 3], record: row[o + 4],
+            scope: try decodeScope(row[o + 5]), operations: operations, previous: prev.map { Array($0) }, hash: Array(hash),
             signature: Array(sig))
     }
 }

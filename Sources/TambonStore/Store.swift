@@ -9,6 +9,9 @@ import TambonCore
 /// sequence never disagree, and two processes on the same directory (a server and a manual sync) serialise
 /// instead of failing.
 public struct Store: Sendable {
+    /// The office code of the hub's own node: the hub writes records of any office (it routes between them).
+    public static let hubOffice = "hub"
+
     /// The database file inside a data directory.
     public static let databaseFileName = "tambon.sqlite"
 

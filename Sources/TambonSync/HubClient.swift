@@ -60,29 +60,40 @@ public final class HubClient: Sendable {
     /// request unique so a captured one cannot be replayed.
     public func post(_ path: String, body: JSONValue, store: Store, node: NodeID, hub: NodeID, deadline: TimeAmount) async throws -> Response {
         var bytes = SyncMessage.encode(body)
+        var encoding: String?
+        if bytes.count > 512 {
+            bytes = try Gzip.compress(bytes)
+            encoding = "gzip"
+        }
+        let nonce = try await store.nextCounterValue(Store.CursorName.requestNonce)
+        return try await send(path, bytes: bytes, contentEncoding: encoding, store: store, node: node, hub: hub, nonce: nonce, deadline: deadline)
+    }
+
+    /// Sends `bytes` as they are, signed with `nonce` (tests use it to send what a well-behaved node would not).
+    public func send(
+        _ path: String, bytes: [UInt8], contentEncoding: String? = nil, store: Store, node: NodeID, hub: NodeID, nonce: Int64,
+        deadline: TimeAmount = .seconds(30), protocolVersion: String = String(SyncProtocol.version)
+    ) async throws -> Response {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        if bytes.count > 512 {
-            bytes = try Gzip.compress(bytes)
-            request.headers.add(name: "Content-Encoding", value: "gzip")
-        }
-        let nonce = try await store.nextCounterValue(Store.CursorName.requestNonce)
+        if let contentEncoding { request.headers.add(name: "Content-Encoding", value: contentEncoding) }
         let signature = try await store.sign(SyncProtocol.signingMessage(method: "POST", path: path, hub: hub, nonce: nonce, body: bytes))
         request.headers.add(name: SyncProtocol.Header.node, value: node.hex)
         request.headers.add(name: SyncProtocol.Header.nonce, value: String(nonce))
         request.headers.add(name: SyncProtocol.Header.signature, value: Hex.encode(signature))
         request.headers.add(name: SyncProtocol.Header.time, value: String(store.configuration.wallClock()))
         request.body = .bytes(ByteBuffer(bytes: bytes))
-        return try await execute(request, deadline: deadline, sent: bytes.count, clock: store.configuration.wallClock)
+        return try await execute(request, deadline: deadline, sent: bytes.count, clock: store.configuration.wallClock,
+                                 protocolVersion: protocolVersion)
     }
 
     private func execute(
         _ request: HTTPClientRequest, deadline: TimeAmount, sent: Int = 0,
-        clock: @Sendable () -> Int64 = StoreConfiguration.systemMillis
+        clock: @Sendable () -> Int64 = StoreConfiguration.systemMillis, protocolVersion: String = String(SyncProtocol.version)
     ) async throws -> Response {
         var request = request
-        request.headers.add(name: SyncProtocol.Header.protocolVersion, value: String(SyncProtocol.version))
+        request.headers.add(name: SyncProtocol.Header.protocolVersion, value: protocolVersion)
         request.headers.add(name: SyncProtocol.Header.software, value: SyncProtocol.softwareVersion)
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         let started = clock()

@@ -81,6 +81,14 @@ public struct SyncEngine: Sendable {
             report.pullRequests += 1
             let changes = try SyncMessage.changes(response.members)
             let next = try SyncMessage.integer(response.members, "cursor")
+            // The hub holding more of this node's log than the node itself means this directory is older than
+            // the node's history (restored from a backup, or a copy): writing on would fork.
+            if let accepted = response.members["accepted_seq"]?.numberValue, Int64(accepted) > node.lastSeq {
+                throw StoreError(.staleLog,
+                    "the hub holds this node's changes up to #\(Int64(accepted)) but this data directory ends at #\(node.lastSeq): "
+                        + "it is older than the node's history (restored from a backup, or a copy)",
+                    hint: "stop writing here and rebuild the node from the hub (tambon node restore)")
+            }
             let more = response.members["more"] == .bool(true)
             do {
                 try await store.apply(changes, settingCursor: (Store.CursorName.pull, next))

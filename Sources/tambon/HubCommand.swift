@@ -65,7 +65,7 @@ struct HubInitCommand: AsyncParsableCommand {
             material = (generated.certificatePEM, generated.keyPEM, generated)
         }
         let store = try options.directory.create(configuration: DataOptions.storeConfiguration)
-        let hub = try await store.initialiseNode(office: "hub", name: name)
+        let hub = try await store.initialiseNode(office: Store.hubOffice, name: name)
         try FileManager.default.createDirectory(atPath: HubFiles.tlsDirectory(options.data), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         try HubFiles.write(material.certificate, to: HubFiles.certificate(options.data), mode: 0o644)
@@ -105,7 +105,7 @@ struct HubServeCommand: AsyncParsableCommand {
     func run() async throws {
         let (host, port) = try ListenAddress.parse(listen)
         let (store, node) = try await options.openNode()
-        guard node.office == "hub" else { throw CommandFailure("\(options.data) holds an office node, not a hub (tambon hub init)") }
+        guard node.office == Store.hubOffice else { throw CommandFailure("\(options.data) holds an office node, not a hub (tambon hub init)") }
         let tls = try HubTLS.serverConfiguration(certificatePath: HubFiles.certificate(options.data), keyPath: HubFiles.key(options.data))
         let logger = Logging.make("tambon.hub", level: .info)
         let app = try await HubServer.makeApplication(store: store, tls: tls, host: host, port: port, logger: logger) { channel in

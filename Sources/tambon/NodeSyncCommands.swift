@@ -17,29 +17,9 @@ struct NodeJoinCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (store, node) = try await options.openNode()
-        if let link = try await store.hubLink() {
-            throw CommandFailure("this node is already enrolled with \(link.url)")
-        }
         guard let caPEM = try? String(contentsOfFile: ca, encoding: .utf8) else { throw CommandFailure("cannot read --ca \(ca)") }
-        let client = try HubClient(url: hub, caPEM: caPEM)
-        do {
-            let (hubID, version) = try await client.hello()
-            guard version == SyncProtocol.version else {
-                throw SyncFailure(status: nil, code: "upgrade_needed", message: "the hub speaks protocol \(version), this node \(SyncProtocol.version)")
-            }
-            let response = try await client.post(
-                SyncProtocol.Path.enrol,
-                body: ["token": .string(token), "office": .string(node.office), "name": .string(node.name),
-                       "protocol": .number(Double(SyncProtocol.version))],
-                store: store, node: node.id, hub: hubID, deadline: .seconds(30))
-            let role = response.members["role"]?.stringValue ?? "office"
-            try await store.saveHubLink(url: client.baseURL, caPEM: caPEM, hubID: hubID, role: role)
-            print("enrolled with hub \(hubID.hex) as the \(role) node of office \(node.office)")
-        } catch {
-            await client.shutdown()
-            throw error
-        }
-        await client.shutdown()
+        let link = try await NodeEnrolment.join(store: store, url: hub, caPEM: caPEM, token: token)
+        print("enrolled with hub \(link.hubID.hex) as the \(link.role) node of office \(node.office)")
     }
 }
 

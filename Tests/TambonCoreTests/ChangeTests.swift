@@ -135,12 +135,13 @@ import Testing
         }
     }
 
-    @Test func versionOrdersByHLCThenOrigin() throws {
+    @Test func versionOrdersByHLCThenOriginThenSeq() throws {
         let low = try Self.identity(1).id
         let high = try Self.identity(2).id
         let (a, b) = low < high ? (low, high) : (high, low)
         let t = HLC(millis: 10, counter: 0)
-        #expect(Version(hlc: t, origin: a) < Version(hlc: t, origin: b))
-        #expect(Version(hlc: t, origin: b) < Version(hlc: HLC(millis: 10, counter: 1), origin: a))
+        #expect(Version(hlc: t, origin: a, seq: 9) < Version(hlc: t, origin: b, seq: 1))
+        #expect(Version(hlc: t, origin: b, seq: 9) < Version(hlc: HLC(millis: 10, counter: 1), origin: a, seq: 1))
+        #expect(Version(hlc: t, origin: a, seq: 1) < Version(hlc: t, origin: a, seq: 2), "a faulty origin's equal stamps still order")
     }
 }

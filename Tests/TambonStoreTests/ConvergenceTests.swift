@@ -192,7 +192,7 @@ struct ReferenceModel {
 
     init(_ changes: [Change]) {
         for change in changes {
-            let version = Version(hlc: change.hlc, origin: change.origin)
+            let version = Version(of: change)
             let key = Key(collection: change.collection, record: change.record)
             var record = records[key] ?? Record(scope: Versioned(version: version, value: change.scope))
             if version > record.scope.version { record.scope = Versioned(version: version, value: change.scope) }

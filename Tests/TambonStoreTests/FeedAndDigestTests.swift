@@ -19,7 +19,7 @@ import TambonCore
             let page = try await store.changes(after: cursor, scope: "5001", limit: 3)
             if page.changes.isEmpty { break }
             #expect(page.changes.count <= 3)
-            #expect(page.changes.map(\.arrival) == page.changes.map(\.arrival).sorted())
+            #expect(page.changes.map(\.position) == page.changes.map(\.position).sorted())
             seen += page.changes.map(\.change)
             cursor = page.cursor
         }

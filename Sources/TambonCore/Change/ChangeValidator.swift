@@ -5,6 +5,8 @@ import Crypto
 public enum ChangeValidator {
     public static let maximumOperations = 1000
     public static let maximumScope = 64
+    /// Deepest nesting of arrays and objects inside a value (a change adds 3 levels around it; parsers accept 64).
+    public static let maximumValueDepth = 32
     /// Upper bound on a change's canonical body.
     public static let maximumBodyBytes = 1 << 20
 
@@ -41,6 +43,9 @@ public enum ChangeValidator {
         for operation in change.operations {
             guard Names.isValidField(operation.field) else { throw invalid("invalid field name \"\(operation.field)\"") }
             guard operation.value.isFiniteJSON else { throw invalid("field \"\(operation.field)\" holds a non-finite number") }
+            guard operation.value.nestingDepth <= maximumValueDepth else {
+                throw invalid("field \"\(operation.field)\" is nested deeper than \(maximumValueDepth) levels")
+            }
             switch operation {
             case .set(let field, _):
                 guard setFields.insert(field).inserted else { throw invalid("field \"\(field)\" is set twice in one change") }
@@ -78,6 +83,15 @@ public enum ChangeValidator {
 }
 
 extension JSONValue {
+    /// 0 for a scalar, 1 + the deepest member for an array or object.
+    public var nestingDepth: Int {
+        switch self {
+        case .null, .bool, .number, .string: return 0
+        case .array(let elements): return 1 + (elements.map(\.nestingDepth).max() ?? 0)
+        case .object(let members): return 1 + (members.values.map(\.nestingDepth).max() ?? 0)
+        }
+    }
+
     /// False if any number inside is NaN or infinite (JSON cannot carry them).
     public var isFiniteJSON: Bool {
         switch self {

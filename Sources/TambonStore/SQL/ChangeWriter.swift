@@ -4,64 +4,70 @@ import TambonCore
 /// Writes verified changes into the log and merges their effects into the materialised state, inside a
 /// transaction the caller owns. Local writes and remote applies both go through here, so there is one merge path.
 ///
-/// Merge rules, as SQL upserts:
+/// Merge rules, as SQL upserts ordered by the version (hlc, origin, seq) — a total order, since (origin, seq)
+/// names one change:
 /// - the record's scope and each field are last-writer-wins registers: a row is replaced only by a write with a
-///   greater (hlc, origin);
-/// - a set element, once present, stays; of two adds with the same element id the one with the smaller
-///   (hlc, origin) holds.
+///   greater version;
+/// - a set element, once present, stays; of two adds with the same element id the one with the smaller version
+///   holds.
 /// Both rules are commutative, associative and idempotent, so the state depends only on the set of changes held.
 struct ChangeWriter {
     private let insertChange: RawStatement
-    private let insertScope: RawStatement
+    private let insertFeed: RawStatement
+    private let backfillFeed: RawStatement
+    private let readRecord: RawStatement
     private let upsertRecord: RawStatement
     private let upsertFields: [RawStatement]
     private let upsertElement: RawStatement
     private let neighbours: RawStatement
     private let head: RawStatement
-    private let recordScope: RawStatement
+
+    static let fieldsPerStatement = 8
 
     init(_ db: Database) throws {
         insertChange = try RawStatement(db, """
             INSERT INTO changes (origin, seq, arrival, hlc, collection, record_id, scope, ops, prev, hash, sig)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertScope = try RawStatement(db, "INSERT INTO change_scopes (office, arrival) VALUES (?, ?)")
+        insertFeed = try RawStatement(db, "INSERT INTO feed (office, arrival) VALUES (?, ?)")
+        backfillFeed = try RawStatement(db, """
+            INSERT INTO feed (office, arrival)
+            SELECT ?1, arrival FROM changes WHERE collection = ?2 AND record_id = ?3 AND arrival < ?4 ORDER BY arrival
+            """)
+        readRecord = try RawStatement(db, "SELECT scope FROM records WHERE collection = ? AND record_id = ?")
         upsertRecord = try RawStatement(db, """
-            INSERT INTO records (collection, record_id, scope, hlc, origin) VALUES (?1, ?2, ?3, ?4, ?5)
+            INSERT INTO records (collection, record_id, scope, hlc, origin, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (collection, record_id) DO UPDATE
-            SET scope = excluded.scope, hlc = excluded.hlc, origin = excluded.origin
-            WHERE (excluded.hlc, excluded.origin) > (records.hlc, records.origin)
+            SET scope = excluded.scope, hlc = excluded.hlc, origin = excluded.origin, seq = excluded.seq
+            WHERE (excluded.hlc, excluded.origin, excluded.seq) > (records.hlc, records.origin, records.seq)
             """)
         // One statement per number of rows (1…fieldsPerStatement): a change's register writes go to SQLite as one
         // multi-row upsert, which costs far less than one statement per field.
         upsertFields = try (1...Self.fieldsPerStatement).map { rows in
             let values = (0..<rows).map { row -> String in
                 let base = row * 2
-                return "(?1, ?2, ?\(base + 5), ?\(base + 6), ?3, ?4)"
+                return "(?1, ?2, ?\(base + 6), ?\(base + 7), ?3, ?4, ?5)"
             }.joined(separator: ", ")
             return try RawStatement(db, """
-                INSERT INTO fields (collection, record_id, field, value, hlc, origin) VALUES \(values)
+                INSERT INTO fields (collection, record_id, field, value, hlc, origin, seq) VALUES \(values)
                 ON CONFLICT (collection, record_id, field) DO UPDATE
-                SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin
-                WHERE (excluded.hlc, excluded.origin) > (fields.hlc, fields.origin)
+                SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin, seq = excluded.seq
+                WHERE (excluded.hlc, excluded.origin, excluded.seq) > (fields.hlc, fields.origin, fields.seq)
                 """)
         }
         upsertElement = try RawStatement(db, """
-            INSERT INTO set_elements (collection, record_id, field, element_id, value, hlc, origin)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            INSERT INTO set_elements (collection, record_id, field, element_id, value, hlc, origin, seq)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             ON CONFLICT (collection, record_id, field, element_id) DO UPDATE
-            SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin
-            WHERE (excluded.hlc, excluded.origin) < (set_elements.hlc, set_elements.origin)
+            SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin, seq = excluded.seq
+            WHERE (excluded.hlc, excluded.origin, excluded.seq) < (set_elements.hlc, set_elements.origin, set_elements.seq)
             """)
         neighbours = try RawStatement(db, "SELECT seq, hash, prev FROM changes WHERE origin = ?1 AND seq BETWEEN ?2 - 1 AND ?2 + 1")
         head = try RawStatement(db, "SELECT seq, hash FROM changes WHERE origin = ? ORDER BY seq DESC LIMIT 1")
-        recordScope = try RawStatement(db, "SELECT scope FROM records WHERE collection = ? AND record_id = ?")
     }
 
     /// What the log already holds around `change`: the change itself (same origin and seq), the one before and
     /// the one after.
-    static let fieldsPerStatement = 8
-
     struct Neighbourhood {
         var held: [UInt8]?
         var previousHash: [UInt8]?
@@ -70,8 +76,8 @@ struct ChangeWriter {
 
     func neighbourhood(of change: Change) throws -> Neighbourhood {
         var result = Neighbourhood()
-        neighbours.bind(1, blob: change.origin.bytes)
-        neighbours.bind(2, change.seq)
+        try neighbours.bind(1, blob: change.origin.bytes)
+        try neighbours.bind(2, change.seq)
         try neighbours.query { row in
             let seq = row.int64(0)
             if seq == change.seq {
@@ -88,7 +94,7 @@ struct ChangeWriter {
     /// The highest seq held from `origin`, and its hash.
     func head(of origin: NodeID) throws -> (seq: Int64, hash: [UInt8])? {
         var result: (Int64, [UInt8])?
-        head.bind(1, blob: origin.bytes)
+        try head.bind(1, blob: origin.bytes)
         try head.query { row in result = (row.int64(0), row.blob(1) ?? []) }
         return result
     }
@@ -96,40 +102,38 @@ struct ChangeWriter {
     /// The current scope of the record `change` writes to, or nil if the record is new here.
     func scope(of change: Change) throws -> [String]? {
         var text: String?
-        recordScope.bind(1, text: change.collection)
-        recordScope.bind(2, text: change.record)
-        try recordScope.query { row in text = row.text(0) }
+        try readRecord.bind(1, text: change.collection)
+        try readRecord.bind(2, text: change.record)
+        try readRecord.query { row in text = row.text(0) }
         return try text.map(Store.decodeScope)
     }
 
-    /// Inserts a change that has been verified and checked against the log, and merges its operations.
-    func insert(_ change: Change, operations: EncodedOperations, arrival: Int64) throws {
+    /// Inserts a change that has been verified and checked against the log, routes it, and merges its operations.
+    /// `heldScope` is the record's scope before this change (from ``scope(of:)``; nil for a new record).
+    func insert(_ change: Change, operations: EncodedOperations, arrival: Int64, heldScope: [String]?) throws {
         let scope = ChangeEncoding.scopeText(change.scope)
         let hlc = Int64(bitPattern: change.hlc.rawValue)
-        insertChange.bind(1, blob: change.origin.bytes)
-        insertChange.bind(2, change.seq)
-        insertChange.bind(3, arrival)
-        insertChange.bind(4, hlc)
-        insertChange.bind(5, text: change.collection)
-        insertChange.bind(6, text: change.record)
-        insertChange.bind(7, text: scope)
-        insertChange.bind(8, text: operations.bytes[...])
-        insertChange.bind(9, blob: change.previous)
-        insertChange.bind(10, blob: change.hash)
-        insertChange.bind(11, blob: change.signature)
+        try insertChange.bind(1, blob: change.origin.bytes)
+        try insertChange.bind(2, change.seq)
+        try insertChange.bind(3, arrival)
+        try insertChange.bind(4, hlc)
+        try insertChange.bind(5, text: change.collection)
+        try insertChange.bind(6, text: change.record)
+        try insertChange.bind(7, text: scope)
+        try insertChange.bind(8, text: operations.bytes[...])
+        try insertChange.bind(9, blob: change.previous)
+        try insertChange.bind(10, blob: change.hash)
+        try insertChange.bind(11, blob: change.signature)
         try insertChange.run()
 
-        for office in change.scope {
-            insertScope.bind(1, text: office)
-            insertScope.bind(2, arrival)
-            try insertScope.run()
-        }
+        try route(change, arrival: arrival, heldScope: heldScope)
 
-        upsertRecord.bind(1, text: change.collection)
-        upsertRecord.bind(2, text: change.record)
-        upsertRecord.bind(3, text: scope)
-        upsertRecord.bind(4, hlc)
-        upsertRecord.bind(5, blob: change.origin.bytes)
+        try upsertRecord.bind(1, text: change.collection)
+        try upsertRecord.bind(2, text: change.record)
+        try upsertRecord.bind(3, text: scope)
+        try upsertRecord.bind(4, hlc)
+        try upsertRecord.bind(5, blob: change.origin.bytes)
+        try upsertRecord.bind(6, change.seq)
         try upsertRecord.run()
 
         var pendingFields: [Int] = []
@@ -143,13 +147,14 @@ struct ChangeWriter {
                     pendingFields.removeAll(keepingCapacity: true)
                 }
             case .add(let field, let id, _):
-                upsertElement.bind(1, text: change.collection)
-                upsertElement.bind(2, text: change.record)
-                upsertElement.bind(3, text: field)
-                upsertElement.bind(4, text: id)
-                upsertElement.bind(5, text: operations.value(at: index))
-                upsertElement.bind(6, hlc)
-                upsertElement.bind(7, blob: change.origin.bytes)
+                try upsertElement.bind(1, text: change.collection)
+                try upsertElement.bind(2, text: change.record)
+                try upsertElement.bind(3, text: field)
+                try upsertElement.bind(4, text: id)
+                try upsertElement.bind(5, text: operations.value(at: index))
+                try upsertElement.bind(6, hlc)
+                try upsertElement.bind(7, blob: change.origin.bytes)
+                try upsertElement.bind(8, change.seq)
                 try upsertElement.run()
             }
         }
@@ -158,16 +163,38 @@ struct ChangeWriter {
         }
     }
 
+    /// Feed rows for `change`: every office in its scope and in its record's scope before and after it. An office
+    /// that was not in the record's scope before first receives the record's earlier changes, so it holds
+    /// everything that decides the record (SPEC §6.1).
+    private func route(_ change: Change, arrival: Int64, heldScope: [String]?) throws {
+        // The scope after this change is either the change's (if it wins) or the one before: both are covered.
+        var offices = change.scope
+        for office in heldScope ?? [] where !offices.contains(office) { offices.append(office) }
+        for office in offices {
+            if let heldScope, !heldScope.contains(office) {
+                try backfillFeed.bind(1, text: office)
+                try backfillFeed.bind(2, text: change.collection)
+                try backfillFeed.bind(3, text: change.record)
+                try backfillFeed.bind(4, arrival)
+                try backfillFeed.run()
+            }
+            try insertFeed.bind(1, text: office)
+            try insertFeed.bind(2, arrival)
+            try insertFeed.run()
+        }
+    }
+
     /// One multi-row upsert for the `set` operations at `indices` (at most ``fieldsPerStatement``).
     private func upsert(fields indices: [Int], of change: Change, operations: EncodedOperations, hlc: Int64) throws {
         let statement = upsertFields[indices.count - 1]
-        statement.bind(1, text: change.collection)
-        statement.bind(2, text: change.record)
-        statement.bind(3, hlc)
-        statement.bind(4, blob: change.origin.bytes)
+        try statement.bind(1, text: change.collection)
+        try statement.bind(2, text: change.record)
+        try statement.bind(3, hlc)
+        try statement.bind(4, blob: change.origin.bytes)
+        try statement.bind(5, change.seq)
         for (row, index) in indices.enumerated() {
-            statement.bind(Int32(row * 2 + 5), text: change.operations[index].field)
-            statement.bind(Int32(row * 2 + 6), text: operations.value(at: index))
+            try statement.bind(Int32(row * 2 + 6), text: change.operations[index].field)
+            try statement.bind(Int32(row * 2 + 7), text: operations.value(at: index))
         }
         try statement.run()
     }

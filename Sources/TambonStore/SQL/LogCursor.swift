@@ -37,7 +37,7 @@ struct LogCursor {
             }
             try checkNotOwn(change)
             if enforceChain, change.seq > 1, around.previousHash == nil {
-                throw reject(change, .chainGap(expectedSeq: head.seq + 1))
+                throw reject(change, .chainGap(expectedSeq: change.seq - 1))
             }
             if let previousHash = around.previousHash, previousHash != change.previous {
                 throw reject(change, .brokenChain(detail: "its prev is not the hash of the held #\(change.seq - 1)"))
@@ -55,13 +55,14 @@ struct LogCursor {
                 throw reject(change, .chainGap(expectedSeq: head.seq + 1))
             }
         }
+        let heldScope = try writer.scope(of: change)
         if let office = writerOffice {
-            guard change.scope.contains(office), try writer.scope(of: change).map({ $0.contains(office) }) ?? true else {
+            guard change.scope.contains(office), heldScope.map({ $0.contains(office) }) ?? true else {
                 throw reject(change, .outsideScope(office: office))
             }
         }
         arrival += 1
-        try writer.insert(change, operations: operations, arrival: arrival)
+        try writer.insert(change, operations: operations, arrival: arrival, heldScope: heldScope)
         applied += 1
         if change.seq > head.seq {
             heads[change.origin] = (change.seq, change.hash)

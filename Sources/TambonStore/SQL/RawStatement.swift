@@ -12,33 +12,40 @@ struct RawStatement {
         statement = try db.cachedStatement(sql: sql)
     }
 
-    func bind(_ index: Int32, _ value: Int64) {
-        sqlite3_bind_int64(handle, index, value)
+    func bind(_ index: Int32, _ value: Int64) throws {
+        try check(sqlite3_bind_int64(handle, index, value))
     }
 
-    func bind(_ index: Int32, text: String) {
+    func bind(_ index: Int32, text: String) throws {
         var text = text
-        text.withUTF8 { buffer in
-            _ = sqlite3_bind_text(handle, index, buffer.baseAddress, Int32(buffer.count), Self.transient)
+        try text.withUTF8 { buffer in
+            try check(sqlite3_bind_text(handle, index, buffer.baseAddress, Int32(buffer.count), Self.transient))
         }
     }
 
-    func bind(_ index: Int32, text bytes: ArraySlice<UInt8>) {
-        bytes.withUnsafeBytes { buffer in
+    func bind(_ index: Int32, text bytes: ArraySlice<UInt8>) throws {
+        try bytes.withUnsafeBytes { buffer in
             // An empty slice has no base address; SQLite needs a non-null pointer for an empty (not NULL) text.
             let empty: StaticString = ""
             let pointer = (buffer.baseAddress ?? UnsafeRawPointer(empty.utf8Start)).assumingMemoryBound(to: CChar.self)
-            _ = sqlite3_bind_text(handle, index, pointer, Int32(buffer.count), Self.transient)
+            try check(sqlite3_bind_text(handle, index, pointer, Int32(buffer.count), Self.transient))
         }
     }
 
-    func bind(_ index: Int32, blob bytes: [UInt8]?) {
+    func bind(_ index: Int32, blob bytes: [UInt8]?) throws {
         guard let bytes else {
-            sqlite3_bind_null(handle, index)
+            try check(sqlite3_bind_null(handle, index))
             return
         }
-        bytes.withUnsafeBytes { buffer in
-            _ = sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), Self.transient)
+        try bytes.withUnsafeBytes { buffer in
+            try check(sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), Self.transient))
+        }
+    }
+
+    /// A failed bind (out of memory, too big, bad index) must not leave the previous row's value in place.
+    private func check(_ code: Int32) throws {
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: statement.sql)
         }
     }
 

@@ -37,19 +37,26 @@ enum StoreMigrator {
                         PRIMARY KEY (origin, seq)
                     ) WITHOUT ROWID;
                     CREATE UNIQUE INDEX changes_by_arrival ON changes (arrival);
-                    -- Which offices each change is routed to, by arrival: the scope-filtered feed pages through it.
-                    CREATE TABLE change_scopes (
+                    CREATE INDEX changes_by_record ON changes (collection, record_id, arrival);
+                    -- The routing feed: which office receives which change, in the order it became due. A change
+                    -- goes to every office in its scope and in its record's scope before and after it; an office
+                    -- that joins a record's scope also gets the record's earlier changes (new positions), so a
+                    -- scope-filtered replica always holds everything that decides the records in its scope.
+                    CREATE TABLE feed (
+                        position INTEGER PRIMARY KEY,
                         office TEXT NOT NULL,
-                        arrival INTEGER NOT NULL,
-                        PRIMARY KEY (office, arrival)
-                    ) WITHOUT ROWID;
-                    -- Materialised state: each record's scope (a register itself), its fields, its set elements.
+                        arrival INTEGER NOT NULL
+                    );
+                    CREATE INDEX feed_by_office ON feed (office, position);
+                    -- Materialised state: each record's scope (a register itself), its fields, its set elements,
+                    -- each with the version (hlc, origin, seq) of the write that holds it.
                     CREATE TABLE records (
                         collection TEXT NOT NULL,
                         record_id TEXT NOT NULL,
                         scope TEXT NOT NULL,
                         hlc INTEGER NOT NULL,
                         origin BLOB NOT NULL,
+                        seq INTEGER NOT NULL,
                         PRIMARY KEY (collection, record_id)
                     ) WITHOUT ROWID;
                     CREATE TABLE fields (
@@ -59,6 +66,7 @@ enum StoreMigrator {
                         value TEXT NOT NULL,
                         hlc INTEGER NOT NULL,
                         origin BLOB NOT NULL,
+                        seq INTEGER NOT NULL,
                         PRIMARY KEY (collection, record_id, field)
                     ) WITHOUT ROWID;
                     CREATE TABLE set_elements (
@@ -69,6 +77,7 @@ enum StoreMigrator {
                         value TEXT NOT NULL,
                         hlc INTEGER NOT NULL,
                         origin BLOB NOT NULL,
+                        seq INTEGER NOT NULL,
                         PRIMARY KEY (collection, record_id, field, element_id)
                     ) WITHOUT ROWID;
                     -- Sync positions (pull cursor at the hub, push acknowledgement, …), by name.

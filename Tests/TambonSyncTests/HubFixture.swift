@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import NIOCore
+import TambonCore
+import TambonHub
+import TambonStore
+import TambonSync
+
+/// A wall clock tests set by hand (shared by hub and nodes, or one per machine).
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var millis: Int64
+
+    init(_ millis: Int64 = 1_800_000_000_000) { self.millis = millis }
+
+    var now: Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return millis
+    }
+
+    func advance(_ delta: Int64) {
+        lock.lock()
+        millis += delta
+        lock.unlock()
+    }
+
+    var configuration: StoreConfiguration { StoreConfiguration(wallClock: { [self] in now }) }
+}
+
+/// Receives the port the hub bound to.
+final class PortBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var port: Int?
+
+    func set(_ value: Int) {
+        lock.lock()
+        port = value
+        lock.unlock()
+    }
+
+    var current: Int? { lock.withLock { port } }
+
+    func wait() async throws -> Int {
+        for _ in 0..<500 {
+            if let value = current { return value }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw SyncFailure(status: nil, code: "test", message: "the hub did not start")
+    }
+}
+
+/// A real hub over TLS on a free loopback port, in this process.
+final class HubFixture: @unchecked Sendable {
+    let store: Store
+    let clock: TestClock
+    let url: String
+    let caPEM: String
+    private let server: Task<Void, Error>
+    private let directory: String
+
+    init(clock: TestClock = TestClock()) async throws {
+        self.clock = clock
+        directory = NSTemporaryDirectory() + "tambon-hub-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let material = try HubTLS.generate(hubName: "test hub", hostnames: [])
+        try material.certificatePEM.write(toFile: directory + "/cert.pem", atomically: true, encoding: .utf8)
+        try material.keyPEM.write(toFile: directory + "/key.pem", atomically: true, encoding: .utf8)
+        caPEM = material.caCertificatePEM
+        store = try Store.inMemory(configuration: clock.configuration)
+        try await store.initialiseNode(office: Store.hubOffice, name: "test hub")
+        let tls = try HubTLS.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem")
+        var logger = Logger(label: "test.hub")
+        logger.logLevel = .critical
+        let box = PortBox()
+        let app = try await HubServer.makeApplication(store: store, tls: tls, host: "127.0.0.1", port: 0, logger: logger) { channel in
+            box.set(channel.localAddress?.port ?? 0)
+        }
+        server = Task { try await app.runService() }
+        url = "https://127.0.0.1:\(try await box.wait())"
+    }
+
+    func stop() async {
+        server.cancel()
+        _ = await server.result
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// A new node of `office`, enrolled with a fresh token of `role`.
+    func node(office: String, role: Peer.Role = .office, clock: TestClock? = nil) async throws -> TestNode {
+        let store = try Store.inMemory(configuration: (clock ?? self.clock).configuration)
+        try await store.initialiseNode(office: office, name: "node of \(office)")
+        let token = try await self.store.createEnrolmentToken(office: office, role: role)
+        try await NodeEnrolment.join(store: store, url: url, caPEM: caPEM, token: token)
+        return try await TestNode(store: store, hub: self)
+    }
+}
+
+/// A node with its client to the fixture's hub.
+struct TestNode: Sendable {
+    let store: Store
+    let info: NodeInfo
+    let client: HubClient
+    let hubID: NodeID
+
+    init(store: Store, hub: HubFixture) async throws {
+        self.store = store
+        info = try await store.node()!
+        client = try HubClient(url: hub.url, caPEM: hub.caPEM)
+        hubID = try await hub.store.node()!.id
+    }
+
+    @discardableResult
+    func sync() async throws -> SyncReport {
+        try await SyncEngine(store: store, client: client).round(deadline: .seconds(30))
+    }
+
+    /// A signed request with an arbitrary body, as a misbehaving node would send it.
+    func send(_ path: String, _ body: JSONValue, nonce: Int64? = nil, protocolVersion: String = "1") async throws -> HubClient.Response {
+        let n: Int64
+        if let nonce { n = nonce } else { n = try await store.nextCounterValue(Store.CursorName.requestNonce) }
+        return try await client.send(path, bytes: SyncMessage.encode(body), store: store, node: info.id, hub: hubID, nonce: n,
+                                     protocolVersion: protocolVersion)
+    }
+
+    func close() async { await client.shutdown() }
+}
