@@ -12,7 +12,11 @@ public enum Gzip {
 
     public static func decompress(_ bytes: [UInt8], maximumBytes: Int = SyncProtocol.maximumBodyBytes) throws -> [UInt8] {
         var buffer = ByteBuffer(bytes: bytes)
-        var plain = try buffer.decompress(with: .gzip(), maxSize: maximumBytes)
+        // Ask for one byte more than allowed: reaching it means the body is too large (the library stops there).
+        var plain = try buffer.decompress(with: .gzip(), maxSize: maximumBytes + 1)
+        guard plain.readableBytes <= maximumBytes else { throw GzipTooLarge() }
         return plain.readBytes(length: plain.readableBytes) ?? []
     }
+
+    struct GzipTooLarge: Error {}
 }

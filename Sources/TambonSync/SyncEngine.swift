@@ -49,7 +49,11 @@ public struct SyncEngine: Sendable {
         logger: Logger
     ) async throws {
         while true {
-            let batch = try await store.pendingChanges(limit: SyncProtocol.maximumPushChanges)
+            var batch = try await store.pendingChanges(limit: SyncProtocol.maximumPushChanges)
+            var size = 0
+            if let cut = batch.firstIndex(where: { size += $0.canonicalBody.count + 256; return size > SyncProtocol.pushBatchBytes }), cut > 0 {
+                batch.removeSubrange(cut...)
+            }
             guard let last = batch.last else { break }
             let body: JSONValue = ["protocol": .number(Double(SyncProtocol.version)), "changes": .array(batch.map(ChangeCodec.value(of:)))]
             let response = try await client.post(SyncProtocol.Path.push, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)

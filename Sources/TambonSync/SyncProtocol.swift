@@ -32,7 +32,9 @@ public enum SyncProtocol {
     /// Largest request or response body on the wire (compressed).
     public static let maximumWireBytes = 8 << 20
     /// Largest body once decompressed.
-    public static let maximumBodyBytes = 64 << 20
+    public static let maximumBodyBytes = 32 << 20
+    /// A push batch is cut when its changes' bodies reach this size (well under ``maximumBodyBytes``).
+    public static let pushBatchBytes = 8 << 20
 
     /// The bytes a node signs for a request: everything that makes it unique and binds it to one hub.
     ///
