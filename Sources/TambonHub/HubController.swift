@@ -48,7 +48,14 @@ public struct HubController: Sendable {
             let signed = try await verify(request)
             return json(try await body(signed), request: request)
         } catch {
-            let refusal = HubError.from(error)
+            var refusal = HubError.from(error)
+            if refusal.code == StoreError.Code.replayedRequest.rawValue,
+                let node = request.headers[Self.name(SyncProtocol.Header.node)].flatMap(NodeID.init(hex:)),
+                let last = try? await store.lastNonce(of: node)
+            {
+                // The node's counter is behind (a restored backup, or another process): tell it where to resume.
+                refusal.details["last_nonce"] = .number(Double(last))
+            }
             if refusal.status == .internalServerError {
                 logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             } else {
@@ -118,7 +125,9 @@ public struct HubController: Sendable {
 
     private func enrol(_ request: SignedRequest) async throws -> JSONValue {
         let token = try SyncMessage.string(request.members, "token")
-        let office = try SyncMessage.string(request.members, "office")
+        // A node being restored does not know its office yet: the token says it.
+        let office = try request.members["office"] == nil && request.members["restore"] == .bool(true)
+            ? await store.enrolmentTokenOffice(token) : SyncMessage.string(request.members, "office")
         let name = (request.members["name"]?.stringValue).map { String($0.prefix(200)) } ?? office
         guard Names.isValidOffice(office) else { throw HubError(.badRequest, "invalid_office", "invalid office code \"\(office)\"") }
         let peer = try await store.enrol(token: token, node: request.node, office: office, name: name)
@@ -134,15 +143,9 @@ public struct HubController: Sendable {
         guard changes.count <= SyncProtocol.maximumPushChanges else {
             throw HubError(.contentTooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
         }
-        if let foreign = changes.first(where: { $0.origin != peer.id }) {
-            throw HubError(.forbidden, "foreign_origin", "change \(foreign.origin.short)…#\(foreign.seq) was not written by the pushing node \(peer.id.short)…")
-        }
-        let result = try await store.apply(changes, options: ApplyOptions(verifySignatures: true, enforceChain: true, writerOffice: peer.office))
-        let accepted = try await store.peer(peer.id)?.acceptedSeq ?? 0
-        logger.info("push", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "applied": "\(result.applied)",
-                                       "duplicates": "\(result.duplicates)", "accepted_seq": "\(accepted)"])
-        return ["accepted_seq": .number(Double(accepted)), "applied": .number(Double(result.applied)),
-                "duplicates": .number(Double(result.duplicates))]
+        let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer)
+        return ["accepted_seq": .number(Double(outcome.acceptedSeq)), "applied": .number(Double(outcome.applied)),
+                "duplicates": .number(Double(outcome.duplicates))]
     }
 
     private func pull(_ request: SignedRequest) async throws -> JSONValue {

@@ -11,6 +11,8 @@ public struct HubError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Further members of the error body (for example `last_nonce` with `replayed_request`).
+    public var details: [String: JSONValue] = [:]
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
         self.status = status
@@ -19,7 +21,7 @@ public struct HubError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = SyncMessage.encode(["error": .string(code), "message": .string(message)])
+        let body = SyncMessage.encode(.object(details.merging(["error": .string(code), "message": .string(message)]) { $1 }))
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] = String(SyncProtocol.version)

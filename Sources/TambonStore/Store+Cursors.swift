@@ -30,6 +30,11 @@ extension Store {
             arguments: [name, value])
     }
 
+    /// Moves a counter forward to at least `value` (never back).
+    public func advanceCounter(_ name: String, to value: Int64) async throws {
+        try await writer.write { db in try Self.setCursor(db, name, value) }
+    }
+
     /// The next value of a strictly increasing counter, persisted before it is returned (so two processes on the
     /// same directory never get the same value).
     public func nextCounterValue(_ name: String) async throws -> Int64 {

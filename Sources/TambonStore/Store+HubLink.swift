@@ -47,10 +47,10 @@ extension Store {
     }
 
     /// This node's own changes the hub has not acknowledged yet, in seq order.
-    public func pendingChanges(limit: Int) async throws -> [Change] {
+    public func pendingChanges(limit: Int, after seq: Int64? = nil) async throws -> [Change] {
         try await writer.read { db in
             guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
-            let acknowledged = try Self.cursor(db, CursorName.acknowledged)
+            let acknowledged = max(try Self.cursor(db, CursorName.acknowledged), seq ?? 0)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig FROM changes
                 WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?

@@ -28,6 +28,15 @@ extension Store {
         Array(SHA256.hash(data: Array(token.utf8)))
     }
 
+    /// The office a token was made for (for a node being restored, which learns its office from the token).
+    public func enrolmentTokenOffice(_ token: String) async throws -> String {
+        let office = try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT office FROM enrolment_tokens WHERE token_hash = ?", arguments: [Data(Self.tokenHash(token))])
+        }
+        guard let office else { throw StoreError(.invalidToken, "unknown enrolment token", hint: "ask the hub operator for a new one (tambon hub token)") }
+        return office
+    }
+
     /// Enrols `node` with a one-time token. Refused if the token is unknown, used or expired, was made for another
     /// office, or — for an office-role token — the office already has an active office node.
     public func enrol(token: String, node: NodeID, office: String, name: String) async throws -> Peer {
@@ -88,6 +97,13 @@ extension Store {
                 throw StoreError(.replayedRequest, "request nonce \(nonce) was already used by node \(node.short)… (replayed request)")
             }
             return try Self.peer(db, node)!
+        }
+    }
+
+    /// The highest request nonce the hub has accepted from `node`.
+    public func lastNonce(of node: NodeID) async throws -> Int64? {
+        try await writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT last_nonce FROM peers WHERE node_id = ?", arguments: [Data(node.bytes)])
         }
     }
 

@@ -66,7 +66,17 @@ public final class HubClient: Sendable {
             encoding = "gzip"
         }
         let nonce = try await store.nextCounterValue(Store.CursorName.requestNonce)
-        return try await send(path, bytes: bytes, contentEncoding: encoding, store: store, node: node, hub: hub, nonce: nonce, deadline: deadline)
+        do {
+            return try await send(path, bytes: bytes, contentEncoding: encoding, store: store, node: node, hub: hub, nonce: nonce, deadline: deadline)
+        } catch let failure as SyncFailure where failure.code == "replayed_request" {
+            // Another process on the same directory (a manual sync beside `node serve`) used a higher nonce that
+            // reached the hub first, or this directory's counter is behind: move past the hub's and send again, once.
+            if let last = failure.details["last_nonce"]?.numberValue {
+                try await store.advanceCounter(Store.CursorName.requestNonce, to: Int64(last))
+            }
+            let fresh = try await store.nextCounterValue(Store.CursorName.requestNonce)
+            return try await send(path, bytes: bytes, contentEncoding: encoding, store: store, node: node, hub: hub, nonce: fresh, deadline: deadline)
+        }
     }
 
     /// Sends `bytes` as they are, signed with `nonce` (tests use it to send what a well-behaved node would not).
@@ -125,7 +135,7 @@ public final class HubClient: Sendable {
         guard response.status == .ok else {
             let code = members["error"]?.stringValue ?? "http_\(response.status.code)"
             let message = members["message"]?.stringValue ?? response.status.reasonPhrase
-            throw SyncFailure(status: Int(response.status.code), code: code, message: message)
+            throw SyncFailure(status: Int(response.status.code), code: code, message: message, details: members)
         }
         guard !members.isEmpty || bytes == Array("{}".utf8) else {
             throw SyncFailure(status: 200, code: "malformed_message", message: "the hub's answer is not a JSON object")

@@ -31,4 +31,39 @@ public enum NodeEnrolment {
             throw error
         }
     }
+
+    /// Rebuilds an office's node from the hub (`tambon node restore`): a new identity in a new data directory,
+    /// enrolled with a token for the office (the office comes from the token), then every record of the office
+    /// pulled. The old node must have been revoked if the token is for the office role.
+    @discardableResult
+    public static func restore(
+        directory: DataDirectory, configuration: StoreConfiguration, url: String, caPEM: String, token: String,
+        progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> (Store, SyncReport) {
+        let identity = NodeIdentity()
+        // Sign the enrolment with the new key before any directory exists: nothing is written if the hub refuses.
+        let signer = try Store.inMemory(configuration: configuration)
+        try await signer.initialiseNode(office: "restore", name: "restore", identity: identity)
+        let client = try HubClient(url: url, caPEM: caPEM)
+        do {
+            let (hubID, _) = try await client.hello()
+            let response = try await client.post(
+                SyncProtocol.Path.enrol,
+                body: ["token": .string(token), "restore": true, "name": "restored node", "protocol": .number(Double(SyncProtocol.version))],
+                store: signer, node: identity.id, hub: hubID, deadline: .seconds(30))
+            let office = try SyncMessage.string(response.members, "office")
+            let role = response.members["role"]?.stringValue ?? "office"
+            let store = try directory.create(configuration: configuration)
+            try await store.initialiseNode(office: office, name: "\(office) (restored)", identity: identity)
+            _ = try await store.nextCounterValue(Store.CursorName.requestNonce)  // nonce 1 was spent on enrolment
+            try await store.saveHubLink(url: client.baseURL, caPEM: caPEM, hubID: hubID, role: role)
+            progress("enrolled as node \(identity.id.hex) of office \(office); pulling the office's records")
+            let report = try await SyncEngine(store: store, client: client).round(progress: progress)
+            await client.shutdown()
+            return (store, report)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
 }

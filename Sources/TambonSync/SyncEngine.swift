@@ -60,6 +60,7 @@ public struct SyncEngine: Sendable {
             note(response, into: &report)
             report.pushRequests += 1
             let accepted = try SyncMessage.integer(response.members, "accepted_seq")
+            try Self.checkNotStale(acceptedSeq: accepted, node: node)
             try await store.acknowledge(seq: accepted)
             report.pushed += batch.count
             progress("pushed \(batch.count) change(s), hub holds this node up to #\(accepted)")
@@ -85,13 +86,8 @@ public struct SyncEngine: Sendable {
             report.pullRequests += 1
             let changes = try SyncMessage.changes(response.members)
             let next = try SyncMessage.integer(response.members, "cursor")
-            // The hub holding more of this node's log than the node itself means this directory is older than
-            // the node's history (restored from a backup, or a copy): writing on would fork.
-            if let accepted = response.members["accepted_seq"]?.numberValue, Int64(accepted) > node.lastSeq {
-                throw StoreError(.staleLog,
-                    "the hub holds this node's changes up to #\(Int64(accepted)) but this data directory ends at #\(node.lastSeq): "
-                        + "it is older than the node's history (restored from a backup, or a copy)",
-                    hint: "stop writing here and rebuild the node from the hub (tambon node restore)")
+            if let accepted = response.members["accepted_seq"]?.numberValue {
+                try Self.checkNotStale(acceptedSeq: Int64(accepted), node: node)
             }
             let more = response.members["more"] == .bool(true)
             do {
@@ -108,6 +104,16 @@ public struct SyncEngine: Sendable {
             logger.debug("pulled", metadata: ["changes": "\(changes.count)", "cursor": "\(next)"])
             if !more { break }
         }
+    }
+
+    /// The hub holding more of this node's log than the node itself means this directory is older than the
+    /// node's history (restored from a backup, or a copy): writing on would fork.
+    static func checkNotStale(acceptedSeq: Int64, node: NodeInfo) throws {
+        guard acceptedSeq > node.lastSeq else { return }
+        throw StoreError(.staleLog,
+            "the hub holds this node's changes up to #\(acceptedSeq) but this data directory ends at #\(node.lastSeq): "
+                + "it is older than the node's history (restored from a backup, or a copy)",
+            hint: "stop writing here and rebuild the node from the hub (tambon node restore)")
     }
 
     private func note(_ response: HubClient.Response, into report: inout SyncReport) {

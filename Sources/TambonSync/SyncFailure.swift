@@ -1,3 +1,5 @@
+import TambonCore
+
 /// A sync request that failed: the hub's refusal (status, code and message), or a transport problem.
 public struct SyncFailure: Error, Sendable, CustomStringConvertible {
     /// HTTP status, or nil for a failure before any response (no route, TLS, timeout).
@@ -5,11 +7,14 @@ public struct SyncFailure: Error, Sendable, CustomStringConvertible {
     /// The hub's machine-readable code (`fork`, `revoked_node`, …), or `transport`.
     public let code: String
     public let message: String
+    /// The rest of the hub's error body.
+    public let details: [String: JSONValue]
 
-    public init(status: Int?, code: String, message: String) {
+    public init(status: Int?, code: String, message: String, details: [String: JSONValue] = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.details = details
     }
 
     public var description: String {

@@ -4,12 +4,16 @@ import Logging
 import TambonCore
 import TambonHub
 import TambonStore
+import TambonSync
 
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
         abstract: "Run the central hub that every office's node syncs with.",
-        subcommands: [HubInitCommand.self, HubServeCommand.self, HubTokenCommand.self, HubNodesCommand.self, HubRevokeCommand.self]
+        subcommands: [
+            HubInitCommand.self, HubServeCommand.self, HubTokenCommand.self, HubNodesCommand.self, HubRevokeCommand.self,
+            HubImportCommand.self,
+        ]
     )
 }
 
@@ -161,5 +165,25 @@ struct HubRevokeCommand: AsyncParsableCommand {
         let (store, _) = try await options.openNode()
         let peer = try await store.revoke(node: id)
         print("revoked \(peer.id.hex) (office \(peer.office), \(peer.role.rawValue))")
+    }
+}
+
+struct HubImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Apply a node's export file (from a USB stick) with the same checks as a push.")
+
+    @OptionGroup var options: DataOptions
+    @Argument(help: ArgumentHelp("The file written by `tambon node export`.", valueName: "FILE")) var file: String
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+        let (store, _) = try await options.openNode()
+        let (node, changes) = try ExportFile.read(Array(data))
+        guard let peer = try await store.peer(node) else {
+            throw StoreError(.unknownNode, "node \(node.hex) is not enrolled with this hub", hint: "enrol it first (tambon hub token, tambon node join)")
+        }
+        let outcome = try await HubIntake(store: store, logger: Logging.make("tambon.hub", level: .warning)).accept(changes, from: peer)
+        print("imported \(outcome.applied) change(s) from node \(node.hex) (\(outcome.duplicates) already held); hub holds it up to #\(outcome.acceptedSeq)")
     }
 }

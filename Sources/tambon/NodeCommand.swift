@@ -6,7 +6,10 @@ struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Create and inspect this office's node.",
-        subcommands: [NodeInitCommand.self, NodeStatusCommand.self, NodeJoinCommand.self, NodeSyncCommand.self, NodeAdoptCommand.self]
+        subcommands: [
+            NodeInitCommand.self, NodeStatusCommand.self, NodeJoinCommand.self, NodeSyncCommand.self, NodeRestoreCommand.self,
+            NodeExportCommand.self, NodeAdoptCommand.self,
+        ]
     )
 }
 

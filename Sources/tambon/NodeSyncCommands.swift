@@ -66,3 +66,49 @@ struct NodeSyncCommand: AsyncParsableCommand {
         await client.shutdown()
     }
 }
+
+struct NodeRestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Rebuild an office's node from the hub: a new identity in a new data directory, with all the office's records.",
+        discussion: """
+            Use it when a node's directory is lost, damaged, restored from an old backup or copied. If the token is \
+            for the office role, revoke the old node first (tambon hub revoke).
+            """)
+
+    @OptionGroup var options: DataOptions
+    @Option(help: ArgumentHelp("The hub's address.", valueName: "https://HOST:PORT")) var hub: String
+    @Option(help: "An enrolment token for the office, from `tambon hub token`.") var token: String
+    @Option(help: ArgumentHelp("The hub's CA certificate (hub-ca.pem).", valueName: "FILE")) var ca: String
+
+    func run() async throws {
+        guard let caPEM = try? String(contentsOfFile: ca, encoding: .utf8) else { throw CommandFailure("cannot read --ca \(ca)") }
+        if FileManager.default.fileExists(atPath: options.directory.databasePath) {
+            throw CommandFailure("\(options.data) already holds a node; restore into a new directory")
+        }
+        let (store, report) = try await NodeEnrolment.restore(
+            directory: options.directory, configuration: DataOptions.storeConfiguration, url: hub, caPEM: caPEM, token: token
+        ) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let node = try await store.node()!
+        print("restored node \(node.id.hex) of office \(node.office): \(report.pulled) change(s) pulled")
+    }
+}
+
+struct NodeExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the signed changes the hub has not accepted yet to a file (for a USB stick).",
+        discussion: "Take the file to the hub and run `tambon hub import --data HUBDIR FILE`. The next sync acknowledges them.")
+
+    @OptionGroup var options: DataOptions
+    @Option(help: ArgumentHelp("The file to write.", valueName: "FILE")) var out: String
+
+    func run() async throws {
+        let (store, _) = try await options.openNode()
+        let (bytes, count) = try await ExportFile.make(store: store)
+        guard FileManager.default.createFile(atPath: out, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw CommandFailure("cannot write \(out)")
+        }
+        print("wrote \(count) change(s) to \(out)")
+    }
+}

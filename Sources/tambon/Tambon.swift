@@ -3,6 +3,7 @@ import Foundation
 import TambonCore
 import TambonStore
 import TambonSync
+import TambonHub
 
 @main
 struct Tambon: AsyncParsableCommand {
@@ -33,6 +34,8 @@ struct Tambon: AsyncParsableCommand {
             fail(error.message)
         } catch let error as SyncFailure {
             fail(error.description)
+        } catch let error as HubError {
+            fail("\(error.message) (\(error.code))")
         } catch {
             // Help and version requests print as usual; usage errors get one line too, pointing at --help.
             let code = exitCode(for: error)

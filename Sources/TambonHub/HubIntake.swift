@@ -1,0 +1,42 @@
+import Logging
+import TambonCore
+import TambonStore
+import TambonSync
+
+/// Accepts a node's changes at the hub — from a push or from an imported file, with the same checks: every change
+/// written by that node, within its office, verified, chained without gaps, applied whole or not at all.
+public struct HubIntake: Sendable {
+    public let store: Store
+    public let logger: Logger
+
+    public init(store: Store, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    public struct Outcome: Sendable {
+        public let applied: Int
+        public let duplicates: Int
+        /// The node's highest seq the hub now holds.
+        public let acceptedSeq: Int64
+    }
+
+    public func accept(_ changes: [Change], from peer: Peer) async throws -> Outcome {
+        guard peer.active else { throw StoreError(.revokedNode, "node \(peer.id.short)… has been revoked by the hub operator") }
+        if let foreign = changes.first(where: { $0.origin != peer.id }) {
+            throw HubError(.forbidden, "foreign_origin",
+                "change \(foreign.origin.short)…#\(foreign.seq) was not written by node \(peer.id.short)…")
+        }
+        do {
+            let result = try await store.apply(changes, options: ApplyOptions(verifySignatures: true, enforceChain: true, writerOffice: peer.office))
+            let accepted = try await store.peer(peer.id)?.acceptedSeq ?? 0
+            logger.info("accepted", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "applied": "\(result.applied)",
+                                               "duplicates": "\(result.duplicates)", "accepted_seq": "\(accepted)"])
+            return Outcome(applied: result.applied, duplicates: result.duplicates, acceptedSeq: accepted)
+        } catch let rejection as ChangeRejection {
+            logger.warning("refused changes", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)",
+                                                          "reason": "\(rejection.code)", "change": "#\(rejection.seq)"])
+            throw rejection
+        }
+    }
+}

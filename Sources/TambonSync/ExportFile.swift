@@ -1,0 +1,52 @@
+import Crypto
+import TambonCore
+import TambonStore
+
+/// Signed change batches on a USB stick (`tambon node export` → `tambon hub import`).
+///
+/// The file is one JSON object: `{"format": "tambon-export", "protocol": 1, "node": ID, "office": CODE,
+/// "created_ms": …, "changes": [...], "signature": HEX}`, where the signature is the node's Ed25519 signature over
+/// the SHA-256 of the canonical JSON of every other member. Each change is also signed on its own, so the hub
+/// applies exactly the checks of a push.
+public enum ExportFile {
+    public static let format = "tambon-export"
+
+    /// The file for this node's changes the hub has not acknowledged.
+    public static func make(store: Store) async throws -> (bytes: [UInt8], changes: Int) {
+        guard let node = try await store.node() else { throw StoreError.notInitialised }
+        var changes: [Change] = []
+        while true {
+            let page = try await store.pendingChanges(limit: 10_000, after: changes.last?.seq)
+            if page.isEmpty { break }
+            changes += page
+        }
+        var members: [String: JSONValue] = [
+            "format": .string(format), "protocol": .number(Double(SyncProtocol.version)), "node": .string(node.id.hex),
+            "office": .string(node.office), "created_ms": .number(Double(store.configuration.wallClock())),
+            "changes": .array(changes.map(ChangeCodec.value(of:))),
+        ]
+        let digest = Array(SHA256.hash(data: CanonicalJSON.encode(.object(members))))
+        members["signature"] = .string(Hex.encode(try await store.sign(digest)))
+        return (CanonicalJSON.encode(.object(members)), changes.count)
+    }
+
+    /// Reads and checks a file: format, protocol, and the node's signature over it.
+    public static func read(_ bytes: [UInt8]) throws -> (node: NodeID, changes: [Change]) {
+        var members = try SyncMessage.object(bytes)
+        guard members["format"]?.stringValue == format else {
+            throw SyncFailure(status: 400, code: "not_an_export", message: "this is not a Tambon export file")
+        }
+        guard members["protocol"]?.numberValue == Double(SyncProtocol.version) else {
+            throw SyncFailure(status: 426, code: "unsupported_protocol",
+                message: "the file was written with protocol \(members["protocol"]?.numberValue.map { "\(Int($0))" } ?? "?"); this hub speaks \(SyncProtocol.version)")
+        }
+        guard let node = members["node"]?.stringValue.flatMap(NodeID.init(hex:)),
+            let signature = members.removeValue(forKey: "signature")?.stringValue.flatMap(Hex.decode)
+        else { throw SyncFailure(status: 400, code: "malformed_export", message: "the file names no node or carries no signature") }
+        let digest = Array(SHA256.hash(data: CanonicalJSON.encode(.object(members))))
+        guard SignatureVerifier.isValid(signature: signature, message: digest, publicKey: node.bytes) else {
+            throw SyncFailure(status: 422, code: "bad_file_signature", message: "the file is not signed by node \(node.short)… (altered or damaged)")
+        }
+        return (node, try SyncMessage.changes(members))
+    }
+}
