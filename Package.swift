@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libsodium (Debian's libsodium-dev): Ed25519 verification, about 1.7× faster than BoringSSL's here.
@@ -78,6 +79,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The node's HTTP server (later issues add the web app) and its background sync loop.
+        .target(
+            name: "TambonServer",
+            dependencies: [
+                "TambonCore",
+                "TambonStore",
+                "TambonSync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The one binary offices run.
         .executableTarget(
             name: "tambon",
@@ -86,6 +99,7 @@ let package = Package(
                 "TambonStore",
                 "TambonSync",
                 "TambonHub",
+                "TambonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -101,7 +115,7 @@ let package = Package(
         ),
         .testTarget(name: "TambonCoreTests", dependencies: ["TambonCore"]),
         .testTarget(name: "TambonStoreTests", dependencies: ["TambonCore", "TambonStore"]),
-        .testTarget(name: "TambonSyncTests", dependencies: ["TambonCore", "TambonStore", "TambonSync", "TambonHub"]),
+        .testTarget(name: "TambonSyncTests", dependencies: ["TambonCore", "TambonStore", "TambonSync", "TambonHub", "TambonServer"]),
         .testTarget(name: "TambonCLITests", dependencies: ["tambon"]),
     ]
 )

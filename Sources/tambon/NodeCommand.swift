@@ -7,7 +7,8 @@ struct NodeCommand: AsyncParsableCommand {
         commandName: "node",
         abstract: "Create and inspect this office's node.",
         subcommands: [
-            NodeInitCommand.self, NodeStatusCommand.self, NodeJoinCommand.self, NodeSyncCommand.self, NodeRestoreCommand.self,
+            NodeInitCommand.self, NodeStatusCommand.self, NodeJoinCommand.self, NodeSyncCommand.self, NodeServeCommand.self,
+            NodeRestoreCommand.self,
             NodeExportCommand.self, NodeAdoptCommand.self,
         ]
     )

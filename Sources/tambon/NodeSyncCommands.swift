@@ -4,6 +4,7 @@ import NIOCore
 import TambonCore
 import TambonStore
 import TambonSync
+import TambonServer
 
 struct NodeJoinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -110,5 +111,39 @@ struct NodeExportCommand: AsyncParsableCommand {
             throw CommandFailure("cannot write \(out)")
         }
         print("wrote \(count) change(s) to \(out)")
+    }
+}
+
+struct NodeServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the node: its HTTP server and the background sync with the hub.",
+        discussion: """
+            Syncs within seconds of a local write (also one made by another process on the same directory) and at \
+            least once a minute; while the hub is unreachable, retries with exponential backoff and jitter, capped \
+            at one minute. GET /health shows the sync state. Stop with Ctrl-C (graceful).
+            """)
+
+    @OptionGroup var options: DataOptions
+    @Option(help: ArgumentHelp("Address of the node's HTTP server.", valueName: "HOST:PORT")) var listen: String = "127.0.0.1:8080"
+
+    func run() async throws {
+        let (host, port) = try ListenAddress.parse(listen)
+        let (store, node) = try await options.openNode()
+        var logger = Logging.make("tambon.node", level: .info)
+        logger[metadataKey: "node"] = "\(node.id.short)"
+        logger[metadataKey: "office"] = "\(node.office)"
+        let loop: SyncLoop?
+        if try await store.hubLink() != nil {
+            loop = SyncLoop(store: store, logger: logger)
+        } else {
+            loop = nil
+            logger.notice("not enrolled with a hub: serving without sync (tambon node join)")
+        }
+        let serverLogger = logger
+        let app = try await NodeServer.makeApplication(store: store, host: host, port: port, logger: logger, syncLoop: loop) { channel in
+            serverLogger.info("node serving", metadata: ["address": "http://\(host):\(channel.localAddress?.port ?? port)"])
+        }
+        try await app.runService()
     }
 }

@@ -5,6 +5,7 @@ import TambonCore
 import TambonHub
 import TambonStore
 import TambonSync
+import TambonServer
 
 @Suite(.serialized) struct RecoveryTests {
     @Test func exportAndImportCarryChangesWithTheChecksOfAPush() async throws {
@@ -97,5 +98,41 @@ import TambonSync
         try await backup.write(collection: "c", record: "r", set: ["x": 3])
         await #expect(throws: SyncFailure.self) { try await SyncEngine(store: backup, client: client).round() }
         #expect(try await hub.store.record(collection: "c", id: "r")?.fields["x"] == 2)
+    }
+}
+
+@Suite(.serialized) struct SyncLoopTests {
+    @Test func theBackgroundLoopPushesSoonAfterALocalWriteAndPullsTheHubsChanges() async throws {
+        let hub = try await HubFixture(clock: TestClock(StoreConfiguration.systemMillis()))
+        let store = try Store.inMemory()
+        try await store.initialiseNode(office: "6500101", name: "n")
+        try await NodeEnrolment.join(store: store, url: hub.url, caPEM: hub.caPEM, token: try await hub.store.createEnrolmentToken(office: "6500101", role: .office))
+        var logger = Logger(label: "test.loop")
+        logger.logLevel = .critical
+        var schedule = SyncSchedule(now: StoreConfiguration.systemMillis())
+        schedule.writeDelay = 100
+        let loop = SyncLoop(store: store, logger: logger, schedule: schedule, pollInterval: .milliseconds(50))
+        let running = Task { try await loop.run() }
+        defer { running.cancel() }
+
+        try await store.write(collection: "permits", record: "app-1", set: ["area": 120])
+        var arrived = false
+        for _ in 0..<100 where !arrived {
+            try await Task.sleep(for: .milliseconds(50))
+            arrived = try await hub.store.record(collection: "permits", id: "app-1") != nil
+        }
+        #expect(arrived, "a local write reaches the hub within seconds")
+        // A write by the hub for this office comes down too (the loop pulls as well as pushes).
+        try await hub.store.write(collection: "notices", record: "n-1", set: ["text": "x"], scope: ["6500101"])
+        try await store.write(collection: "permits", record: "app-2", set: ["area": 90])
+        var pulled = false
+        for _ in 0..<100 where !pulled {
+            try await Task.sleep(for: .milliseconds(50))
+            pulled = try await store.record(collection: "notices", id: "n-1") != nil
+        }
+        #expect(pulled)
+        running.cancel()
+        _ = await running.result
+        await hub.stop()
     }
 }

@@ -1,0 +1,35 @@
+import Hummingbird
+import Logging
+import NIOCore
+import TambonCore
+import TambonStore
+import TambonSync
+
+/// The node's HTTP server — for now its health and sync state (later issues add the web app) — with the
+/// background sync loop as a service of the same application.
+public enum NodeServer {
+    public static func makeApplication(
+        store: Store, host: String, port: Int, logger: Logger, syncLoop: SyncLoop? = nil,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        guard let node = try await store.node() else { throw StoreError.notInitialised }
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/health") { _, _ -> Response in
+            let link = try await store.hubLink()
+            var members: [String: JSONValue] = [
+                "node": .string(node.id.hex), "office": .string(node.office),
+                "pending": .number(Double(try await store.pendingCount())),
+            ]
+            members["hub"] = link.map { .string($0.url) } ?? .null
+            members["last_sync_ms"] = link?.lastSuccessMillis.map { .number(Double($0)) } ?? .null
+            members["last_error"] = link?.lastError.map { .string($0) } ?? .null
+            members["skew_ms"] = link?.skewMillis.map { .number(Double($0)) } ?? .null
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(.object(members)))))
+        }
+        return Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "tambon-node"),
+            services: syncLoop.map { [$0] } ?? [], onServerRunning: onServerRunning, logger: logger)
+    }
+}

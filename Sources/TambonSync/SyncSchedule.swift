@@ -1,0 +1,47 @@
+/// When the node's background sync runs next: a value type with no clock or I/O of its own (times are
+/// milliseconds passed in), so its rules are tested directly.
+///
+/// - After a success, the next round is due within `interval` (one minute): the node syncs at least once a minute.
+/// - A local write brings the next round forward to `writeDelay` (two seconds) from when it was seen, so a burst of
+///   writes goes in one round.
+/// - After a failure (hub unreachable), rounds back off exponentially from `initialBackoff`, with jitter, capped at
+///   `maximumBackoff` (one minute): a link that returns is used within a minute, and thousands of offices coming
+///   back online at once do not all retry in step. A local write does not cut a backoff short.
+public struct SyncSchedule: Sendable, Equatable {
+    public var interval: Int64 = 60_000
+    public var writeDelay: Int64 = 2_000
+    public var initialBackoff: Int64 = 1_000
+    public var maximumBackoff: Int64 = 60_000
+
+    /// When the next round is due (ms).
+    public private(set) var due: Int64
+    /// Consecutive failed rounds.
+    public private(set) var failures = 0
+
+    public init(now: Int64) {
+        due = now
+    }
+
+    public func isDue(now: Int64) -> Bool { now >= due }
+
+    /// A local write was seen at `now`.
+    public mutating func localWrite(now: Int64) {
+        guard failures == 0 else { return }
+        due = min(due, now + writeDelay)
+    }
+
+    public mutating func succeeded(now: Int64) {
+        failures = 0
+        due = now + interval
+    }
+
+    /// `jitter` in 0...1 (a random draw in production, fixed in tests): the delay is between half and all of the
+    /// exponential backoff.
+    public mutating func failed(now: Int64, jitter: Double) {
+        failures += 1
+        let exponential = initialBackoff << Int64(min(failures - 1, 20))
+        let capped = min(exponential, maximumBackoff)
+        let fraction = 0.5 + 0.5 * min(max(jitter, 0), 1)
+        due = now + max(1, Int64(Double(capped) * fraction))
+    }
+}
