@@ -1,0 +1,46 @@
+import Foundation
+
+/// `tambon hub serve` as a subprocess on a free port, read back from its log line.
+final class HubProcess: @unchecked Sendable {
+    let process = Process()
+    private(set) var url = ""
+    private let lock = NSLock()
+    private var log = ""
+
+    init(data: String) throws {
+        process.executableURL = CLI.binary
+        process.arguments = ["hub", "serve", "--data", data, "--listen", "127.0.0.1:0"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        err.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            guard let self else { return }
+            self.lock.withLock { self.log += chunk }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let text = lock.withLock { log }
+            if let range = text.range(of: #"address=https://127\.0\.0\.1:\d+"#, options: .regularExpression) {
+                url = String(text[range].dropFirst("address=".count))
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.terminate()
+        throw CLIFailure("hub serve did not start: \(lock.withLock { log })")
+    }
+
+    var output: String { lock.withLock { log } }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+struct CLIFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
