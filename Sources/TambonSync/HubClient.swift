@@ -22,6 +22,9 @@ public final class HubClient: Sendable {
 
     public let baseURL: String
     private let http: HTTPClient
+    /// Request sizes adapted to this link (kept across rounds, since the client lives as long as the link).
+    public let pushSizing = BatchSizing(maximum: SyncProtocol.maximumPushChanges)
+    public let pullSizing = BatchSizing(maximum: SyncProtocol.maximumPullChanges)
 
     public init(url: String, caPEM: String, connectTimeout: TimeAmount = .seconds(10), readTimeout: TimeAmount = .seconds(60)) throws {
         guard let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil else {

@@ -49,14 +49,21 @@ public struct SyncEngine: Sendable {
         logger: Logger
     ) async throws {
         while true {
-            var batch = try await store.pendingChanges(limit: SyncProtocol.maximumPushChanges)
+            var batch = try await store.pendingChanges(limit: client.pushSizing.size)
             var size = 0
             if let cut = batch.firstIndex(where: { size += $0.canonicalBody.count + 256; return size > SyncProtocol.pushBatchBytes }), cut > 0 {
                 batch.removeSubrange(cut...)
             }
             guard let last = batch.last else { break }
             let body: JSONValue = ["protocol": .number(Double(SyncProtocol.version)), "changes": .array(batch.map(ChangeCodec.value(of:)))]
-            let response = try await client.post(SyncProtocol.Path.push, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
+            let response: HubClient.Response
+            do {
+                response = try await client.post(SyncProtocol.Path.push, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
+                client.pushSizing.succeeded()
+            } catch let failure as SyncFailure where failure.status == nil {
+                client.pushSizing.cut()
+                throw failure
+            }
             note(response, into: &report)
             report.pushRequests += 1
             let accepted = try SyncMessage.integer(response.members, "accepted_seq")
@@ -79,9 +86,16 @@ public struct SyncEngine: Sendable {
             let cursor = try await store.cursor(Store.CursorName.pull)
             let body: JSONValue = [
                 "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),
-                "limit": .number(Double(SyncProtocol.maximumPullChanges)),
+                "limit": .number(Double(client.pullSizing.size)),
             ]
-            let response = try await client.post(SyncProtocol.Path.pull, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
+            let response: HubClient.Response
+            do {
+                response = try await client.post(SyncProtocol.Path.pull, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
+                client.pullSizing.succeeded()
+            } catch let failure as SyncFailure where failure.status == nil {
+                client.pullSizing.cut()
+                throw failure
+            }
             note(response, into: &report)
             report.pullRequests += 1
             let changes = try SyncMessage.changes(response.members)
