@@ -79,3 +79,45 @@ import Testing
         #expect(badURL.status != 0 && badURL.stderr.split(separator: "\n").count == 1)
     }
 }
+
+@Suite(.serialized) struct CrashCLITests {
+    @Test func aNodeKilledMidSyncResumesWithNothingLostOrDoubled() throws {
+        let root = CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let hubDir = root + "/hub", office = root + "/office", survey = root + "/survey"
+        #expect(try CLI.run("hub", "init", "--data", hubDir).status == 0)
+        let hub = try HubProcess(data: hubDir)
+        defer { hub.stop() }
+        let ca = hubDir + "/hub-ca.pem"
+        for (dir, role) in [(office, "office"), (survey, "survey")] {
+            #expect(try CLI.run("node", "init", "--data", dir, "--office", "6500101").status == 0)
+            let token = try CLI.run("hub", "token", "--data", hubDir, "--office", "6500101", "--role", role).stdout.trimmingCharacters(in: .newlines)
+            #expect(try CLI.run("node", "join", "--data", dir, "--hub", hub.url, "--token", token, "--ca", ca).status == 0)
+        }
+        // Enough changes that a sync takes several requests.
+        var puts: [String] = []
+        for index in 0..<60 { puts.append("f\(index)=\(index)") }
+        for index in 0..<40 {
+            #expect(try CLI.run(["records", "put", "--data", office, "bulk", "r-\(index)"] + puts).status == 0)
+        }
+        for dir in [office, survey] {
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = ["node", "sync", "--data", dir]
+            process.standardError = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 0.15)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let resumed = try CLI.run("node", "sync", "--data", dir)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+        }
+        let digest = try CLI.run("records", "digest", "--data", hubDir, "--scope", "6500101").stdout
+        #expect(try CLI.run("records", "digest", "--data", office).stdout == digest)
+        #expect(try CLI.run("records", "digest", "--data", survey).stdout == digest)
+        #expect(try CLI.run("node", "status", "--data", hubDir).stdout.contains("changes  40 from 1 node(s)"), "each change applied once")
+        #expect(try CLI.run("node", "status", "--data", survey).stdout.contains("changes  40 from 1 node(s)"))
+    }
+}
