@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libsodium (Debian's libsodium-dev): Ed25519 verification, about 1.7× faster than BoringSSL's here.
@@ -72,6 +73,7 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -115,7 +117,14 @@ let package = Package(
         ),
         .testTarget(name: "TambonCoreTests", dependencies: ["TambonCore"]),
         .testTarget(name: "TambonStoreTests", dependencies: ["TambonCore", "TambonStore"]),
-        .testTarget(name: "TambonSyncTests", dependencies: ["TambonCore", "TambonStore", "TambonSync", "TambonHub", "TambonServer"]),
+        .testTarget(
+            name: "TambonSyncTests",
+            dependencies: [
+                "TambonCore", "TambonStore", "TambonSync", "TambonHub", "TambonServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(name: "TambonCLITests", dependencies: ["tambon"]),
     ]
 )

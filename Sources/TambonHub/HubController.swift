@@ -12,11 +12,13 @@ public struct HubController: Sendable {
     public let store: Store
     public let hub: NodeInfo
     public let logger: Logger
+    public let metrics: HubMetrics
 
-    public init(store: Store, hub: NodeInfo, logger: Logger) {
+    public init(store: Store, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics()) {
         self.store = store
         self.hub = hub
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func addRoutes(to router: Router<BasicRequestContext>) {
@@ -24,14 +26,19 @@ public struct HubController: Sendable {
             self.json(["hub": .string(self.hub.id.hex), "office": .string(self.hub.office), "protocol": .number(Double(SyncProtocol.version)),
                        "software": .string(SyncProtocol.softwareVersion)], request: nil)
         }
+        router.get("/metrics") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: self.metrics.exposition())))
+        }
         router.post(RouterPath(SyncProtocol.Path.enrol)) { request, _ in
-            try await self.handle(request) { try await self.enrol($0) }
+            try await self.handle(request, endpoint: "enrol") { try await self.enrol($0) }
         }
         router.post(RouterPath(SyncProtocol.Path.push)) { request, _ in
-            try await self.handle(request) { try await self.push($0) }
+            try await self.handle(request, endpoint: "push") { try await self.push($0) }
         }
         router.post(RouterPath(SyncProtocol.Path.pull)) { request, _ in
-            try await self.handle(request) { try await self.pull($0) }
+            try await self.handle(request, endpoint: "pull") { try await self.pull($0) }
         }
     }
 
@@ -43,12 +50,17 @@ public struct HubController: Sendable {
         let members: [String: JSONValue]
     }
 
-    private func handle(_ request: Request, _ body: (SignedRequest) async throws -> JSONValue) async throws -> Response {
+    private func handle(_ request: Request, endpoint: String, _ body: (SignedRequest) async throws -> JSONValue) async throws -> Response {
+        let started = ContinuousClock.now
         do {
             let signed = try await verify(request)
-            return json(try await body(signed), request: request)
+            let response = json(try await body(signed), request: request)
+            metrics.request(endpoint: endpoint, outcome: "ok", seconds: ContinuousClock.now - started)
+            return response
         } catch {
             var refusal = HubError.from(error)
+            metrics.request(endpoint: endpoint, outcome: refusal.code, seconds: ContinuousClock.now - started)
+            if endpoint == "push" { metrics.refused(reason: refusal.code) }
             if refusal.code == StoreError.Code.replayedRequest.rawValue,
                 let node = request.headers[Self.name(SyncProtocol.Header.node)].flatMap(NodeID.init(hex:)),
                 let last = try? await store.lastNonce(of: node)
@@ -144,6 +156,7 @@ public struct HubController: Sendable {
             throw HubError(.contentTooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
         }
         let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer)
+        metrics.accepted(outcome.applied)
         return ["accepted_seq": .number(Double(outcome.acceptedSeq)), "applied": .number(Double(outcome.applied)),
                 "duplicates": .number(Double(outcome.duplicates))]
     }

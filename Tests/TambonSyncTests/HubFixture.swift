@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOSSL
 import Logging
 import NIOCore
 import TambonCore
@@ -78,6 +80,16 @@ final class HubFixture: @unchecked Sendable {
         }
         server = Task { try await app.runService() }
         url = "https://127.0.0.1:\(try await box.wait())"
+    }
+
+    /// `GET /metrics` over the fixture's TLS.
+    func metricsText() async throws -> String {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        defer { Task { try? await http.shutdown() } }
+        let response = try await http.execute(HTTPClientRequest(url: url + "/metrics"), timeout: .seconds(10))
+        return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }
 
     func stop() async {

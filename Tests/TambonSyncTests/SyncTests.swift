@@ -66,3 +66,21 @@ import TambonSync
         #expect(try await a.store.record(collection: "applications", id: "online-1")?.fields["channel"] == "web")
     }
 }
+
+@Suite(.serialized) struct MetricsTests {
+    @Test func theHubCountsPushesPullsAcceptedAndRefusedChanges() async throws {
+        let hub = try await HubFixture()
+        let node = try await hub.node(office: "6500101")
+        defer { Task { await node.close(); await hub.stop() } }
+        try await node.store.write(collection: "permits", record: "app-1", set: ["area": 1])
+        try await node.sync()
+        _ = try? await node.send("/v1/push", ["protocol": 1, "changes": "nope"])
+        let text = try await hub.metricsText()
+        #expect(text.contains(#"tambon_hub_requests_total{endpoint="push",outcome="ok"} 1"#))
+        #expect(text.contains(#"tambon_hub_requests_total{endpoint="pull",outcome="ok"}"#))
+        #expect(text.contains("tambon_hub_changes_accepted_total 1"))
+        #expect(text.contains(#"tambon_hub_changes_refused_total{reason="malformed_message"} 1"#))
+        #expect(text.contains("tambon_hub_request_duration_seconds_bucket"))
+        #expect(!text.contains("app-1"), "metrics never carry record contents")
+    }
+}
