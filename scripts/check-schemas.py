@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Validates sync-protocol/examples/*.json and every change in sync-protocol/test-vectors/ against the JSON Schemas
+in sync-protocol/schemas/. Run by scripts/test; needs the `jsonschema` package (scripts/test installs it)."""
+import json
+import os
+import sys
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sync-protocol")
+schemas = {}
+for name in sorted(os.listdir(os.path.join(root, "schemas"))):
+    with open(os.path.join(root, "schemas", name), encoding="utf-8") as f:
+        schemas[name] = json.load(f)
+registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas.values())
+for schema in schemas.values():
+    Draft202012Validator.check_schema(schema)
+
+def validator(name):
+    return Draft202012Validator(schemas[name], registry=registry)
+
+checked, failures = 0, 0
+def check(name, value, where):
+    global checked, failures
+    checked += 1
+    errors = sorted(validator(name).iter_errors(value), key=lambda e: e.path)
+    for error in errors[:3]:
+        failures += 1
+        print(f"FAIL {where}: {'/'.join(map(str, error.path))}: {error.message}")
+
+for example in sorted(os.listdir(os.path.join(root, "examples"))):
+    with open(os.path.join(root, "examples", example), encoding="utf-8") as f:
+        value = json.load(f)
+    base = example[:-len(".json")]
+    schema = next(s for s in (base + ".schema.json", base.rsplit("-", 1)[0] + ".schema.json") if s in schemas)
+    check(schema, value, "examples/" + example)
+
+vectors = os.path.join(root, "test-vectors")
+with open(os.path.join(vectors, "changes.json"), encoding="utf-8") as f:
+    for entry in json.load(f)["changes"]:
+        check("change.schema.json", entry["change"], "test-vectors/changes.json")
+with open(os.path.join(vectors, "merge.json"), encoding="utf-8") as f:
+    for change in json.load(f)["changes"]:
+        check("change.schema.json", change, "test-vectors/merge.json")
+
+# A schema that accepts everything checks nothing: each must refuse an obviously wrong message.
+for name, schema in schemas.items():
+    if validator(name).is_valid({"unexpected": True}):
+        failures += 1
+        print(f"FAIL {name} accepts an arbitrary object")
+
+print(f"schemas: {checked - failures} passed, {failures} failed")
+sys.exit(1 if failures else 0)
