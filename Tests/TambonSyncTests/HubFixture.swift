@@ -56,9 +56,9 @@ final class PortBox: @unchecked Sendable {
 final class HubFixture: @unchecked Sendable {
     let store: Store
     let clock: TestClock
-    let url: String
+    private(set) var url = ""
     let caPEM: String
-    private let server: Task<Void, Error>
+    private var server: Task<Void, Error>?
     private let directory: String
 
     init(clock: TestClock = TestClock()) async throws {
@@ -71,6 +71,11 @@ final class HubFixture: @unchecked Sendable {
         caPEM = material.caCertificatePEM
         store = try Store.inMemory(configuration: clock.configuration)
         try await store.initialiseNode(office: Store.hubOffice, name: "test hub")
+        try await start()
+    }
+
+    /// Starts serving the same store (on a new port).
+    func start() async throws {
         let tls = try HubTLS.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem")
         var logger = Logger(label: "test.hub")
         logger.logLevel = .critical
@@ -80,6 +85,13 @@ final class HubFixture: @unchecked Sendable {
         }
         server = Task { try await app.runService() }
         url = "https://127.0.0.1:\(try await box.wait())"
+    }
+
+    /// Stops serving (in-flight requests are cut), keeping the store: a hub restart.
+    func halt() async {
+        server?.cancel()
+        _ = await server?.result
+        server = nil
     }
 
     /// `GET /metrics` over the fixture's TLS.
@@ -93,8 +105,7 @@ final class HubFixture: @unchecked Sendable {
     }
 
     func stop() async {
-        server.cancel()
-        _ = await server.result
+        await halt()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
