@@ -93,6 +93,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test and benchmark support: a TCP proxy that cuts, delays and throttles connections.
+        .target(name: "TambonTestSupport"),
         // The one binary offices run.
         .executableTarget(
             name: "tambon",
@@ -111,6 +113,9 @@ let package = Package(
             dependencies: [
                 "TambonCore",
                 "TambonStore",
+                "TambonSync",
+                "TambonHub",
+                "TambonTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -120,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "TambonSyncTests",
             dependencies: [
-                "TambonCore", "TambonStore", "TambonSync", "TambonHub", "TambonServer",
+                "TambonCore", "TambonStore", "TambonSync", "TambonHub", "TambonServer", "TambonTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]

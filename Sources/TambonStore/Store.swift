@@ -28,9 +28,10 @@ public struct Store: Sendable {
     public static func open(path: String, configuration: StoreConfiguration = .init()) throws -> Store {
         var config = Configuration()
         config.busyMode = .timeout(30)
+        let durable = configuration.durableCommits
         config.prepareDatabase { db in
             // FULL: a write an officer saw succeed survives a power cut (offices have them).
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         let pool = try DatabasePool(path: path, configuration: config)
         return try Store(writer: pool, configuration: configuration)

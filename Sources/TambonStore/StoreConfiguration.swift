@@ -11,6 +11,9 @@ public struct StoreConfiguration: Sendable {
     /// refused if the node was initialised on another machine, so a copied data directory cannot silently become
     /// a second node with the same id and sequence numbers. Nil turns the check off (in-memory tests).
     public var host: String?
+    /// Whether every commit waits for the disk (`PRAGMA synchronous = FULL`, the default: a write an officer saw
+    /// succeed survives a power cut). Off only to prepare benchmark data quickly.
+    public var durableCommits = true
 
     public init(
         wallClock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemMillis,

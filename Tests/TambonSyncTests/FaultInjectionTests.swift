@@ -3,6 +3,7 @@ import Testing
 import TambonCore
 import TambonStore
 import TambonSync
+import TambonTestSupport
 
 /// Links that drop mid-transfer: once faults stop, every replica agrees and nothing is lost or applied twice.
 @Suite(.serialized) struct FaultInjectionTests {

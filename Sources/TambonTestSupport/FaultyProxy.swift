@@ -6,26 +6,34 @@ import Glibc
 /// A TCP proxy for fault injection: it relays loopback connections to `upstream` and cuts each connection after a
 /// random number of bytes (both directions counted), optionally adding latency to every chunk and throttling to a
 /// bandwidth. Blocking sockets on threads: simple, and entirely separate from the code under test.
-final class FaultyProxy: @unchecked Sendable {
-    struct Faults: Sendable {
+public final class FaultyProxy: @unchecked Sendable {
+    public struct Faults: Sendable {
         /// Each connection is cut after a byte budget drawn from this range (nil: never cut).
-        var cutAfterBytes: ClosedRange<Int>?
+        public var cutAfterBytes: ClosedRange<Int>?
         /// Added before forwarding each chunk.
-        var latency: TimeInterval = 0
+        public var latency: TimeInterval = 0
         /// Bytes per second (nil: unthrottled).
-        var bytesPerSecond: Int?
+        public var bytesPerSecond: Int?
+
+        public init(cutAfterBytes: ClosedRange<Int>? = nil, latency: TimeInterval = 0, bytesPerSecond: Int? = nil) {
+            self.cutAfterBytes = cutAfterBytes
+            self.latency = latency
+            self.bytesPerSecond = bytesPerSecond
+        }
     }
 
-    let port: Int
+    public let port: Int
     private let listener: Int32
     private let upstreamPort: Int
     private let lock = NSLock()
     private var faults: Faults
     private var stopped = false
-    private(set) var connections = 0
-    private(set) var cuts = 0
+    private var connectionCount = 0
+    private var cutCount = 0
+    public var connections: Int { lock.withLock { connectionCount } }
+    public var cuts: Int { lock.withLock { cutCount } }
 
-    init(upstreamPort: Int, faults: Faults) throws {
+    public init(upstreamPort: Int, faults: Faults) throws {
         self.upstreamPort = upstreamPort
         self.faults = faults
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -48,9 +56,9 @@ final class FaultyProxy: @unchecked Sendable {
         Thread.detachNewThread { self.acceptLoop() }
     }
 
-    func setFaults(_ faults: Faults) { lock.withLock { self.faults = faults } }
+    public func setFaults(_ faults: Faults) { lock.withLock { self.faults = faults } }
 
-    func stop() {
+    public func stop() {
         lock.withLock { stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
@@ -62,7 +70,7 @@ final class FaultyProxy: @unchecked Sendable {
             if client < 0 { return }
             let (isStopped, faults) = lock.withLock { (stopped, self.faults) }
             if isStopped { close(client); return }
-            lock.withLock { connections += 1 }
+            lock.withLock { connectionCount += 1 }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
@@ -131,7 +139,7 @@ final class FaultyProxy: @unchecked Sendable {
             }
             if let rate = faults.bytesPerSecond { Thread.sleep(forTimeInterval: Double(allowed) / Double(rate)) }
             if allowed < count {
-                lock.withLock { cuts += 1 }
+                lock.withLock { cutCount += 1 }
                 return
             }
         }

@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+import NIOCore
+import TambonCore
+import TambonHub
+import TambonStore
+import TambonSync
+import TambonTestSupport
+
+/// `tambon-bench sync`: push and pull over HTTPS on loopback against an in-process hub, a throttled link, and
+/// many nodes doing no-op syncs.
+struct SyncBenchmark {
+    let directory: String
+
+    func run() async throws -> [String: JSONValue] {
+        let material = try HubTLS.generate(hubName: "bench hub", hostnames: [])
+        try material.certificatePEM.write(toFile: directory + "/cert.pem", atomically: true, encoding: .utf8)
+        try material.keyPEM.write(toFile: directory + "/key.pem", atomically: true, encoding: .utf8)
+        let hubStore = try DataDirectory(path: directory + "/hub").create(configuration: StoreConfiguration())
+        try await hubStore.initialiseNode(office: Store.hubOffice, name: "bench hub")
+        var logger = Logger(label: "bench.hub")
+        logger.logLevel = .critical
+        let port = PortHolder()
+        let app = try await HubServer.makeApplication(
+            store: hubStore, tls: try HubTLS.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem"),
+            host: "127.0.0.1", port: 0, logger: logger
+        ) { channel in port.set(channel.localAddress?.port ?? 0) }
+        let server = Task { try await app.runService() }
+        defer { server.cancel() }
+        let hubPort = try await port.wait()
+        let url = "https://127.0.0.1:\(hubPort)"
+
+        // (a) 100,000 operations: 10,000 records × 5 fields, then 10,000 changes updating 5 fields each.
+        print("preparing 20,000 local changes on the office node …")
+        let writer = try await node(office: "5001", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "writer")
+        for index in 0..<10_000 {
+            try await writer.write(collection: "permit_applications", record: "app-\(index)", set: [
+                "applicant_name": .string("นายสมชาย ใจดี \(index)"), "area_m2": .number(Double(60 + index % 90) + 0.5),
+                "status": "submitted", "storeys": .number(Double(1 + index % 2)),
+                "site": ["lat": .number(18.79 + Double(index) / 1e5), "lon": 98.98],
+            ])
+        }
+        for index in 0..<10_000 {
+            try await writer.write(collection: "permit_applications", record: "app-\(index)", set: [
+                "area_m2": .number(Double(61 + index % 89)), "assignee": .string("surveyor-\(index % 7)"), "fee_baht": 260,
+                "status": "accepted", "storeys": 2,
+            ])
+        }
+        let operations = 100_000
+        let pushClient = try HubClient(url: url, caPEM: material.caCertificatePEM)
+        let (pushSeconds, pushReport) = try await timed { try await SyncEngine(store: writer, client: pushClient).round(deadline: .seconds(600)) }
+        await pushClient.shutdown()
+        print(String(format: "(a) push: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pushSeconds, pushSeconds,
+                     Double(pushReport.bytesSent) / 20_000))
+
+        let reader = try await node(office: "5001", role: .survey, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "reader")
+        let pullClient = try HubClient(url: url, caPEM: material.caCertificatePEM)
+        let (pullSeconds, pullReport) = try await timed { try await SyncEngine(store: reader, client: pullClient).round(deadline: .seconds(600)) }
+        await pullClient.shutdown()
+        print(String(format: "    pull: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pullSeconds, pullSeconds,
+                     Double(pullReport.bytesReceived) / 20_000))
+        let agree = try await reader.digest(scope: "5001") == hubStore.digest(scope: "5001")
+        print("    digests agree: \(agree)")
+
+        // (b) the storage limit, measured in the same run.
+        let bare = try StoreBenchmark(directory: directory).bareInsert(rows: operations)
+        let rowsPerSecond = Double(operations) / bare
+        let opsPerSecond = Double(operations) / max(pushSeconds, pullSeconds)
+        print(String(format: "(b) bare SQLite insert: %.0f rows/s; ratio (slower direction) %.3f (target ≥ 0.3)", rowsPerSecond, opsPerSecond / rowsPerSecond))
+
+        // (c) a 10,000-operation slice through a link of 256 kbit/s with 300 ms added latency.
+        let slow = try await node(office: "5002", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "slow")
+        for index in 0..<2_000 {
+            try await slow.write(collection: "permit_applications", record: "app-\(index)", set: [
+                "applicant_name": .string("นางสาวมาลี ดีใจ \(index)"), "area_m2": .number(Double(40 + index % 100)),
+                "status": "submitted", "storeys": 1, "site": ["lat": .number(17.0 + Double(index) / 1e5), "lon": 99.5],
+            ])
+        }
+        let bandwidth = 256_000 / 8
+        let proxy = try FaultyProxy(upstreamPort: hubPort, faults: .init(latency: 0.3, bytesPerSecond: bandwidth))
+        defer { proxy.stop() }
+        let slowClient = try HubClient(url: "https://127.0.0.1:\(proxy.port)", caPEM: material.caCertificatePEM, readTimeout: .seconds(600))
+        let (throttledSeconds, slowReport) = try await timed { try await SyncEngine(store: slow, client: slowClient).round(deadline: .seconds(900)) }
+        await slowClient.shutdown()
+        let bound = Double(slowReport.bytesSent + slowReport.bytesReceived) / Double(bandwidth)
+        print(String(format: "(c) throttled push of 10,000 operations: %.1f s against a bound of %.1f s (%.2f×; target ≤ 1.25×)",
+                     throttledSeconds, bound, throttledSeconds / bound))
+
+        // (d) 50 nodes doing no-op syncs for 20 seconds.
+        var idle: [Store] = []
+        for index in 0..<50 {
+            idle.append(try await node(office: "6\(String(format: "%03d", index))", role: .office, hub: hubStore, url: url,
+                                       ca: material.caCertificatePEM, name: "idle-\(index)", durable: false))
+        }
+        let (syncs, latencies) = try await noOpSyncs(nodes: idle, url: url, ca: material.caCertificatePEM, seconds: 20)
+        let sorted = latencies.sorted()
+        let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        print(String(format: "(d) 50 nodes, no-op syncs: %.0f syncs/s, p99 %.1f ms (targets ≥ 1,000/s, < 100 ms)", Double(syncs) / 20, p99))
+
+        return [
+            "benchmark": "sync", "operations": .number(Double(operations)),
+            "ops_per_s": .number(opsPerSecond.rounded()),
+            "push_ops_per_s": .number((Double(operations) / pushSeconds).rounded()),
+            "pull_ops_per_s": .number((Double(operations) / pullSeconds).rounded()),
+            "sqlite_rows_per_s": .number(rowsPerSecond.rounded()),
+            "ratio": .number((opsPerSecond / rowsPerSecond * 1000).rounded() / 1000),
+            "wire_bytes_per_change": .number((Double(pushReport.bytesSent) / 20_000 * 10).rounded() / 10),
+            "wire_bytes_per_op": .number((Double(pushReport.bytesSent) / Double(operations) * 10).rounded() / 10),
+            "pull_wire_bytes_per_change": .number((Double(pullReport.bytesReceived) / 20_000 * 10).rounded() / 10),
+            "throttled_s": .number((throttledSeconds * 100).rounded() / 100),
+            "throttled_bound_s": .number((bound * 100).rounded() / 100),
+            "noop_syncs_per_s": .number((Double(syncs) / 20).rounded()),
+            "noop_p99_ms": .number((p99 * 10).rounded() / 10),
+            "digests_agree": .bool(agree),
+        ]
+    }
+
+    private func node(office: String, role: Peer.Role, hub: Store, url: String, ca: String, name: String, durable: Bool = true) async throws -> Store {
+        var configuration = StoreConfiguration()
+        configuration.durableCommits = durable
+        let store = try DataDirectory(path: directory + "/" + name).create(configuration: configuration)
+        try await store.initialiseNode(office: office, name: name)
+        try await NodeEnrolment.join(store: store, url: url, caPEM: ca, token: try await hub.createEnrolmentToken(office: office, role: role))
+        return store
+    }
+
+    private func timed<T>(_ body: () async throws -> T) async throws -> (Double, T) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let value = try await body()
+        let elapsed = clock.now - started
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, value)
+    }
+
+    private func noOpSyncs(nodes: [Store], url: String, ca: String, seconds: Int) async throws -> (Int, [Double]) {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        return try await withThrowingTaskGroup(of: (Int, [Double]).self) { group in
+            for store in nodes {
+                group.addTask {
+                    let client = try HubClient(url: url, caPEM: ca)
+                    var count = 0
+                    var latencies: [Double] = []
+                    while ContinuousClock.now < deadline {
+                        let started = ContinuousClock.now
+                        try await SyncEngine(store: store, client: client).round()
+                        let elapsed = ContinuousClock.now - started
+                        latencies.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                        count += 1
+                    }
+                    await client.shutdown()
+                    return (count, latencies)
+                }
+            }
+            var total = 0
+            var all: [Double] = []
+            for try await (count, latencies) in group {
+                total += count
+                all += latencies
+            }
+            return (total, all)
+        }
+    }
+}
+
+/// Receives the port the hub bound to.
+final class PortHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var port: Int?
+
+    func set(_ value: Int) { lock.withLock { port = value } }
+
+    func wait() async throws -> Int {
+        for _ in 0..<1000 {
+            if let value = lock.withLock({ port }) { return value }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw BenchFailure("the hub did not start")
+    }
+}
