@@ -120,4 +120,35 @@ import Testing
         #expect(try CLI.run("node", "status", "--data", hubDir).stdout.contains("changes  40 from 1 node(s)"), "each change applied once")
         #expect(try CLI.run("node", "status", "--data", survey).stdout.contains("changes  40 from 1 node(s)"))
     }
+
+    @Test func aManualSyncBesideNodeServeIsSafe() throws {
+        let root = CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let hubDir = root + "/hub", office = root + "/office"
+        #expect(try CLI.run("hub", "init", "--data", hubDir).status == 0)
+        let hub = try HubProcess(data: hubDir)
+        defer { hub.stop() }
+        #expect(try CLI.run("node", "init", "--data", office, "--office", "6500101").status == 0)
+        let token = try CLI.run("hub", "token", "--data", hubDir, "--office", "6500101").stdout.trimmingCharacters(in: .newlines)
+        #expect(try CLI.run("node", "join", "--data", office, "--hub", hub.url, "--token", token, "--ca", hubDir + "/hub-ca.pem").status == 0)
+
+        let serve = Process()
+        serve.executableURL = CLI.binary
+        serve.arguments = ["node", "serve", "--data", office, "--listen", "127.0.0.1:0"]
+        serve.standardError = FileHandle.nullDevice
+        serve.standardOutput = FileHandle.nullDevice
+        try serve.run()
+        defer { serve.terminate(); serve.waitUntilExit() }
+        // Writes by this process are picked up by the server's loop; manual syncs run at the same time.
+        for round in 0..<8 {
+            #expect(try CLI.run("records", "put", "--data", office, "permits", "app-\(round)", "area=\(100 + round)").status == 0)
+            let manual = try CLI.run("node", "sync", "--data", office)
+            #expect(manual.status == 0, "round \(round): \(manual.stderr)")
+            #expect(!manual.stderr.contains("locked"))
+        }
+        #expect(try CLI.run("node", "status", "--data", office).stdout.contains("pending  0 change(s)"))
+        #expect(try CLI.run("node", "status", "--data", hubDir).stdout.contains("changes  8 from 1 node(s)"))
+        #expect(try CLI.run("records", "digest", "--data", office).stdout == CLI.run("records", "digest", "--data", hubDir, "--scope", "6500101").stdout)
+    }
 }
