@@ -311,10 +311,29 @@ def merge_vectors():
         "expected_digests": {o: digest(o) for o in ["6500101", "6500102", "6500199"]}})
 
 
+def request_vectors():
+    node = Node(0x21)
+    hub = Node(0x22)
+    entries = []
+    for method, path, nonce, body in [
+        ("POST", "/v1/pull", 7, '{"after":0,"limit":1000,"protocol":1}'),
+        ("POST", "/v1/enrol", 1, '{"name":"อบต.ตัวอย่าง","office":"6500101","protocol":1,"token":"tbn1.' + "ab" * 24 + '"}'),
+    ]:
+        body_bytes = body.encode("utf-8")
+        message = "tambon-request/1\n%s\n%s\n%s\n%d\n%s" % (method, path, hub.id, nonce, hashlib.sha256(body_bytes).hexdigest())
+        entries.append({"method": method, "path": path, "nonce": nonce, "body": body, "signing_message": message,
+                        "signature": node.key.sign(message.encode("utf-8")).hex()})
+    write("requests.json", {
+        "description": "Signed sync requests (SPEC §9): the signing message for a method, path, hub id, nonce and body, "
+                       "and the node's Ed25519 signature over it.",
+        "node_seed": node.seed.hex(), "node_id": node.id, "hub_id": hub.id, "requests": entries})
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     canonical_json_vectors()
     change_vectors()
     hlc_vectors()
     merge_vectors()
+    request_vectors()
     print("wrote", ", ".join(sorted(os.listdir(OUT))))

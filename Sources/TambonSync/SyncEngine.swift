@@ -56,14 +56,7 @@ public struct SyncEngine: Sendable {
             }
             guard let last = batch.last else { break }
             let body: JSONValue = ["protocol": .number(Double(SyncProtocol.version)), "changes": .array(batch.map(ChangeCodec.value(of:)))]
-            let response: HubClient.Response
-            do {
-                response = try await client.post(SyncProtocol.Path.push, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
-                client.pushSizing.succeeded()
-            } catch let failure as SyncFailure where failure.status == nil {
-                client.pushSizing.cut()
-                throw failure
-            }
+            let response = try await request(SyncProtocol.Path.push, body, sizing: client.pushSizing, node: node, link: link, deadline: deadline)
             note(response, into: &report)
             report.pushRequests += 1
             let accepted = try SyncMessage.integer(response.members, "accepted_seq")
@@ -88,14 +81,7 @@ public struct SyncEngine: Sendable {
                 "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),
                 "limit": .number(Double(client.pullSizing.size)),
             ]
-            let response: HubClient.Response
-            do {
-                response = try await client.post(SyncProtocol.Path.pull, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
-                client.pullSizing.succeeded()
-            } catch let failure as SyncFailure where failure.status == nil {
-                client.pullSizing.cut()
-                throw failure
-            }
+            let response = try await request(SyncProtocol.Path.pull, body, sizing: client.pullSizing, node: node, link: link, deadline: deadline)
             note(response, into: &report)
             report.pullRequests += 1
             let changes = try SyncMessage.changes(response.members)
@@ -117,6 +103,20 @@ public struct SyncEngine: Sendable {
             if !changes.isEmpty { progress("pulled \(changes.count) change(s)") }
             logger.debug("pulled", metadata: ["changes": "\(changes.count)", "cursor": "\(next)"])
             if !more { break }
+        }
+    }
+
+    /// One signed request; a request the link cut (no answer at all) shrinks the next one, an answered one grows it.
+    private func request(
+        _ path: String, _ body: JSONValue, sizing: BatchSizing, node: NodeInfo, link: HubLink, deadline: TimeAmount
+    ) async throws -> HubClient.Response {
+        do {
+            let response = try await client.post(path, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
+            sizing.succeeded()
+            return response
+        } catch let failure as SyncFailure where failure.status == nil {
+            sizing.cut()
+            throw failure
         }
     }
 
