@@ -122,26 +122,66 @@ public final class FaultyProxy: @unchecked Sendable {
         }
     }
 
+    /// Relays one direction. Latency delays each chunk's delivery without holding back the chunks behind it (as
+    /// on a real long link, the pipe stays full); the bandwidth limit paces delivery.
     private func relay(from source: Int32, to target: Int32, budget: Budget, faults: Faults, pair: Pair) {
+        let queue = DeliveryQueue()
+        Thread.detachNewThread { self.deliver(queue, to: target, faults: faults, pair: pair) }
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        defer { pair.close() }
         while true {
-            let chunk = faults.bytesPerSecond.map { min(buffer.count, max(512, $0 / 20)) } ?? buffer.count
-            let count = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, chunk, 0) }
-            if count <= 0 { return }
-            if faults.latency > 0 { Thread.sleep(forTimeInterval: faults.latency) }
+            let count = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
             let allowed = budget.take(count)
-            var sent = 0
-            while sent < allowed {
-                let written = buffer.withUnsafeBytes { send(target, $0.baseAddress! + sent, allowed - sent, Int32(MSG_NOSIGNAL)) }
-                if written <= 0 { return }
-                sent += written
-            }
-            if let rate = faults.bytesPerSecond { Thread.sleep(forTimeInterval: Double(allowed) / Double(rate)) }
+            queue.push(Array(buffer[0..<allowed]), due: Date().addingTimeInterval(faults.latency))
             if allowed < count {
                 lock.withLock { cutCount += 1 }
-                return
+                break
             }
+        }
+        queue.finish()
+    }
+
+    private func deliver(_ queue: DeliveryQueue, to target: Int32, faults: Faults, pair: Pair) {
+        defer { pair.close() }
+        while let (bytes, due) = queue.pop() {
+            let wait = due.timeIntervalSinceNow
+            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+            var sent = 0
+            while sent < bytes.count {
+                let slice = faults.bytesPerSecond.map { min(bytes.count - sent, max(256, $0 / 50)) } ?? (bytes.count - sent)
+                let written = bytes.withUnsafeBytes { send(target, $0.baseAddress! + sent, slice, Int32(MSG_NOSIGNAL)) }
+                if written <= 0 { return }
+                sent += written
+                if let rate = faults.bytesPerSecond { Thread.sleep(forTimeInterval: Double(written) / Double(rate)) }
+            }
+        }
+    }
+
+    /// Chunks waiting for their delivery time, in order.
+    final class DeliveryQueue: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var chunks: [([UInt8], Date)] = []
+        private var finished = false
+
+        func push(_ bytes: [UInt8], due: Date) {
+            condition.lock()
+            chunks.append((bytes, due))
+            condition.signal()
+            condition.unlock()
+        }
+
+        func finish() {
+            condition.lock()
+            finished = true
+            condition.signal()
+            condition.unlock()
+        }
+
+        func pop() -> ([UInt8], Date)? {
+            condition.lock()
+            defer { condition.unlock() }
+            while chunks.isEmpty && !finished { condition.wait() }
+            return chunks.isEmpty ? nil : chunks.removeFirst()
         }
     }
 }

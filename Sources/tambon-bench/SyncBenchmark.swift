@@ -11,6 +11,11 @@ import TambonTestSupport
 /// many nodes doing no-op syncs.
 struct SyncBenchmark {
     let directory: String
+    let quiet: Logger = {
+        var logger = Logger(label: "bench.sync")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     func run() async throws -> [String: JSONValue] {
         let material = try HubTLS.generate(hubName: "bench hub", hostnames: [])
@@ -48,14 +53,14 @@ struct SyncBenchmark {
         }
         let operations = 100_000
         let pushClient = try HubClient(url: url, caPEM: material.caCertificatePEM)
-        let (pushSeconds, pushReport) = try await timed { try await SyncEngine(store: writer, client: pushClient).round(deadline: .seconds(600)) }
+        let (pushSeconds, pushReport) = try await timed { try await SyncEngine(store: writer, client: pushClient, logger: quiet).round(deadline: .seconds(600)) }
         await pushClient.shutdown()
         print(String(format: "(a) push: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pushSeconds, pushSeconds,
                      Double(pushReport.bytesSent) / 20_000))
 
         let reader = try await node(office: "5001", role: .survey, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "reader")
         let pullClient = try HubClient(url: url, caPEM: material.caCertificatePEM)
-        let (pullSeconds, pullReport) = try await timed { try await SyncEngine(store: reader, client: pullClient).round(deadline: .seconds(600)) }
+        let (pullSeconds, pullReport) = try await timed { try await SyncEngine(store: reader, client: pullClient, logger: quiet).round(deadline: .seconds(600)) }
         await pullClient.shutdown()
         print(String(format: "    pull: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pullSeconds, pullSeconds,
                      Double(pullReport.bytesReceived) / 20_000))
@@ -71,7 +76,7 @@ struct SyncBenchmark {
         // (c) a 10,000-operation slice through a link of 256 kbit/s with 300 ms added latency.
         let slow = try await node(office: "5002", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "slow")
         for index in 0..<2_000 {
-            try await slow.write(collection: "permit_applications", record: "app-\(index)", set: [
+            try await slow.write(collection: "permit_applications", record: "slow-\(index)", set: [
                 "applicant_name": .string("นางสาวมาลี ดีใจ \(index)"), "area_m2": .number(Double(40 + index % 100)),
                 "status": "submitted", "storeys": 1, "site": ["lat": .number(17.0 + Double(index) / 1e5), "lon": 99.5],
             ])
@@ -80,7 +85,7 @@ struct SyncBenchmark {
         let proxy = try FaultyProxy(upstreamPort: hubPort, faults: .init(latency: 0.3, bytesPerSecond: bandwidth))
         defer { proxy.stop() }
         let slowClient = try HubClient(url: "https://127.0.0.1:\(proxy.port)", caPEM: material.caCertificatePEM, readTimeout: .seconds(600))
-        let (throttledSeconds, slowReport) = try await timed { try await SyncEngine(store: slow, client: slowClient).round(deadline: .seconds(900)) }
+        let (throttledSeconds, slowReport) = try await timed { try await SyncEngine(store: slow, client: slowClient, logger: quiet).round(deadline: .seconds(900)) }
         await slowClient.shutdown()
         let bound = Double(slowReport.bytesSent + slowReport.bytesReceived) / Double(bandwidth)
         print(String(format: "(c) throttled push of 10,000 operations: %.1f s against a bound of %.1f s (%.2f×; target ≤ 1.25×)",
@@ -138,11 +143,12 @@ struct SyncBenchmark {
             for store in nodes {
                 group.addTask {
                     let client = try HubClient(url: url, caPEM: ca)
+                    let logger = quiet
                     var count = 0
                     var latencies: [Double] = []
                     while ContinuousClock.now < deadline {
                         let started = ContinuousClock.now
-                        try await SyncEngine(store: store, client: client).round()
+                        try await SyncEngine(store: store, client: client, logger: logger).round()
                         let elapsed = ContinuousClock.now - started
                         latencies.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
                         count += 1
