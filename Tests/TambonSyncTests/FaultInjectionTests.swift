@@ -28,7 +28,7 @@ import TambonTestSupport
             defer { Task { await client.shutdown() } }
             for attempt in 1...300 {
                 do {
-                    try await SyncEngine(store: node.store, client: client).round(deadline: .seconds(10))
+                    try await SyncEngine(store: node.store, client: client, logger: quietLogger).round(deadline: .seconds(10))
                     return attempt
                 } catch {
                     continue
@@ -57,7 +57,7 @@ import TambonTestSupport
             try await node.store.write(collection: "fees", record: "bill-\(index)", set: ["amount": .number(Double(index))])
         }
         let client = try HubClient(url: hub.url, caPEM: hub.caPEM)
-        let pushing = Task { try await SyncEngine(store: node.store, client: client).round(deadline: .seconds(30)) }
+        let pushing = Task { try await SyncEngine(store: node.store, client: client, logger: quietLogger).round(deadline: .seconds(30)) }
         // Let some batches land, then restart the hub under the running push.
         var landed = 0
         for _ in 0..<400 where landed == 0 {
@@ -75,7 +75,7 @@ import TambonTestSupport
         try await hub.start()
         let again = try HubClient(url: hub.url, caPEM: hub.caPEM)
         defer { Task { await again.shutdown() } }
-        try await SyncEngine(store: node.store, client: again).round(deadline: .seconds(60))
+        try await SyncEngine(store: node.store, client: again, logger: quietLogger).round(deadline: .seconds(60))
         #expect(try await hub.store.statistics().changes == 2000)
         #expect(try await node.store.pendingCount() == 0)
         #expect(try await node.store.digest(scope: "6500101") == hub.store.digest(scope: "6500101"))

@@ -135,7 +135,7 @@ struct TestNode: Sendable {
 
     @discardableResult
     func sync() async throws -> SyncReport {
-        try await SyncEngine(store: store, client: client).round(deadline: .seconds(30))
+        try await SyncEngine(store: store, client: client, logger: quietLogger).round(deadline: .seconds(30))
     }
 
     /// A signed request with an arbitrary body, as a misbehaving node would send it.
@@ -148,3 +148,10 @@ struct TestNode: Sendable {
 
     func close() async { await client.shutdown() }
 }
+
+/// Tests expect failures on purpose; their warnings would only bury the test report.
+let quietLogger: Logger = {
+    var logger = Logger(label: "test.sync")
+    logger.logLevel = .critical
+    return logger
+}()

@@ -65,7 +65,7 @@ import TambonServer
         // The restored node works: it writes and syncs as the office's node.
         try await store.write(collection: "permits", record: "app-1", set: ["status": "accepted"])
         let client = try HubClient(url: hub.url, caPEM: hub.caPEM)
-        try await SyncEngine(store: store, client: client).round()
+        try await SyncEngine(store: store, client: client, logger: quietLogger).round()
         await client.shutdown()
         #expect(try await hub.store.record(collection: "permits", id: "app-1")?.fields == ["area": 120, "status": "accepted"])
     }
@@ -84,11 +84,11 @@ import TambonServer
         try await store.write(collection: "c", record: "r", set: ["x": 2])
         let client = try HubClient(url: hub.url, caPEM: hub.caPEM)
         defer { Task { await client.shutdown() } }
-        try await SyncEngine(store: store, client: client).round()
+        try await SyncEngine(store: store, client: client, logger: quietLogger).round()
 
         let backup = try DataDirectory(path: path + "-backup").open(configuration: hub.clock.configuration)
         do {
-            try await SyncEngine(store: backup, client: client).round()
+            try await SyncEngine(store: backup, client: client, logger: quietLogger).round()
             Issue.record("a stale copy synced as if nothing happened")
         } catch let error as StoreError {
             #expect(error.code == .staleLog)
@@ -96,7 +96,7 @@ import TambonServer
         }
         // Had it written first, the hub would have refused the reused seq as a fork.
         try await backup.write(collection: "c", record: "r", set: ["x": 3])
-        await #expect(throws: SyncFailure.self) { try await SyncEngine(store: backup, client: client).round() }
+        await #expect(throws: SyncFailure.self) { try await SyncEngine(store: backup, client: client, logger: quietLogger).round() }
         #expect(try await hub.store.record(collection: "c", id: "r")?.fields["x"] == 2)
     }
 }
