@@ -108,6 +108,7 @@ extension Store {
     }
 
     /// Revokes an enrolled node: it can no longer push or pull.
+    @discardableResult
     public func revoke(node: NodeID) async throws -> Peer {
         let now = configuration.wallClock()
         return try await writer.write { db in
