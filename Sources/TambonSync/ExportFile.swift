@@ -23,7 +23,7 @@ public enum ExportFile {
         var members: [String: JSONValue] = [
             "format": .string(format), "protocol": .number(Double(SyncProtocol.version)), "node": .string(node.id.hex),
             "office": .string(node.office), "created_ms": .number(Double(store.configuration.wallClock())),
-            "changes": .array(changes.map(ChangeCodec.value(of:))),
+            "changes": .array(changes.map { ChangeCodec.value(of: $0) }),
         ]
         let digest = Array(SHA256.hash(data: CanonicalJSON.encode(.object(members))))
         members["signature"] = .string(Hex.encode(try await store.sign(digest)))

@@ -55,7 +55,7 @@ public struct SyncEngine: Sendable {
                 batch.removeSubrange(cut...)
             }
             guard let last = batch.last else { break }
-            let body: JSONValue = ["protocol": .number(Double(SyncProtocol.version)), "changes": .array(batch.map(ChangeCodec.value(of:)))]
+            let body: JSONValue = ["protocol": .number(Double(SyncProtocol.version)), "changes": .array(batch.map { ChangeCodec.value(of: $0, includingHash: false) })]
             let response = try await request(SyncProtocol.Path.push, body, sizing: client.pushSizing, node: node, link: link, deadline: deadline)
             note(response, into: &report)
             report.pushRequests += 1

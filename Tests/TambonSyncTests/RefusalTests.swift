@@ -105,13 +105,16 @@ import TambonSync
         let second = try await a.store.write(collection: "permits", record: "app-1", set: ["area": 121])
         let before = try await hub.store.statistics()
         func push(_ changes: [Change], from node: TestNode = a) async throws {
-            _ = try await node.send("/v1/push", ["protocol": 1, "changes": .array(changes.map(ChangeCodec.value(of:)))])
+            _ = try await node.send("/v1/push", ["protocol": 1, "changes": .array(changes.map { ChangeCodec.value(of: $0) })])
         }
         await expectRefusal(status: 409, code: "chain_gap") { try await push([second]) }
 
         var tampered = first
         tampered.operations = [.set(field: "area", value: 999)]
         await expectRefusal(status: 422, code: "bad_hash") { try await push([tampered, second]) }
+        await expectRefusal(status: 422, code: "bad_signature") {
+            _ = try await a.send("/v1/push", ["protocol": 1, "changes": [ChangeCodec.value(of: tampered, includingHash: false)]])
+        }
 
         var forged = first
         forged.signature = try TestSigner.sign(forged.hash)

@@ -15,10 +15,11 @@ public enum ChangeCodec {
         ])
     }
 
-    /// The full wire form.
-    public static func value(of change: Change) -> JSONValue {
+    /// The wire form. Sync omits `hash` (`includingHash: false`): the receiver recomputes it from the body, and the
+    /// signature still has to verify against it, so nothing is lost and 32 incompressible bytes a change are saved.
+    public static func value(of change: Change, includingHash: Bool = true) -> JSONValue {
         guard case .object(var members) = bodyValue(of: change) else { preconditionFailure() }
-        members["hash"] = .string(Hex.encode(change.hash))
+        if includingHash { members["hash"] = .string(Hex.encode(change.hash)) }
         members["sig"] = .string(Hex.encode(change.signature))
         return .object(members)
     }
@@ -72,15 +73,21 @@ public enum ChangeCodec {
             previous = bytes
         default: throw ChangeFormatError("\"prev\" must be null or 64 lower-case hex digits")
         }
-        guard let hashText = members["hash"]?.stringValue, hashText.utf8.count == 64, let hash = Hex.decode(hashText) else {
-            throw ChangeFormatError("\"hash\" must be 64 lower-case hex digits")
+        var hash: [UInt8] = []
+        if let declared = members["hash"] {
+            guard let hashText = declared.stringValue, hashText.utf8.count == 64, let bytes = Hex.decode(hashText) else {
+                throw ChangeFormatError("\"hash\" must be 64 lower-case hex digits")
+            }
+            hash = bytes
         }
         guard let sigText = members["sig"]?.stringValue, sigText.utf8.count == 128, let signature = Hex.decode(sigText) else {
             throw ChangeFormatError("\"sig\" must be 128 lower-case hex digits")
         }
-        return Change(
+        var change = Change(
             version: Int(version), origin: origin, seq: seq, hlc: hlc, collection: collection, record: record,
             scope: scope, operations: operations, previous: previous, hash: hash, signature: signature)
+        if members["hash"] == nil { change.hash = change.computeHash() }
+        return change
     }
 
     public static func operation(from value: JSONValue) throws(ChangeFormatError) -> ChangeOperation {
