@@ -29,9 +29,7 @@ extension Store {
                             + "run `tambon node adopt --data DIR` once")
                 }
                 let writer = try ChangeWriter(db)
-                let probe = Change(origin: node.id, seq: 1, hlc: .zero, collection: collection, record: record, scope: [],
-                                   operations: [], previous: nil)
-                let heldScope = Names.isValidCollection(collection) && Names.isValidIdentifier(record) ? try writer.scope(of: probe) : nil
+                let heldScope = try writer.scope(collection: collection, record: record)
                 let recordScope = requestedScope ?? heldScope ?? [node.office]
                 // A node writes only records of its own office (the hub, which routes between offices, excepted):
                 // anything else would be refused by the hub and block this node's log behind it.
@@ -45,22 +43,17 @@ extension Store {
                 let draft = Change(
                     origin: node.id, seq: node.lastSeq + 1, hlc: hlc, collection: collection, record: record,
                     scope: recordScope, operations: operations, previous: node.lastHash)
+                // The checks every receiver makes (size included), so this node never signs a change the hub would
+                // refuse and block its log behind.
+                let checked: (operations: EncodedOperations, body: [UInt8])
                 do throws(ChangeRejection) {
-                    try ChangeValidator.validate(draft)
+                    checked = try ChangeValidator.check(draft)
                 } catch {
                     guard case .invalid(let message) = error.reason else { throw error }
                     throw StoreError(.invalidWrite, message)
                 }
-                let change = try draft.signed(by: node.identity())
-                // The same checks every receiver makes (size included), so this node never signs a change the hub
-                // would refuse and block its log behind.
-                let operations: EncodedOperations
-                do throws(ChangeRejection) {
-                    operations = try ChangeValidator.verify(change, checkSignature: false)
-                } catch {
-                    guard case .invalid(let message) = error.reason else { throw error }
-                    throw StoreError(.invalidWrite, message)
-                }
+                let change = try draft.signed(by: node.identity(), body: checked.body)
+                let operations = checked.operations
                 let arrival = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), 0) + 1 FROM changes")!
                 try writer.insert(change, operations: operations, arrival: arrival, heldScope: heldScope)
                 try db.execute(

@@ -25,7 +25,7 @@ struct SyncBenchmark {
         try await hubStore.initialiseNode(office: Store.hubOffice, name: "bench hub")
         var logger = Logger(label: "bench.hub")
         logger.logLevel = .critical
-        let port = PortHolder()
+        let port = PortBox()
         let app = try await HubServer.makeApplication(
             store: hubStore, tls: try HubTLS.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem"),
             host: "127.0.0.1", port: 0, logger: logger
@@ -165,21 +165,5 @@ struct SyncBenchmark {
             }
             return (total, all)
         }
-    }
-}
-
-/// Receives the port the hub bound to.
-final class PortHolder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var port: Int?
-
-    func set(_ value: Int) { lock.withLock { port = value } }
-
-    func wait() async throws -> Int {
-        for _ in 0..<1000 {
-            if let value = lock.withLock({ port }) { return value }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw BenchFailure("the hub did not start")
     }
 }

@@ -62,7 +62,7 @@ struct HubInitCommand: AsyncParsableCommand {
             guard let certificate = try? String(contentsOfFile: tlsCertificate, encoding: .utf8),
                 let key = try? String(contentsOfFile: tlsKey, encoding: .utf8)
             else { throw CommandFailure("cannot read \(tlsCertificate) or \(tlsKey)") }
-            _ = try HubTLSCheck.validate(certificate: certificate, key: key)
+            try HubTLSCheck.validate(certificate: certificate, key: key)
             material = (certificate, key, nil)
         } else {
             let generated = try HubTLS.generate(hubName: name, hostnames: [ProcessInfo.processInfo.hostName] + hostnames)
@@ -85,7 +85,7 @@ struct HubInitCommand: AsyncParsableCommand {
 
 /// Checks a supplied certificate and key load before the hub is created with them.
 enum HubTLSCheck {
-    static func validate(certificate: String, key: String) throws -> Bool {
+    static func validate(certificate: String, key: String) throws {
         let directory = NSTemporaryDirectory() + "tambon-tls-check-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -96,7 +96,6 @@ enum HubTLSCheck {
         } catch {
             throw CommandFailure("the TLS certificate or key is not usable PEM: \(error)")
         }
-        return true
     }
 }
 

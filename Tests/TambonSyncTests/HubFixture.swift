@@ -7,6 +7,7 @@ import TambonCore
 import TambonHub
 import TambonStore
 import TambonSync
+import TambonTestSupport
 
 /// A wall clock tests set by hand (shared by hub and nodes, or one per machine).
 final class TestClock: @unchecked Sendable {
@@ -28,28 +29,6 @@ final class TestClock: @unchecked Sendable {
     }
 
     var configuration: StoreConfiguration { StoreConfiguration(wallClock: { [self] in now }) }
-}
-
-/// Receives the port the hub bound to.
-final class PortBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var port: Int?
-
-    func set(_ value: Int) {
-        lock.lock()
-        port = value
-        lock.unlock()
-    }
-
-    var current: Int? { lock.withLock { port } }
-
-    func wait() async throws -> Int {
-        for _ in 0..<500 {
-            if let value = current { return value }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw SyncFailure(status: nil, code: "test", message: "the hub did not start")
-    }
 }
 
 /// A real hub over TLS on a free loopback port, in this process.

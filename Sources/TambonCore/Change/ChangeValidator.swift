@@ -62,16 +62,24 @@ public enum ChangeValidator {
         }
     }
 
-    /// Structure, hash and, if `checkSignature`, the signature. Returns the canonical operations and where each
-    /// operation's value lies in them (the store keeps both), so the caller does not encode anything twice.
-    @discardableResult
-    public static func verify(_ change: Change, checkSignature: Bool) throws(ChangeRejection) -> EncodedOperations {
+    /// Every rule a change must pass before it is signed — structure, names and size — returning its canonical
+    /// operations and body. A writer runs exactly this before signing, so it never signs a change its receivers
+    /// would refuse.
+    public static func check(_ change: Change) throws(ChangeRejection) -> (operations: EncodedOperations, body: [UInt8]) {
         try validate(change)
         let operations = EncodedOperations(change.operations)
         let body = ChangeEncoding.body(of: change, canonicalOperations: operations.bytes)
         guard body.count <= maximumBodyBytes else {
             throw ChangeRejection(origin: change.origin, seq: change.seq, reason: .invalid("change larger than \(maximumBodyBytes) bytes"))
         }
+        return (operations, body)
+    }
+
+    /// ``check(_:)``, the hash and, if `checkSignature`, the signature. Returns the canonical operations and where
+    /// each operation's value lies in them (the store keeps both), so the caller does not encode anything twice.
+    @discardableResult
+    public static func verify(_ change: Change, checkSignature: Bool) throws(ChangeRejection) -> EncodedOperations {
+        let (operations, body) = try check(change)
         guard change.hash.count == 32, Array(SHA256.hash(data: body)) == change.hash else {
             throw ChangeRejection(origin: change.origin, seq: change.seq, reason: .badHash)
         }

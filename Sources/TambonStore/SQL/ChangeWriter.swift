@@ -101,9 +101,14 @@ struct ChangeWriter {
 
     /// The current scope of the record `change` writes to, or nil if the record is new here.
     func scope(of change: Change) throws -> [String]? {
+        try scope(collection: change.collection, record: change.record)
+    }
+
+    /// The current scope of a record, or nil if no change to it is held.
+    func scope(collection: String, record: String) throws -> [String]? {
         var text: String?
-        try readRecord.bind(1, text: change.collection)
-        try readRecord.bind(2, text: change.record)
+        try readRecord.bind(1, text: collection)
+        try readRecord.bind(2, text: record)
         try readRecord.query { row in text = row.text(0) }
         return try text.map(Store.decodeScope)
     }
