@@ -157,6 +157,9 @@ public final class HubClient: Sendable {
             }
         }
         if let error = error as? NIOSSLError { return "TLS failed (is --ca the hub's hub-ca.pem?): \(error)" }
-        return "\(error)"
+        let text = "\(error)"
+        if text.contains("Connection refused") { return "connection refused (is the hub running, and is the address right?)" }
+        if text.contains("No route to host") || text.contains("Network is unreachable") { return "no network route to the hub" }
+        return text
     }
 }
