@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Tambon",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tambon", targets: ["tambon"]),
         .executable(name: "tambon-bench", targets: ["tambon-bench"]),

@@ -168,7 +168,7 @@ public struct HubController: Sendable {
         guard limit >= 1 else { throw HubError(.badRequest, "malformed_message", "\"limit\" must be at least 1") }
         let page = try await store.changes(after: after, scope: peer.office, excluding: peer.id, limit: limit)
         logger.debug("pull", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "changes": "\(page.changes.count)"])
-        return ["changes": .array(page.changes.map { ChangeCodec.value(of: $0.change, includingHash: false) }), "cursor": .number(Double(page.cursor)),
+        return ["changes": ChangeCodec.batchValue(page.changes.map(\.change)), "cursor": .number(Double(page.cursor)),
                 "more": .bool(page.more), "accepted_seq": .number(Double(peer.acceptedSeq))]
     }
 }

@@ -15,7 +15,7 @@ struct NodeRow {
     let lastHash: [UInt8]?
 
     static func fetch(_ db: Database) throws -> NodeRow? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db, cached: """
             SELECT node_id, private_key, office, name, host, created_ms, clock, last_seq, last_hash FROM node WHERE id = 1
             """)
         else { return nil }
@@ -43,6 +43,6 @@ struct NodeRow {
     }
 
     static func saveClock(_ db: Database, _ clock: HLC) throws {
-        try db.execute(sql: "UPDATE node SET clock = MAX(clock, ?) WHERE id = 1", arguments: [Int64(bitPattern: clock.rawValue)])
+        try db.execute(cached: "UPDATE node SET clock = MAX(clock, ?) WHERE id = 1", arguments: [Int64(bitPattern: clock.rawValue)])
     }
 }

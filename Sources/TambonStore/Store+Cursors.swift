@@ -17,13 +17,13 @@ extension Store {
     }
 
     static func cursor(_ db: Database, _ name: String) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT value FROM cursors WHERE name = ?", arguments: [name]) ?? 0
+        try Int64.fetchOne(db, cached: "SELECT value FROM cursors WHERE name = ?", arguments: [name]) ?? 0
     }
 
     /// Sets a named counter; it only ever moves forward, so a stale writer cannot move it back.
     static func setCursor(_ db: Database, _ name: String, _ value: Int64) throws {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO cursors (name, value) VALUES (?, ?)
                 ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE excluded.value > cursors.value
                 """,

@@ -7,7 +7,7 @@ extension Store {
     public func saveHubLink(url: String, caPEM: String, hubID: NodeID, role: String) async throws {
         let now = configuration.wallClock()
         try await writer.write { db in
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM hub_link") != nil {
+            if try Row.fetchOne(db, cached: "SELECT 1 FROM hub_link") != nil {
                 throw StoreError(.alreadyJoined, "this node is already enrolled with a hub")
             }
             try db.execute(
@@ -19,7 +19,7 @@ extension Store {
     /// The hub this node is enrolled with, or nil.
     public func hubLink() async throws -> HubLink? {
         try await writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(db, cached: """
                 SELECT url, ca_pem, hub_id, role, joined_ms, last_success_ms, last_error, last_error_ms, skew_ms FROM hub_link
                 """)
             else { return nil }
@@ -36,12 +36,12 @@ extension Store {
         let now = configuration.wallClock()
         try await writer.write { db in
             if let error {
-                try db.execute(sql: "UPDATE hub_link SET last_error = ?, last_error_ms = ? WHERE id = 1", arguments: [error, now])
+                try db.execute(cached: "UPDATE hub_link SET last_error = ?, last_error_ms = ? WHERE id = 1", arguments: [error, now])
             } else {
-                try db.execute(sql: "UPDATE hub_link SET last_success_ms = ?, last_error = NULL WHERE id = 1", arguments: [now])
+                try db.execute(cached: "UPDATE hub_link SET last_success_ms = ?, last_error = NULL WHERE id = 1", arguments: [now])
             }
             if let skewMillis {
-                try db.execute(sql: "UPDATE hub_link SET skew_ms = ? WHERE id = 1", arguments: [skewMillis])
+                try db.execute(cached: "UPDATE hub_link SET skew_ms = ? WHERE id = 1", arguments: [skewMillis])
             }
         }
     }
@@ -51,7 +51,7 @@ extension Store {
         try await writer.read { db in
             guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
             let acknowledged = max(try Self.cursor(db, CursorName.acknowledged), seq ?? 0)
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db, cached: """
                 SELECT origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig FROM changes
                 WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
                 """, arguments: [Data(node.id.bytes), acknowledged, limit])

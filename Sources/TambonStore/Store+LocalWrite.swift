@@ -52,12 +52,12 @@ extension Store {
                     guard case .invalid(let message) = error.reason else { throw error }
                     throw StoreError(.invalidWrite, message)
                 }
-                let change = try draft.signed(by: node.identity(), body: checked.body)
+                let change = draft.signed(by: try identities.identity(for: node), body: checked.body)
                 let operations = checked.operations
-                let arrival = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), 0) + 1 FROM changes")!
+                let arrival = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(arrival), 0) + 1 FROM changes")!
                 try writer.insert(change, operations: operations, arrival: arrival, heldScope: heldScope)
                 try db.execute(
-                    sql: "UPDATE node SET last_seq = ?, last_hash = ?, clock = ? WHERE id = 1",
+                    cached: "UPDATE node SET last_seq = ?, last_hash = ?, clock = ? WHERE id = 1",
                     arguments: [change.seq, Data(change.hash), Int64(bitPattern: hlc.rawValue)])
                 written = change
                 return .commit

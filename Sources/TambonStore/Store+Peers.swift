@@ -18,7 +18,7 @@ extension Store {
         let now = configuration.wallClock()
         try await writer.write { db in
             try db.execute(
-                sql: "INSERT INTO enrolment_tokens (token_hash, office, role, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?)",
+                cached: "INSERT INTO enrolment_tokens (token_hash, office, role, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?)",
                 arguments: [Data(Self.tokenHash(token)), office, role.rawValue, now, now + lifetimeMillis])
         }
         return token
@@ -31,7 +31,7 @@ extension Store {
     /// The office a token was made for (for a node being restored, which learns its office from the token).
     public func enrolmentTokenOffice(_ token: String) async throws -> String {
         let office = try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT office FROM enrolment_tokens WHERE token_hash = ?", arguments: [Data(Self.tokenHash(token))])
+            try String.fetchOne(db, cached: "SELECT office FROM enrolment_tokens WHERE token_hash = ?", arguments: [Data(Self.tokenHash(token))])
         }
         guard let office else { throw StoreError(.invalidToken, "unknown enrolment token", hint: "ask the hub operator for a new one (tambon hub token)") }
         return office
@@ -59,22 +59,22 @@ extension Store {
             guard tokenOffice == office else {
                 throw StoreError(.wrongOffice, "this token is for office \(tokenOffice), but the node was initialised for office \(office)")
             }
-            if let existing = try Row.fetchOne(db, sql: "SELECT status FROM peers WHERE node_id = ?", arguments: [Data(node.bytes)]) {
+            if let existing = try Row.fetchOne(db, cached: "SELECT status FROM peers WHERE node_id = ?", arguments: [Data(node.bytes)]) {
                 let status: String = existing[0]
                 throw StoreError(status == "revoked" ? .revokedNode : .alreadyJoined, "node \(node.short)… is already known to the hub (\(status))")
             }
             if role == .office,
-                let active = try Data.fetchOne(db, sql: "SELECT node_id FROM peers WHERE office = ? AND role = 'office' AND status = 'active'", arguments: [office])
+                let active = try Data.fetchOne(db, cached: "SELECT node_id FROM peers WHERE office = ? AND role = 'office' AND status = 'active'", arguments: [office])
             {
                 throw StoreError(.officeNodeExists,
                     "office \(office) already has an active office node (\(Hex.encode(active).prefix(12))…)",
                     hint: "revoke it first (tambon hub revoke) or enrol this machine as a survey node")
             }
             try db.execute(
-                sql: "INSERT INTO peers (node_id, office, role, name, status, enrolled_ms) VALUES (?, ?, ?, ?, 'active', ?)",
+                cached: "INSERT INTO peers (node_id, office, role, name, status, enrolled_ms) VALUES (?, ?, ?, ?, 'active', ?)",
                 arguments: [Data(node.bytes), office, role.rawValue, String(name.prefix(200)), now])
             try db.execute(
-                sql: "UPDATE enrolment_tokens SET used_by = ?, used_ms = ? WHERE token_hash = ?",
+                cached: "UPDATE enrolment_tokens SET used_by = ?, used_ms = ? WHERE token_hash = ?",
                 arguments: [Data(node.bytes), now, Data(Self.tokenHash(token))])
             return try Self.peer(db, node)!
         }
@@ -92,8 +92,8 @@ extension Store {
         let now = configuration.wallClock()
         let restore = configuration.durableCommits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"
         return try await writer.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            defer { try? db.execute(sql: restore) }
+            try db.execute(cached: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(cached: restore) }
             var peer: Peer?
             try db.inTransaction(.immediate) {
                 peer = try Self.authenticate(db, node: node, nonce: nonce, skewMillis: skewMillis, now: now)
@@ -109,7 +109,7 @@ extension Store {
         }
         guard peer.active else { throw StoreError(.revokedNode, "node \(node.short)… has been revoked by the hub operator") }
         try db.execute(
-            sql: "UPDATE peers SET last_nonce = ?, last_seen_ms = ?, skew_ms = IFNULL(?, skew_ms) WHERE node_id = ? AND last_nonce < ?",
+            cached: "UPDATE peers SET last_nonce = ?, last_seen_ms = ?, skew_ms = IFNULL(?, skew_ms) WHERE node_id = ? AND last_nonce < ?",
             arguments: [nonce, now, skewMillis, Data(node.bytes), nonce])
         guard db.changesCount == 1 else {
             throw StoreError(.replayedRequest, "request nonce \(nonce) was already used by node \(node.short)… (replayed request)")
@@ -120,7 +120,7 @@ extension Store {
     /// The highest request nonce the hub has accepted from `node`.
     public func lastNonce(of node: NodeID) async throws -> Int64? {
         try await writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT last_nonce FROM peers WHERE node_id = ?", arguments: [Data(node.bytes)])
+            try Int64.fetchOne(db, cached: "SELECT last_nonce FROM peers WHERE node_id = ?", arguments: [Data(node.bytes)])
         }
     }
 
@@ -132,7 +132,7 @@ extension Store {
             guard try Self.peer(db, node) != nil else {
                 throw StoreError(.unknownNode, "no enrolled node \(node.hex)", hint: "tambon hub nodes --data DIR")
             }
-            try db.execute(sql: "UPDATE peers SET status = 'revoked', revoked_ms = ? WHERE node_id = ? AND status = 'active'",
+            try db.execute(cached: "UPDATE peers SET status = 'revoked', revoked_ms = ? WHERE node_id = ? AND status = 'active'",
                            arguments: [now, Data(node.bytes)])
             return try Self.peer(db, node)!
         }
@@ -141,7 +141,7 @@ extension Store {
     /// Every enrolled node, by office then enrolment time.
     public func peers() async throws -> [Peer] {
         try await writer.read { db in
-            try Data.fetchAll(db, sql: "SELECT node_id FROM peers ORDER BY office, enrolled_ms").compactMap { data in
+            try Data.fetchAll(db, cached: "SELECT node_id FROM peers ORDER BY office, enrolled_ms").compactMap { data in
                 guard let id = NodeID(bytes: Array(data)) else { return nil }
                 return try Self.peer(db, id)
             }
@@ -153,7 +153,7 @@ extension Store {
     }
 
     static func peer(_ db: Database, _ id: NodeID) throws -> Peer? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db, cached: """
             SELECT office, role, name, status, enrolled_ms, last_seen_ms, skew_ms,
                    (SELECT IFNULL(MAX(seq), 0) FROM changes WHERE origin = peers.node_id)
             FROM peers WHERE node_id = ?

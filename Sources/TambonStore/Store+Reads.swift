@@ -7,17 +7,17 @@ extension Store {
     public func record(collection: String, id: String) async throws -> RecordSnapshot? {
         try await writer.read { db in
             guard let scopeText = try String.fetchOne(
-                db, sql: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, id])
+                db, cached: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, id])
             else { return nil }
             var fields: [String: JSONValue] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT field, value FROM fields WHERE collection = ? AND record_id = ?", arguments: [collection, id])
+                db, cached: "SELECT field, value FROM fields WHERE collection = ? AND record_id = ?", arguments: [collection, id])
             {
                 fields[row[0]] = try Self.decodeValue(row[1])
             }
             var sets: [String: [String: JSONValue]] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT field, element_id, value FROM set_elements WHERE collection = ? AND record_id = ?",
+                db, cached: "SELECT field, element_id, value FROM set_elements WHERE collection = ? AND record_id = ?",
                 arguments: [collection, id])
             {
                 sets[row[0], default: [:]][row[1]] = try Self.decodeValue(row[2])
@@ -44,16 +44,16 @@ extension Store {
             let rows: [Row]
             let end: Int64
             if let office {
-                rows = try Row.fetchAll(db, sql: """
+                rows = try Row.fetchAll(db, cached: """
                     SELECT f.position, \(columns) FROM feed f JOIN changes c ON c.arrival = f.arrival
                     WHERE f.office = ? AND f.position > ? AND c.origin != ? ORDER BY f.position LIMIT ?
                     """, arguments: [office, cursor, excluded, limit])
-                end = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(position), 0) FROM feed WHERE office = ?", arguments: [office]) ?? 0
+                end = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(position), 0) FROM feed WHERE office = ?", arguments: [office]) ?? 0
             } else {
-                rows = try Row.fetchAll(db, sql: """
+                rows = try Row.fetchAll(db, cached: """
                     SELECT c.arrival, \(columns) FROM changes c WHERE c.arrival > ? AND c.origin != ? ORDER BY c.arrival LIMIT ?
                     """, arguments: [cursor, excluded, limit])
-                end = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), 0) FROM changes") ?? 0
+                end = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(arrival), 0) FROM changes") ?? 0
             }
             let changes = try rows.map { row in (position: row[0] as Int64, change: try Self.change(from: row, offset: 1)) }
             // A short page means the feed is exhausted: the cursor moves to its end, past excluded changes too.

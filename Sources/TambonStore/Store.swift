@@ -17,6 +17,7 @@ public struct Store: Sendable {
 
     let writer: any DatabaseWriter
     public let configuration: StoreConfiguration
+    let identities = IdentityCache()
 
     init(writer: any DatabaseWriter, configuration: StoreConfiguration) throws {
         self.writer = writer
@@ -94,13 +95,13 @@ public struct Store: Sendable {
     public func sign(_ message: [UInt8]) async throws -> [UInt8] {
         let row = try await writer.read { db in try NodeRow.fetch(db) }
         guard let row else { throw StoreError.notInitialised }
-        return try row.identity().sign(message)
+        return try identities.identity(for: row).sign(message)
     }
 
     /// Counts of what the store holds.
     public func statistics() async throws -> StoreStatistics {
         try await writer.read { db in
-            let row = try Row.fetchOne(db, sql: """
+            let row = try Row.fetchOne(db, cached: """
                 SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM changes),
                        (SELECT COUNT(DISTINCT origin) FROM changes), (SELECT IFNULL(MAX(arrival), 0) FROM changes)
                 """)!

@@ -23,10 +23,15 @@ public final class HubClient: Sendable {
     public let baseURL: String
     private let http: HTTPClient
     /// Request sizes adapted to this link (kept across rounds, since the client lives as long as the link).
-    public let pushSizing = BatchSizing(maximum: SyncProtocol.maximumPushChanges)
+    public let pushSizing: BatchSizing
     public let pullSizing = BatchSizing(maximum: SyncProtocol.maximumPullChanges)
 
-    public init(url: String, caPEM: String, connectTimeout: TimeAmount = .seconds(10), readTimeout: TimeAmount = .seconds(60)) throws {
+    /// `maximumPushChanges` caps push batches below the protocol's limit (tests use it to get many batches).
+    public init(
+        url: String, caPEM: String, connectTimeout: TimeAmount = .seconds(10), readTimeout: TimeAmount = .seconds(60),
+        maximumPushChanges: Int = SyncProtocol.maximumPushChanges
+    ) throws {
+        pushSizing = BatchSizing(maximum: min(max(1, maximumPushChanges), SyncProtocol.maximumPushChanges))
         guard let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil else {
             throw SyncFailure(status: nil, code: "invalid_url", message: "the hub address must be https://HOST:PORT, not \(url)")
         }

@@ -33,12 +33,8 @@ public enum SyncMessage {
         guard case .array(let values)? = members[key] else {
             throw SyncFailure(status: 400, code: "malformed_message", message: "\"\(key)\" must be an array of changes")
         }
-        return try values.enumerated().map { index, value in
-            do {
-                return try ChangeCodec.change(from: value)
-            } catch {
-                throw SyncFailure(status: 400, code: "malformed_change", message: "change \(index + 1): \(error)")
-            }
+        return try ChangeCodec.batch(from: values) { index, error in
+            SyncFailure(status: 400, code: "malformed_change", message: "change \(index): \(error)")
         }
     }
 

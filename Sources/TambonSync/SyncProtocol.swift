@@ -26,9 +26,9 @@ public enum SyncProtocol {
     }
 
     /// Most changes in one push request.
-    public static let maximumPushChanges = 500
+    public static let maximumPushChanges = 2000
     /// Most changes in one pull page.
-    public static let maximumPullChanges = 1000
+    public static let maximumPullChanges = 2000
     /// Largest request or response body on the wire (compressed).
     public static let maximumWireBytes = 8 << 20
     /// Largest body once decompressed.

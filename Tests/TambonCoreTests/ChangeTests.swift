@@ -23,7 +23,7 @@ import Testing
             #expect(change.hasValidSignature)
             #expect(try ChangeValidator.verify(change, checkSignature: true).bytes == change.canonicalOperations)
             // Ed25519 (RFC 8032) is deterministic: signing the same content again gives the same signature.
-            let resigned = try change.signed(by: try unwrap(identities[change.origin]))
+            let resigned = change.signed(by: try unwrap(identities[change.origin]))
             #expect(Hex.encode(resigned.signature) == entry["sig"]?.stringValue)
             // The wire form round-trips, with or without the (recomputable) hash.
             #expect(try ChangeCodec.change(from: ChangeCodec.value(of: change)) == change)
@@ -60,7 +60,7 @@ import Testing
         // Re-hashed but signed by someone else: the hash is right, the signature is not the origin's.
         var forged = edited
         forged.hash = forged.computeHash()
-        forged.signature = try other.sign(forged.hash)
+        forged.signature = other.sign(forged.hash)
         #expect(throws: ChangeRejection(origin: identity.id, seq: 1, reason: .badSignature)) {
             try ChangeValidator.verify(forged, checkSignature: true)
         }
@@ -134,6 +134,59 @@ import Testing
         #expect(throws: ChangeFormatError.self) {
             _ = try ChangeCodec.change(from: .object(members.merging(["ops": [["op": "delete", "field": "a", "value": 1]]]) { $1 }))
         }
+    }
+
+    /// A chain of `count` changes by `identity`, each `prev` the hash before it.
+    static func chain(_ identity: NodeIdentity, count: Int, from seq: Int64 = 1, after previous: [UInt8]? = nil) -> [Change] {
+        var changes: [Change] = []
+        var prev = previous
+        for index in 0..<Int64(count) {
+            let change = Change(
+                origin: identity.id, seq: seq + index, hlc: HLC(millis: 100 + UInt64(index), counter: 0), collection: "c",
+                record: "r\(index)", scope: ["5001"], operations: [.set(field: "a", value: .number(Double(index)))], previous: prev
+            ).signed(by: identity)
+            changes.append(change)
+            prev = change.hash
+        }
+        return changes
+    }
+
+    @Test func batchesLeaveOutEveryPrevTheReceiverCanDerive() throws {
+        let a = try Self.identity(5)
+        let b = try Self.identity(6)
+        // a's 1–3, then b's 7–8 (b's 7 follows a change not in the batch), then a's 4.
+        let aChain = Self.chain(a, count: 4)
+        let bChain = Self.chain(b, count: 2, from: 7, after: Array(repeating: 0xCD, count: 32))
+        let batch = Array(aChain[0..<3]) + bChain + [aChain[3]]
+        guard case .array(let values) = ChangeCodec.batchValue(batch) else { Issue.record("not an array"); return }
+        let withPrev = values.map { $0.objectValue?["prev"] != nil }
+        #expect(withPrev == [true, false, false, true, false, true], "prev stays only where the change before is not the predecessor")
+        #expect(values.allSatisfy { $0.objectValue?["hash"] == nil })
+        let decoded = try ChangeCodec.batch(from: values) { index, error in error }
+        #expect(decoded == batch)
+        #expect(decoded.allSatisfy { $0.hasValidSignature })
+    }
+
+    @Test func aLeftOutPrevWithoutItsPredecessorIsMalformed() throws {
+        let a = try Self.identity(7)
+        let chain = Self.chain(a, count: 3)
+        guard case .array(let values) = ChangeCodec.batchValue(chain) else { Issue.record("not an array"); return }
+        // Change 2 and 3 rely on the one before; dropping change 1 or 2 leaves one without its predecessor.
+        for (label, broken) in [("first dropped", Array(values.dropFirst())), ("middle dropped", [values[0], values[2]])] {
+            var failedAt: Int?
+            do {
+                _ = try ChangeCodec.batch(from: broken) { index, error -> ChangeFormatError in failedAt = index; return error }
+                Issue.record("\(label) was accepted")
+            } catch {
+                #expect("\(error)".contains("prev"), "\(label): \(error)")
+            }
+            #expect(failedAt == (label == "first dropped" ? 1 : 2))
+        }
+        // A change altered in transit also breaks its successor's derived prev: both fail their signatures.
+        guard case .object(var second) = values[1] else { Issue.record("not an object"); return }
+        second["ops"] = [["op": "set", "field": "a", "value": 99]]
+        let tampered = try ChangeCodec.batch(from: [values[0], .object(second), values[2]]) { _, error in error }
+        #expect(tampered.map(\.hasValidSignature) == [true, false, false])
     }
 
     @Test func versionOrdersByHLCThenOriginThenSeq() throws {

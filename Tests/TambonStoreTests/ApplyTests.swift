@@ -57,7 +57,7 @@ import TambonCore
         let origin = TestOrigin(seed: 1)
         let impostor = TestOrigin(seed: 2)
         var forged = origin.change("app-1", [.set(field: "area", value: 120)])
-        forged.signature = try impostor.identity.sign(forged.hash)
+        forged.signature = impostor.identity.sign(forged.hash)
         try await expectRefused(store, [forged]) { rejection($0, origin, seq: 1, code: "bad_signature") }
         // Without signature checking (benchmarks only) the same change is accepted: the check is what refused it.
         #expect(try await store.apply([forged], options: ApplyOptions(verifySignatures: false)).applied == 1)
@@ -89,7 +89,7 @@ import TambonCore
         var misLinked = two
         misLinked.previous = Array(repeating: 7, count: 32)
         misLinked.hash = misLinked.computeHash()
-        misLinked.signature = try origin.identity.sign(misLinked.hash)
+        misLinked.signature = origin.identity.sign(misLinked.hash)
         try await expectRefused(store, [misLinked]) { rejection($0, origin, seq: 2, code: "broken_chain") }
 
         // Arriving out of order: #2 held first, then a #1 that #2 does not name.

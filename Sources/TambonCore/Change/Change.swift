@@ -62,11 +62,11 @@ public struct Change: Sendable, Hashable {
 
     /// This change with its hash computed and signed by `identity`, which must be the origin's. `body` is the
     /// canonical body if the caller already has it (``ChangeValidator/check(_:)`` returns it).
-    public func signed(by identity: NodeIdentity, body: [UInt8]? = nil) throws -> Change {
+    public func signed(by identity: NodeIdentity, body: [UInt8]? = nil) -> Change {
         precondition(identity.id == origin, "a change is signed by its origin")
         var change = self
         change.hash = Array(SHA256.hash(data: body ?? canonicalBody))
-        change.signature = try identity.sign(change.hash)
+        change.signature = identity.sign(change.hash)
         return change
     }
 

@@ -2,11 +2,11 @@ import CSodium
 
 /// Ed25519 signature verification (RFC 8032) through libsodium.
 ///
-/// Signing stays with swift-crypto; verification — done for every change received, tens of thousands per sync —
-/// uses libsodium's, which is about 1.7 times faster than BoringSSL's on the office PCs' class of CPU and also
-/// refuses non-canonical and small-order encodings.
+/// Verification — done for every change received, tens of thousands per sync — uses libsodium's, which is about
+/// 1.7 times faster than BoringSSL's on the office PCs' class of CPU and also refuses non-canonical and
+/// small-order encodings. (``NodeIdentity`` signs with libsodium too.)
 public enum SignatureVerifier {
-    private static let ready: Bool = sodium_init() >= 0
+    static let ready: Bool = sodium_init() >= 0
 
     public static func isValid(signature: [UInt8], message: [UInt8], publicKey: [UInt8]) -> Bool {
         guard ready, signature.count == 64, publicKey.count == 32 else { return false }
