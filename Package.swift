@@ -39,6 +39,9 @@ let package = Package(
             name: "TambonCore",
             dependencies: ["CSodium", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // One Stop Service, pure: identifiers (national ID, tracking codes, official numbers), Thai calendar,
+        // fees, and each service's workflow as a state machine over application events. No I/O.
+        .target(name: "TambonOSS", dependencies: ["TambonCore"]),
         // The replicated store: change log, materialised state, identity and clock in SQLite (GRDB).
         .target(
             name: "TambonStore",
@@ -121,6 +124,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TambonCoreTests", dependencies: ["TambonCore"]),
+        .testTarget(name: "TambonOSSTests", dependencies: ["TambonCore", "TambonOSS"]),
         .testTarget(name: "TambonStoreTests", dependencies: ["TambonCore", "TambonStore"]),
         .testTarget(
             name: "TambonSyncTests",

@@ -1,0 +1,51 @@
+import TambonCore
+
+/// A survey officer's site inspection: the pin (position and its accuracy), the result and notes. Photos are
+/// attachments of the application.
+public struct SiteInspection: Sendable, Equatable {
+    public enum Result: String, Sendable {
+        case pass
+        case fail
+    }
+
+    public let location: GeoPoint
+    public let accuracyMetres: Double
+    public let result: Result
+    public let notes: String
+
+    /// Reads the `inspection` member of a `record-inspection` action.
+    public init(payload: [String: JSONValue]) throws(ActionRefusal) {
+        guard case .object(let inspection)? = payload["inspection"] else {
+            throw Self.invalid("ต้องมีผลการตรวจ (inspection)", "\"inspection\" is required: {lat, lon, accuracy_m, result, notes}")
+        }
+        guard let lat = inspection["lat"]?.numberValue, let lon = inspection["lon"]?.numberValue else {
+            throw Self.invalid("ต้องมีพิกัดจุดตรวจ (lat, lon)", "the inspection needs \"lat\" and \"lon\"")
+        }
+        do {
+            location = try GeoPoint(latitude: lat, longitude: lon, field: "inspection")
+        } catch {
+            throw Self.invalid(error.thai, error.english)
+        }
+        guard let accuracy = inspection["accuracy_m"]?.numberValue, accuracy.isFinite, accuracy >= 0, accuracy <= 10_000 else {
+            throw Self.invalid("ต้องระบุความแม่นยำของพิกัดเป็นเมตร (0–10,000)", "\"accuracy_m\" must be metres between 0 and 10,000")
+        }
+        accuracyMetres = accuracy
+        guard let resultText = inspection["result"]?.stringValue, let result = Result(rawValue: resultText) else {
+            throw Self.invalid("ผลการตรวจต้องเป็น pass หรือ fail", "\"result\" must be \"pass\" or \"fail\"")
+        }
+        self.result = result
+        let notes = inspection["notes"]?.stringValue ?? ""
+        guard notes.count <= 5000 else { throw Self.invalid("บันทึกยาวเกิน 5,000 ตัวอักษร", "\"notes\" is longer than 5,000 characters") }
+        self.notes = notes
+    }
+
+    /// The stored form.
+    public var value: [String: JSONValue] {
+        ["lat": .number(location.latitude), "lon": .number(location.longitude), "accuracy_m": .number(accuracyMetres),
+         "result": .string(result.rawValue), "notes": .string(notes)]
+    }
+
+    static func invalid(_ thai: String, _ english: String) -> ActionRefusal {
+        ActionRefusal(.invalidPayload, th: thai, en: english)
+    }
+}

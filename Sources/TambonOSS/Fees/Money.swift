@@ -1,0 +1,39 @@
+/// An amount in satang (1/100 baht): fees are exact, never floating point.
+public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+    public let satang: Int64
+
+    public init(satang: Int64) { self.satang = satang }
+
+    /// Whole baht.
+    public init(integerLiteral baht: Int64) { satang = baht * 100 }
+
+    public init(baht: Int64) { satang = baht * 100 }
+
+    public static let zero = Money(satang: 0)
+
+    public static func + (lhs: Money, rhs: Money) -> Money { Money(satang: lhs.satang + rhs.satang) }
+
+    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.satang < rhs.satang }
+
+    /// `260.00`: two decimals, no separators (as Thai QR's amount field wants).
+    public var decimal: String {
+        let sign = satang < 0 ? "-" : ""
+        let value = satang.magnitude
+        let fraction = value % 100
+        return sign + String(value / 100) + "." + (fraction < 10 ? "0" : "") + String(fraction)
+    }
+
+    /// `1,260.00 บาท`.
+    public var thaiText: String {
+        let whole = String(satang.magnitude / 100)
+        var grouped = ""
+        for (index, character) in whole.reversed().enumerated() {
+            if index > 0 && index % 3 == 0 { grouped.append(",") }
+            grouped.append(character)
+        }
+        let fraction = satang.magnitude % 100
+        return (satang < 0 ? "-" : "") + String(grouped.reversed()) + "." + (fraction < 10 ? "0" : "") + String(fraction) + " บาท"
+    }
+
+    public var description: String { decimal }
+}
