@@ -157,3 +157,32 @@ import TambonCore
         #expect(ApplicationEvent(id: "x", value: ["action": "accept"]) == nil)
     }
 }
+
+@Suite struct QueueOrderTests {
+    typealias T = BuildingPermitWorkflowTests
+
+    @Test func overdueFirstThenByDaysLeftThenNotStartedPausedAndDecided() throws {
+        let today = T.date(60)
+        func item(_ id: String, _ events: [ApplicationEvent], submittedDay: Int) -> QueueOrder.Item<String> {
+            var settings = BuildingPermitSettings()
+            settings.inspectionWaived = true
+            let state = Timeline(events: events, workflow: BuildingPermitWorkflow(settings: settings)).state
+            return QueueOrder.Item(id: id, state: state, submittedMillis: Int64(T.dayZero) + Int64(submittedDay) * 86_400_000, on: today)
+        }
+        let submit = T.submitted
+        let items = [
+            item("decided", submit + [T.event("accept", day: 1), T.event("approve", day: 3, ["number": "1/2569"])], submittedDay: 0),
+            item("new-late", submit, submittedDay: 50),
+            item("new-early", submit, submittedDay: 0),
+            item("paused", submit + [T.event("accept", day: 40), T.event("return", day: 41, ["reason": "x"])], submittedDay: 0),
+            item("on-track", submit + [T.event("accept", day: 30)], submittedDay: 0),
+            item("due-soon", submit + [T.event("accept", day: 20)], submittedDay: 0),
+            item("very-overdue", submit + [T.event("accept", day: 1)], submittedDay: 0),
+            item("overdue", submit + [T.event("accept", day: 10)], submittedDay: 0),
+        ]
+        let order = QueueOrder.sorted(items.shuffled())
+        #expect(order.map(\.id) == ["very-overdue", "overdue", "due-soon", "on-track", "paused", "new-early", "new-late", "decided"])
+        #expect(order.map(\.urgency.cssClass) == ["overdue", "overdue", "due-soon", "on-track", "paused", "not-started", "not-started", "decided"])
+        #expect(order.first?.daysLeft == -14, "accepted on day 1, due day 46, today day 60")
+    }
+}
