@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -49,6 +50,14 @@ let package = Package(
                 "TambonCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        // The office's work on the store: applications and their actions, official numbers, accounts.
+        .target(
+            name: "TambonOffice",
+            dependencies: [
+                "TambonCore", "TambonOSS", "TambonStore",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
         // The sync protocol: messages, signed requests, and the node's HTTPS client and sync rounds.
@@ -125,6 +134,7 @@ let package = Package(
         ),
         .testTarget(name: "TambonCoreTests", dependencies: ["TambonCore"]),
         .testTarget(name: "TambonOSSTests", dependencies: ["TambonCore", "TambonOSS"]),
+        .testTarget(name: "TambonOfficeTests", dependencies: ["TambonCore", "TambonOSS", "TambonStore", "TambonOffice"]),
         .testTarget(name: "TambonStoreTests", dependencies: ["TambonCore", "TambonStore"]),
         .testTarget(
             name: "TambonSyncTests",

@@ -13,12 +13,20 @@ extension Store {
         collection: String, record: String, set fields: [String: JSONValue] = [:], add elements: [SetElement] = [],
         scope: [String]? = nil
     ) async throws -> Change {
-        let operations: [ChangeOperation] = fields.keys.sorted().map { .set(field: $0, value: fields[$0]!) }
-            + elements.map { .add(field: $0.field, id: $0.id, value: $0.value) }
-        let requestedScope = scope.map { Array(Set($0)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        let edit = LocalEdit(collection: collection, record: record, set: fields, add: elements, scope: scope)
+        return try await transaction { _ in [edit] }[0]
+    }
+
+    /// A read-decide-write transaction: `body` reads what it needs through the context (records, the node, the
+    /// stamp its changes will carry) and returns the edits to make; they are written as one signed change per
+    /// edit, all in one immediate transaction, so nothing another writer does can come between the reads and
+    /// the writes (an official number read and incremented, an action checked against the application's state).
+    /// A thrown error writes nothing.
+    @discardableResult
+    public func transaction(_ body: @Sendable (LocalTransaction) throws -> [LocalEdit]) async throws -> [Change] {
         let configuration = self.configuration
         return try await writer.writeWithoutTransaction { db in
-            var written: Change?
+            var written: [Change] = []
             try db.inTransaction(.immediate) {
                 guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
                 if let host = configuration.host, node.host != host {
@@ -28,42 +36,68 @@ extension Store {
                         hint: "restore this office's node from the hub instead; if the old machine is gone for good, "
                             + "run `tambon node adopt --data DIR` once")
                 }
-                let writer = try ChangeWriter(db)
-                let heldScope = try writer.scope(collection: collection, record: record)
-                let recordScope = requestedScope ?? heldScope ?? [node.office]
-                // A node writes only records of its own office (the hub, which routes between offices, excepted):
-                // anything else would be refused by the hub and block this node's log behind it.
-                if node.office != Store.hubOffice {
-                    guard recordScope.contains(node.office), heldScope.map({ $0.contains(node.office) }) ?? true else {
-                        throw StoreError(.invalidWrite, "\(collection)/\(record) does not belong to office \(node.office); a node writes only its own office's records")
-                    }
-                }
                 var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
-                let hlc = clock.tick(wallMillis: configuration.wallClock())
-                let draft = Change(
-                    origin: node.id, seq: node.lastSeq + 1, hlc: hlc, collection: collection, record: record,
-                    scope: recordScope, operations: operations, previous: node.lastHash)
-                // The checks every receiver makes (size included), so this node never signs a change the hub would
-                // refuse and block its log behind.
-                let checked: (operations: EncodedOperations, body: [UInt8])
-                do throws(ChangeRejection) {
-                    checked = try ChangeValidator.check(draft)
-                } catch {
-                    guard case .invalid(let message) = error.reason else { throw error }
-                    throw StoreError(.invalidWrite, message)
+                var preview = clock
+                let context = LocalTransaction(db: db, node: node.info, role: try Self.nodeRole(db, node: node),
+                                               stamp: preview.tick(wallMillis: configuration.wallClock()))
+                let edits = try body(context)
+                for edit in edits {
+                    written.append(try writeChange(db, edit: edit, clock: &clock, configuration: configuration))
                 }
-                let change = draft.signed(by: try identities.identity(for: node), body: checked.body)
-                let operations = checked.operations
-                let arrival = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(arrival), 0) + 1 FROM changes")!
-                try writer.insert(change, operations: operations, arrival: arrival, heldScope: heldScope)
-                try db.execute(
-                    cached: "UPDATE node SET last_seq = ?, last_hash = ?, clock = ? WHERE id = 1",
-                    arguments: [change.seq, Data(change.hash), Int64(bitPattern: hlc.rawValue)])
-                written = change
                 return .commit
             }
-            return written!
+            return written
         }
+    }
+
+    /// One edit as the node's next change (the node row re-read, so edits of one transaction chain).
+    private func writeChange(
+        _ db: Database, edit: LocalEdit, clock: inout HybridLogicalClock, configuration: StoreConfiguration
+    ) throws -> Change {
+        guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
+        let collection = edit.collection
+        let record = edit.record
+        let operations: [ChangeOperation] = edit.fields.keys.sorted().map { .set(field: $0, value: edit.fields[$0]!) }
+            + edit.elements.map { .add(field: $0.field, id: $0.id, value: $0.value) }
+        let requestedScope = edit.scope.map { Array(Set($0)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        let writer = try ChangeWriter(db)
+        let heldScope = try writer.scope(collection: collection, record: record)
+        let recordScope = requestedScope ?? heldScope ?? [node.office]
+        // A node writes only records of its own office (the hub, which routes between offices, excepted):
+        // anything else would be refused by the hub and block this node's log behind it.
+        if node.office != Store.hubOffice {
+            guard recordScope.contains(node.office), heldScope.map({ $0.contains(node.office) }) ?? true else {
+                throw StoreError(.invalidWrite, "\(collection)/\(record) does not belong to office \(node.office); a node writes only its own office's records")
+            }
+        }
+        let hlc = clock.tick(wallMillis: configuration.wallClock())
+        let draft = Change(
+            origin: node.id, seq: node.lastSeq + 1, hlc: hlc, collection: collection, record: record,
+            scope: recordScope, operations: operations, previous: node.lastHash)
+        // The checks every receiver makes (size included), so this node never signs a change the hub would
+        // refuse and block its log behind.
+        let checked: (operations: EncodedOperations, body: [UInt8])
+        do throws(ChangeRejection) {
+            checked = try ChangeValidator.check(draft)
+        } catch {
+            guard case .invalid(let message) = error.reason else { throw error }
+            throw StoreError(.invalidWrite, message)
+        }
+        let change = draft.signed(by: try identities.identity(for: node), body: checked.body)
+        let arrival = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(arrival), 0) + 1 FROM changes")!
+        try writer.insert(change, operations: checked.operations, arrival: arrival, heldScope: heldScope)
+        try db.execute(
+            cached: "UPDATE node SET last_seq = ?, last_hash = ?, clock = ? WHERE id = 1",
+            arguments: [change.seq, Data(change.hash), Int64(bitPattern: hlc.rawValue)])
+        return change
+    }
+
+    /// The node's role: `hub` for the hub, the role it enrolled with, or `office` before it has joined a hub
+    /// (an office working on its own).
+    static func nodeRole(_ db: Database, node: NodeRow) throws -> NodeRole {
+        if node.office == Store.hubOffice { return .hub }
+        let role = try String.fetchOne(db, cached: "SELECT role FROM hub_link WHERE id = 1")
+        return role == "survey" ? .survey : .office
     }
 
     static func decodeScope(_ text: String) throws -> [String] {

@@ -5,24 +5,53 @@ import TambonCore
 extension Store {
     /// A record's merged state, or nil if no change to it is held.
     public func record(collection: String, id: String) async throws -> RecordSnapshot? {
+        try await writer.read { db in try Self.record(db, collection: collection, id: id) }
+    }
+
+    static func record(_ db: Database, collection: String, id: String) throws -> RecordSnapshot? {
+        guard let scopeText = try String.fetchOne(
+            db, cached: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, id])
+        else { return nil }
+        var fields: [String: JSONValue] = [:]
+        for row in try Row.fetchAll(
+            db, cached: "SELECT field, value FROM fields WHERE collection = ? AND record_id = ?", arguments: [collection, id])
+        {
+            fields[row[0]] = try Self.decodeValue(row[1])
+        }
+        var sets: [String: [String: JSONValue]] = [:]
+        for row in try Row.fetchAll(
+            db, cached: "SELECT field, element_id, value FROM set_elements WHERE collection = ? AND record_id = ?",
+            arguments: [collection, id])
+        {
+            sets[row[0], default: [:]][row[1]] = try Self.decodeValue(row[2])
+        }
+        return RecordSnapshot(collection: collection, id: id, scope: try Self.decodeScope(scopeText), fields: fields, sets: sets)
+    }
+
+    /// Every record of `collection` (optionally only those whose scope holds `office`), in record-id order, read
+    /// with three statements however many records there are.
+    public func records(collection: String, office: String? = nil) async throws -> [RecordSnapshot] {
         try await writer.read { db in
-            guard let scopeText = try String.fetchOne(
-                db, cached: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, id])
-            else { return nil }
-            var fields: [String: JSONValue] = [:]
-            for row in try Row.fetchAll(
-                db, cached: "SELECT field, value FROM fields WHERE collection = ? AND record_id = ?", arguments: [collection, id])
-            {
-                fields[row[0]] = try Self.decodeValue(row[1])
+            let needle = office.map { "%\"" + $0 + "\"%" } ?? "%"
+            var scopes: [(String, String)] = []
+            for row in try Row.fetchAll(db, cached: """
+                SELECT record_id, scope FROM records WHERE collection = ? AND scope LIKE ? ORDER BY record_id
+                """, arguments: [collection, needle]) {
+                scopes.append((row[0], row[1]))
             }
-            var sets: [String: [String: JSONValue]] = [:]
-            for row in try Row.fetchAll(
-                db, cached: "SELECT field, element_id, value FROM set_elements WHERE collection = ? AND record_id = ?",
-                arguments: [collection, id])
-            {
-                sets[row[0], default: [:]][row[1]] = try Self.decodeValue(row[2])
+            var fields: [String: [String: JSONValue]] = [:]
+            for row in try Row.fetchAll(db, cached: "SELECT record_id, field, value FROM fields WHERE collection = ?", arguments: [collection]) {
+                fields[row[0], default: [:]][row[1]] = try Self.decodeValue(row[2])
             }
-            return RecordSnapshot(collection: collection, id: id, scope: try Self.decodeScope(scopeText), fields: fields, sets: sets)
+            var sets: [String: [String: [String: JSONValue]]] = [:]
+            for row in try Row.fetchAll(db, cached: """
+                SELECT record_id, field, element_id, value FROM set_elements WHERE collection = ?
+                """, arguments: [collection]) {
+                sets[row[0], default: [:]][row[1], default: [:]][row[2]] = try Self.decodeValue(row[3])
+            }
+            return try scopes.map { id, scope in
+                RecordSnapshot(collection: collection, id: id, scope: try Self.decodeScope(scope), fields: fields[id] ?? [:], sets: sets[id] ?? [:])
+            }
         }
     }
 

@@ -1,0 +1,140 @@
+import TambonCore
+import TambonOSS
+import TambonStore
+
+/// The office's applications on top of the replicated store: submitting, acting on them through their service's
+/// workflow, issuing official numbers, the officer queue and the public tracking view.
+public struct ApplicationBook: Sendable {
+    public let store: Store
+    public let catalog: ServiceCatalog
+    /// Today's date in Thailand (injected so deadlines are tested without a real clock).
+    public let today: @Sendable () -> CivilDate
+
+    public init(store: Store, catalog: ServiceCatalog = ServiceCatalog(), today: (@Sendable () -> CivilDate)? = nil) {
+        self.store = store
+        self.catalog = catalog
+        let clock = store.configuration.wallClock
+        self.today = today ?? { CivilDate(thaiDayOf: clock()) }
+    }
+
+    /// Keys an action's JSON may carry; anything else (an official number above all) is never taken from a request.
+    static let payloadKeys: Set<String> = ["reason", "assignee", "inspection"]
+
+    /// A new application. Every field is checked before anything is stored; the fees are computed from the office's
+    /// table on the day. Returns the stored application (its id is the citizen's tracking code).
+    public func submit(
+        service: String, applicant: [String: JSONValue], details: [String: JSONValue], actor: String = "citizen", role: ActorRole = .citizen
+    ) async throws -> ApplicationRecord {
+        guard catalog.workflow(service) != nil else {
+            throw OfficeError(status: 400, code: "unknown_service", th: "ไม่มีบริการ \"\(service)\"", en: "no service \"\(service)\"")
+        }
+        let checkedApplicant: Applicant
+        let checkedDetails: BuildingPermitDetails
+        var problems: [FieldError] = []
+        var person: Applicant?
+        do throws(ValidationErrors) { person = try Applicant(applicant) } catch { problems += error.errors.map { FieldError("applicant." + $0.field, th: $0.thai, en: $0.english) } }
+        var building: BuildingPermitDetails?
+        do throws(ValidationErrors) { building = try BuildingPermitDetails(details, settings: catalog.buildingPermit) } catch {
+            problems += error.errors.map { FieldError("details." + $0.field, th: $0.thai, en: $0.english) }
+        }
+        guard problems.isEmpty, let person, let building else { throw OfficeError.invalid(ValidationErrors(problems)) }
+        checkedApplicant = person
+        checkedDetails = building
+        let day = today()
+        guard let schedule = catalog.buildingPermitFees.schedule(on: day) else {
+            throw OfficeError(status: 500, code: "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน",
+                              en: "the office has no fee schedule in force on \(day.iso)")
+        }
+        let quote = schedule.quote(area: checkedDetails.areaSquareMetres, storeys: checkedDetails.storeys)
+        let millis = store.configuration.wallClock()
+        let changes = try await store.transaction { transaction in
+            var code = TrackingCode()
+            var attempts = 0
+            while try transaction.record(collection: ApplicationRecord.collection, id: code.value) != nil {
+                attempts += 1
+                guard attempts < 8 else { throw OfficeError(status: 500, code: "tracking_code", th: "สร้างรหัสติดตามไม่สำเร็จ", en: "could not draw a free tracking code") }
+                code = TrackingCode()
+            }
+            let event = ApplicationEvent(id: Self.eventID(transaction), hlc: transaction.stamp, action: "submit", actor: actor, role: role)
+            return [LocalEdit(
+                collection: ApplicationRecord.collection, record: code.value,
+                set: [
+                    "service": .string(service), "office": .string(transaction.node.office), "applicant": .object(checkedApplicant.value),
+                    "details": .object(checkedDetails.value), "submitted_ms": .number(Double(millis)),
+                    "fees": ["plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
+                             "total": .number(Double(quote.total.satang)), "currency": "THB-satang"],
+                ],
+                add: [SetElement(field: "events", id: event.id, value: event.value)])]
+        }
+        return try await application(changes[0].record)
+    }
+
+    /// Takes `action` on an application as `actor`. The action is checked against the application's state in the
+    /// same transaction that stores it, so two officers acting at once on one node cannot both succeed wrongly;
+    /// an approval draws the next official number in that transaction too, only once the approval is otherwise valid.
+    @discardableResult
+    public func act(on id: String, action: String, payload: [String: JSONValue], actor: String, role: ActorRole) async throws -> ApplicationRecord {
+        let catalog = self.catalog
+        var cleaned = payload.filter { Self.payloadKeys.contains($0.key) }
+        if action == "record-inspection", let inspection = try? SiteInspection(payload: payload) {
+            cleaned["inspection"] = .object(inspection.value)
+        }
+        let requested = cleaned
+        try await store.transaction { transaction in
+            guard let record = try transaction.record(collection: ApplicationRecord.collection, id: id) else { throw OfficeError.notFound }
+            let application = try ApplicationRecord(record, catalog: catalog)
+            guard let workflow = catalog.workflow(application.service) else { throw OfficeError.notFound }
+            var payload = requested
+            var edits: [LocalEdit] = []
+            let eventID = Self.eventID(transaction)
+            if catalog.issuesNumber(service: application.service, action: action) {
+                let year = CivilDate(thaiDayOf: Int64(transaction.stamp.millis)).buddhistYear
+                // Is the decision valid apart from its number? Then, and only then, draw one.
+                var probe = payload
+                probe["number"] = .string(OfficialNumber(sequence: 1, year: year).description)
+                do throws(ActionRefusal) {
+                    _ = try application.timeline.trying(
+                        ApplicationEvent(id: eventID, hlc: transaction.stamp, action: action, actor: actor, role: role, payload: probe), workflow: workflow)
+                } catch { throw OfficeError.refused(error) }
+                let (number, registerEdit) = try NumberRegister.next(in: transaction, series: application.service, year: year, application: id)
+                payload["number"] = .string(number.description)
+                edits.append(registerEdit)
+            }
+            let event = ApplicationEvent(id: eventID, hlc: transaction.stamp, action: action, actor: actor, role: role, payload: payload)
+            do throws(ActionRefusal) {
+                _ = try application.timeline.trying(event, workflow: workflow)
+            } catch { throw OfficeError.refused(error) }
+            edits.insert(LocalEdit(collection: ApplicationRecord.collection, record: id,
+                                   add: [SetElement(field: "events", id: event.id, value: event.value)]), at: 0)
+            return edits
+        }
+        return try await application(id)
+    }
+
+    /// One application, or 404.
+    public func application(_ id: String) async throws -> ApplicationRecord {
+        guard let code = TrackingCode(id), let record = try await store.record(collection: ApplicationRecord.collection, id: code.value) else {
+            throw OfficeError.notFound
+        }
+        return try ApplicationRecord(record, catalog: catalog)
+    }
+
+    /// The officer queue: the office's applications, filtered, overdue first.
+    public func queue(office: String, service: String? = nil, status: ApplicationStatus? = nil, assignee: String? = nil) async throws -> [ApplicationRecord] {
+        let day = today()
+        let applications = try await store.records(collection: ApplicationRecord.collection, office: office).compactMap {
+            try? ApplicationRecord($0, catalog: catalog)
+        }.filter { application in
+            (service == nil || application.service == service) && (status == nil || application.state.status == status)
+                && (assignee == nil || application.state.assignee == assignee)
+        }
+        let byID = Dictionary(uniqueKeysWithValues: applications.map { ($0.id, $0) })
+        let items = applications.map { QueueOrder.Item(id: $0.id, state: $0.state, submittedMillis: $0.submittedMillis, on: day) }
+        return QueueOrder.sorted(items).compactMap { byID[$0.id] }
+    }
+
+    /// A unique, well-formed event id: the transaction's stamp and the writing node.
+    static func eventID(_ transaction: LocalTransaction) -> String {
+        transaction.stamp.hex + "-" + transaction.node.id.short
+    }
+}

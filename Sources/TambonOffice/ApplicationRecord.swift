@@ -1,0 +1,81 @@
+import TambonCore
+import TambonOSS
+import TambonStore
+
+/// An application as stored: the replicated record (collection `applications`, id = its tracking code) read into
+/// typed parts, with its timeline derived by the service's workflow.
+public struct ApplicationRecord: Sendable {
+    public static let collection = "applications"
+
+    public let id: String
+    public let service: String
+    public let office: String
+    /// Personal data: shown to the office's staff only.
+    public let applicant: [String: JSONValue]
+    public let details: [String: JSONValue]
+    public let fees: [String: JSONValue]
+    public let submittedMillis: Int64
+    public let timeline: Timeline
+
+    public init(_ record: RecordSnapshot, catalog: ServiceCatalog) throws(OfficeError) {
+        guard let service = record.fields["service"]?.stringValue, let workflow = catalog.workflow(service) else {
+            throw OfficeError(status: 500, code: "unknown_service", th: "ไม่รู้จักบริการของคำขอนี้",
+                              en: "application \(record.id) is of a service this node does not know")
+        }
+        id = record.id
+        self.service = service
+        office = record.fields["office"]?.stringValue ?? record.scope.first ?? ""
+        applicant = record.fields["applicant"]?.objectValue ?? [:]
+        details = record.fields["details"]?.objectValue ?? [:]
+        fees = record.fields["fees"]?.objectValue ?? [:]
+        submittedMillis = Int64(record.fields["submitted_ms"]?.numberValue ?? 0)
+        let events = (record.sets["events"] ?? [:]).compactMap { ApplicationEvent(id: $0.key, value: $0.value) }
+        timeline = Timeline(events: events, workflow: workflow)
+    }
+
+    public var state: ApplicationState { timeline.state }
+
+    /// What anyone holding the tracking code may see: status, timeline and deadline — no personal data (no
+    /// names, ID numbers, phones, addresses, notes or reasons typed by staff).
+    public func publicView(on today: CivilDate) -> JSONValue {
+        let state = self.state
+        var members: [String: JSONValue] = [
+            "tracking_code": .string(id), "service": .string(service), "office": .string(office),
+            "status": .string(state.status?.rawValue ?? "unknown"), "status_th": .string(state.status?.thai ?? "-"),
+            "submitted_on": .string(CivilDate(thaiDayOf: submittedMillis).iso),
+            "timeline": .array(timeline.entries.map { entry in
+                var item: [String: JSONValue] = [
+                    "action": .string(entry.event.action), "on": .string(entry.event.date.iso), "applied": .bool(entry.applied),
+                ]
+                if let refusal = entry.refusal { item["not_applied_reason"] = .string(refusal.thai) }
+                return .object(item)
+            }),
+        ]
+        if let due = state.clock.dueDate(on: today), state.clock.stoppedOn == nil { members["due_on"] = .string(due.iso) }
+        if let left = state.clock.daysLeft(on: today) { members["days_left"] = .number(Double(left)) }
+        if let number = state.number { members["number"] = .string(number.description) }
+        return .object(members)
+    }
+
+    /// The full view for the office's staff.
+    public func officeView(on today: CivilDate) -> JSONValue {
+        guard case .object(var members) = publicView(on: today) else { return .null }
+        members["id"] = .string(id)
+        members["applicant"] = .object(applicant)
+        members["details"] = .object(details)
+        members["fees"] = .object(fees)
+        members["assignee"] = state.assignee.map { .string($0) } ?? .null
+        members["inspection"] = state.inspection.map { .object($0) } ?? .null
+        members["reason"] = state.reason.map { .string($0) } ?? .null
+        members["urgency"] = .string(DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass)
+        members["timeline"] = .array(timeline.entries.map { entry in
+            var item = entry.event.value.objectValue ?? [:]
+            item["id"] = .string(entry.event.id)
+            item["on"] = .string(entry.event.date.iso)
+            item["applied"] = .bool(entry.applied)
+            if let refusal = entry.refusal { item["not_applied_reason"] = .string(refusal.thai); item["not_applied_reason_en"] = .string(refusal.english) }
+            return .object(item)
+        })
+        return .object(members)
+    }
+}

@@ -1,0 +1,34 @@
+import TambonCore
+import TambonOSS
+import TambonStore
+
+/// Official numbers (`N/YYYY`), gap-free per office, series and Buddhist-Era year. The register is itself a
+/// replicated record (collection `number_registers`), written in the same transaction as the decision that uses
+/// the number: a node restored from the hub gets the register back and continues the sequence, and the register
+/// lists every number with the application it went to.
+///
+/// Only the office's `office` node issues numbers: two nodes issuing from the same register while apart would
+/// hand out the same number twice.
+public enum NumberRegister {
+    public static let collection = "number_registers"
+
+    public static func recordID(office: String, series: String, year: Int) -> String { "\(office).\(series).\(year)" }
+
+    /// The next number and the edit that records it; refused on any node but the office node.
+    static func next(in transaction: LocalTransaction, series: String, year: Int, application: String) throws -> (OfficialNumber, LocalEdit) {
+        guard transaction.role == .office else {
+            throw OfficeError(status: 409, code: "not_office_node",
+                th: "ออกเลขที่ได้เฉพาะที่เครื่องหลักของสำนักงาน (office node) — เครื่องนี้เป็น \(transaction.role.rawValue)",
+                en: "official numbers are issued only by the office's office node; this node is the \(transaction.role.rawValue) node")
+        }
+        let office = transaction.node.office
+        let id = recordID(office: office, series: series, year: year)
+        let last = Int(try transaction.record(collection: collection, id: id)?.fields["last"]?.numberValue ?? 0)
+        let number = OfficialNumber(sequence: last + 1, year: year)
+        let edit = LocalEdit(
+            collection: collection, record: id, set: ["last": .number(Double(number.sequence)), "series": .string(series), "year": .number(Double(year))],
+            add: [SetElement(field: "issued", id: String(number.sequence), value: ["application": .string(application), "at": .string(transaction.stamp.hex)])],
+            scope: [office])
+        return (number, edit)
+    }
+}

@@ -1,0 +1,30 @@
+import TambonOSS
+
+/// The services an office offers and the settings they run with (per office: periods, waivers, fee tables).
+public struct ServiceCatalog: Sendable {
+    public var buildingPermit: BuildingPermitSettings
+    public var buildingPermitFees: FeeTable<BuildingPermitFees>
+
+    public init(
+        buildingPermit: BuildingPermitSettings = BuildingPermitSettings(),
+        buildingPermitFees: FeeTable<BuildingPermitFees> = try! FeeTable([.init(effectiveFrom: CivilDate(iso: "2021-01-01")!, schedule: .defaults)])
+    ) {
+        self.buildingPermit = buildingPermit
+        self.buildingPermitFees = buildingPermitFees
+    }
+
+    public static let services = [BuildingPermitWorkflow.service]
+
+    /// The workflow of `service`, or nil if this office does not offer it.
+    public func workflow(_ service: String) -> (any ServiceWorkflow)? {
+        switch service {
+        case BuildingPermitWorkflow.service: BuildingPermitWorkflow(settings: buildingPermit)
+        default: nil
+        }
+    }
+
+    /// Actions whose approval issues an official number, by service.
+    public func issuesNumber(service: String, action: String) -> Bool {
+        service == BuildingPermitWorkflow.service && action == "approve"
+    }
+}

@@ -1,0 +1,189 @@
+import Synchronization
+import Testing
+import TambonCore
+import TambonOSS
+import TambonStore
+@testable import TambonOffice
+
+/// A clock the tests move by hand: 26 Nov 2026, 09:00 in Thailand, plus whatever they add.
+final class ManualClock: Sendable {
+    private let millis = Mutex<Int64>(1_795_626_000_000 + 2 * 3_600_000)
+    func now() -> Int64 { millis.withLock { $0 } }
+    func advance(days: Int) { millis.withLock { $0 += Int64(days) * 86_400_000 } }
+}
+
+struct OfficeFixture {
+    let clock = ManualClock()
+    let store: Store
+    let book: ApplicationBook
+
+    init(role: String? = nil, catalog: ServiceCatalog = ServiceCatalog()) async throws {
+        var configuration = StoreConfiguration()
+        let clock = self.clock
+        configuration.wallClock = { clock.now() }
+        store = try Store.inMemory(configuration: configuration)
+        try await store.initialiseNode(office: "5001", name: "office")
+        if let role {
+            try await store.saveHubLink(url: "https://hub.example:8443", caPEM: "-", hubID: NodeIdentity().id, role: role)
+        }
+        book = ApplicationBook(store: store, catalog: catalog)
+    }
+
+    static let applicant: [String: JSONValue] = [
+        "name": "นายสมชาย ใจดี", "national_id": "1234545678781", "phone": "0812345678", "address": "12 หมู่ 3 ต.แม่เหียะ อ.เมือง จ.เชียงใหม่",
+    ]
+    static let details: [String: JSONValue] = [
+        "land_title_kind": "chanote", "land_title_number": "4521", "use": "residence", "storeys": 2, "area_m2": 120,
+        "location": ["lat": 18.7605, "lon": 98.9360],
+    ]
+    static let inspection: [String: JSONValue] = ["inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": "ตรงตามแบบ"]]
+
+    func submit() async throws -> ApplicationRecord {
+        try await book.submit(service: "building-permit", applicant: Self.applicant, details: Self.details)
+    }
+
+    /// Through acceptance, assignment and a passed inspection.
+    func inspected() async throws -> ApplicationRecord {
+        let application = try await submit()
+        try await book.act(on: application.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
+        try await book.act(on: application.id, action: "assign-inspection", payload: ["assignee": "chai"], actor: "somsri", role: .officer)
+        return try await book.act(on: application.id, action: "record-inspection", payload: Self.inspection, actor: "chai", role: .surveyor)
+    }
+}
+
+@Suite struct ApplicationBookTests {
+    @Test func aSubmittedApplicationGetsATrackingCodeFeesAndASubmitEvent() async throws {
+        let office = try await OfficeFixture()
+        let application = try await office.submit()
+        #expect(TrackingCode(application.id)?.value == application.id)
+        #expect(application.state.status == .submitted)
+        #expect(application.fees["total"] == 26_000, "120 m², 2 storeys: 60 + 200 baht, in satang")
+        #expect(application.timeline.entries.map(\.event.action) == ["submit"])
+        #expect(application.office == "5001")
+    }
+
+    @Test func badInputIsRefusedFieldByFieldAndNothingIsStored() async throws {
+        let office = try await OfficeFixture()
+        var details = OfficeFixture.details
+        details["area_m2"] = 180
+        var applicant = OfficeFixture.applicant
+        applicant["national_id"] = "1234545678789"
+        await #expect {
+            try await office.book.submit(service: "building-permit", applicant: applicant, details: details)
+        } throws: { error in
+            guard let error = error as? OfficeError else { return false }
+            return error.status == 422 && Set(error.fields.map(\.field)) == ["applicant.national_id", "details.area_m2"]
+                && error.fields.contains { $0.thai.contains("สถาปนิก") }
+        }
+        #expect(try await office.store.statistics().changes == 0, "nothing stored")
+    }
+
+    @Test func theFullPathIssuesGapFreePermitNumbersOnTheOfficeNode() async throws {
+        let office = try await OfficeFixture()
+        var numbers: [String] = []
+        for _ in 0..<3 {
+            let application = try await office.inspected()
+            let approved = try await office.book.act(on: application.id, action: "approve", payload: ["number": "999/2569"], actor: "somsri", role: .officer)
+            #expect(approved.state.status == .approved)
+            numbers.append(approved.state.number?.description ?? "-")
+        }
+        #expect(numbers == ["1/2569", "2/2569", "3/2569"], "a number in the request is ignored; the register issues them in order")
+        let register = try #require(try await office.store.record(collection: NumberRegister.collection, id: "5001.building-permit.2569"))
+        #expect(register.fields["last"] == 3)
+        #expect(register.sets["issued"]?.count == 3)
+    }
+
+    @Test func anInvalidActionIsA409AndWritesNothingNotEvenANumber() async throws {
+        let office = try await OfficeFixture()
+        let application = try await office.submit()
+        try await office.book.act(on: application.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
+        let before = try await office.store.statistics().changes
+        // Approval without an inspection: refused before any number is drawn.
+        await #expect { try await office.book.act(on: application.id, action: "approve", payload: [:], actor: "somsri", role: .officer) }
+            throws: { ($0 as? OfficeError)?.status == 409 }
+        await #expect { try await office.book.act(on: application.id, action: "accept", payload: [:], actor: "somsri", role: .officer) }
+            throws: { ($0 as? OfficeError)?.status == 409 }
+        await #expect { try await office.book.act(on: application.id, action: "reject", payload: [:], actor: "somsri", role: .officer) }
+            throws: { ($0 as? OfficeError)?.status == 422 }
+        await #expect { try await office.book.act(on: application.id, action: "approve", payload: [:], actor: "citizen", role: .citizen) }
+            throws: { ($0 as? OfficeError)?.status == 403 }
+        await #expect { try await office.book.act(on: "ZZZZZZZZ", action: "accept", payload: [:], actor: "somsri", role: .officer) }
+            throws: { ($0 as? OfficeError)?.status == 404 }
+        #expect(try await office.store.statistics().changes == before)
+        #expect(try await office.store.record(collection: NumberRegister.collection, id: "5001.building-permit.2569") == nil)
+    }
+
+    @Test(arguments: ["survey", "hub"])
+    func onlyTheOfficeNodeIssuesNumbers(role: String) async throws {
+        let office = try await OfficeFixture(role: role == "survey" ? "survey" : nil)
+        if role == "hub" {
+            // A hub store: its own node is of office "hub" and it writes any office's records.
+            let hub = try Store.inMemory()
+            try await hub.initialiseNode(office: Store.hubOffice, name: "hub")
+            let book = ApplicationBook(store: hub)
+            let application = try await office.inspected()
+            try await hub.apply(try await office.store.changes(after: 0).changes.map(\.change))
+            await #expect { try await book.act(on: application.id, action: "approve", payload: [:], actor: "admin", role: .admin) }
+                throws: { ($0 as? OfficeError)?.code == "not_office_node" }
+            return
+        }
+        let application = try await office.inspected()
+        await #expect {
+            try await office.book.act(on: application.id, action: "approve", payload: [:], actor: "somsri", role: .officer)
+        } throws: { error in
+            guard let error = error as? OfficeError else { return false }
+            return error.code == "not_office_node" && error.thai.contains("เครื่องหลัก")
+        }
+        #expect(try await office.book.application(application.id).state.status == .inspected)
+    }
+
+    @Test func theQueuePutsOverdueFirstAndFilters() async throws {
+        let office = try await OfficeFixture()
+        let old = try await office.submit()
+        try await office.book.act(on: old.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
+        office.clock.advance(days: 40)
+        let recent = try await office.submit()
+        try await office.book.act(on: recent.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
+        let fresh = try await office.submit()
+        office.clock.advance(days: 10)
+        let queue = try await office.book.queue(office: "5001")
+        #expect(queue.map(\.id) == [old.id, recent.id, fresh.id])
+        #expect(queue[0].state.clock.isOverdue(on: office.book.today()))
+        #expect(try await office.book.queue(office: "5001", status: .submitted).map(\.id) == [fresh.id])
+        #expect(try await office.book.queue(office: "5002").isEmpty)
+    }
+
+    @Test func thePublicViewShowsStatusAndDeadlineButNoPersonalData() async throws {
+        let office = try await OfficeFixture()
+        let application = try await office.submit()
+        try await office.book.act(on: application.id, action: "return", payload: ["reason": "ขาดสำเนาโฉนดของนายสมชาย"], actor: "somsri", role: .officer)
+        let view = try await office.book.application(application.id).publicView(on: office.book.today())
+        let text = view.canonicalText
+        #expect(view.objectValue?["status"] == "returned")
+        for secret in ["สมชาย", "1234545678781", "0812345678", "แม่เหียะ", "somsri"] {
+            #expect(!text.contains(secret), "\(secret) leaked into the public view")
+        }
+        let staff = try await office.book.application(application.id).officeView(on: office.book.today()).canonicalText
+        #expect(staff.contains("สมชาย") && staff.contains("ขาดสำเนาโฉนด"))
+    }
+}
+
+@Suite struct UserDirectoryTests {
+    @Test func accountsAreAddedCheckedAndRefusedClearly() async throws {
+        let store = try Store.inMemory()
+        try await store.initialiseNode(office: "5001", name: "office")
+        let users = UserDirectory(store: store, cost: 4)
+        let somsri = try await users.add(name: "somsri", role: .officer, password: "correct horse battery")
+        #expect(somsri.role == .officer && somsri.office == "5001")
+        #expect(try await users.authenticate(name: "somsri", password: "correct horse battery")?.name == "somsri")
+        #expect(try await users.authenticate(name: "somsri", password: "wrong password!") == nil)
+        #expect(try await users.authenticate(name: "nobody", password: "correct horse battery") == nil)
+        await #expect { try await users.add(name: "somsri", role: .admin, password: "another long one") } throws: { ($0 as? OfficeError)?.status == 409 }
+        await #expect { try await users.add(name: "Somsri!", role: .admin, password: "another long one") } throws: { ($0 as? OfficeError)?.code == "invalid_name" }
+        await #expect { try await users.add(name: "chai", role: .surveyor, password: "short") } throws: { ($0 as? OfficeError)?.code == "weak_password" }
+        let stored = try #require(try await store.record(collection: UserDirectory.collection, id: "5001.somsri"))
+        #expect(stored.fields["password_hash"]?.stringValue?.hasPrefix("$2") == true, "only a bcrypt hash is stored")
+        #expect(!stored.jsonValue.canonicalText.contains("correct horse"))
+        #expect(try await users.accounts().map(\.name) == ["somsri"])
+    }
+}
