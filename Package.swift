@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -93,11 +94,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The node's HTTP server (later issues add the web app) and its background sync loop.
+        // The node's web app: the JSON API and the server-rendered pages (Mustache), staff sessions.
+        .target(
+            name: "TambonWeb",
+            dependencies: [
+                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // The node's HTTP server (health, the web app) and its background sync loop.
         .target(
             name: "TambonServer",
             dependencies: [
                 "TambonCore",
+                "TambonWeb",
                 "TambonStore",
                 "TambonSync",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -112,6 +124,8 @@ let package = Package(
             name: "tambon",
             dependencies: [
                 "TambonCore",
+                "TambonOSS",
+                "TambonOffice",
                 "TambonStore",
                 "TambonSync",
                 "TambonHub",
@@ -135,6 +149,13 @@ let package = Package(
         .testTarget(name: "TambonCoreTests", dependencies: ["TambonCore"]),
         .testTarget(name: "TambonOSSTests", dependencies: ["TambonCore", "TambonOSS"]),
         .testTarget(name: "TambonOfficeTests", dependencies: ["TambonCore", "TambonOSS", "TambonStore", "TambonOffice"]),
+        .testTarget(
+            name: "TambonWebTests",
+            dependencies: [
+                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWeb",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "TambonStoreTests", dependencies: ["TambonCore", "TambonStore"]),
         .testTarget(
             name: "TambonSyncTests",

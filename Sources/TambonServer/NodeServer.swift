@@ -4,12 +4,13 @@ import NIOCore
 import TambonCore
 import TambonStore
 import TambonSync
+import TambonWeb
 
-/// The node's HTTP server — for now its health and sync state (later issues add the web app) — with the
-/// background sync loop as a service of the same application.
+/// The node's HTTP server — its health and sync state, the web app (JSON API and pages) — with the background
+/// sync loop as a service of the same application.
 public enum NodeServer {
     public static func makeApplication(
-        store: Store, host: String, port: Int, logger: Logger, syncLoop: SyncLoop? = nil,
+        store: Store, host: String, port: Int, logger: Logger, syncLoop: SyncLoop? = nil, bcryptCost: UInt8 = 12,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         guard let node = try await store.node() else { throw StoreError.notInitialised }
@@ -28,6 +29,7 @@ public enum NodeServer {
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(.object(members)))))
         }
+        OfficeWeb(store: store, node: node, bcryptCost: bcryptCost).addRoutes(to: router)
         return Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "tambon-node"),
             services: syncLoop.map { [$0] } ?? [], onServerRunning: onServerRunning, logger: logger)

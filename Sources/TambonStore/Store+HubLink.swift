@@ -72,3 +72,18 @@ extension Store {
         try await writer.write { db in try Self.setCursor(db, CursorName.acknowledged, seq) }
     }
 }
+
+extension Store {
+    /// Whether the hub has this node's latest change to the record (true when this node never wrote it): the
+    /// application page shows it, so an officer knows what the hub and the citizen's online view already have.
+    public func hubHasLatestChange(collection: String, record: String) async throws -> Bool {
+        try await writer.read { db in
+            guard let node = try NodeRow.fetch(db) else { return false }
+            let latest = try Int64.fetchOne(db, cached: """
+                SELECT MAX(seq) FROM changes WHERE collection = ? AND record_id = ? AND origin = ?
+                """, arguments: [collection, record, Data(node.id.bytes)])
+            guard let latest else { return true }
+            return latest <= (try Self.cursor(db, CursorName.acknowledged))
+        }
+    }
+}

@@ -4,6 +4,7 @@ import TambonCore
 import TambonStore
 import TambonSync
 import TambonHub
+import TambonOffice
 
 @main
 struct Tambon: AsyncParsableCommand {
@@ -34,6 +35,8 @@ struct Tambon: AsyncParsableCommand {
             fail(error.message)
         } catch let error as SyncFailure {
             fail(error.description)
+        } catch let error as OfficeError {
+            fail("\(error.english) (\(error.code))")
         } catch let error as HubError {
             fail("\(error.message) (\(error.code))")
         } catch {

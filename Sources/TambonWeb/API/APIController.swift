@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TambonCore
+import TambonOSS
+import TambonOffice
+import TambonStore
+
+/// The JSON API (`/api/v1/…`): sessions, applications and their actions, public tracking, fee quotes.
+struct APIController: Sendable {
+    let web: OfficeWeb
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        let api = router.group("api/v1")
+        api.post("session") { request, _ in try await self.login(request) }
+        api.delete("session") { request, _ in try await self.logout(request) }
+        api.post("applications") { request, _ in try await self.submit(request) }
+        api.get("applications") { request, _ in try await self.queue(request) }
+        api.get("applications/:id") { request, context in try await self.show(request, id: try context.parameters.require("id")) }
+        api.post("applications/:id/actions") { request, context in try await self.act(request, id: try context.parameters.require("id")) }
+        api.get("track/:code") { _, context in try await self.track(code: try context.parameters.require("code")) }
+        api.get("fees/building-permit") { request, _ in try self.quote(request) }
+    }
+
+    // MARK: - Sessions
+
+    func login(_ request: Request) async throws -> Response {
+        let body = try await Self.object(request)
+        guard let name = body["name"]?.stringValue, let password = body["password"]?.stringValue,
+            let account = try await web.users.authenticate(name: name, password: password)
+        else {
+            throw WebError(.unauthorized, "bad_credentials", th: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", en: "wrong user name or password")
+        }
+        let session = await web.sessions.start(for: account)
+        var headers = HTTPFields()
+        headers[.setCookie] = Self.cookie(session.token).description
+        return JSONResponse.make(["user": .string(account.name), "role": .string(account.role.rawValue), "office": .string(account.office),
+                                  "csrf_token": .string(session.csrf)], headers: headers)
+    }
+
+    func logout(_ request: Request) async throws -> Response {
+        let session = try await web.staff(request)
+        await web.sessions.end(session.token)
+        var headers = HTTPFields()
+        headers[.setCookie] = Cookie(name: OfficeWeb.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict).description
+        return JSONResponse.make(["ended": true], headers: headers)
+    }
+
+    static func cookie(_ token: String) -> Cookie {
+        Cookie(name: OfficeWeb.sessionCookie, value: token, path: "/", httpOnly: true, sameSite: .strict)
+    }
+
+    // MARK: - Applications
+
+    func submit(_ request: Request) async throws -> Response {
+        let body = try await Self.object(request)
+        let session = await web.session(of: request)
+        guard let service = body["service"]?.stringValue else {
+            throw WebError(.badRequest, "invalid_input", th: "ต้องระบุบริการ (service)", en: "\"service\" is required")
+        }
+        do {
+            let application = try await web.book.submit(
+                service: service, applicant: body["applicant"]?.objectValue ?? [:], details: body["details"]?.objectValue ?? [:],
+                actor: session?.user ?? "citizen", role: session?.role ?? .citizen)
+            guard case .object(var members) = application.publicView(on: web.book.today()) else { throw WebError(.internalServerError, "internal", th: "", en: "") }
+            members["fees"] = .object(application.fees)
+            return JSONResponse.make(.object(members), status: .created)
+        } catch let error as OfficeError {
+            throw WebError(error)
+        }
+    }
+
+    func queue(_ request: Request) async throws -> Response {
+        let session = try await web.staff(request)
+        let query = request.uri.queryParameters
+        let applications = try await web.book.queue(
+            office: session.office, service: query["service"].map(String.init), status: query["status"].map { ApplicationStatus(rawValue: String($0)) },
+            assignee: query["assignee"].map(String.init))
+        let today = web.book.today()
+        return JSONResponse.make(["applications": .array(applications.map { $0.officeView(on: today) })])
+    }
+
+    func show(_ request: Request, id: String) async throws -> Response {
+        let session = try await web.staff(request)
+        return JSONResponse.make(try await web.application(id, for: session).officeView(on: web.book.today()))
+    }
+
+    /// Staff act with their session. A citizen may only withdraw, proving it is theirs with the applicant's
+    /// national ID.
+    func act(_ request: Request, id: String) async throws -> Response {
+        let body = try await Self.object(request)
+        guard let action = body["action"]?.stringValue else {
+            throw WebError(.badRequest, "invalid_input", th: "ต้องระบุการดำเนินการ (action)", en: "\"action\" is required")
+        }
+        do {
+            if await web.session(of: request) == nil, action == "withdraw" {
+                let application = try await web.book.application(id)
+                guard let presented = body["national_id"]?.stringValue, let id = try? NationalID(presented),
+                    application.applicant["national_id"]?.stringValue == id.digits
+                else {
+                    throw WebError(.forbidden, "not_applicant", th: "เลขประจำตัวประชาชนไม่ตรงกับผู้ยื่นคำขอ", en: "the national ID does not match the applicant's")
+                }
+                let updated = try await web.book.act(on: application.id, action: "withdraw", payload: body, actor: "citizen", role: .citizen)
+                return JSONResponse.make(updated.publicView(on: web.book.today()))
+            }
+            let session = try await web.staff(request)
+            let application = try await web.application(id, for: session)
+            let updated = try await web.book.act(on: application.id, action: action, payload: body, actor: session.user, role: session.role)
+            return JSONResponse.make(updated.officeView(on: web.book.today()))
+        } catch let error as OfficeError {
+            throw WebError(error)
+        }
+    }
+
+    func track(code: String) async throws -> Response {
+        do {
+            return JSONResponse.make(try await web.book.application(code).publicView(on: web.book.today()))
+        } catch let error as OfficeError {
+            throw WebError(error)
+        }
+    }
+
+    func quote(_ request: Request) throws -> Response {
+        let query = request.uri.queryParameters
+        guard let area = query["area_m2"].flatMap({ Double(String($0)) }), area > 0, area.isFinite,
+            let storeys = query["storeys"].flatMap({ Int(String($0)) }), (1...10).contains(storeys)
+        else {
+            throw WebError(.badRequest, "invalid_input", th: "ต้องระบุพื้นที่ (area_m2) และจำนวนชั้น (storeys)", en: "give area_m2 and storeys")
+        }
+        guard let schedule = web.book.catalog.buildingPermitFees.schedule(on: web.book.today()) else {
+            throw WebError(.internalServerError, "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียม", en: "no fee schedule in force")
+        }
+        let quote = schedule.quote(area: area, storeys: storeys)
+        return JSONResponse.make(["plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
+                                  "total": .number(Double(quote.total.satang)), "total_th": .string(quote.total.thaiText),
+                                  "over_limit": .bool(area > web.book.catalog.buildingPermit.maximumAreaSquareMetres)])
+    }
+
+    /// The request's JSON object body (at most 1 MiB).
+    static func object(_ request: Request) async throws -> [String: JSONValue] {
+        let buffer = try await request.body.collect(upTo: OfficeWeb.maximumBodyBytes)
+        guard case .object(let members)? = try? JSONValue(parsing: Array(buffer: buffer)) else {
+            throw WebError(.badRequest, "malformed_json", th: "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง", en: "the body must be a JSON object")
+        }
+        return members
+    }
+}

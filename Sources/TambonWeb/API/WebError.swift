@@ -1,0 +1,55 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TambonCore
+import TambonOSS
+import TambonOffice
+
+/// A refused web request: the status, and a JSON body with the code, the Thai message (first), the English one
+/// and, for forms, the message of each field.
+public struct WebError: HTTPResponseError {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let thai: String
+    public let english: String
+    public let fields: [FieldError]
+
+    public init(_ status: HTTPResponse.Status, _ code: String, th thai: String, en english: String, fields: [FieldError] = []) {
+        self.status = status
+        self.code = code
+        self.thai = thai
+        self.english = english
+        self.fields = fields
+    }
+
+    public init(_ error: OfficeError) {
+        self.init(HTTPResponse.Status(code: error.status), error.code, th: error.thai, en: error.english, fields: error.fields)
+    }
+
+    public static let unauthenticated = WebError(.unauthorized, "unauthenticated", th: "กรุณาเข้าสู่ระบบ", en: "log in first")
+    public static let badCSRF = WebError(.forbidden, "csrf", th: "แบบฟอร์มหมดอายุหรือไม่ได้มาจากระบบนี้ กรุณาลองใหม่",
+                                         en: "missing or wrong CSRF token: reload the page and try again")
+
+    public var body: JSONValue {
+        var members: [String: JSONValue] = ["error": .string(code), "message": .string(thai), "message_en": .string(english)]
+        if !fields.isEmpty {
+            members["fields"] = .object(Dictionary(fields.map { ($0.field, ["message": .string($0.thai), "message_en": .string($0.english)]) },
+                                                   uniquingKeysWith: { first, _ in first }))
+        }
+        return .object(members)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.make(body, status: status)
+    }
+}
+
+/// JSON responses in canonical form.
+enum JSONResponse {
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(value))))
+    }
+}

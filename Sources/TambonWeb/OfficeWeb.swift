@@ -1,0 +1,68 @@
+import HTTPTypes
+import Hummingbird
+import TambonCore
+import TambonOSS
+import TambonOffice
+import TambonStore
+
+/// Everything the node's web app works with; built once by the server and shared by the controllers.
+public struct OfficeWeb: Sendable {
+    public let store: Store
+    public let node: NodeInfo
+    public let book: ApplicationBook
+    public let users: UserDirectory
+    public let sessions: SessionStore
+
+    public static let sessionCookie = "tambon_session"
+    /// Largest JSON or form body accepted.
+    public static let maximumBodyBytes = 1 << 20
+
+    public init(store: Store, node: NodeInfo, catalog: ServiceCatalog = ServiceCatalog(), bcryptCost: UInt8 = 12) {
+        self.store = store
+        self.node = node
+        book = ApplicationBook(store: store, catalog: catalog)
+        users = UserDirectory(store: store, cost: bcryptCost)
+        sessions = SessionStore(clock: store.configuration.wallClock)
+    }
+
+    /// Adds the JSON API and the pages to `router`.
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        APIController(web: self).addRoutes(to: router)
+        PageController(web: self).addRoutes(to: router)
+    }
+
+    /// The staff session of a request (from its cookie), or nil.
+    func session(of request: Request) async -> SessionStore.Session? {
+        guard let token = request.cookies[Self.sessionCookie]?.value else { return nil }
+        return await sessions.session(token)
+    }
+
+    /// The staff session, required; state-changing requests must also echo its CSRF token.
+    func staff(_ request: Request, csrf: String? = nil) async throws -> SessionStore.Session {
+        guard let session = await session(of: request) else { throw WebError.unauthenticated }
+        if request.method != .get && request.method != .head {
+            let presented = csrf ?? request.headers[HTTPField.Name("X-CSRF-Token")!]
+            guard let presented, Self.constantTimeEquals(presented, session.csrf) else { throw WebError.badCSRF }
+        }
+        return session
+    }
+
+    /// An application of the session's office, or 404 (another office's applications do not exist for it).
+    func application(_ id: String, for session: SessionStore.Session) async throws -> ApplicationRecord {
+        let application: ApplicationRecord
+        do {
+            application = try await book.application(id)
+        } catch let error as OfficeError {
+            throw WebError(error)
+        }
+        guard application.office == session.office else { throw WebError(OfficeError.notFound) }
+        return application
+    }
+
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

@@ -1,0 +1,317 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+import TambonCore
+import TambonOSS
+import TambonOffice
+import TambonStore
+
+/// The server-rendered pages: citizens' forms and tracking, staff login, queue, application page, printing.
+/// Every form posts back to the server; errors come back next to their fields with the input kept.
+struct PageController: Sendable {
+    let web: OfficeWeb
+    let library: MustacheLibrary
+
+    init(web: OfficeWeb) {
+        self.web = web
+        library = try! PageTemplates.library()
+    }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/") { request, _ in try await self.page("home", title: "บริการประชาชน", request: request) }
+        router.get("/apply/building-permit") { request, _ in
+            try await self.page("apply", title: "ขออนุญาตก่อสร้างอาคาร", request: request, Self.applyForm([:], errors: [:]))
+        }
+        router.post("/apply/building-permit") { request, _ in try await self.submit(request) }
+        router.get("/track") { request, _ in try await self.track(request) }
+        router.get("/login") { request, _ in try await self.page("login", title: "เข้าสู่ระบบ", request: request) }
+        router.post("/login") { request, _ in try await self.login(request) }
+        router.post("/logout") { request, _ in try await self.logout(request) }
+        router.get("/office") { request, _ in try await self.queue(request) }
+        router.get("/office/applications/:id") { request, context in
+            guard let session = try await self.staffOrLogin(request) else { return Self.redirect("/login") }
+            return try await self.application(request, session: session, id: try context.parameters.require("id"), error: nil)
+        }
+        router.post("/office/applications/:id/actions") { request, context in try await self.act(request, id: try context.parameters.require("id")) }
+        router.get("/office/applications/:id/permit") { request, context in try await self.permit(request, id: try context.parameters.require("id")) }
+    }
+
+    // MARK: - Rendering
+
+    func page(_ template: String, title: String, request: Request, status: HTTPResponse.Status = .ok, _ values: [String: Any] = [:]) async throws -> Response {
+        var context = values
+        context["title"] = title
+        context["officeName"] = web.node.name
+        if let session = await web.session(of: request) {
+            context["user"] = session.user
+            context["role"] = session.role.rawValue
+            context["csrf"] = session.csrf
+            context["sync"] = try await syncBanner()
+        }
+        let html = library.render(context, withTemplate: template) ?? ""
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func redirect(_ location: String, cookie: Cookie? = nil) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        if let cookie { headers[.setCookie] = cookie.description }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// The node's sync state, on every staff page.
+    func syncBanner() async throws -> [String: Any] {
+        let pending = try await web.store.pendingCount()
+        guard let link = try await web.store.hubLink() else {
+            return ["text": "ยังไม่ได้เชื่อมต่อศูนย์กลาง (ทำงานแบบออฟไลน์) · รอส่ง \(pending) รายการ",
+                    "text_en": "not enrolled with a hub (working offline) · \(pending) change(s) waiting", "down": false]
+        }
+        let last = link.lastSuccessMillis.map(Self.thaiTime) ?? "ยังไม่เคย"
+        var text = "ซิงก์สำเร็จล่าสุด \(last) · รอส่ง \(pending) รายการ"
+        var english = "last successful sync \(link.lastSuccessMillis.map(Self.thaiTime) ?? "never") · \(pending) change(s) waiting"
+        let down = link.lastErrorMillis.map { $0 > (link.lastSuccessMillis ?? 0) } ?? false
+        if down {
+            text += " · ติดต่อศูนย์กลางไม่ได้ตั้งแต่หลัง \(last)"
+            english += " · hub unreachable since after \(link.lastSuccessMillis.map(Self.thaiTime) ?? "enrolment")"
+        }
+        return ["text": text, "text_en": english, "down": down]
+    }
+
+    /// `26 พ.ย. 2569 09:05` (Thai time).
+    static func thaiTime(_ millis: Int64) -> String {
+        let minutes = ((millis + CivilDate.thaiOffsetMillis) / 60_000) % 1440
+        let hh = minutes / 60
+        let mm = minutes % 60
+        return CivilDate(thaiDayOf: millis).thaiShortText + " " + (hh < 10 ? "0" : "") + String(hh) + ":" + (mm < 10 ? "0" : "") + String(mm)
+    }
+
+    static func form(_ request: Request) async throws -> FormBody {
+        FormBody(Array(buffer: try await request.body.collect(upTo: OfficeWeb.maximumBodyBytes)))
+    }
+
+    // MARK: - Citizens
+
+    static let applicantFields = ["name", "national_id", "phone", "address"]
+    static let detailFields = ["land_title_kind", "land_title_number", "use", "storeys", "area_m2", "lat", "lon"]
+
+    static func applyForm(_ input: [String: String], errors: [String: String]) -> [String: Any] {
+        var f: [String: Any] = [:]
+        for key in applicantFields + detailFields { f[key] = input[key] ?? "" }
+        for (field, message) in errors { f["e_" + field] = message }
+        f["titleKinds"] = BuildingPermitDetails.landTitleKinds.sorted { $0.key < $1.key }.map {
+            ["value": $0.key, "label": $0.value, "selected": input["land_title_kind"] == $0.key]
+        }
+        f["uses"] = BuildingPermitDetails.uses.sorted { $0.key < $1.key }.map { ["value": $0.key, "label": $0.value, "selected": input["use"] == $0.key] }
+        return ["f": f]
+    }
+
+    func submit(_ request: Request) async throws -> Response {
+        let form = try await Self.form(request)
+        var input: [String: String] = [:]
+        for key in Self.applicantFields { input[key] = form["applicant." + key] ?? "" }
+        for key in Self.detailFields { input[key] = form["details." + key] ?? "" }
+        var details: [String: JSONValue] = [
+            "land_title_kind": .string(input["land_title_kind"]!), "land_title_number": .string(input["land_title_number"]!),
+            "use": .string(input["use"]!),
+        ]
+        if let storeys = Double(input["storeys"]!) { details["storeys"] = .number(storeys) }
+        if let area = Double(input["area_m2"]!) { details["area_m2"] = .number(area) }
+        if let lat = Double(input["lat"]!), let lon = Double(input["lon"]!) { details["location"] = ["lat": .number(lat), "lon": .number(lon)] }
+        let applicant = Self.applicantFields.reduce(into: [String: JSONValue]()) { $0[$1] = .string(input[$1]!) }
+        if form["step"] == "quote" {
+            var values = Self.applyForm(input, errors: [:])
+            if let area = Double(input["area_m2"]!), let storeys = Int(input["storeys"]!), let schedule = web.book.catalog.buildingPermitFees.schedule(on: web.book.today()) {
+                let quote = schedule.quote(area: area, storeys: storeys)
+                values["quote"] = ["planCheck": quote.planCheckFee.thaiText, "permit": quote.permitFee.thaiText, "total": quote.total.thaiText]
+            }
+            return try await page("apply", title: "ขออนุญาตก่อสร้างอาคาร", request: request, values)
+        }
+        do {
+            let application = try await web.book.submit(service: BuildingPermitWorkflow.service, applicant: applicant, details: details)
+            let total = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0))
+            return try await page("submitted", title: "ยื่นคำขอแล้ว", request: request, status: .created, ["code": application.id, "total": total.thaiText])
+        } catch let error as OfficeError {
+            var errors: [String: String] = [:]
+            for field in error.fields {
+                let name = field.field.split(separator: ".").last.map(String.init) ?? field.field
+                errors[name] = field.thai
+            }
+            var values = Self.applyForm(input, errors: errors)
+            values["formError"] = error.thai
+            return try await page("apply", title: "ขออนุญาตก่อสร้างอาคาร", request: request, status: .unprocessableContent, values)
+        }
+    }
+
+    static let actionLabels: [String: String] = [
+        "submit": "ยื่นคำขอ", "accept": "รับคำขอ (เอกสารครบ)", "return": "ส่งคืนให้เพิ่มเอกสาร", "assign-inspection": "มอบหมายตรวจสถานที่",
+        "record-inspection": "บันทึกผลตรวจสถานที่", "extend": "ขยายเวลาพิจารณา", "approve": "อนุญาต (ออกเลขที่)", "reject": "ไม่อนุญาต",
+        "withdraw": "ถอนคำขอ",
+    ]
+
+    func track(_ request: Request) async throws -> Response {
+        let code = request.uri.queryParameters["code"].map(String.init) ?? ""
+        var values: [String: Any] = ["code": code]
+        if !code.isEmpty {
+            if let application = try? await web.book.application(code) {
+                let view = application.publicView(on: web.book.today()).objectValue ?? [:]
+                values["app"] = [
+                    "status_th": view["status_th"]?.stringValue ?? "", "number": view["number"]?.stringValue as Any,
+                    "due": view["due_on"]?.stringValue.flatMap(CivilDate.init(iso:))?.thaiText as Any,
+                    "days_left": view["days_left"]?.numberValue.map { String(Int($0)) } ?? "",
+                    "timeline": application.timeline.entries.map { entry in
+                        ["on": entry.event.date.thaiShortText, "label": Self.actionLabels[entry.event.action] ?? entry.event.action,
+                         "applied": entry.applied, "reason": entry.refusal?.thai ?? ""] as [String: Any]
+                    },
+                ] as [String: Any]
+            } else {
+                values["notFound"] = true
+            }
+        }
+        return try await page("track", title: "ติดตามคำขอ", request: request, values)
+    }
+
+    // MARK: - Staff
+
+    func login(_ request: Request) async throws -> Response {
+        let form = try await Self.form(request)
+        let name = form["name"] ?? ""
+        guard let account = try await web.users.authenticate(name: name, password: form["password"] ?? "") else {
+            return try await page("login", title: "เข้าสู่ระบบ", request: request, status: .unauthorized,
+                                  ["error": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "name": name])
+        }
+        let session = await web.sessions.start(for: account)
+        return Self.redirect("/office", cookie: APIController.cookie(session.token))
+    }
+
+    func logout(_ request: Request) async throws -> Response {
+        let form = try await Self.form(request)
+        let session = try await web.staff(request, csrf: form["csrf"] ?? "")
+        await web.sessions.end(session.token)
+        return Self.redirect("/", cookie: Cookie(name: OfficeWeb.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+    }
+
+    func staffOrLogin(_ request: Request, csrf: String? = nil) async throws -> SessionStore.Session? {
+        do {
+            return try await web.staff(request, csrf: csrf)
+        } catch let error as WebError where error.code == WebError.unauthenticated.code {
+            return nil
+        }
+    }
+
+    func queue(_ request: Request) async throws -> Response {
+        guard let session = try await staffOrLogin(request) else { return Self.redirect("/login") }
+        let query = request.uri.queryParameters
+        let status = query["status"].map(String.init).flatMap { $0.isEmpty ? nil : ApplicationStatus(rawValue: $0) }
+        let assignee = query["assignee"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let today = web.book.today()
+        let applications = try await web.book.queue(office: session.office, status: status, assignee: assignee)
+        let rows: [[String: Any]] = applications.map { application in
+            let state = application.state
+            return ["id": application.id, "service": application.service, "status": state.status?.thai ?? "-",
+                    "assignee": state.assignee ?? "", "urgency": DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass,
+                    "daysLeft": state.clock.daysLeft(on: today).map(String.init) ?? "–"]
+        }
+        let statuses: [ApplicationStatus] = [.submitted, .accepted, .returned, .inspectionAssigned, .inspected, .approved, .rejected, .withdrawn]
+        return try await page("queue", title: "คำขอของสำนักงาน", request: request, [
+            "rows": rows, "assignee": assignee ?? "",
+            "statuses": statuses.map { ["value": $0.rawValue, "label": $0.thai, "selected": $0 == status] },
+        ])
+    }
+
+    func application(
+        _ request: Request, session: SessionStore.Session, id: String, error: String?, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let application = try await web.application(id, for: session)
+        let today = web.book.today()
+        guard case .object(let view) = application.officeView(on: today) else { throw WebError(.internalServerError, "internal", th: "", en: "") }
+        var values = Self.plain(view)
+        values["actionError"] = error as Any
+        values["status_th"] = application.state.status?.thai ?? "-"
+        values["due"] = application.state.clock.stoppedOn == nil ? application.state.clock.dueDate(on: today)?.thaiText as Any : nil as String? as Any
+        values["nationalID"] = (try? NationalID(application.applicant["national_id"]?.stringValue ?? ""))?.formatted ?? ""
+        values["feeTotal"] = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0)).thaiText
+        values["atHub"] = try await web.store.hubHasLatestChange(collection: ApplicationRecord.collection, record: application.id)
+        values["timeline"] = application.timeline.entries.map { entry in
+            var item: [String: Any] = ["on": entry.event.date.thaiShortText, "action": Self.actionLabels[entry.event.action] ?? entry.event.action,
+                                       "actor": entry.event.actor, "applied": entry.applied, "not_applied_reason": entry.refusal?.thai ?? ""]
+            item["reason"] = entry.event.payload["reason"]?.stringValue as Any
+            return item
+        }
+        if let workflow = web.book.catalog.workflow(application.service) {
+            let probe = ApplicationEvent.Probe(hlc: HLC(millis: UInt64(max(0, web.store.configuration.wallClock())), counter: 0))
+            values["actions"] = workflow.available(to: session.role, actor: session.user, in: application.state, probe: probe).map { action in
+                ["action": action, "label": Self.actionLabels[action] ?? action, "id": application.id, "csrf": session.csrf,
+                 "needsReason": ["return", "reject", "extend"].contains(action), "needsAssignee": action == "assign-inspection",
+                 "needsInspection": action == "record-inspection"] as [String: Any]
+            }
+        }
+        return try await page("application", title: "คำขอ \(application.id)", request: request, status: status, values)
+    }
+
+    func act(_ request: Request, id: String) async throws -> Response {
+        let form = try await Self.form(request)
+        guard let session = try await staffOrLogin(request, csrf: form["csrf"] ?? "") else { return Self.redirect("/login") }
+        let action = form["action"] ?? ""
+        var payload: [String: JSONValue] = [:]
+        if let reason = form["reason"] { payload["reason"] = .string(reason) }
+        if let assignee = form["assignee"] { payload["assignee"] = .string(assignee) }
+        if action == "record-inspection" {
+            var inspection: [String: JSONValue] = ["result": .string(form["result"] ?? ""), "notes": .string(form["notes"] ?? "")]
+            for key in ["lat", "lon", "accuracy_m"] { if let number = form[key].flatMap(Double.init) { inspection[key] = .number(number) } }
+            payload["inspection"] = .object(inspection)
+        }
+        let application = try await web.application(id, for: session)
+        do {
+            try await web.book.act(on: application.id, action: action, payload: payload, actor: session.user, role: session.role)
+        } catch let error as OfficeError {
+            return try await self.application(request, session: session, id: id, error: error.thai, status: HTTPResponse.Status(code: error.status))
+        }
+        return Self.redirect("/office/applications/\(application.id)")
+    }
+
+    func permit(_ request: Request, id: String) async throws -> Response {
+        guard let session = try await staffOrLogin(request) else { return Self.redirect("/login") }
+        let application = try await web.application(id, for: session)
+        guard let number = application.state.number, application.state.status == .approved,
+            let approval = application.timeline.entries.last(where: { $0.applied && $0.event.action == "approve" })
+        else {
+            return try await page("error", title: "ยังไม่มีใบอนุญาต", request: request, status: .conflict,
+                                  ["message": "คำขอนี้ยังไม่ได้รับอนุญาต", "message_en": "this application has not been approved"])
+        }
+        let issued = approval.event.date
+        let details = application.details
+        let location = details["location"]?.objectValue ?? [:]
+        let values: [String: Any] = [
+            "number": number.description, "office": "\(web.node.name) (\(application.office))",
+            "applicant": application.applicant["name"]?.stringValue ?? "",
+            "land": (BuildingPermitDetails.landTitleKinds[details["land_title_kind"]?.stringValue ?? ""] ?? "") + " เลขที่ " + (details["land_title_number"]?.stringValue ?? ""),
+            "lat": location["lat"]?.numberValue.map { String($0) } ?? "", "lon": location["lon"]?.numberValue.map { String($0) } ?? "",
+            "area": details["area_m2"]?.numberValue.map { String($0) } ?? "", "storeys": details["storeys"]?.numberValue.map { String(Int($0)) } ?? "",
+            "use": BuildingPermitDetails.uses[details["use"]?.stringValue ?? ""] ?? "",
+            "issued": issued.thaiText, "validUntil": issued.adding(years: web.book.catalog.buildingPermit.validityYears).thaiText,
+        ]
+        return try await page("permit", title: "ใบอนุญาต", request: request, values)
+    }
+
+    /// A JSON object as plain values for Mustache.
+    static func plain(_ members: [String: JSONValue]) -> [String: Any] {
+        members.mapValues(plain)
+    }
+
+    static func plain(_ value: JSONValue) -> Any {
+        switch value {
+        case .null: return ""
+        case .bool(let flag): return flag
+        case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .string(let text): return text
+        case .array(let items): return items.map(plain)
+        case .object(let members): return plain(members)
+        }
+    }
+}

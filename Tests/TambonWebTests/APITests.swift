@@ -1,0 +1,158 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import TambonCore
+import TambonOSS
+import TambonStore
+@testable import TambonWeb
+
+@Suite struct APITests {
+    @Test func aCitizenSubmitsAndTracksWithoutSeeingPersonalData() async throws {
+        let fixture = try await WebFixture()
+        try await fixture.application.test(.router) { client in
+            let code = try await client.execute(
+                uri: "/api/v1/applications", method: .post,
+                body: WebFixture.json(["service": "building-permit", "applicant": WebFixture.applicant, "details": WebFixture.details])
+            ) { response in
+                #expect(response.status == .created)
+                let body = try WebFixture.object(response)
+                #expect(body["status"] == "submitted")
+                #expect(body["fees"]?.objectValue?["total"] == 26_000)
+                return try #require(body["tracking_code"]?.stringValue)
+            }
+            try await client.execute(uri: "/api/v1/track/\(code.lowercased())", method: .get) { response in
+                #expect(response.status == .ok)
+                let text = WebFixture.text(response)
+                #expect(text.contains("\"status\":\"submitted\""))
+                for secret in ["สมชาย", "1234545678781", "0812345678", "แม่เหียะ"] { #expect(!text.contains(secret)) }
+            }
+            try await client.execute(uri: "/api/v1/track/ZZZZZZZZ", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test func badInputIsA422WithEachFieldsMessageAndStoresNothing() async throws {
+        let fixture = try await WebFixture()
+        guard case .object(var details) = WebFixture.details else { return }
+        details["area_m2"] = 151
+        let oversized = JSONValue.object(details)
+        try await fixture.application.test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/applications", method: .post,
+                body: WebFixture.json(["service": "building-permit", "applicant": WebFixture.applicant, "details": oversized])
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let body = try WebFixture.object(response)
+                let message = body["fields"]?.objectValue?["details.area_m2"]?.objectValue?["message"]?.stringValue ?? ""
+                #expect(message.contains("สถาปนิก"), "\(body)")
+            }
+            try await client.execute(uri: "/api/v1/applications", method: .post, body: ByteBuffer(string: "{not json")) {
+                #expect($0.status == .badRequest)
+            }
+        }
+        let changesBefore = 2 // the two accounts of the fixture
+        #expect(try await fixture.store.statistics().changes == changesBefore)
+    }
+
+    @Test func staffActWithSessionAndCSRFAndInvalidActionsAre409() async throws {
+        let fixture = try await WebFixture()
+        let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/api/v1/applications", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/v1/session", method: .post, body: WebFixture.json(["name": "somsri", "password": "wrong password"])) {
+                #expect($0.status == .unauthorized)
+            }
+            let officer = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
+            let actions = "/api/v1/applications/\(submitted.id)/actions"
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(csrf: false), body: WebFixture.json(["action": "accept"])) {
+                #expect($0.status == .forbidden, "no CSRF token")
+            }
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) { response in
+                #expect(response.status == .ok)
+                let parsed = try WebFixture.object(response)
+                #expect(parsed["status"] == "accepted")
+            }
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) { response in
+                #expect(response.status == .conflict)
+                let parsed = try WebFixture.object(response)
+                #expect(parsed["message"]?.stringValue?.contains("สถานะ") == true)
+            }
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "reject"])) {
+                #expect($0.status == .unprocessableContent, "a rejection needs a reason")
+            }
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(),
+                                     body: WebFixture.json(["action": "assign-inspection", "assignee": "chai"])) { #expect($0.status == .ok) }
+            let surveyor = try await StaffSession.login(client, name: "chai", password: "surveyor password 1")
+            try await client.execute(uri: actions, method: .post, headers: surveyor.headers(), body: WebFixture.json([
+                "action": "record-inspection", "inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": "ok"],
+            ])) { #expect($0.status == .ok) }
+            try await client.execute(uri: actions, method: .post, headers: surveyor.headers(), body: WebFixture.json(["action": "approve"])) {
+                #expect($0.status == .forbidden, "a surveyor does not approve")
+            }
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "approve", "number": "99/2569"])) { response in
+                #expect(response.status == .ok)
+                let parsed = try WebFixture.object(response)
+                #expect(parsed["number"] == "1/2569")
+            }
+            try await client.execute(uri: "/api/v1/applications?status=approved", method: .get, headers: officer.headers(csrf: false)) { response in
+                let parsed = try WebFixture.object(response)
+                #expect(parsed["applications"]?.arrayValue?.count == 1)
+            }
+            try await client.execute(uri: "/api/v1/session", method: .delete, headers: officer.headers()) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/applications", method: .get, headers: officer.headers(csrf: false)) {
+                #expect($0.status == .unauthorized, "the session ended")
+            }
+        }
+    }
+
+    @Test func aSurveyNodeRefusesToIssueThePermitNumber() async throws {
+        let fixture = try await WebFixture(role: "survey")
+        let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        try await fixture.application.test(.router) { client in
+            let officer = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
+            let actions = "/api/v1/applications/\(submitted.id)/actions"
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) { #expect($0.status == .ok) }
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "assign-inspection", "assignee": "chai"])) { _ in }
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json([
+                "action": "record-inspection", "inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": ""],
+            ])) { #expect($0.status == .ok) }
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "approve"])) { response in
+                #expect(response.status == .conflict)
+                let body = try WebFixture.object(response)
+                #expect(body["error"] == "not_office_node")
+                #expect(body["message"]?.stringValue?.contains("เครื่องหลัก") == true)
+            }
+        }
+    }
+
+    @Test func aCitizenWithdrawsOnlyWithTheApplicantsNationalID() async throws {
+        let fixture = try await WebFixture()
+        let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        try await fixture.application.test(.router) { client in
+            let actions = "/api/v1/applications/\(submitted.id)/actions"
+            try await client.execute(uri: actions, method: .post, body: WebFixture.json(["action": "withdraw", "national_id": "3100600445635"])) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: actions, method: .post, body: WebFixture.json(["action": "accept"])) {
+                #expect($0.status == .unauthorized, "citizens cannot take officers' actions")
+            }
+            try await client.execute(uri: actions, method: .post, body: WebFixture.json(["action": "withdraw", "national_id": "1-2345-45678-78-1"])) { response in
+                #expect(response.status == .ok)
+                let parsed = try WebFixture.object(response)
+                #expect(parsed["status"] == "withdrawn")
+            }
+        }
+    }
+
+    @Test func feeQuotesBeforeSubmitting() async throws {
+        let fixture = try await WebFixture()
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/api/v1/fees/building-permit?area_m2=120&storeys=2", method: .get) { response in
+                let body = try WebFixture.object(response)
+                #expect(body["total"] == 26_000 && body["over_limit"] == false)
+            }
+            try await client.execute(uri: "/api/v1/fees/building-permit?area_m2=abc", method: .get) { #expect($0.status == .badRequest) }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import TambonCore
+import TambonOSS
+import TambonStore
+@testable import TambonWeb
+
+@Suite struct PageTests {
+    static func form(_ fields: [(String, String)]) -> ByteBuffer {
+        let allowed = CharacterSet.alphanumerics.subtracting(CharacterSet(charactersIn: "+&="))
+        return ByteBuffer(string: fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
+    }
+
+    static var formHeaders: HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        return headers
+    }
+
+    static let goodForm: [(String, String)] = [
+        ("applicant.name", "นางสาวมาลี ดีใจ"), ("applicant.national_id", "3100600445635"), ("applicant.phone", "053-123456"),
+        ("applicant.address", "5 หมู่ 1 ต.แม่เหียะ"), ("details.land_title_kind", "ns3k"), ("details.land_title_number", "77"),
+        ("details.use", "residence"), ("details.storeys", "1"), ("details.area_m2", "90"), ("details.lat", "18.76"), ("details.lon", "98.93"),
+        ("step", "submit"),
+    ]
+
+    @Test func theCitizenFormKeepsInputAndShowsThaiErrorsBesideTheirFields() async throws {
+        let fixture = try await WebFixture()
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(WebFixture.text(response).contains("ขออนุญาตก่อสร้างอาคาร"))
+            }
+            var bad = Self.goodForm
+            bad[8] = ("details.area_m2", "200")
+            bad[1] = ("applicant.national_id", "3100600445630")
+            let badBody = Self.form(bad)
+            try await client.execute(uri: "/apply/building-permit", method: .post, headers: Self.formHeaders, body: badBody) { response in
+                #expect(response.status == .unprocessableContent)
+                let html = WebFixture.text(response)
+                #expect(html.contains("สถาปนิก"), "the area error is shown")
+                #expect(html.contains("เลขตรวจสอบ"), "the ID error is shown")
+                #expect(html.contains("value=\"นางสาวมาลี ดีใจ\""), "the input is kept")
+                #expect(html.contains("value=\"200\""))
+            }
+            let code = try await client.execute(uri: "/apply/building-permit", method: .post, headers: Self.formHeaders, body: Self.form(Self.goodForm)) { response in
+                #expect(response.status == .created)
+                let html = WebFixture.text(response)
+                #expect(html.contains("รหัสติดตาม"))
+                return String(try #require(html.firstMatch(of: /class="code">([A-Z0-9]{8})</)?.1))
+            }
+            try await client.execute(uri: "/track?code=\(code)", method: .get) { response in
+                let html = WebFixture.text(response)
+                #expect(html.contains("ยื่นคำขอแล้ว รอตรวจสอบเอกสาร"))
+                #expect(!html.contains("มาลี") && !html.contains("3100600445635"))
+            }
+        }
+    }
+
+    @Test func scriptsTypedByACitizenAreEscaped() async throws {
+        let fixture = try await WebFixture()
+        var form = Self.goodForm
+        form[0] = ("applicant.name", "<script>alert(1)</script>")
+        form[8] = ("details.area_m2", "999")
+        let body = Self.form(form)
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/apply/building-permit", method: .post, headers: Self.formHeaders, body: body) { response in
+                let html = WebFixture.text(response)
+                #expect(!html.contains("<script>alert"))
+                #expect(html.contains("&lt;script&gt;"))
+            }
+        }
+    }
+
+    @Test func officersLogInWorkTheQueueAndPrintThePermit() async throws {
+        let fixture = try await WebFixture()
+        let application = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/office", method: .get) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/login")
+            }
+            try await client.execute(uri: "/login", method: .post, headers: Self.formHeaders, body: Self.form([("name", "somsri"), ("password", "nope nope nope")])) {
+                #expect($0.status == .unauthorized)
+            }
+            let cookie = try await client.execute(uri: "/login", method: .post, headers: Self.formHeaders,
+                                                  body: Self.form([("name", "somsri"), ("password", "officer password 1")])) { response in
+                #expect(response.status == .seeOther)
+                return String(try #require(response.headers[.setCookie]).split(separator: ";")[0])
+            }
+            var headers = Self.formHeaders
+            headers[.cookie] = cookie
+            let csrf = try await client.execute(uri: "/office", method: .get, headers: headers) { response in
+                let html = WebFixture.text(response)
+                #expect(html.contains(application.id))
+                #expect(html.contains("ยังไม่ได้เชื่อมต่อศูนย์กลาง"), "the sync state is on every staff page")
+                return String(try #require(html.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1))
+            }
+            let page = "/office/applications/\(application.id)"
+            try await client.execute(uri: page + "/actions", method: .post, headers: headers, body: Self.form([("action", "accept")])) {
+                #expect($0.status == .forbidden, "a form without the CSRF token is refused")
+            }
+            for fields in [[("action", "accept")], [("action", "assign-inspection"), ("assignee", "chai")],
+                           [("action", "record-inspection"), ("lat", "18.7606"), ("lon", "98.9361"), ("accuracy_m", "4"), ("result", "pass"), ("notes", "")],
+                           [("action", "approve")]] {
+                try await client.execute(uri: page + "/actions", method: .post, headers: headers, body: Self.form([("csrf", csrf)] + fields)) { response in
+                    #expect(response.status == .seeOther, "\(fields[0].1): \(WebFixture.text(response).prefix(300))")
+                }
+            }
+            try await client.execute(uri: page, method: .get, headers: headers) { response in
+                let html = WebFixture.text(response)
+                #expect(html.contains("อนุญาตแล้ว") && html.contains("1/2569"))
+                #expect(html.contains("1-2345-45678-78-1"), "staff see the applicant")
+            }
+            try await client.execute(uri: page + "/actions", method: .post, headers: headers, body: Self.form([("csrf", csrf), ("action", "reject"), ("reason", "x")])) { response in
+                #expect(response.status == .conflict)
+                #expect(WebFixture.text(response).contains("สิ้นสุดแล้ว"))
+            }
+            try await client.execute(uri: page + "/permit", method: .get, headers: headers) { response in
+                let html = WebFixture.text(response)
+                #expect(html.contains("แบบ อ.1") && html.contains("เลขที่ 1/2569") && html.contains("@page{size:A4"))
+                #expect(html.contains("2569") && html.contains("2570"), "issued and valid-until dates in Buddhist Era")
+            }
+        }
+    }
+}
