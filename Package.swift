@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "TambonSyncTests",
             dependencies: [
-                "TambonCore", "TambonStore", "TambonSync", "TambonHub", "TambonServer", "TambonTestSupport",
+                "TambonCore", "TambonStore", "TambonSync", "TambonHub", "TambonServer", "TambonTestSupport", "TambonOSS", "TambonOffice",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]

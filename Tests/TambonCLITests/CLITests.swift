@@ -43,6 +43,22 @@ import Testing
         #expect(try CLI.run("node", "status", "--data", data).stdout.contains(line))
     }
 
+    @Test func staffAccountsAreAddedWithThePasswordOnStandardInput() throws {
+        let data = try initNode()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let added = try CLI.run(["node", "user", "add", "--data", data, "--name", "somsri", "--role", "officer", "--password-stdin"],
+                                input: "a long enough password\n")
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.contains("added officer somsri to office 6500101"))
+        expectFailure(try CLI.run(["node", "user", "add", "--data", data, "--name", "somsri", "--role", "admin", "--password-stdin"],
+                                  input: "another long password\n"), mentioning: "already a user somsri")
+        expectFailure(try CLI.run(["node", "user", "add", "--data", data, "--name", "chai", "--role", "surveyor", "--password-stdin"],
+                                  input: "short\n"), mentioning: "password")
+        expectFailure(try CLI.run("node", "user", "add", "--data", data, "--name", "chai", "--role", "surveyor"), mentioning: "--password-stdin")
+        expectFailure(try CLI.run("node", "user", "add", "--data", data, "--name", "chai", "--role", "citizen", "--password-stdin"), mentioning: "--role")
+        #expect(try CLI.run("node", "user", "list", "--data", data).stdout == "somsri\tofficer\n")
+    }
+
     @Test func twoNodesHoldingTheSameValuesPrintTheSameDigest() throws {
         let first = try initNode()
         let second = try initNode()
