@@ -32,13 +32,42 @@ public struct HubController: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: self.metrics.exposition())))
         }
         router.post(RouterPath(SyncProtocol.Path.enrol)) { request, _ in
-            try await self.handle(request, endpoint: "enrol") { try await self.enrol($0) }
+            try await self.handle(request, endpoint: "enrol") { self.json(try await self.enrol($0), request: request) }
         }
         router.post(RouterPath(SyncProtocol.Path.push)) { request, _ in
-            try await self.handle(request, endpoint: "push") { try await self.push($0) }
+            try await self.handle(request, endpoint: "push") { self.json(try await self.push($0), request: request) }
         }
         router.post(RouterPath(SyncProtocol.Path.pull)) { request, _ in
-            try await self.handle(request, endpoint: "pull") { try await self.pull($0) }
+            try await self.handle(request, endpoint: "pull") { self.json(try await self.pull($0), request: request) }
+        }
+        let blobs = HubBlobs(store: store, logger: logger)
+        router.post(RouterPath(SyncProtocol.Path.blobsHave)) { request, _ in
+            try await self.handle(request, endpoint: "blobs_have") { signed in
+                let peer = try await self.store.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                return self.json(try await blobs.have(signed.members, peer: peer), request: request)
+            }
+        }
+        router.post(RouterPath(SyncProtocol.Path.blobsPut + "/:sha256/:size/:offset")) { request, context in
+            try await self.handle(request, endpoint: "blobs_put") { signed in
+                let peer = try await self.store.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let received = try await blobs.put(
+                    hash: try context.parameters.require("sha256"), size: try context.parameters.require("size", as: Int.self),
+                    offset: try context.parameters.require("offset", as: Int.self), chunk: signed.body,
+                    chunkHash: request.headers[Self.name(SyncProtocol.Header.chunkHash)] ?? "", peer: peer)
+                return self.json(["received": .number(Double(received))], request: request)
+            }
+        }
+        router.post(RouterPath(SyncProtocol.Path.blobsGet)) { request, _ in
+            try await self.handle(request, endpoint: "blobs_get") { signed in
+                let peer = try await self.store.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let (chunk, hash) = try await blobs.get(signed.members, peer: peer)
+                var headers = HTTPFields()
+                headers[.contentType] = "application/octet-stream"
+                headers[Self.name(SyncProtocol.Header.protocolVersion)] = String(SyncProtocol.version)
+                headers[Self.name(SyncProtocol.Header.hubTime)] = String(self.store.configuration.wallClock())
+                headers[Self.name(SyncProtocol.Header.chunkHash)] = hash
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: chunk)))
+            }
         }
     }
 
@@ -48,13 +77,15 @@ public struct HubController: Sendable {
         let nonce: Int64
         let skewMillis: Int64?
         let members: [String: JSONValue]
+        /// The body as received (decompressed): an attachment chunk for `blobs/put`.
+        let body: [UInt8]
     }
 
-    private func handle(_ request: Request, endpoint: String, _ body: (SignedRequest) async throws -> JSONValue) async throws -> Response {
+    private func handle(_ request: Request, endpoint: String, _ body: (SignedRequest) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         do {
             let signed = try await verify(request)
-            let response = json(try await body(signed), request: request)
+            let response = try await body(signed)
             metrics.request(endpoint: endpoint, outcome: "ok", seconds: ContinuousClock.now - started)
             return response
         } catch {
@@ -117,7 +148,8 @@ public struct HubController: Sendable {
         case let other?:
             throw HubError(.unsupportedMediaType, "unsupported_encoding", "Content-Encoding \(other) is not supported (use gzip)")
         }
-        return SignedRequest(node: node, nonce: nonce, skewMillis: skew, members: try SyncMessage.object(bytes))
+        let isRaw = headers[.contentType]?.hasPrefix("application/octet-stream") ?? false
+        return SignedRequest(node: node, nonce: nonce, skewMillis: skew, members: isRaw ? [:] : try SyncMessage.object(bytes), body: bytes)
     }
 
     private func json(_ value: JSONValue, request: Request?) -> Response {

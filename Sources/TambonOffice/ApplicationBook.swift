@@ -111,6 +111,40 @@ public struct ApplicationBook: Sendable {
         return try await application(id)
     }
 
+    /// Attaches a file (plan, photo, document) to an application: checked (type by content, size), stored by its
+    /// SHA-256 beside the database, and referenced from the record's `attachments` set — the reference syncs with
+    /// the record, the file follows in chunks. Staff of the office may attach at any time before the decision; a
+    /// citizen (`role: .citizen`) only while the application is submitted or returned.
+    @discardableResult
+    public func attach(
+        to id: String, bytes: [UInt8], name: String, kind: String, actor: String, role: ActorRole
+    ) async throws -> ApplicationRecord {
+        let type: String
+        do throws(FieldError) {
+            type = try AttachmentPolicy.check(bytes, name: name, kind: kind)
+        } catch {
+            throw OfficeError.invalid(ValidationErrors([error]))
+        }
+        let application = try await self.application(id)
+        if let status = application.state.status {
+            if status.isDecided {
+                throw OfficeError(status: 409, code: "invalid_for_status", th: "คำขอนี้สิ้นสุดแล้ว แนบไฟล์เพิ่มไม่ได้", en: "the application is closed")
+            }
+            if role == .citizen && status != .submitted && status != .returned {
+                throw OfficeError(status: 409, code: "invalid_for_status", th: "แนบเอกสารเพิ่มได้เมื่อคำขอรอตรวจหรือถูกส่งคืนเท่านั้น",
+                                  en: "a citizen may add documents only while the application is submitted or returned")
+            }
+        }
+        let hash = try store.attachments.put(bytes)
+        try await store.transaction { transaction in
+            [LocalEdit(collection: ApplicationRecord.collection, record: application.id, add: [SetElement(
+                field: AttachmentReference.field, id: hash,
+                value: ["sha256": .string(hash), "size": .number(Double(bytes.count)), "type": .string(type), "name": .string(name),
+                        "kind": .string(kind), "by": .string(actor), "at": .string(transaction.stamp.hex)])])]
+        }
+        return try await self.application(application.id)
+    }
+
     /// One application, or 404.
     public func application(_ id: String) async throws -> ApplicationRecord {
         guard let code = TrackingCode(id), let record = try await store.record(collection: ApplicationRecord.collection, id: code.value) else {

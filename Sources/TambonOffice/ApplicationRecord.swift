@@ -16,6 +16,8 @@ public struct ApplicationRecord: Sendable {
     public let fees: [String: JSONValue]
     public let submittedMillis: Int64
     public let timeline: Timeline
+    /// Attached files (element values of the `attachments` set), oldest first.
+    public let attachments: [[String: JSONValue]]
 
     public init(_ record: RecordSnapshot, catalog: ServiceCatalog) throws(OfficeError) {
         guard let service = record.fields["service"]?.stringValue, let workflow = catalog.workflow(service) else {
@@ -31,6 +33,8 @@ public struct ApplicationRecord: Sendable {
         submittedMillis = Int64(record.fields["submitted_ms"]?.numberValue ?? 0)
         let events = (record.sets["events"] ?? [:]).compactMap { ApplicationEvent(id: $0.key, value: $0.value) }
         timeline = Timeline(events: events, workflow: workflow)
+        attachments = (record.sets[AttachmentReference.field] ?? [:]).values.compactMap(\.objectValue)
+            .sorted { ($0["at"]?.stringValue ?? "", $0["sha256"]?.stringValue ?? "") < ($1["at"]?.stringValue ?? "", $1["sha256"]?.stringValue ?? "") }
     }
 
     public var state: ApplicationState { timeline.state }
@@ -67,6 +71,7 @@ public struct ApplicationRecord: Sendable {
         members["assignee"] = state.assignee.map { .string($0) } ?? .null
         members["inspection"] = state.inspection.map { .object($0) } ?? .null
         members["reason"] = state.reason.map { .string($0) } ?? .null
+        members["attachments"] = .array(attachments.map { .object($0) })
         members["urgency"] = .string(DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass)
         members["timeline"] = .array(timeline.entries.map { entry in
             var item = entry.event.value.objectValue ?? [:]

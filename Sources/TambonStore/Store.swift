@@ -18,10 +18,13 @@ public struct Store: Sendable {
     let writer: any DatabaseWriter
     public let configuration: StoreConfiguration
     let identities = IdentityCache()
+    /// The files attached to records, beside the database.
+    public let attachments: AttachmentStore
 
-    init(writer: any DatabaseWriter, configuration: StoreConfiguration) throws {
+    init(writer: any DatabaseWriter, configuration: StoreConfiguration, attachments: AttachmentStore) throws {
         self.writer = writer
         self.configuration = configuration
+        self.attachments = attachments
         try StoreMigrator.make().migrate(writer)
     }
 
@@ -35,12 +38,15 @@ public struct Store: Sendable {
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         let pool = try DatabasePool(path: path, configuration: config)
-        return try Store(writer: pool, configuration: configuration)
+        let directory = (path as NSString).deletingLastPathComponent
+        return try Store(writer: pool, configuration: configuration,
+                         attachments: AttachmentStore(root: (directory.isEmpty ? "." : directory) + "/attachments"))
     }
 
-    /// An in-memory store, for tests.
+    /// An in-memory store, for tests (its attachments go to a fresh temporary directory).
     public static func inMemory(configuration: StoreConfiguration = .init()) throws -> Store {
-        try Store(writer: try DatabaseQueue(), configuration: configuration)
+        try Store(writer: try DatabaseQueue(), configuration: configuration,
+                  attachments: AttachmentStore(root: NSTemporaryDirectory() + "tambon-attachments-" + UUID().uuidString))
     }
 
     /// Makes this store a node: a fresh Ed25519 identity for `office`. Refused if the store already has one.

@@ -18,6 +18,10 @@ public final class HubClient: Sendable {
         /// Bytes sent and received on the wire (bodies only).
         public let sentBytes: Int
         public let receivedBytes: Int
+        /// The body as received (decompressed), for answers that are not JSON (attachment chunks).
+        public let body: [UInt8]
+        /// The `Tambon-Chunk-SHA256` header of a chunk answer.
+        public let chunkHash: String?
     }
 
     public let baseURL: String
@@ -25,6 +29,9 @@ public final class HubClient: Sendable {
     /// Request sizes adapted to this link (kept across rounds, since the client lives as long as the link).
     public let pushSizing: BatchSizing
     public let pullSizing = BatchSizing(maximum: SyncProtocol.maximumPullChanges)
+    /// Attachment chunk sizes (bytes), halved after a cut so a link that drops every few hundred kilobytes still
+    /// moves files.
+    public let chunkSizing = BatchSizing(maximum: AttachmentStore.maximumChunk)
 
     /// `maximumPushChanges` caps push batches below the protocol's limit (tests use it to get many batches).
     public init(
@@ -73,9 +80,18 @@ public final class HubClient: Sendable {
             bytes = try Gzip.compress(bytes)
             encoding = "gzip"
         }
+        return try await post(path, bytes: bytes, contentType: "application/json", contentEncoding: encoding, store: store, node: node, hub: hub, deadline: deadline)
+    }
+
+    /// A signed POST of raw bytes (an attachment chunk), with the same nonce handling.
+    public func post(
+        _ path: String, bytes: [UInt8], contentType: String, contentEncoding: String? = nil, headers: [(String, String)] = [],
+        store: Store, node: NodeID, hub: NodeID, deadline: TimeAmount
+    ) async throws -> Response {
         let nonce = try await store.nextCounterValue(Store.CursorName.requestNonce)
         do {
-            return try await send(path, bytes: bytes, contentEncoding: encoding, store: store, node: node, hub: hub, nonce: nonce, deadline: deadline)
+            return try await send(path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers, store: store,
+                                  node: node, hub: hub, nonce: nonce, deadline: deadline)
         } catch let failure as SyncFailure where failure.code == "replayed_request" {
             // Another process on the same directory (a manual sync beside `node serve`) used a higher nonce that
             // reached the hub first, or this directory's counter is behind: move past the hub's and send again, once.
@@ -83,19 +99,22 @@ public final class HubClient: Sendable {
                 try await store.advanceCounter(Store.CursorName.requestNonce, to: Int64(last))
             }
             let fresh = try await store.nextCounterValue(Store.CursorName.requestNonce)
-            return try await send(path, bytes: bytes, contentEncoding: encoding, store: store, node: node, hub: hub, nonce: fresh, deadline: deadline)
+            return try await send(path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers, store: store,
+                                  node: node, hub: hub, nonce: fresh, deadline: deadline)
         }
     }
 
     /// Sends `bytes` as they are, signed with `nonce` (tests use it to send what a well-behaved node would not).
     public func send(
-        _ path: String, bytes: [UInt8], contentEncoding: String? = nil, store: Store, node: NodeID, hub: NodeID, nonce: Int64,
+        _ path: String, bytes: [UInt8], contentType: String = "application/json", contentEncoding: String? = nil, headers: [(String, String)] = [],
+        store: Store, node: NodeID, hub: NodeID, nonce: Int64,
         deadline: TimeAmount = .seconds(30), protocolVersion: String = String(SyncProtocol.version)
     ) async throws -> Response {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Content-Type", value: contentType)
         if let contentEncoding { request.headers.add(name: "Content-Encoding", value: contentEncoding) }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let signature = try await store.sign(SyncProtocol.signingMessage(method: "POST", path: path, hub: hub, nonce: nonce, body: bytes))
         request.headers.add(name: SyncProtocol.Header.node, value: node.hex)
         request.headers.add(name: SyncProtocol.Header.nonce, value: String(nonce))
@@ -140,17 +159,19 @@ public final class HubClient: Sendable {
                 message: "the hub speaks protocol \(version), this node \(SyncProtocol.version): upgrade needed")
         }
         let members = (try? SyncMessage.object(bytes)) ?? [:]
+        let isJSON = response.headers.first(name: "Content-Type")?.hasPrefix("application/json") ?? true
         guard response.status == .ok else {
             let code = members["error"]?.stringValue ?? "http_\(response.status.code)"
             let message = members["message"]?.stringValue ?? response.status.reasonPhrase
             throw SyncFailure(status: Int(response.status.code), code: code, message: message, details: members)
         }
-        guard !members.isEmpty || bytes == Array("{}".utf8) else {
+        guard !isJSON || !members.isEmpty || bytes == Array("{}".utf8) else {
             throw SyncFailure(status: 200, code: "malformed_message", message: "the hub's answer is not a JSON object")
         }
         return Response(
             members: members, hubMillis: response.headers.first(name: SyncProtocol.Header.hubTime).flatMap { Int64($0) },
-            localMidpointMillis: (started + finished) / 2, sentBytes: sent, receivedBytes: received)
+            localMidpointMillis: (started + finished) / 2, sentBytes: sent, receivedBytes: received, body: bytes,
+            chunkHash: response.headers.first(name: SyncProtocol.Header.chunkHash))
     }
 
     static func describe(_ error: Error) -> String {

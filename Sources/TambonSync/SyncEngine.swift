@@ -33,6 +33,14 @@ public struct SyncEngine: Sendable {
         do {
             try await push(node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
             try await pull(node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
+            // Files after the changes that refer to them: the hub accepts only files its records refer to.
+            let files = AttachmentSync(store: store, client: client, node: node, link: link, deadline: deadline, logger: logger)
+            try await files.push(report: &report)
+            try await files.pull(report: &report)
+            if report.filesSent + report.filesReceived > 0 {
+                progress("attachments: \(report.filesSent) sent, \(report.filesReceived) received")
+            }
+            if report.filesWaiting > 0 { progress("attachments: \(report.filesWaiting) not yet at the hub (they come in a later round)") }
         } catch {
             let message = "\(error)"
             try? await store.recordSync(error: message, skewMillis: report.skewMillis)

@@ -16,6 +16,8 @@ public enum SyncProtocol {
         public static let time = "Tambon-Time"
         public static let signature = "Tambon-Signature"
         public static let hubTime = "Tambon-Hub-Time"
+        /// SHA-256 (hex) of an attachment chunk, on uploads and downloads.
+        public static let chunkHash = "Tambon-Chunk-SHA256"
     }
 
     public enum Path {
@@ -23,7 +25,16 @@ public enum SyncProtocol {
         public static let enrol = "/v1/enrol"
         public static let push = "/v1/push"
         public static let pull = "/v1/pull"
+        /// Which attachments the hub holds, and how much of each (SPEC §13).
+        public static let blobsHave = "/v1/blobs/have"
+        /// `/v1/blobs/put/{sha256}/{size}/{offset}`: one chunk of an attachment, as the raw body.
+        public static let blobsPut = "/v1/blobs/put"
+        /// One chunk of an attachment from the hub.
+        public static let blobsGet = "/v1/blobs/get"
     }
+
+    /// Most attachments asked about in one `blobs/have` request.
+    public static let maximumBlobQueries = 1000
 
     /// Most changes in one push request.
     public static let maximumPushChanges = 2000

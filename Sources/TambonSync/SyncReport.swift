@@ -6,6 +6,11 @@ public struct SyncReport: Sendable, Equatable {
     public var pullRequests = 0
     public var bytesSent = 0
     public var bytesReceived = 0
+    /// Attachments that became complete at the hub (sent) or here (received) in this round.
+    public var filesSent = 0
+    public var filesReceived = 0
+    /// Attachments this node's records refer to that neither it nor the hub holds whole yet.
+    public var filesWaiting = 0
     /// This node's clock minus the hub's (ms), as measured.
     public var skewMillis: Int64?
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import TambonCore
@@ -18,6 +19,10 @@ struct APIController: Sendable {
         api.get("applications") { request, _ in try await self.queue(request) }
         api.get("applications/:id") { request, context in try await self.show(request, id: try context.parameters.require("id")) }
         api.post("applications/:id/actions") { request, context in try await self.act(request, id: try context.parameters.require("id")) }
+        api.post("applications/:id/attachments") { request, context in try await self.attach(request, id: try context.parameters.require("id")) }
+        api.get("applications/:id/attachments/:sha256") { request, context in
+            try await self.file(request, id: try context.parameters.require("id"), hash: try context.parameters.require("sha256"))
+        }
         api.get("track/:code") { _, context in try await self.track(code: try context.parameters.require("code")) }
         api.get("fees/building-permit") { request, _ in try self.quote(request) }
     }
@@ -110,6 +115,55 @@ struct APIController: Sendable {
         } catch let error as OfficeError {
             throw WebError(error)
         }
+    }
+
+    /// Uploads one file as the raw body (`?name=…&kind=plan|photo|document`). Staff use their session; the
+    /// applicant proves it is theirs with `X-National-ID`.
+    func attach(_ request: Request, id: String) async throws -> Response {
+        let query = request.uri.queryParameters
+        let name = query["name"].map { String($0) } ?? ""
+        let kind = query["kind"].map { String($0) } ?? "document"
+        let bytes: [UInt8]
+        do {
+            bytes = Array(buffer: try await request.body.collect(upTo: AttachmentPolicy.maximumBytes))
+        } catch {
+            throw WebError(.contentTooLarge, "too_large", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB")
+        }
+        do {
+            if let presented = request.headers[HTTPField.Name("X-National-ID")!], await web.session(of: request) == nil {
+                let application = try await web.book.application(id)
+                guard let nationalID = try? NationalID(presented), application.applicant["national_id"]?.stringValue == nationalID.digits else {
+                    throw WebError(.forbidden, "not_applicant", th: "เลขประจำตัวประชาชนไม่ตรงกับผู้ยื่นคำขอ", en: "the national ID does not match the applicant's")
+                }
+                let updated = try await web.book.attach(to: application.id, bytes: bytes, name: name, kind: kind, actor: "citizen", role: .citizen)
+                return JSONResponse.make(["attachments": .number(Double(updated.attachments.count))], status: .created)
+            }
+            let session = try await web.staff(request)
+            let application = try await web.application(id, for: session)
+            let updated = try await web.book.attach(to: application.id, bytes: bytes, name: name, kind: kind, actor: session.user, role: session.role)
+            return JSONResponse.make(updated.officeView(on: web.book.today()), status: .created)
+        } catch let error as OfficeError {
+            throw WebError(error)
+        }
+    }
+
+    /// A file of an application, to its office's staff; 409 while it has not fully arrived on this node.
+    func file(_ request: Request, id: String, hash: String) async throws -> Response {
+        let session = try await web.staff(request)
+        let application = try await web.application(id, for: session)
+        guard let attachment = application.attachments.first(where: { $0["sha256"]?.stringValue == hash }) else {
+            throw WebError(.notFound, "not_found", th: "ไม่พบไฟล์แนบนี้", en: "no such attachment")
+        }
+        guard web.store.attachments.has(hash) else {
+            throw WebError(.conflict, "not_here_yet", th: "ไฟล์ยังมาไม่ครบ กำลังรับจากศูนย์กลาง", en: "the file has not fully arrived on this node yet")
+        }
+        let type = attachment["type"]?.stringValue ?? "application/octet-stream"
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.cacheControl] = "private, max-age=3600"
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[.contentDisposition] = (type.hasPrefix("image/") ? "inline" : "attachment") + "; filename=\"\(hash.prefix(12)).\(type.split(separator: "/").last ?? "bin")\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try web.store.attachments.contents(of: hash))))
     }
 
     func track(code: String) async throws -> Response {

@@ -236,6 +236,14 @@ struct PageController: Sendable {
         values["due"] = application.state.clock.stoppedOn == nil ? application.state.clock.dueDate(on: today)?.thaiText as Any : nil as String? as Any
         values["nationalID"] = (try? NationalID(application.applicant["national_id"]?.stringValue ?? ""))?.formatted ?? ""
         values["feeTotal"] = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0)).thaiText
+        values["attachments"] = application.attachments.map { item -> [String: Any] in
+            let hash = item["sha256"]?.stringValue ?? ""
+            return ["name": item["name"]?.stringValue ?? hash, "kind": AttachmentPolicy.kinds[item["kind"]?.stringValue ?? ""] ?? "",
+                    "size": String((Int(item["size"]?.numberValue ?? 0) + 1023) / 1024), "sha256": hash,
+                    "here": web.store.attachments.has(hash), "id": application.id]
+        }
+        values["canAttach"] = !(application.state.status?.isDecided ?? true)
+        values["csrf"] = session.csrf
         values["atHub"] = try await web.store.hubHasLatestChange(collection: ApplicationRecord.collection, record: application.id)
         values["timeline"] = application.timeline.entries.map { entry in
             var item: [String: Any] = ["on": entry.event.date.thaiShortText, "action": Self.actionLabels[entry.event.action] ?? entry.event.action,

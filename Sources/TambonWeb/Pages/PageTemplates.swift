@@ -136,6 +136,10 @@ enum PageTemplates {
     <h2>ผู้ยื่น</h2><p>{{applicant.name}} · {{nationalID}} · {{applicant.phone}}<br>{{applicant.address}}</p>
     <h2>อาคาร</h2><p>เอกสารสิทธิ์ {{details.land_title_kind}} {{details.land_title_number}} · {{details.storeys}} ชั้น · {{details.area_m2}} ตร.ม. · พิกัด {{details.location.lat}}, {{details.location.lon}}</p>
     <p>ค่าธรรมเนียม {{feeTotal}}</p>
+    <h2>ไฟล์แนบ</h2><ul>{{#attachments}}<li>{{kind}}: {{#here}}<a href="/api/v1/applications/{{id}}/attachments/{{sha256}}">{{name}}</a>{{/here}}{{^here}}{{name}} (ยังรับไฟล์ไม่ครบ — รอซิงก์){{/here}} · {{size}} KB</li>{{/attachments}}</ul>
+    {{#canAttach}}<div class="notice"><label for="file">แนบไฟล์ (PDF, JPEG, PNG ไม่เกิน 20 MB)</label><input type="file" id="file" accept="application/pdf,image/jpeg,image/png">
+    <select id="kind"><option value="plan">แบบแปลน</option><option value="photo">ภาพถ่าย</option><option value="document">เอกสาร</option></select>
+    <button type="button" onclick="var f=document.getElementById('file').files[0];if(!f)return;fetch('/api/v1/applications/{{id}}/attachments?kind='+document.getElementById('kind').value+'&name='+encodeURIComponent(f.name),{method:'POST',headers:{'X-CSRF-Token':'{{csrf}}'},body:f}).then(function(r){return r.json().then(function(j){if(r.ok){location.reload()}else{alert(j.message)}})})">อัปโหลด</button></div>{{/canAttach}}
     <h2>ลำดับเหตุการณ์</h2><ol>{{#timeline}}<li class="{{^applied}}not-applied{{/applied}}">{{on}} — {{action}} โดย {{actor}}{{#reason}} ({{reason}}){{/reason}}{{^applied}} — ไม่มีผล: {{not_applied_reason}}{{/applied}}</li>{{/timeline}}</ol>
     <h2>ดำเนินการ</h2>
     {{#actions}}<form method="post" action="/office/applications/{{id}}/actions" class="notice"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="{{action}}">

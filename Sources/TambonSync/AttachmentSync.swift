@@ -1,0 +1,105 @@
+import Crypto
+import Logging
+import NIOCore
+import TambonCore
+import TambonStore
+
+/// Moves attachment files between a node and its hub after the changes that refer to them (SPEC §13): files the
+/// hub lacks go up, files this node lacks come down, each in checked chunks of at most 1 MiB that resume from what
+/// the other side already holds.
+struct AttachmentSync {
+    let store: Store
+    let client: HubClient
+    let node: NodeInfo
+    let link: HubLink
+    let deadline: TimeAmount
+    let logger: Logger
+
+    /// Uploads every referenced file this node holds whole and the hub does not.
+    func push(report: inout SyncReport) async throws {
+        let local = try await store.attachmentReferences(office: node.office).filter { store.attachments.has($0.sha256) }
+        for start in stride(from: 0, to: local.count, by: SyncProtocol.maximumBlobQueries) {
+            let batch = Array(local[start..<min(local.count, start + SyncProtocol.maximumBlobQueries)])
+            let response = try await client.post(
+                SyncProtocol.Path.blobsHave,
+                body: ["protocol": .number(Double(SyncProtocol.version)),
+                       "blobs": .array(batch.map { ["sha256": .string($0.sha256), "size": .number(Double($0.size))] })],
+                store: store, node: node.id, hub: link.hubID, deadline: deadline)
+            note(response, into: &report)
+            var held: [String: Int] = [:]
+            for item in response.members["blobs"]?.arrayValue ?? [] where item.objectValue?["refused"] == nil {
+                if let hash = item.objectValue?["sha256"]?.stringValue, let received = item.objectValue?["received"]?.numberValue {
+                    held[hash] = Int(received)
+                }
+            }
+            for reference in batch {
+                guard let received = held[reference.sha256], received < reference.size else { continue }
+                try await upload(reference, from: received, report: &report)
+            }
+        }
+    }
+
+    private func upload(_ reference: AttachmentReference, from start: Int, report: inout SyncReport) async throws {
+        var offset = start
+        while offset < reference.size {
+            let chunk = try store.attachments.read(reference.sha256, offset: offset, length: max(16 * 1024, client.chunkSizing.size))
+            guard !chunk.isEmpty else { break }
+            let response = try await sized {
+                try await client.post(
+                    SyncProtocol.Path.blobsPut + "/\(reference.sha256)/\(reference.size)/\(offset)", bytes: chunk,
+                    contentType: "application/octet-stream", headers: [(SyncProtocol.Header.chunkHash, Hex.encode(Array(SHA256.hash(data: chunk))))],
+                    store: store, node: node.id, hub: link.hubID, deadline: deadline)
+            }
+            note(response, into: &report)
+            offset = Int(response.members["received"]?.numberValue ?? Double(offset + chunk.count))
+        }
+        report.filesSent += 1
+        logger.debug("attachment sent", metadata: ["sha256": "\(reference.sha256.prefix(12))", "bytes": "\(reference.size)"])
+    }
+
+    /// Downloads every referenced file this node lacks; files the hub does not hold whole yet wait for a later round.
+    func pull(report: inout SyncReport) async throws {
+        let missing = try await store.attachmentReferences(office: node.office).filter { !store.attachments.has($0.sha256) }
+        for reference in missing {
+            var offset = store.attachments.partialSize(of: reference.sha256)
+            do {
+                while offset < reference.size {
+                    let length = max(16 * 1024, client.chunkSizing.size)
+                    let response = try await sized {
+                        try await client.post(
+                            SyncProtocol.Path.blobsGet,
+                            body: ["protocol": .number(Double(SyncProtocol.version)), "sha256": .string(reference.sha256),
+                                   "offset": .number(Double(offset)), "length": .number(Double(length))],
+                            store: store, node: node.id, hub: link.hubID, deadline: deadline)
+                    }
+                    note(response, into: &report)
+                    guard !response.body.isEmpty else {
+                        throw SyncFailure(status: 200, code: "malformed_message", message: "the hub sent an empty chunk of \(reference.sha256.prefix(12))…")
+                    }
+                    offset = try store.attachments.append(
+                        reference.sha256, size: reference.size, offset: offset, chunk: response.body, chunkHash: response.chunkHash ?? "")
+                }
+                report.filesReceived += 1
+            } catch let failure as SyncFailure where failure.code == "not_here_yet" {
+                report.filesWaiting += 1
+            }
+        }
+    }
+
+    /// One chunk request; a cut shrinks the next chunk, an answered one grows it back.
+    private func sized(_ request: () async throws -> HubClient.Response) async throws -> HubClient.Response {
+        do {
+            let response = try await request()
+            client.chunkSizing.succeeded()
+            return response
+        } catch let failure as SyncFailure where failure.status == nil {
+            client.chunkSizing.cut()
+            throw failure
+        }
+    }
+
+    private func note(_ response: HubClient.Response, into report: inout SyncReport) {
+        report.bytesSent += response.sentBytes
+        report.bytesReceived += response.receivedBytes
+    }
+}
