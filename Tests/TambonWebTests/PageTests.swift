@@ -58,6 +58,16 @@ import TambonStore
                 #expect(html.contains("ยื่นคำขอแล้ว รอตรวจสอบเอกสาร"))
                 #expect(!html.contains("มาลี") && !html.contains("3100600445635"))
             }
+            try await client.execute(uri: "/track/withdraw", method: .post, headers: Self.formHeaders,
+                                     body: Self.form([("code", code), ("national_id", "1234545678781")])) { response in
+                #expect(response.status == .forbidden)
+                #expect(WebFixture.text(response).contains("ไม่ตรงกับผู้ยื่น"))
+            }
+            try await client.execute(uri: "/track/withdraw", method: .post, headers: Self.formHeaders,
+                                     body: Self.form([("code", code), ("national_id", "3-1006-00445-63-5")])) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: "/track?code=\(code)", method: .get) { response in
+                #expect(WebFixture.text(response).contains("ผู้ยื่นถอนคำขอ"))
+            }
         }
     }
 

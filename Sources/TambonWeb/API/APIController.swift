@@ -80,7 +80,7 @@ struct APIController: Sendable {
         let query = request.uri.queryParameters
         let applications = try await web.book.queue(
             office: session.office, service: query["service"].map(String.init), status: query["status"].map { ApplicationStatus(rawValue: String($0)) },
-            assignee: query["assignee"].map(String.init))
+            assignee: query["assignee"].map(String.init) ?? (session.role == .surveyor ? session.user : nil))
         let today = web.book.today()
         return JSONResponse.make(["applications": .array(applications.map { $0.officeView(on: today) })])
     }

@@ -26,6 +26,7 @@ struct PageController: Sendable {
         }
         router.post("/apply/building-permit") { request, _ in try await self.submit(request) }
         router.get("/track") { request, _ in try await self.track(request) }
+        router.post("/track/withdraw") { request, _ in try await self.withdraw(request) }
         router.get("/login") { request, _ in try await self.page("login", title: "เข้าสู่ระบบ", request: request) }
         router.post("/login") { request, _ in try await self.login(request) }
         router.post("/logout") { request, _ in try await self.logout(request) }
@@ -154,9 +155,28 @@ struct PageController: Sendable {
         "withdraw": "ถอนคำขอ",
     ]
 
+    /// The applicant withdraws from the tracking page, proving it is theirs with their national ID.
+    func withdraw(_ request: Request) async throws -> Response {
+        let form = try await Self.form(request)
+        let code = form["code"] ?? ""
+        do {
+            let application = try await web.book.application(code)
+            guard let id = try? NationalID(form["national_id"] ?? ""), application.applicant["national_id"]?.stringValue == id.digits else {
+                return try await track(request, code: code, message: "เลขประจำตัวประชาชนไม่ตรงกับผู้ยื่นคำขอ", status: .forbidden)
+            }
+            try await web.book.act(on: application.id, action: "withdraw", payload: [:], actor: "citizen", role: .citizen)
+            return Self.redirect("/track?code=\(application.id)")
+        } catch let error as OfficeError {
+            return try await track(request, code: code, message: error.thai, status: HTTPResponse.Status(code: error.status))
+        }
+    }
+
     func track(_ request: Request) async throws -> Response {
-        let code = request.uri.queryParameters["code"].map(String.init) ?? ""
-        var values: [String: Any] = ["code": code]
+        try await track(request, code: request.uri.queryParameters["code"].map(String.init) ?? "", message: nil)
+    }
+
+    func track(_ request: Request, code: String, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var values: [String: Any] = ["code": code, "message": message as Any]
         if !code.isEmpty {
             if let application = try? await web.book.application(code) {
                 let view = application.publicView(on: web.book.today()).objectValue ?? [:]
@@ -164,6 +184,7 @@ struct PageController: Sendable {
                     "status_th": view["status_th"]?.stringValue ?? "", "number": view["number"]?.stringValue as Any,
                     "due": view["due_on"]?.stringValue.flatMap(CivilDate.init(iso:))?.thaiText as Any,
                     "days_left": view["days_left"]?.numberValue.map { String(Int($0)) } ?? "",
+                    "open": !(application.state.status?.isDecided ?? true), "code": application.id,
                     "timeline": application.timeline.entries.map { entry in
                         ["on": entry.event.date.thaiShortText, "label": Self.actionLabels[entry.event.action] ?? entry.event.action,
                          "applied": entry.applied, "reason": entry.refusal?.thai ?? ""] as [String: Any]
@@ -173,7 +194,7 @@ struct PageController: Sendable {
                 values["notFound"] = true
             }
         }
-        return try await page("track", title: "ติดตามคำขอ", request: request, values)
+        return try await page("track", title: "ติดตามคำขอ", request: request, status: status, values)
     }
 
     // MARK: - Staff
@@ -208,7 +229,8 @@ struct PageController: Sendable {
         guard let session = try await staffOrLogin(request) else { return Self.redirect("/login") }
         let query = request.uri.queryParameters
         let status = query["status"].map(String.init).flatMap { $0.isEmpty ? nil : ApplicationStatus(rawValue: $0) }
-        let assignee = query["assignee"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        // A surveyor sees the inspections assigned to them unless they ask otherwise.
+        let assignee = query["assignee"].map(String.init).map { $0.isEmpty ? nil : $0 } ?? (session.role == .surveyor ? session.user : nil)
         let today = web.book.today()
         let applications = try await web.book.queue(office: session.office, status: status, assignee: assignee)
         let rows: [[String: Any]] = applications.map { application in

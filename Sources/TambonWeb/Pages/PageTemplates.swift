@@ -97,11 +97,14 @@ enum PageTemplates {
     {{> header}}
     <h1>ติดตามสถานะคำขอ <span class="en">Track an application</span></h1>
     <form method="get" action="/track"><label for="code">รหัสติดตาม</label><input id="code" name="code" value="{{code}}" autocomplete="off"><button>ติดตาม</button></form>
+    {{#message}}<p class="err">{{message}}</p>{{/message}}
     {{#notFound}}<p class="err">ไม่พบคำขอรหัสนี้ <span class="en">No application with this code</span></p>{{/notFound}}
     {{#app}}<div class="notice"><p>สถานะ: <strong>{{status_th}}</strong></p>
     {{#number}}<p>เลขที่ใบอนุญาต: {{number}}</p>{{/number}}
     {{#due}}<p>กำหนดพิจารณาแล้วเสร็จ: {{due}} (เหลือ {{days_left}} วัน)</p>{{/due}}
-    <ol>{{#timeline}}<li class="{{^applied}}not-applied{{/applied}}">{{on}} — {{label}}{{^applied}} (ไม่มีผล: {{reason}}){{/applied}}</li>{{/timeline}}</ol></div>{{/app}}
+    <ol>{{#timeline}}<li class="{{^applied}}not-applied{{/applied}}">{{on}} — {{label}}{{^applied}} (ไม่มีผล: {{reason}}){{/applied}}</li>{{/timeline}}</ol></div>
+    {{#open}}<form method="post" action="/track/withdraw" class="notice"><input type="hidden" name="code" value="{{code}}">
+    <label for="wnid">ถอนคำขอ: ยืนยันด้วยเลขประจำตัวประชาชนของผู้ยื่น</label><input id="wnid" name="national_id" inputmode="numeric"><button>ถอนคำขอ</button></form>{{/open}}{{/app}}
     {{> footer}}
     """
 
