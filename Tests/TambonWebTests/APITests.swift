@@ -13,7 +13,7 @@ import TambonStore
         let fixture = try await WebFixture()
         try await fixture.application.test(.router) { client in
             let code = try await client.execute(
-                uri: "/api/v1/applications", method: .post,
+                uri: "/api/v1/applications", method: .post, headers: WebFixture.jsonHeaders,
                 body: WebFixture.json(["service": "building-permit", "applicant": WebFixture.applicant, "details": WebFixture.details])
             ) { response in
                 #expect(response.status == .created)
@@ -39,7 +39,7 @@ import TambonStore
         let oversized = JSONValue.object(details)
         try await fixture.application.test(.router) { client in
             try await client.execute(
-                uri: "/api/v1/applications", method: .post,
+                uri: "/api/v1/applications", method: .post, headers: WebFixture.jsonHeaders,
                 body: WebFixture.json(["service": "building-permit", "applicant": WebFixture.applicant, "details": oversized])
             ) { response in
                 #expect(response.status == .unprocessableContent)
@@ -47,8 +47,13 @@ import TambonStore
                 let message = body["fields"]?.objectValue?["details.area_m2"]?.objectValue?["message"]?.stringValue ?? ""
                 #expect(message.contains("สถาปนิก"), "\(body)")
             }
-            try await client.execute(uri: "/api/v1/applications", method: .post, body: ByteBuffer(string: "{not json")) {
+            try await client.execute(uri: "/api/v1/applications", method: .post, headers: WebFixture.jsonHeaders, body: ByteBuffer(string: "{not json")) {
                 #expect($0.status == .badRequest)
+            }
+            // A form post from another site (text/plain or urlencoded) is not JSON and is refused.
+            try await client.execute(uri: "/api/v1/applications", method: .post,
+                                     body: WebFixture.json(["service": "building-permit", "applicant": WebFixture.applicant, "details": WebFixture.details])) {
+                #expect($0.status == .unsupportedMediaType)
             }
         }
         let changesBefore = 2 // the two accounts of the fixture
@@ -60,7 +65,7 @@ import TambonStore
         let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/api/v1/applications", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/api/v1/session", method: .post, body: WebFixture.json(["name": "somsri", "password": "wrong password"])) {
+            try await client.execute(uri: "/api/v1/session", method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["name": "somsri", "password": "wrong password"])) {
                 #expect($0.status == .unauthorized)
             }
             let officer = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
@@ -131,13 +136,13 @@ import TambonStore
         let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
         try await fixture.application.test(.router) { client in
             let actions = "/api/v1/applications/\(submitted.id)/actions"
-            try await client.execute(uri: actions, method: .post, body: WebFixture.json(["action": "withdraw", "national_id": "3100600445635"])) {
+            try await client.execute(uri: actions, method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["action": "withdraw", "national_id": "3100600445635"])) {
                 #expect($0.status == .forbidden)
             }
-            try await client.execute(uri: actions, method: .post, body: WebFixture.json(["action": "accept"])) {
+            try await client.execute(uri: actions, method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["action": "accept"])) {
                 #expect($0.status == .unauthorized, "citizens cannot take officers' actions")
             }
-            try await client.execute(uri: actions, method: .post, body: WebFixture.json(["action": "withdraw", "national_id": "1-2345-45678-78-1"])) { response in
+            try await client.execute(uri: actions, method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["action": "withdraw", "national_id": "1-2345-45678-78-1"])) { response in
                 #expect(response.status == .ok)
                 let parsed = try WebFixture.object(response)
                 #expect(parsed["status"] == "withdrawn")

@@ -21,6 +21,17 @@ import TambonStore
         return headers
     }
 
+    /// A public form's cookie and token, as a browser gets them by loading a page first.
+    static func formToken(_ client: some TestClientProtocol) async throws -> (headers: HTTPFields, token: String) {
+        try await client.execute(uri: "/login", method: .get) { response in
+            let cookie = String(try #require(response.headers[.setCookie]).split(separator: ";")[0])
+            let token = String(try #require(WebFixture.text(response).firstMatch(of: /name="form_token" value="([0-9a-f]{64})"/)?.1))
+            var headers = formHeaders
+            headers[.cookie] = cookie
+            return (headers, token)
+        }
+    }
+
     static let goodForm: [(String, String)] = [
         ("applicant.name", "นางสาวมาลี ดีใจ"), ("applicant.national_id", "3100600445635"), ("applicant.phone", "053-123456"),
         ("applicant.address", "5 หมู่ 1 ต.แม่เหียะ"), ("details.land_title_kind", "ns3k"), ("details.land_title_number", "77"),
@@ -35,11 +46,15 @@ import TambonStore
                 #expect(response.status == .ok)
                 #expect(WebFixture.text(response).contains("ขออนุญาตก่อสร้างอาคาร"))
             }
-            var bad = Self.goodForm
+            let (formHeaders, token) = try await Self.formToken(client)
+            try await client.execute(uri: "/apply/building-permit", method: .post, headers: Self.formHeaders, body: Self.form(Self.goodForm)) {
+                #expect($0.status == .forbidden, "a form without its token (posted from another site) is refused")
+            }
+            var bad = Self.goodForm + [("form_token", token)]
             bad[8] = ("details.area_m2", "200")
             bad[1] = ("applicant.national_id", "3100600445630")
             let badBody = Self.form(bad)
-            try await client.execute(uri: "/apply/building-permit", method: .post, headers: Self.formHeaders, body: badBody) { response in
+            try await client.execute(uri: "/apply/building-permit", method: .post, headers: formHeaders, body: badBody) { response in
                 #expect(response.status == .unprocessableContent)
                 let html = WebFixture.text(response)
                 #expect(html.contains("สถาปนิก"), "the area error is shown")
@@ -47,7 +62,8 @@ import TambonStore
                 #expect(html.contains("value=\"นางสาวมาลี ดีใจ\""), "the input is kept")
                 #expect(html.contains("value=\"200\""))
             }
-            let code = try await client.execute(uri: "/apply/building-permit", method: .post, headers: Self.formHeaders, body: Self.form(Self.goodForm)) { response in
+            let good = Self.form(Self.goodForm + [("form_token", token)])
+            let code = try await client.execute(uri: "/apply/building-permit", method: .post, headers: formHeaders, body: good) { response in
                 #expect(response.status == .created)
                 let html = WebFixture.text(response)
                 #expect(html.contains("รหัสติดตาม"))
@@ -58,13 +74,13 @@ import TambonStore
                 #expect(html.contains("ยื่นคำขอแล้ว รอตรวจสอบเอกสาร"))
                 #expect(!html.contains("มาลี") && !html.contains("3100600445635"))
             }
-            try await client.execute(uri: "/track/withdraw", method: .post, headers: Self.formHeaders,
-                                     body: Self.form([("code", code), ("national_id", "1234545678781")])) { response in
+            try await client.execute(uri: "/track/withdraw", method: .post, headers: formHeaders,
+                                     body: Self.form([("code", code), ("national_id", "1234545678781"), ("form_token", token)])) { response in
                 #expect(response.status == .forbidden)
                 #expect(WebFixture.text(response).contains("ไม่ตรงกับผู้ยื่น"))
             }
-            try await client.execute(uri: "/track/withdraw", method: .post, headers: Self.formHeaders,
-                                     body: Self.form([("code", code), ("national_id", "3-1006-00445-63-5")])) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: "/track/withdraw", method: .post, headers: formHeaders,
+                                     body: Self.form([("code", code), ("national_id", "3-1006-00445-63-5"), ("form_token", token)])) { #expect($0.status == .seeOther) }
             try await client.execute(uri: "/track?code=\(code)", method: .get) { response in
                 #expect(WebFixture.text(response).contains("ผู้ยื่นถอนคำขอ"))
             }
@@ -76,9 +92,11 @@ import TambonStore
         var form = Self.goodForm
         form[0] = ("applicant.name", "<script>alert(1)</script>")
         form[8] = ("details.area_m2", "999")
-        let body = Self.form(form)
+        let fields = form
         try await fixture.application.test(.router) { client in
-            try await client.execute(uri: "/apply/building-permit", method: .post, headers: Self.formHeaders, body: body) { response in
+            let (headers, token) = try await Self.formToken(client)
+            let body = Self.form(fields + [("form_token", token)])
+            try await client.execute(uri: "/apply/building-permit", method: .post, headers: headers, body: body) { response in
                 let html = WebFixture.text(response)
                 #expect(!html.contains("<script>alert"))
                 #expect(html.contains("&lt;script&gt;"))
@@ -93,11 +111,12 @@ import TambonStore
             try await client.execute(uri: "/office", method: .get) { response in
                 #expect(response.status == .seeOther && response.headers[.location] == "/login")
             }
-            try await client.execute(uri: "/login", method: .post, headers: Self.formHeaders, body: Self.form([("name", "somsri"), ("password", "nope nope nope")])) {
+            let (loginHeaders, token) = try await Self.formToken(client)
+            try await client.execute(uri: "/login", method: .post, headers: loginHeaders, body: Self.form([("name", "somsri"), ("password", "nope nope nope"), ("form_token", token)])) {
                 #expect($0.status == .unauthorized)
             }
-            let cookie = try await client.execute(uri: "/login", method: .post, headers: Self.formHeaders,
-                                                  body: Self.form([("name", "somsri"), ("password", "officer password 1")])) { response in
+            let cookie = try await client.execute(uri: "/login", method: .post, headers: loginHeaders,
+                                                  body: Self.form([("name", "somsri"), ("password", "officer password 1"), ("form_token", token)])) { response in
                 #expect(response.status == .seeOther)
                 return String(try #require(response.headers[.setCookie]).split(separator: ";")[0])
             }

@@ -37,6 +37,12 @@ struct WebFixture {
         "location": ["lat": 18.7605, "lon": 98.9360],
     ]
 
+    static var jsonHeaders: HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return headers
+    }
+
     static func json(_ value: JSONValue) -> ByteBuffer { ByteBuffer(bytes: CanonicalJSON.encode(value)) }
 
     static func object(_ response: TestResponse) throws -> [String: JSONValue] {
@@ -52,7 +58,7 @@ struct StaffSession {
     let csrf: String
 
     static func login(_ client: some TestClientProtocol, name: String, password: String) async throws -> StaffSession {
-        try await client.execute(uri: "/api/v1/session", method: .post, body: WebFixture.json(["name": .string(name), "password": .string(password)])) { response in
+        try await client.execute(uri: "/api/v1/session", method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["name": .string(name), "password": .string(password)])) { response in
             let cookie = try #require(response.headers[.setCookie])
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
             let token = String(cookie.split(separator: ";")[0])
@@ -63,6 +69,7 @@ struct StaffSession {
     func headers(csrf: Bool = true) -> HTTPFields {
         var headers = HTTPFields()
         headers[.cookie] = cookie
+        headers[.contentType] = "application/json"
         if csrf { headers[HTTPField.Name("X-CSRF-Token")!] = self.csrf }
         return headers
     }

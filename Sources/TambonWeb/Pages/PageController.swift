@@ -51,12 +51,28 @@ struct PageController: Sendable {
             context["csrf"] = session.csrf
             context["sync"] = try await syncBanner()
         }
+        // Public forms carry a token matching a SameSite=Strict cookie, so another site cannot post them.
+        let existing = request.cookies[Self.formCookie]?.value
+        let formToken = existing.flatMap { $0.count == 64 && $0.allSatisfy(\.isHexDigit) ? $0 : nil } ?? SessionStore.randomToken()
+        context["formToken"] = formToken
         let html = library.render(context, withTemplate: template) ?? ""
         var headers = HTTPFields()
+        if existing != formToken {
+            headers[.setCookie] = Cookie(name: Self.formCookie, value: formToken, path: "/", httpOnly: true, sameSite: .strict).description
+        }
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static let formCookie = "tambon_form"
+
+    /// Checks a public form's token against its cookie; a missing or different one is refused (403), nothing done.
+    func checkFormToken(_ request: Request, _ form: FormBody) throws {
+        guard let cookie = request.cookies[Self.formCookie]?.value, let token = form["form_token"],
+            OfficeWeb.constantTimeEquals(cookie, token)
+        else { throw WebError.badCSRF }
     }
 
     static func redirect(_ location: String, cookie: Cookie? = nil) -> Response {
@@ -114,6 +130,7 @@ struct PageController: Sendable {
 
     func submit(_ request: Request) async throws -> Response {
         let form = try await Self.form(request)
+        try checkFormToken(request, form)
         var input: [String: String] = [:]
         for key in Self.applicantFields { input[key] = form["applicant." + key] ?? "" }
         for key in Self.detailFields { input[key] = form["details." + key] ?? "" }
@@ -158,6 +175,7 @@ struct PageController: Sendable {
     /// The applicant withdraws from the tracking page, proving it is theirs with their national ID.
     func withdraw(_ request: Request) async throws -> Response {
         let form = try await Self.form(request)
+        try checkFormToken(request, form)
         let code = form["code"] ?? ""
         do {
             let application = try await web.book.application(code)
@@ -201,6 +219,7 @@ struct PageController: Sendable {
 
     func login(_ request: Request) async throws -> Response {
         let form = try await Self.form(request)
+        try checkFormToken(request, form)
         let name = form["name"] ?? ""
         guard let account = try await web.users.authenticate(name: name, password: form["password"] ?? "") else {
             return try await page("login", title: "เข้าสู่ระบบ", request: request, status: .unauthorized,

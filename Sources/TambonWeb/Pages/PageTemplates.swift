@@ -59,7 +59,7 @@ enum PageTemplates {
     {{> header}}
     <h1>ขออนุญาตก่อสร้างอาคาร <span class="en">Building permit (แบบ ข.1)</span></h1>
     {{#formError}}<p class="err">{{formError}}</p>{{/formError}}
-    <form method="post" action="/apply/building-permit">
+    <form method="post" action="/apply/building-permit"><input type="hidden" name="form_token" value="{{formToken}}">
     <h2>ผู้ยื่นคำขอ</h2>
     {{#f}}
     <div class="{{#e_name}}field-error{{/e_name}}"><label for="name">ชื่อ-นามสกุล</label><input id="name" name="applicant.name" value="{{name}}" required>{{#e_name}}<div class="err">{{e_name}}</div>{{/e_name}}</div>
@@ -103,7 +103,7 @@ enum PageTemplates {
     {{#number}}<p>เลขที่ใบอนุญาต: {{number}}</p>{{/number}}
     {{#due}}<p>กำหนดพิจารณาแล้วเสร็จ: {{due}} (เหลือ {{days_left}} วัน)</p>{{/due}}
     <ol>{{#timeline}}<li class="{{^applied}}not-applied{{/applied}}">{{on}} — {{label}}{{^applied}} (ไม่มีผล: {{reason}}){{/applied}}</li>{{/timeline}}</ol></div>
-    {{#open}}<form method="post" action="/track/withdraw" class="notice"><input type="hidden" name="code" value="{{code}}">
+    {{#open}}<form method="post" action="/track/withdraw" class="notice"><input type="hidden" name="code" value="{{code}}"><input type="hidden" name="form_token" value="{{formToken}}">
     <label for="wnid">ถอนคำขอ: ยืนยันด้วยเลขประจำตัวประชาชนของผู้ยื่น</label><input id="wnid" name="national_id" inputmode="numeric"><button>ถอนคำขอ</button></form>{{/open}}{{/app}}
     {{> footer}}
     """
@@ -112,7 +112,7 @@ enum PageTemplates {
     {{> header}}
     <h1>เจ้าหน้าที่เข้าสู่ระบบ <span class="en">Staff login</span></h1>
     {{#error}}<p class="err">{{error}}</p>{{/error}}
-    <form method="post" action="/login"><label for="n">ชื่อผู้ใช้</label><input id="n" name="name" value="{{name}}" autocomplete="username">
+    <form method="post" action="/login"><input type="hidden" name="form_token" value="{{formToken}}"><label for="n">ชื่อผู้ใช้</label><input id="n" name="name" value="{{name}}" autocomplete="username">
     <label for="p">รหัสผ่าน</label><input id="p" name="password" type="password" autocomplete="current-password"><button>เข้าสู่ระบบ</button></form>
     {{> footer}}
     """
