@@ -109,6 +109,7 @@ let package = Package(
             name: "TambonServer",
             dependencies: [
                 "TambonCore",
+                "TambonOffice",
                 "TambonWeb",
                 "TambonStore",
                 "TambonSync",

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import TambonCore
 import TambonStore
+import TambonOffice
 import TambonSync
 import TambonWeb
 
@@ -29,7 +30,7 @@ public enum NodeServer {
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(.object(members)))))
         }
-        OfficeWeb(store: store, node: node, bcryptCost: bcryptCost).addRoutes(to: router)
+        OfficeWeb(store: store, node: node, catalog: try await OfficeSettings.load(from: store), bcryptCost: bcryptCost).addRoutes(to: router)
         return Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "tambon-node"),
             services: syncLoop.map { [$0] } ?? [], onServerRunning: onServerRunning, logger: logger)

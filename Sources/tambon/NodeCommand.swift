@@ -9,7 +9,7 @@ struct NodeCommand: AsyncParsableCommand {
         subcommands: [
             NodeInitCommand.self, NodeStatusCommand.self, NodeJoinCommand.self, NodeSyncCommand.self, NodeServeCommand.self,
             NodeRestoreCommand.self,
-            NodeExportCommand.self, NodeAdoptCommand.self, NodeUserCommand.self,
+            NodeExportCommand.self, NodeAdoptCommand.self, NodeUserCommand.self, NodeSettingsCommand.self,
         ]
     )
 }

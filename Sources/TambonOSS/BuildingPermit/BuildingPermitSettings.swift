@@ -12,4 +12,19 @@ public struct BuildingPermitSettings: Sendable, Codable, Equatable {
     public var maximumAreaSquareMetres = 150.0
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case periodDays, extensionDays, maximumExtensions, inspectionWaived, validityYears, maximumAreaSquareMetres
+    }
+
+    /// Any setting left out keeps its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        periodDays = try container.decodeIfPresent(Int.self, forKey: .periodDays) ?? periodDays
+        extensionDays = try container.decodeIfPresent(Int.self, forKey: .extensionDays) ?? extensionDays
+        maximumExtensions = try container.decodeIfPresent(Int.self, forKey: .maximumExtensions) ?? maximumExtensions
+        inspectionWaived = try container.decodeIfPresent(Bool.self, forKey: .inspectionWaived) ?? inspectionWaived
+        validityYears = try container.decodeIfPresent(Int.self, forKey: .validityYears) ?? validityYears
+        maximumAreaSquareMetres = try container.decodeIfPresent(Double.self, forKey: .maximumAreaSquareMetres) ?? maximumAreaSquareMetres
+    }
 }

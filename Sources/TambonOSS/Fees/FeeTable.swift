@@ -29,6 +29,21 @@ public struct FeeTable<Schedule: Sendable & Codable & Equatable>: Sendable, Coda
         self.entries = dated.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    /// Decoding applies the same checks as ``init(_:)`` (dates well-formed, none twice).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        do {
+            try self.init(try container.decode([Entry].self))
+        } catch let error as FieldError {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.english)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(entries)
+    }
+
     /// The schedule in force on `date`, or nil before the first one.
     public func schedule(on date: CivilDate) -> Schedule? {
         entries.last { CivilDate(iso: $0.effectiveFrom)! <= date }?.schedule

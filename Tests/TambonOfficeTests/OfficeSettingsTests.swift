@@ -1,0 +1,45 @@
+import Testing
+import TambonCore
+import TambonOSS
+import TambonStore
+@testable import TambonOffice
+
+@Suite struct OfficeSettingsTests {
+    @Test func settingsAreStoredCheckedAndUsedForFeesAndPeriods() async throws {
+        let store = try Store.inMemory()
+        try await store.initialiseNode(office: "5001", name: "office")
+        #expect(try await OfficeSettings.load(from: store).buildingPermit == BuildingPermitSettings(), "defaults until set")
+
+        // A waiver year, then the office's own plan-check rate of 1 baht/m² for every height; a shorter period.
+        let value: JSONValue = [
+            "building_permit": ["period_days": 30, "inspection_waived": true],
+            "building_permit_fees": [
+                ["effective_from": "2020-01-01", "schedule": ["permit_fee": 0, "plan_check_bands": [["maximum_storeys": nil, "satang_per_square_metre": 0]]]],
+                ["effective_from": "2021-01-01", "schedule": ["permit_fee": 20000, "plan_check_bands": [["maximum_storeys": nil, "satang_per_square_metre": 100]]]],
+            ],
+        ]
+        try await OfficeSettings.save(value, to: store)
+        let catalog = try await OfficeSettings.load(from: store)
+        #expect(catalog.buildingPermit.periodDays == 30 && catalog.buildingPermit.inspectionWaived && catalog.buildingPermit.extensionDays == 45)
+        let today = try #require(CivilDate(iso: "2026-11-26"))
+        let waiverDay = try #require(CivilDate(iso: "2020-06-01"))
+        let fees = try #require(catalog.buildingPermitFees.schedule(on: today))
+        #expect(fees.quote(area: 120, storeys: 2).total == Money(baht: 320))
+        #expect(catalog.buildingPermitFees.schedule(on: waiverDay)?.quote(area: 120, storeys: 2).total == .zero)
+        // The stored form round-trips.
+        #expect(try OfficeSettings.catalog(from: OfficeSettings.value(of: catalog)).buildingPermitFees == catalog.buildingPermitFees)
+
+        let changes = try await store.statistics().changes
+        for bad: JSONValue in [
+            ["building_permit": ["period_days": 0]],
+            ["building_permit": ["maximum_area_square_metres": 300]],
+            ["building_permit_fees": []],
+            ["building_permit_fees": [["effective_from": "2021-13-01", "schedule": ["permit_fee": 1, "plan_check_bands": []]]]],
+            ["building_permit_fees": [["effective_from": "2021-01-01", "schedule": ["permit_fee": -5, "plan_check_bands": []]]]],
+            ["building_permit": ["period_days": "forty-five"]],
+        ] {
+            await #expect { try await OfficeSettings.save(bad, to: store) } throws: { ($0 as? OfficeError)?.code == "invalid_settings" }
+        }
+        #expect(try await store.statistics().changes == changes, "refused settings write nothing")
+    }
+}
