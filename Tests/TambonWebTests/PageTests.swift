@@ -73,6 +73,7 @@ import TambonStore
                 let html = WebFixture.text(response)
                 #expect(html.contains("ยื่นคำขอแล้ว รอตรวจสอบเอกสาร"))
                 #expect(!html.contains("มาลี") && !html.contains("3100600445635"))
+                #expect(html.contains("ส่งเอกสารประกอบ") && html.contains("/api/v1/applications/\(code)/attachments"), "the applicant can send documents")
             }
             try await client.execute(uri: "/track/withdraw", method: .post, headers: formHeaders,
                                      body: Self.form([("code", code), ("national_id", "1234545678781"), ("form_token", token)])) { response in

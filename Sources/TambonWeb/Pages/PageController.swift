@@ -203,6 +203,8 @@ struct PageController: Sendable {
                     "due": view["due_on"]?.stringValue.flatMap(CivilDate.init(iso:))?.thaiText as Any,
                     "days_left": view["days_left"]?.numberValue.map { String(Int($0)) } ?? "",
                     "open": !(application.state.status?.isDecided ?? true), "code": application.id,
+                    "canUpload": application.state.status == .submitted || application.state.status == .returned,
+                    "attachments": String(application.attachments.count),
                     "timeline": application.timeline.entries.map { entry in
                         ["on": entry.event.date.thaiShortText, "label": Self.actionLabels[entry.event.action] ?? entry.event.action,
                          "applied": entry.applied, "reason": entry.refusal?.thai ?? ""] as [String: Any]

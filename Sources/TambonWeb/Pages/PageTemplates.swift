@@ -89,7 +89,7 @@ enum PageTemplates {
     {{> header}}
     <h1>ยื่นคำขอเรียบร้อยแล้ว <span class="en">Application received</span></h1>
     <div class="notice"><p>รหัสติดตามของท่าน (โปรดจดไว้):</p><p class="code">{{code}}</p>
-    <p>ค่าธรรมเนียม: {{total}}</p><p><a href="/track?code={{code}}">ดูสถานะคำขอ</a></p></div>
+    <p>ค่าธรรมเนียม: {{total}}</p><p><a href="/track?code={{code}}">ดูสถานะคำขอ และส่งแบบแปลน/เอกสารประกอบ</a></p></div>
     {{> footer}}
     """
 
@@ -103,6 +103,11 @@ enum PageTemplates {
     {{#number}}<p>เลขที่ใบอนุญาต: {{number}}</p>{{/number}}
     {{#due}}<p>กำหนดพิจารณาแล้วเสร็จ: {{due}} (เหลือ {{days_left}} วัน)</p>{{/due}}
     <ol>{{#timeline}}<li class="{{^applied}}not-applied{{/applied}}">{{on}} — {{label}}{{^applied}} (ไม่มีผล: {{reason}}){{/applied}}</li>{{/timeline}}</ol></div>
+    {{#canUpload}}<div class="notice"><strong>ส่งเอกสารประกอบ (PDF, JPEG, PNG ไม่เกิน 20 MB)</strong> · ส่งแล้ว {{attachments}} ไฟล์
+    <label for="unid">เลขประจำตัวประชาชนของผู้ยื่น</label><input id="unid" inputmode="numeric">
+    <label for="ufile">ไฟล์</label><input type="file" id="ufile" accept="application/pdf,image/jpeg,image/png">
+    <select id="ukind"><option value="plan">แบบแปลน</option><option value="document">เอกสาร</option><option value="photo">ภาพถ่าย</option></select>
+    <button type="button" onclick="var f=document.getElementById('ufile').files[0];if(!f)return;fetch('/api/v1/applications/{{code}}/attachments?kind='+document.getElementById('ukind').value+'&name='+encodeURIComponent(f.name),{method:'POST',headers:{'X-National-ID':document.getElementById('unid').value},body:f}).then(function(r){return r.json().then(function(j){if(r.ok){location.reload()}else{alert(j.message)}})})">ส่งไฟล์</button></div>{{/canUpload}}
     {{#open}}<form method="post" action="/track/withdraw" class="notice"><input type="hidden" name="code" value="{{code}}"><input type="hidden" name="form_token" value="{{formToken}}">
     <label for="wnid">ถอนคำขอ: ยืนยันด้วยเลขประจำตัวประชาชนของผู้ยื่น</label><input id="wnid" name="national_id" inputmode="numeric"><button>ถอนคำขอ</button></form>{{/open}}{{/app}}
     {{> footer}}
