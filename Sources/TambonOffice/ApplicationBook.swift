@@ -32,10 +32,10 @@ public struct ApplicationBook: Sendable {
         let checkedDetails: BuildingPermitDetails
         var problems: [FieldError] = []
         var person: Applicant?
-        do throws(ValidationErrors) { person = try Applicant(applicant) } catch { problems += error.errors.map { FieldError("applicant." + $0.field, th: $0.thai, en: $0.english) } }
+        do throws(ValidationErrors) { person = try Applicant(applicant) } catch { problems += error.errors }
         var building: BuildingPermitDetails?
         do throws(ValidationErrors) { building = try BuildingPermitDetails(details, settings: catalog.buildingPermit) } catch {
-            problems += error.errors.map { FieldError("details." + $0.field, th: $0.thai, en: $0.english) }
+            problems += error.errors
         }
         guard problems.isEmpty, let person, let building else { throw OfficeError.invalid(ValidationErrors(problems)) }
         checkedApplicant = person
@@ -45,7 +45,7 @@ public struct ApplicationBook: Sendable {
             throw OfficeError(status: 500, code: "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน",
                               en: "the office has no fee schedule in force on \(day.iso)")
         }
-        let quote = schedule.quote(area: checkedDetails.areaSquareMetres, storeys: checkedDetails.storeys)
+        let quote = schedule.quote(area: checkedDetails.floorArea, storeys: checkedDetails.storeys)
         let millis = store.configuration.wallClock()
         let changes = try await store.transaction { transaction in
             var code = TrackingCode()

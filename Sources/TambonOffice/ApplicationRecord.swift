@@ -55,9 +55,17 @@ public struct ApplicationRecord: Sendable {
                 return .object(item)
             }),
         ]
-        if let due = state.clock.dueDate(on: today), state.clock.stoppedOn == nil { members["due_on"] = .string(due.iso) }
+        if let due = state.clock.dueDate(on: today), state.clock.stoppedOn == nil {
+            members["due_on"] = .string(due.iso)
+            members["deadline"] = .string(due.iso)
+        } else {
+            members["deadline"] = .null
+        }
         if let left = state.clock.daysLeft(on: today) { members["days_left"] = .number(Double(left)) }
-        if let number = state.number { members["number"] = .string(number.description) }
+        if let number = state.number {
+            members["number"] = .string(number.description)
+            members["document_number"] = .string(number.description)
+        }
         return .object(members)
     }
 

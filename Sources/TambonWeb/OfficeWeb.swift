@@ -37,7 +37,15 @@ public struct OfficeWeb: Sendable {
         return await sessions.session(token)
     }
 
-    /// The staff session, required; state-changing requests must also echo its CSRF token.
+    /// The staff session of an API call, required. API calls need no token: the cookie is SameSite=Strict, so no
+    /// other site's page can send it, and JSON bodies cannot be posted by a plain cross-site form.
+    func apiStaff(_ request: Request) async throws -> SessionStore.Session {
+        guard let session = await session(of: request) else { throw WebError.unauthenticated }
+        return session
+    }
+
+    /// The staff session of a page request, required; a form that changes something must also carry the session's
+    /// CSRF token.
     func staff(_ request: Request, csrf: String? = nil) async throws -> SessionStore.Session {
         guard let session = await session(of: request) else { throw WebError.unauthenticated }
         if request.method != .get && request.method != .head {

@@ -68,19 +68,19 @@ import TambonCore
 
     @Test func buildingsOver150SquareMetresAreSentToTheRegularProcedure() throws {
         var details: [String: JSONValue] = [
-            "land_title_kind": "chanote", "land_title_number": "12345", "use": "residence", "storeys": 2, "area_m2": 150.5,
+            "land_title": ["type": "chanote", "number": "12345"], "building_use": "residence", "storeys": 2, "floor_area_m2": 150.5,
             "location": ["lat": 18.7883, "lon": 98.9853],
         ]
         do {
             _ = try BuildingPermitDetails(details)
             Issue.record("150.5 m² was accepted")
         } catch {
-            let area = try #require(error["area_m2"])
+            let area = try #require(error["floor_area_m2"])
             #expect(area.thai.contains("สถาปนิก") && area.english.contains("licensed architect"))
         }
-        details["area_m2"] = 150
+        details["floor_area_m2"] = 150
         let accepted = try BuildingPermitDetails(details)
-        #expect(accepted.areaSquareMetres == 150 && accepted.storeys == 2)
+        #expect(accepted.floorArea == 150 && accepted.storeys == 2)
         details["location"] = ["lat": 35.0, "lon": 139.0]
         details["storeys"] = 1.5
         do {

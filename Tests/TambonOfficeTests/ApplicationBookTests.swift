@@ -33,7 +33,7 @@ struct OfficeFixture {
         "name": "นายสมชาย ใจดี", "national_id": "1234545678781", "phone": "0812345678", "address": "12 หมู่ 3 ต.แม่เหียะ อ.เมือง จ.เชียงใหม่",
     ]
     static let details: [String: JSONValue] = [
-        "land_title_kind": "chanote", "land_title_number": "4521", "use": "residence", "storeys": 2, "area_m2": 120,
+        "land_title": ["type": "chanote", "number": "4521"], "building_use": "residence", "storeys": 2, "floor_area_m2": 120,
         "location": ["lat": 18.7605, "lon": 98.9360],
     ]
     static let inspection: [String: JSONValue] = ["inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": "ตรงตามแบบ"]]
@@ -65,14 +65,14 @@ struct OfficeFixture {
     @Test func badInputIsRefusedFieldByFieldAndNothingIsStored() async throws {
         let office = try await OfficeFixture()
         var details = OfficeFixture.details
-        details["area_m2"] = 180
+        details["floor_area_m2"] = 180
         var applicant = OfficeFixture.applicant
         applicant["national_id"] = "1234545678789"
         await #expect {
             try await office.book.submit(service: "building-permit", applicant: applicant, details: details)
         } throws: { error in
             guard let error = error as? OfficeError else { return false }
-            return error.status == 422 && Set(error.fields.map(\.field)) == ["applicant.national_id", "details.area_m2"]
+            return error.status == 422 && Set(error.fields.map(\.field)) == ["national_id", "floor_area_m2"]
                 && error.fields.contains { $0.thai.contains("สถาปนิก") }
         }
         #expect(try await office.store.statistics().changes == 0, "nothing stored")

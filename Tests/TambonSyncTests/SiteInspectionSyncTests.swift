@@ -21,7 +21,7 @@ import TambonSync
         let submitted = try await officeBook.submit(
             service: "building-permit",
             applicant: ["name": "นายสมชาย ใจดี", "national_id": "1234545678781", "phone": "0812345678", "address": "12 หมู่ 3"],
-            details: ["land_title_kind": "chanote", "land_title_number": "4521", "use": "residence", "storeys": 2, "area_m2": 120,
+            details: ["land_title": "โฉนดที่ดิน เลขที่ 4521", "building_use": "residence", "storeys": 2, "floor_area_m2": 120,
                       "location": ["lat": 18.7605, "lon": 98.9360]])
         try await officeBook.act(on: submitted.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
         try await officeBook.act(on: submitted.id, action: "assign-inspection", payload: ["assignee": "chai"], actor: "somsri", role: .officer)

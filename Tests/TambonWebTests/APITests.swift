@@ -35,7 +35,7 @@ import TambonStore
     @Test func badInputIsA422WithEachFieldsMessageAndStoresNothing() async throws {
         let fixture = try await WebFixture()
         guard case .object(var details) = WebFixture.details else { return }
-        details["area_m2"] = 151
+        details["floor_area_m2"] = 151
         let oversized = JSONValue.object(details)
         try await fixture.application.test(.router) { client in
             try await client.execute(
@@ -44,7 +44,8 @@ import TambonStore
             ) { response in
                 #expect(response.status == .unprocessableContent)
                 let body = try WebFixture.object(response)
-                let message = body["fields"]?.objectValue?["details.area_m2"]?.objectValue?["message"]?.stringValue ?? ""
+                let message = body["fields"]?.objectValue?["floor_area_m2"]?.objectValue?["message"]?.stringValue ?? ""
+                #expect(body["field"] == "floor_area_m2" && body["error"] == "invalid_input")
                 #expect(message.contains("สถาปนิก"), "\(body)")
             }
             try await client.execute(uri: "/api/v1/applications", method: .post, headers: WebFixture.jsonHeaders, body: ByteBuffer(string: "{not json")) {
@@ -65,13 +66,15 @@ import TambonStore
         let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/api/v1/applications", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/api/v1/session", method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["name": "somsri", "password": "wrong password"])) {
+            try await client.execute(uri: "/api/v1/session", method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["username": "somsri", "password": "wrong password"])) {
                 #expect($0.status == .unauthorized)
             }
             let officer = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
             let actions = "/api/v1/applications/\(submitted.id)/actions"
-            try await client.execute(uri: actions, method: .post, headers: officer.headers(csrf: false), body: WebFixture.json(["action": "accept"])) {
-                #expect($0.status == .forbidden, "no CSRF token")
+            var plain = officer.headers()
+            plain[.contentType] = "text/plain"
+            try await client.execute(uri: actions, method: .post, headers: plain, body: WebFixture.json(["action": "accept"])) {
+                #expect($0.status == .unsupportedMediaType, "what a cross-site form could send is refused")
             }
             try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) { response in
                 #expect(response.status == .ok)
@@ -153,11 +156,11 @@ import TambonStore
     @Test func feeQuotesBeforeSubmitting() async throws {
         let fixture = try await WebFixture()
         try await fixture.application.test(.router) { client in
-            try await client.execute(uri: "/api/v1/fees/building-permit?area_m2=120&storeys=2", method: .get) { response in
+            try await client.execute(uri: "/api/v1/fees/building-permit?floor_area_m2=120&storeys=2", method: .get) { response in
                 let body = try WebFixture.object(response)
                 #expect(body["total"] == 26_000 && body["over_limit"] == false)
             }
-            try await client.execute(uri: "/api/v1/fees/building-permit?area_m2=abc", method: .get) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/api/v1/fees/building-permit?floor_area_m2=abc", method: .get) { #expect($0.status == .badRequest) }
         }
     }
 }

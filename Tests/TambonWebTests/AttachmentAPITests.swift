@@ -9,6 +9,13 @@ import TambonStore
 @testable import TambonWeb
 
 @Suite struct AttachmentAPITests {
+    static func upload(_ fields: [(String, String)], file: (String, String, [UInt8]), headers extra: HTTPFields) -> (HTTPFields, ByteBuffer) {
+        let (type, body) = WebFixture.multipart(fields, files: [(field: "file", name: file.0, type: file.1, bytes: file.2)])
+        var headers = extra
+        headers[.contentType] = type
+        return (headers, body)
+    }
+
     @Test func staffAndTheApplicantAttachFilesCheckedByContent() async throws {
         let fixture = try await WebFixture()
         let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
@@ -16,42 +23,69 @@ import TambonStore
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
         try await fixture.application.test(.router) { client in
             let officer = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
-            let base = "/api/v1/applications/\(submitted.id)/attachments"
-            let hash = try await client.execute(uri: base + "?name=plan.pdf&kind=plan", method: .post, headers: officer.headers(), body: ByteBuffer(bytes: pdf)) { response in
+            let uri = "/api/v1/applications/\(submitted.id)/attachments"
+            let (headers, body) = Self.upload([("kind", "plan")], file: ("plan.pdf", "application/pdf", pdf), headers: officer.headers())
+            let hash = try await client.execute(uri: uri, method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .created)
-                let body = try WebFixture.object(response)
-                let first = try #require(body["attachments"]?.arrayValue?.first?.objectValue)
-                #expect(first["type"] == "application/pdf" && first["kind"] == "plan" && first["by"] == "somsri")
-                return try #require(first["sha256"]?.stringValue)
+                let parsed = try WebFixture.object(response)
+                #expect(parsed["size"] == .number(Double(pdf.count)) && parsed["name"] == "plan.pdf" && parsed["content_type"] == "application/pdf")
+                return try #require(parsed["sha256"]?.stringValue)
             }
-            try await client.execute(uri: base + "/\(hash)", method: .get, headers: officer.headers(csrf: false)) { response in
+            try await client.execute(uri: "/api/v1/attachments/\(hash)", method: .get, headers: officer.headers()) { response in
                 #expect(response.status == .ok)
                 #expect(Array(buffer: response.body) == pdf)
                 #expect(response.headers[.contentType] == "application/pdf")
                 #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
             }
-            try await client.execute(uri: base + "/\(hash)", method: .get) { #expect($0.status == .unauthorized, "files are for staff") }
-            // An executable named .pdf is refused by its content.
-            try await client.execute(uri: base + "?name=plan.pdf&kind=plan", method: .post, headers: officer.headers(),
-                                     body: ByteBuffer(bytes: Array("MZ\u{90}\u{0}binary".utf8))) { response in
+            try await client.execute(uri: "/api/v1/attachments/\(hash)", method: .get) { #expect($0.status == .unauthorized, "files are for staff") }
+            try await client.execute(uri: "/api/v1/attachments/\(String(repeating: "ab", count: 32))", method: .get, headers: officer.headers()) {
+                #expect($0.status == .notFound)
+            }
+            // An executable named .pdf is refused by its content; so is a file over 20 MiB.
+            let (badHeaders, badBody) = Self.upload([], file: ("plan.pdf", "application/pdf", Array("MZ\u{90}\u{0}binary".utf8)), headers: officer.headers())
+            try await client.execute(uri: uri, method: .post, headers: badHeaders, body: badBody) { response in
                 #expect(response.status == .unprocessableContent)
                 let parsed = try WebFixture.object(response)
-                #expect(parsed["fields"]?.objectValue?["file"]?.objectValue?["message"]?.stringValue?.contains("PDF") == true)
+                #expect(parsed["field"] == "file")
+                #expect(parsed["message"] != nil && parsed["fields"]?.objectValue?["file"]?.objectValue?["message"]?.stringValue?.contains("PDF") == true)
             }
+            let huge = Array("%PDF-".utf8) + [UInt8](repeating: 0x20, count: AttachmentPolicy.maximumBytes + 100_000)
+            let (hugeHeaders, hugeBody) = Self.upload([], file: ("big.pdf", "application/pdf", huge), headers: officer.headers())
+            try await client.execute(uri: uri, method: .post, headers: hugeHeaders, body: hugeBody) { #expect($0.status == .contentTooLarge) }
             // The applicant adds a photo with their national ID; someone else's ID is refused.
             var wrong = HTTPFields()
             wrong[HTTPField.Name("X-National-ID")!] = "3100600445635"
-            try await client.execute(uri: base + "?name=site.png&kind=photo", method: .post, headers: wrong, body: ByteBuffer(bytes: png)) {
-                #expect($0.status == .forbidden)
-            }
+            let (wrongHeaders, photoBody) = Self.upload([("kind", "photo")], file: ("site.png", "image/png", png), headers: wrong)
+            try await client.execute(uri: uri, method: .post, headers: wrongHeaders, body: photoBody) { #expect($0.status == .forbidden) }
             var right = HTTPFields()
             right[HTTPField.Name("X-National-ID")!] = "1234545678781"
-            try await client.execute(uri: base + "?name=site.png&kind=photo", method: .post, headers: right, body: ByteBuffer(bytes: png)) {
-                #expect($0.status == .created)
-            }
+            let (rightHeaders, _) = Self.upload([("kind", "photo")], file: ("site.png", "image/png", png), headers: right)
+            try await client.execute(uri: uri, method: .post, headers: rightHeaders, body: photoBody) { #expect($0.status == .created) }
         }
         let stored = try await fixture.web.book.application(submitted.id)
         #expect(stored.attachments.count == 2)
         #expect(stored.attachments.allSatisfy { fixture.store.attachments.has($0["sha256"]?.stringValue ?? "") })
+    }
+
+    @Test func citizensAttachPlansWithTheApplicationFormAndABadFileStoresNothing() async throws {
+        let fixture = try await WebFixture()
+        let pdf = Array("%PDF-1.7\n the plans".utf8)
+        try await fixture.application.test(.router) { client in
+            let (cookieHeaders, token) = try await PageTests.formToken(client)
+            let fields = PageTests.goodForm + [("form_token", token)]
+            let (badType, badBody) = WebFixture.multipart(fields, files: [(field: "plans", name: "plans.exe", type: "application/pdf", bytes: Array("MZ".utf8))])
+            var headers = cookieHeaders
+            headers[.contentType] = badType
+            try await client.execute(uri: "/apply/building-permit", method: .post, headers: headers, body: badBody) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(WebFixture.text(response).contains("plans.exe"))
+            }
+            #expect(try await fixture.store.records(collection: "applications").isEmpty, "nothing stored")
+            let (type, body) = WebFixture.multipart(fields, files: [(field: "plans", name: "plans.pdf", type: "application/pdf", bytes: pdf)])
+            headers[.contentType] = type
+            try await client.execute(uri: "/apply/building-permit", method: .post, headers: headers, body: body) { #expect($0.status == .created) }
+        }
+        let application = try #require(try await fixture.store.records(collection: "applications").first)
+        #expect(application.sets["attachments"]?.values.first?.objectValue?["kind"] == "plan")
     }
 }

@@ -34,8 +34,8 @@ import TambonStore
 
     static let goodForm: [(String, String)] = [
         ("applicant.name", "นางสาวมาลี ดีใจ"), ("applicant.national_id", "3100600445635"), ("applicant.phone", "053-123456"),
-        ("applicant.address", "5 หมู่ 1 ต.แม่เหียะ"), ("details.land_title_kind", "ns3k"), ("details.land_title_number", "77"),
-        ("details.use", "residence"), ("details.storeys", "1"), ("details.area_m2", "90"), ("details.lat", "18.76"), ("details.lon", "98.93"),
+        ("applicant.address", "5 หมู่ 1 ต.แม่เหียะ"), ("details.land_title_type", "ns3k"), ("details.land_title_number", "77"),
+        ("details.building_use", "residence"), ("details.storeys", "1"), ("details.floor_area_m2", "90"), ("details.lat", "18.76"), ("details.lon", "98.93"),
         ("step", "submit"),
     ]
 
@@ -51,7 +51,7 @@ import TambonStore
                 #expect($0.status == .forbidden, "a form without its token (posted from another site) is refused")
             }
             var bad = Self.goodForm + [("form_token", token)]
-            bad[8] = ("details.area_m2", "200")
+            bad[8] = ("details.floor_area_m2", "200")
             bad[1] = ("applicant.national_id", "3100600445630")
             let badBody = Self.form(bad)
             try await client.execute(uri: "/apply/building-permit", method: .post, headers: formHeaders, body: badBody) { response in
@@ -92,7 +92,7 @@ import TambonStore
         let fixture = try await WebFixture()
         var form = Self.goodForm
         form[0] = ("applicant.name", "<script>alert(1)</script>")
-        form[8] = ("details.area_m2", "999")
+        form[8] = ("details.floor_area_m2", "999")
         let fields = form
         try await fixture.application.test(.router) { client in
             let (headers, token) = try await Self.formToken(client)

@@ -33,7 +33,7 @@ struct WebFixture {
         "name": "นายสมชาย ใจดี", "national_id": "1234545678781", "phone": "0812345678", "address": "12 หมู่ 3 ต.แม่เหียะ",
     ]
     static let details: JSONValue = [
-        "land_title_kind": "chanote", "land_title_number": "4521", "use": "residence", "storeys": 2, "area_m2": 120,
+        "land_title": ["type": "chanote", "number": "4521"], "building_use": "residence", "storeys": 2, "floor_area_m2": 120,
         "location": ["lat": 18.7605, "lon": 98.9360],
     ]
 
@@ -50,6 +50,21 @@ struct WebFixture {
     }
 
     static func text(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+    /// A multipart/form-data body with text fields and files, and its Content-Type.
+    static func multipart(_ fields: [(String, String)], files: [(field: String, name: String, type: String, bytes: [UInt8])]) -> (String, ByteBuffer) {
+        let boundary = "tambon-test-boundary-7d2a"
+        var body: [UInt8] = []
+        for (name, value) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        for file in files {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8)
+            body += file.bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        return ("multipart/form-data; boundary=\(boundary)", ByteBuffer(bytes: body))
+    }
 }
 
 /// A logged-in staff member: the session cookie and the CSRF token to echo.
@@ -58,7 +73,7 @@ struct StaffSession {
     let csrf: String
 
     static func login(_ client: some TestClientProtocol, name: String, password: String) async throws -> StaffSession {
-        try await client.execute(uri: "/api/v1/session", method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["name": .string(name), "password": .string(password)])) { response in
+        try await client.execute(uri: "/api/v1/session", method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["username": .string(name), "password": .string(password)])) { response in
             let cookie = try #require(response.headers[.setCookie])
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
             let token = String(cookie.split(separator: ";")[0])

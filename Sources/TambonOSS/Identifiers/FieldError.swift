@@ -1,6 +1,6 @@
 /// Input that is refused, tied to the form field it came from, with the message in Thai (shown first) and English.
 public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The field's name in forms and JSON (`national_id`, `details.area_m2`, …).
+    /// The field's name in forms and JSON (`national_id`, `floor_area_m2`, …).
     public let field: String
     public let thai: String
     public let english: String

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -20,9 +21,7 @@ struct APIController: Sendable {
         api.get("applications/:id") { request, context in try await self.show(request, id: try context.parameters.require("id")) }
         api.post("applications/:id/actions") { request, context in try await self.act(request, id: try context.parameters.require("id")) }
         api.post("applications/:id/attachments") { request, context in try await self.attach(request, id: try context.parameters.require("id")) }
-        api.get("applications/:id/attachments/:sha256") { request, context in
-            try await self.file(request, id: try context.parameters.require("id"), hash: try context.parameters.require("sha256"))
-        }
+        api.get("attachments/:sha256") { request, context in try await self.file(request, hash: try context.parameters.require("sha256")) }
         api.get("track/:code") { _, context in try await self.track(code: try context.parameters.require("code")) }
         api.get("fees/building-permit") { request, _ in try self.quote(request) }
     }
@@ -31,7 +30,7 @@ struct APIController: Sendable {
 
     func login(_ request: Request) async throws -> Response {
         let body = try await Self.object(request)
-        guard let name = body["name"]?.stringValue, let password = body["password"]?.stringValue,
+        guard let name = (body["username"] ?? body["name"])?.stringValue, let password = body["password"]?.stringValue,
             let account = try await web.users.authenticate(name: name, password: password)
         else {
             throw WebError(.unauthorized, "bad_credentials", th: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", en: "wrong user name or password")
@@ -44,7 +43,7 @@ struct APIController: Sendable {
     }
 
     func logout(_ request: Request) async throws -> Response {
-        let session = try await web.staff(request)
+        let session = try await web.apiStaff(request)
         await web.sessions.end(session.token)
         var headers = HTTPFields()
         headers[.setCookie] = Cookie(name: OfficeWeb.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict).description
@@ -68,6 +67,7 @@ struct APIController: Sendable {
                 service: service, applicant: body["applicant"]?.objectValue ?? [:], details: body["details"]?.objectValue ?? [:],
                 actor: session?.user ?? "citizen", role: session?.role ?? .citizen)
             guard case .object(var members) = application.publicView(on: web.book.today()) else { throw WebError(.internalServerError, "internal", th: "", en: "") }
+            members["id"] = .string(application.id)
             members["fees"] = .object(application.fees)
             return JSONResponse.make(.object(members), status: .created)
         } catch let error as OfficeError {
@@ -76,7 +76,7 @@ struct APIController: Sendable {
     }
 
     func queue(_ request: Request) async throws -> Response {
-        let session = try await web.staff(request)
+        let session = try await web.apiStaff(request)
         let query = request.uri.queryParameters
         let applications = try await web.book.queue(
             office: session.office, service: query["service"].map(String.init), status: query["status"].map { ApplicationStatus(rawValue: String($0)) },
@@ -86,7 +86,7 @@ struct APIController: Sendable {
     }
 
     func show(_ request: Request, id: String) async throws -> Response {
-        let session = try await web.staff(request)
+        let session = try await web.apiStaff(request)
         return JSONResponse.make(try await web.application(id, for: session).officeView(on: web.book.today()))
     }
 
@@ -108,7 +108,7 @@ struct APIController: Sendable {
                 let updated = try await web.book.act(on: application.id, action: "withdraw", payload: body, actor: "citizen", role: .citizen)
                 return JSONResponse.make(updated.publicView(on: web.book.today()))
             }
-            let session = try await web.staff(request)
+            let session = try await web.apiStaff(request)
             let application = try await web.application(id, for: session)
             let updated = try await web.book.act(on: application.id, action: action, payload: body, actor: session.user, role: session.role)
             return JSONResponse.make(updated.officeView(on: web.book.today()))
@@ -117,52 +117,67 @@ struct APIController: Sendable {
         }
     }
 
-    /// Uploads one file as the raw body (`?name=…&kind=plan|photo|document`). Staff use their session; the
-    /// applicant proves it is theirs with `X-National-ID`.
+    /// Uploads one file (`multipart/form-data`; optional text fields `kind` = plan|photo|document and `name`).
+    /// Officers and surveyors use their session; the applicant proves it is theirs with `X-National-ID`.
     func attach(_ request: Request, id: String) async throws -> Response {
-        let query = request.uri.queryParameters
-        let name = query["name"].map { String($0) } ?? ""
-        let kind = query["kind"].map { String($0) } ?? "document"
-        let bytes: [UInt8]
+        let buffer: ByteBuffer
         do {
-            bytes = Array(buffer: try await request.body.collect(upTo: AttachmentPolicy.maximumBytes))
+            buffer = try await request.body.collect(upTo: AttachmentPolicy.maximumBytes + 64 * 1024)
         } catch {
-            throw WebError(.contentTooLarge, "too_large", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB")
+            throw WebError(.contentTooLarge, "too_large", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB",
+                           fields: [FieldError("file", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB")])
         }
+        guard request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true else {
+            throw WebError(.unsupportedMediaType, "multipart_only", th: "ต้องส่งไฟล์แบบ multipart/form-data", en: "send the file as multipart/form-data")
+        }
+        let form = try FormBody(contentType: request.headers[.contentType], bytes: Array(buffer: buffer))
+        guard form.files.count == 1, let file = form.files.first else {
+            throw WebError(.unprocessableContent, "invalid_input", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file",
+                           fields: [FieldError("file", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file")])
+        }
+        let kind = form["kind"] ?? "document"
+        let name = form["name"].flatMap { $0.isEmpty ? nil : $0 } ?? file.name
         do {
+            let actor: (String, ActorRole)
+            let applicationID: String
             if let presented = request.headers[HTTPField.Name("X-National-ID")!], await web.session(of: request) == nil {
                 let application = try await web.book.application(id)
                 guard let nationalID = try? NationalID(presented), application.applicant["national_id"]?.stringValue == nationalID.digits else {
                     throw WebError(.forbidden, "not_applicant", th: "เลขประจำตัวประชาชนไม่ตรงกับผู้ยื่นคำขอ", en: "the national ID does not match the applicant's")
                 }
-                let updated = try await web.book.attach(to: application.id, bytes: bytes, name: name, kind: kind, actor: "citizen", role: .citizen)
-                return JSONResponse.make(["attachments": .number(Double(updated.attachments.count))], status: .created)
+                actor = ("citizen", .citizen)
+                applicationID = application.id
+            } else {
+                let session = try await web.apiStaff(request)
+                guard session.role != .citizen else { throw WebError(.forbidden, "forbidden", th: "ไม่มีสิทธิ์", en: "not allowed") }
+                actor = (session.user, session.role)
+                applicationID = try await web.application(id, for: session).id
             }
-            let session = try await web.staff(request)
-            let application = try await web.application(id, for: session)
-            let updated = try await web.book.attach(to: application.id, bytes: bytes, name: name, kind: kind, actor: session.user, role: session.role)
-            return JSONResponse.make(updated.officeView(on: web.book.today()), status: .created)
+            let updated = try await web.book.attach(to: applicationID, bytes: file.bytes, name: name, kind: kind, actor: actor.0, role: actor.1)
+            let hash = Hex.encode(Array(SHA256.hash(data: file.bytes)))
+            let stored = updated.attachments.first { $0["sha256"]?.stringValue == hash } ?? [:]
+            return JSONResponse.make(["sha256": .string(hash), "size": .number(Double(file.bytes.count)), "name": stored["name"] ?? .string(name),
+                                      "content_type": stored["type"] ?? .null, "kind": stored["kind"] ?? .string(kind)], status: .created)
         } catch let error as OfficeError {
             throw WebError(error)
         }
     }
 
-    /// A file of an application, to its office's staff; 409 while it has not fully arrived on this node.
-    func file(_ request: Request, id: String, hash: String) async throws -> Response {
-        let session = try await web.staff(request)
-        let application = try await web.application(id, for: session)
-        guard let attachment = application.attachments.first(where: { $0["sha256"]?.stringValue == hash }) else {
+    /// A file, to staff of an office whose records refer to it; 409 while it has not fully arrived on this node.
+    func file(_ request: Request, hash: String) async throws -> Response {
+        let session = try await web.apiStaff(request)
+        guard let reference = try await web.store.attachmentReference(hash, office: session.office) else {
             throw WebError(.notFound, "not_found", th: "ไม่พบไฟล์แนบนี้", en: "no such attachment")
         }
         guard web.store.attachments.has(hash) else {
             throw WebError(.conflict, "not_here_yet", th: "ไฟล์ยังมาไม่ครบ กำลังรับจากศูนย์กลาง", en: "the file has not fully arrived on this node yet")
         }
-        let type = attachment["type"]?.stringValue ?? "application/octet-stream"
         var headers = HTTPFields()
-        headers[.contentType] = type
+        headers[.contentType] = reference.type
         headers[.cacheControl] = "private, max-age=3600"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        headers[.contentDisposition] = (type.hasPrefix("image/") ? "inline" : "attachment") + "; filename=\"\(hash.prefix(12)).\(type.split(separator: "/").last ?? "bin")\""
+        headers[.contentDisposition] = (reference.type.hasPrefix("image/") ? "inline" : "attachment")
+            + "; filename=\"\(hash.prefix(12)).\(reference.type.split(separator: "/").last ?? "bin")\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try web.store.attachments.contents(of: hash))))
     }
 
@@ -176,10 +191,10 @@ struct APIController: Sendable {
 
     func quote(_ request: Request) throws -> Response {
         let query = request.uri.queryParameters
-        guard let area = query["area_m2"].flatMap({ Double(String($0)) }), area > 0, area.isFinite,
+        guard let area = query["floor_area_m2"].flatMap({ Double(String($0)) }), area > 0, area.isFinite,
             let storeys = query["storeys"].flatMap({ Int(String($0)) }), (1...10).contains(storeys)
         else {
-            throw WebError(.badRequest, "invalid_input", th: "ต้องระบุพื้นที่ (area_m2) และจำนวนชั้น (storeys)", en: "give area_m2 and storeys")
+            throw WebError(.badRequest, "invalid_input", th: "ต้องระบุพื้นที่ (floor_area_m2) และจำนวนชั้น (storeys)", en: "give floor_area_m2 and storeys")
         }
         guard let schedule = web.book.catalog.buildingPermitFees.schedule(on: web.book.today()) else {
             throw WebError(.internalServerError, "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียม", en: "no fee schedule in force")

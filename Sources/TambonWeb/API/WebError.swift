@@ -32,7 +32,8 @@ public struct WebError: HTTPResponseError {
 
     public var body: JSONValue {
         var members: [String: JSONValue] = ["error": .string(code), "message": .string(thai), "message_en": .string(english)]
-        if !fields.isEmpty {
+        if let first = fields.first {
+            members["field"] = .string(first.field)
             members["fields"] = .object(Dictionary(fields.map { ($0.field, ["message": .string($0.thai), "message_en": .string($0.english)]) },
                                                    uniquingKeysWith: { first, _ in first }))
         }

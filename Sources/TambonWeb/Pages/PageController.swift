@@ -108,23 +108,32 @@ struct PageController: Sendable {
         return CivilDate(thaiDayOf: millis).thaiShortText + " " + (hh < 10 ? "0" : "") + String(hh) + ":" + (mm < 10 ? "0" : "") + String(mm)
     }
 
+    /// The largest form body: a few attachments with the application.
+    static let maximumFormBytes = 3 * AttachmentPolicy.maximumBytes
+
     static func form(_ request: Request) async throws -> FormBody {
-        FormBody(Array(buffer: try await request.body.collect(upTo: OfficeWeb.maximumBodyBytes)))
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maximumFormBytes)
+        } catch {
+            throw WebError(.contentTooLarge, "too_large", th: "ไฟล์ที่แนบรวมกันใหญ่เกินไป (รวมไม่เกิน 60 MB)", en: "the form is too large (60 MiB at most)")
+        }
+        return try FormBody(contentType: request.headers[.contentType], bytes: Array(buffer: buffer))
     }
 
     // MARK: - Citizens
 
     static let applicantFields = ["name", "national_id", "phone", "address"]
-    static let detailFields = ["land_title_kind", "land_title_number", "use", "storeys", "area_m2", "lat", "lon"]
+    static let detailFields = ["land_title_type", "land_title_number", "building_use", "storeys", "floor_area_m2", "lat", "lon"]
 
     static func applyForm(_ input: [String: String], errors: [String: String]) -> [String: Any] {
         var f: [String: Any] = [:]
         for key in applicantFields + detailFields { f[key] = input[key] ?? "" }
         for (field, message) in errors { f["e_" + field] = message }
         f["titleKinds"] = BuildingPermitDetails.landTitleKinds.sorted { $0.key < $1.key }.map {
-            ["value": $0.key, "label": $0.value, "selected": input["land_title_kind"] == $0.key]
+            ["value": $0.key, "label": $0.value, "selected": input["land_title_type"] == $0.key]
         }
-        f["uses"] = BuildingPermitDetails.uses.sorted { $0.key < $1.key }.map { ["value": $0.key, "label": $0.value, "selected": input["use"] == $0.key] }
+        f["uses"] = BuildingPermitDetails.uses.sorted { $0.key < $1.key }.map { ["value": $0.key, "label": $0.value, "selected": input["building_use"] == $0.key] }
         return ["f": f]
     }
 
@@ -135,36 +144,48 @@ struct PageController: Sendable {
         for key in Self.applicantFields { input[key] = form["applicant." + key] ?? "" }
         for key in Self.detailFields { input[key] = form["details." + key] ?? "" }
         var details: [String: JSONValue] = [
-            "land_title_kind": .string(input["land_title_kind"]!), "land_title_number": .string(input["land_title_number"]!),
-            "use": .string(input["use"]!),
+            "land_title": ["type": .string(input["land_title_type"]!), "number": .string(input["land_title_number"]!)],
+            "building_use": .string(input["building_use"]!),
         ]
         if let storeys = Double(input["storeys"]!) { details["storeys"] = .number(storeys) }
-        if let area = Double(input["area_m2"]!) { details["area_m2"] = .number(area) }
+        if let area = Double(input["floor_area_m2"]!) { details["floor_area_m2"] = .number(area) }
         if let lat = Double(input["lat"]!), let lon = Double(input["lon"]!) { details["location"] = ["lat": .number(lat), "lon": .number(lon)] }
         let applicant = Self.applicantFields.reduce(into: [String: JSONValue]()) { $0[$1] = .string(input[$1]!) }
         if form["step"] == "quote" {
             var values = Self.applyForm(input, errors: [:])
-            if let area = Double(input["area_m2"]!), let storeys = Int(input["storeys"]!), let schedule = web.book.catalog.buildingPermitFees.schedule(on: web.book.today()) {
+            if let area = Double(input["floor_area_m2"]!), let storeys = Int(input["storeys"]!), let schedule = web.book.catalog.buildingPermitFees.schedule(on: web.book.today()) {
                 let quote = schedule.quote(area: area, storeys: storeys)
                 values["quote"] = ["planCheck": quote.planCheckFee.thaiText, "permit": quote.permitFee.thaiText, "total": quote.total.thaiText]
             }
             return try await page("apply", title: "ขออนุญาตก่อสร้างอาคาร", request: request, values)
         }
         do {
+            // Every file is checked before anything is stored, so a bad one leaves no half-filed application.
+            for file in form.files {
+                do throws(FieldError) {
+                    _ = try AttachmentPolicy.check(file.bytes, name: file.name, kind: Self.kind(ofField: file.field))
+                } catch {
+                    throw OfficeError.invalid(ValidationErrors([FieldError(file.field, th: "\(file.name): \(error.thai)", en: "\(file.name): \(error.english)")]))
+                }
+            }
             let application = try await web.book.submit(service: BuildingPermitWorkflow.service, applicant: applicant, details: details)
+            for file in form.files {
+                try await web.book.attach(to: application.id, bytes: file.bytes, name: file.name, kind: Self.kind(ofField: file.field),
+                                          actor: "citizen", role: .citizen)
+            }
             let total = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0))
             return try await page("submitted", title: "ยื่นคำขอแล้ว", request: request, status: .created, ["code": application.id, "total": total.thaiText])
         } catch let error as OfficeError {
             var errors: [String: String] = [:]
-            for field in error.fields {
-                let name = field.field.split(separator: ".").last.map(String.init) ?? field.field
-                errors[name] = field.thai
-            }
+            for field in error.fields { errors[field.field] = field.thai }
             var values = Self.applyForm(input, errors: errors)
             values["formError"] = error.thai
             return try await page("apply", title: "ขออนุญาตก่อสร้างอาคาร", request: request, status: .unprocessableContent, values)
         }
     }
+
+    /// The attachment kind of a file input of the application form (`plans`, `documents`).
+    static func kind(ofField field: String) -> String { field == "plans" ? "plan" : field == "photos" ? "photo" : "document" }
 
     static let actionLabels: [String: String] = [
         "submit": "ยื่นคำขอ", "accept": "รับคำขอ (เอกสารครบ)", "return": "ส่งคืนให้เพิ่มเอกสาร", "assign-inspection": "มอบหมายตรวจสถานที่",
@@ -278,6 +299,8 @@ struct PageController: Sendable {
         values["status_th"] = application.state.status?.thai ?? "-"
         values["due"] = application.state.clock.stoppedOn == nil ? application.state.clock.dueDate(on: today)?.thaiText as Any : nil as String? as Any
         values["nationalID"] = (try? NationalID(application.applicant["national_id"]?.stringValue ?? ""))?.formatted ?? ""
+        values["landText"] = BuildingPermitDetails.landTitleText(application.details["land_title"])
+        values["useText"] = BuildingPermitDetails.useText(application.details["building_use"]?.stringValue ?? "")
         values["feeTotal"] = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0)).thaiText
         values["attachments"] = application.attachments.map { item -> [String: Any] in
             let hash = item["sha256"]?.stringValue ?? ""
@@ -341,10 +364,10 @@ struct PageController: Sendable {
         let values: [String: Any] = [
             "number": number.description, "office": "\(web.node.name) (\(application.office))",
             "applicant": application.applicant["name"]?.stringValue ?? "",
-            "land": (BuildingPermitDetails.landTitleKinds[details["land_title_kind"]?.stringValue ?? ""] ?? "") + " เลขที่ " + (details["land_title_number"]?.stringValue ?? ""),
+            "land": BuildingPermitDetails.landTitleText(details["land_title"]),
             "lat": location["lat"]?.numberValue.map { String($0) } ?? "", "lon": location["lon"]?.numberValue.map { String($0) } ?? "",
-            "area": details["area_m2"]?.numberValue.map { String($0) } ?? "", "storeys": details["storeys"]?.numberValue.map { String(Int($0)) } ?? "",
-            "use": BuildingPermitDetails.uses[details["use"]?.stringValue ?? ""] ?? "",
+            "area": details["floor_area_m2"]?.numberValue.map { String($0) } ?? "", "storeys": details["storeys"]?.numberValue.map { String(Int($0)) } ?? "",
+            "use": BuildingPermitDetails.useText(details["building_use"]?.stringValue ?? ""),
             "issued": issued.thaiText, "validUntil": issued.adding(years: web.book.catalog.buildingPermit.validityYears).thaiText,
         ]
         return try await page("permit", title: "ใบอนุญาต", request: request, values)

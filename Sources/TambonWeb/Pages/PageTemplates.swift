@@ -59,7 +59,7 @@ enum PageTemplates {
     {{> header}}
     <h1>ขออนุญาตก่อสร้างอาคาร <span class="en">Building permit (แบบ ข.1)</span></h1>
     {{#formError}}<p class="err">{{formError}}</p>{{/formError}}
-    <form method="post" action="/apply/building-permit"><input type="hidden" name="form_token" value="{{formToken}}">
+    <form method="post" action="/apply/building-permit" enctype="multipart/form-data"><input type="hidden" name="form_token" value="{{formToken}}">
     <h2>ผู้ยื่นคำขอ</h2>
     {{#f}}
     <div class="{{#e_name}}field-error{{/e_name}}"><label for="name">ชื่อ-นามสกุล</label><input id="name" name="applicant.name" value="{{name}}" required>{{#e_name}}<div class="err">{{e_name}}</div>{{/e_name}}</div>
@@ -67,17 +67,20 @@ enum PageTemplates {
     <div class="{{#e_phone}}field-error{{/e_phone}}"><label for="phone">โทรศัพท์</label><input id="phone" name="applicant.phone" value="{{phone}}" inputmode="tel" required>{{#e_phone}}<div class="err">{{e_phone}}</div>{{/e_phone}}</div>
     <div class="{{#e_address}}field-error{{/e_address}}"><label for="address">ที่อยู่ที่ติดต่อได้</label><textarea id="address" name="applicant.address" required>{{address}}</textarea>{{#e_address}}<div class="err">{{e_address}}</div>{{/e_address}}</div>
     <h2>อาคารและที่ดิน</h2>
-    <div class="{{#e_land_title_kind}}field-error{{/e_land_title_kind}}"><label for="ltk">ประเภทเอกสารสิทธิ์</label><select id="ltk" name="details.land_title_kind">
-    {{#titleKinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/titleKinds}}</select>{{#e_land_title_kind}}<div class="err">{{e_land_title_kind}}</div>{{/e_land_title_kind}}</div>
-    <div class="{{#e_land_title_number}}field-error{{/e_land_title_number}}"><label for="ltn">เลขที่เอกสารสิทธิ์</label><input id="ltn" name="details.land_title_number" value="{{land_title_number}}">{{#e_land_title_number}}<div class="err">{{e_land_title_number}}</div>{{/e_land_title_number}}</div>
-    <div class="{{#e_use}}field-error{{/e_use}}"><label for="use">การใช้อาคาร</label><select id="use" name="details.use">
-    {{#uses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/uses}}</select>{{#e_use}}<div class="err">{{e_use}}</div>{{/e_use}}</div>
+    <div class="{{#e_land_title}}field-error{{/e_land_title}}"><label for="ltk">เอกสารสิทธิ์ที่ดิน (ประเภท และเลขที่)</label><select id="ltk" name="details.land_title_type">
+    {{#titleKinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/titleKinds}}</select>
+    <input id="ltn" name="details.land_title_number" value="{{land_title_number}}" placeholder="เลขที่">{{#e_land_title}}<div class="err">{{e_land_title}}</div>{{/e_land_title}}</div>
+    <div class="{{#e_building_use}}field-error{{/e_building_use}}"><label for="use">การใช้อาคาร</label><select id="use" name="details.building_use">
+    {{#uses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/uses}}</select>{{#e_building_use}}<div class="err">{{e_building_use}}</div>{{/e_building_use}}</div>
     <div class="{{#e_storeys}}field-error{{/e_storeys}}"><label for="storeys">จำนวนชั้น</label><input id="storeys" name="details.storeys" value="{{storeys}}" inputmode="numeric">{{#e_storeys}}<div class="err">{{e_storeys}}</div>{{/e_storeys}}</div>
-    <div class="{{#e_area_m2}}field-error{{/e_area_m2}}"><label for="area">พื้นที่รวมทุกชั้น (ตร.ม.)</label><input id="area" name="details.area_m2" value="{{area_m2}}" inputmode="decimal">{{#e_area_m2}}<div class="err">{{e_area_m2}}</div>{{/e_area_m2}}</div>
+    <div class="{{#e_floor_area_m2}}field-error{{/e_floor_area_m2}}"><label for="area">พื้นที่รวมทุกชั้น (ตร.ม.)</label><input id="area" name="details.floor_area_m2" value="{{floor_area_m2}}" inputmode="decimal">{{#e_floor_area_m2}}<div class="err">{{e_floor_area_m2}}</div>{{/e_floor_area_m2}}</div>
     <div class="{{#e_location}}field-error{{/e_location}}"><label>ที่ตั้งอาคาร (ละติจูด, ลองจิจูด)</label>
     <input id="lat" name="details.lat" value="{{lat}}" placeholder="18.7883" inputmode="decimal"> <input id="lon" name="details.lon" value="{{lon}}" placeholder="98.9853" inputmode="decimal">
     <button type="button" onclick="navigator.geolocation&&navigator.geolocation.getCurrentPosition(function(p){document.getElementById('lat').value=p.coords.latitude.toFixed(6);document.getElementById('lon').value=p.coords.longitude.toFixed(6)})">ใช้ตำแหน่งปัจจุบัน</button>
     {{#e_location}}<div class="err">{{e_location}}</div>{{/e_location}}</div>
+    <h2>แบบแปลนและเอกสาร (PDF, JPEG, PNG ไม่เกิน 20 MB ต่อไฟล์)</h2>
+    <div class="{{#e_plans}}field-error{{/e_plans}}"><label for="plans">แบบแปลนอาคาร</label><input type="file" id="plans" name="plans" accept="application/pdf,image/jpeg,image/png">{{#e_plans}}<div class="err">{{e_plans}}</div>{{/e_plans}}</div>
+    <div class="{{#e_documents}}field-error{{/e_documents}}"><label for="docs">เอกสารประกอบ (สำเนาโฉนด บัตรประชาชน ฯลฯ)</label><input type="file" id="docs" name="documents" accept="application/pdf,image/jpeg,image/png">{{#e_documents}}<div class="err">{{e_documents}}</div>{{/e_documents}}</div>
     {{/f}}
     {{#quote}}<div class="notice">ค่าธรรมเนียมโดยประมาณ: ตรวจแบบ {{planCheck}} + ใบอนุญาต {{permit}} = <strong>{{total}}</strong></div>{{/quote}}
     <button name="step" value="quote">คำนวณค่าธรรมเนียม</button> <button name="step" value="submit">ยื่นคำขอ</button>
@@ -107,7 +110,7 @@ enum PageTemplates {
     <label for="unid">เลขประจำตัวประชาชนของผู้ยื่น</label><input id="unid" inputmode="numeric">
     <label for="ufile">ไฟล์</label><input type="file" id="ufile" accept="application/pdf,image/jpeg,image/png">
     <select id="ukind"><option value="plan">แบบแปลน</option><option value="document">เอกสาร</option><option value="photo">ภาพถ่าย</option></select>
-    <button type="button" onclick="var f=document.getElementById('ufile').files[0];if(!f)return;fetch('/api/v1/applications/{{code}}/attachments?kind='+document.getElementById('ukind').value+'&name='+encodeURIComponent(f.name),{method:'POST',headers:{'X-National-ID':document.getElementById('unid').value},body:f}).then(function(r){return r.json().then(function(j){if(r.ok){location.reload()}else{alert(j.message)}})})">ส่งไฟล์</button></div>{{/canUpload}}
+    <button type="button" onclick="var f=document.getElementById('ufile').files[0];if(!f)return;var d=new FormData();d.append('kind',document.getElementById('ukind').value);d.append('file',f);fetch('/api/v1/applications/{{code}}/attachments',{method:'POST',headers:{'X-National-ID':document.getElementById('unid').value},body:d}).then(function(r){return r.json().then(function(j){if(r.ok){location.reload()}else{alert(j.message)}})})">ส่งไฟล์</button></div>{{/canUpload}}
     {{#open}}<form method="post" action="/track/withdraw" class="notice"><input type="hidden" name="code" value="{{code}}"><input type="hidden" name="form_token" value="{{formToken}}">
     <label for="wnid">ถอนคำขอ: ยืนยันด้วยเลขประจำตัวประชาชนของผู้ยื่น</label><input id="wnid" name="national_id" inputmode="numeric"><button>ถอนคำขอ</button></form>{{/open}}{{/app}}
     {{> footer}}
@@ -142,12 +145,12 @@ enum PageTemplates {
     {{#due}}<p>ครบกำหนด {{due}} (เหลือ {{days_left}} วัน)</p>{{/due}}
     <p>ถึงศูนย์กลาง (hub) แล้ว: {{#atHub}}ใช่{{/atHub}}{{^atHub}}ยัง — รอซิงก์{{/atHub}}</p></div>
     <h2>ผู้ยื่น</h2><p>{{applicant.name}} · {{nationalID}} · {{applicant.phone}}<br>{{applicant.address}}</p>
-    <h2>อาคาร</h2><p>เอกสารสิทธิ์ {{details.land_title_kind}} {{details.land_title_number}} · {{details.storeys}} ชั้น · {{details.area_m2}} ตร.ม. · พิกัด {{details.location.lat}}, {{details.location.lon}}</p>
+    <h2>อาคาร</h2><p>เอกสารสิทธิ์ {{landText}} · {{useText}} · {{details.storeys}} ชั้น · {{details.floor_area_m2}} ตร.ม. · พิกัด {{details.location.lat}}, {{details.location.lon}}</p>
     <p>ค่าธรรมเนียม {{feeTotal}}</p>
-    <h2>ไฟล์แนบ</h2><ul>{{#attachments}}<li>{{kind}}: {{#here}}<a href="/api/v1/applications/{{id}}/attachments/{{sha256}}">{{name}}</a>{{/here}}{{^here}}{{name}} (ยังรับไฟล์ไม่ครบ — รอซิงก์){{/here}} · {{size}} KB</li>{{/attachments}}</ul>
+    <h2>ไฟล์แนบ</h2><ul>{{#attachments}}<li>{{kind}}: {{#here}}<a href="/api/v1/attachments/{{sha256}}">{{name}}</a>{{/here}}{{^here}}{{name}} (ยังรับไฟล์ไม่ครบ — รอซิงก์){{/here}} · {{size}} KB</li>{{/attachments}}</ul>
     {{#canAttach}}<div class="notice"><label for="file">แนบไฟล์ (PDF, JPEG, PNG ไม่เกิน 20 MB)</label><input type="file" id="file" accept="application/pdf,image/jpeg,image/png">
     <select id="kind"><option value="plan">แบบแปลน</option><option value="photo">ภาพถ่าย</option><option value="document">เอกสาร</option></select>
-    <button type="button" onclick="var f=document.getElementById('file').files[0];if(!f)return;fetch('/api/v1/applications/{{id}}/attachments?kind='+document.getElementById('kind').value+'&name='+encodeURIComponent(f.name),{method:'POST',headers:{'X-CSRF-Token':'{{csrf}}'},body:f}).then(function(r){return r.json().then(function(j){if(r.ok){location.reload()}else{alert(j.message)}})})">อัปโหลด</button></div>{{/canAttach}}
+    <button type="button" onclick="var f=document.getElementById('file').files[0];if(!f)return;var d=new FormData();d.append('kind',document.getElementById('kind').value);d.append('file',f);fetch('/api/v1/applications/{{id}}/attachments',{method:'POST',body:d}).then(function(r){return r.json().then(function(j){if(r.ok){location.reload()}else{alert(j.message)}})})">อัปโหลด</button></div>{{/canAttach}}
     <h2>ลำดับเหตุการณ์</h2><ol>{{#timeline}}<li class="{{^applied}}not-applied{{/applied}}">{{on}} — {{action}} โดย {{actor}}{{#reason}} ({{reason}}){{/reason}}{{^applied}} — ไม่มีผล: {{not_applied_reason}}{{/applied}}</li>{{/timeline}}</ol>
     <h2>ดำเนินการ</h2>
     {{#actions}}<form method="post" action="/office/applications/{{id}}/actions" class="notice"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="{{action}}">
