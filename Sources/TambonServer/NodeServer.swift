@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import NIOCore
 import TambonCore
@@ -12,7 +14,7 @@ import TambonWeb
 public enum NodeServer {
     public static func makeApplication(
         store: Store, host: String, port: Int, logger: Logger, syncLoop: SyncLoop? = nil, bcryptCost: UInt8 = 12,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        tls: TLSConfiguration? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         guard let node = try await store.node() else { throw StoreError.notInitialised }
         let router = Router(context: BasicRequestContext.self)
@@ -30,9 +32,10 @@ public enum NodeServer {
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(.object(members)))))
         }
-        OfficeWeb(store: store, node: node, catalog: try await OfficeSettings.load(from: store), bcryptCost: bcryptCost).addRoutes(to: router)
+        OfficeWeb(store: store, node: node, catalog: try await OfficeSettings.load(from: store), bcryptCost: bcryptCost,
+                  secureCookies: tls != nil).addRoutes(to: router)
         return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "tambon-node"),
+            router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(), configuration: .init(address: .hostname(host, port: port), serverName: "tambon-node"),
             services: syncLoop.map { [$0] } ?? [], onServerRunning: onServerRunning, logger: logger)
     }
 }

@@ -12,12 +12,15 @@ public struct OfficeWeb: Sendable {
     public let book: ApplicationBook
     public let users: UserDirectory
     public let sessions: SessionStore
+    /// Mark cookies Secure (the node serves HTTPS).
+    public let secureCookies: Bool
 
     public static let sessionCookie = "tambon_session"
     /// Largest JSON or form body accepted.
     public static let maximumBodyBytes = 1 << 20
 
-    public init(store: Store, node: NodeInfo, catalog: ServiceCatalog = ServiceCatalog(), bcryptCost: UInt8 = 12) {
+    public init(store: Store, node: NodeInfo, catalog: ServiceCatalog = ServiceCatalog(), bcryptCost: UInt8 = 12, secureCookies: Bool = false) {
+        self.secureCookies = secureCookies
         self.store = store
         self.node = node
         book = ApplicationBook(store: store, catalog: catalog)
@@ -65,6 +68,11 @@ public struct OfficeWeb: Sendable {
         }
         guard application.office == session.office else { throw WebError(OfficeError.notFound) }
         return application
+    }
+
+    /// A cookie of this app: HttpOnly, SameSite=Strict, Secure when served over HTTPS; `maxAge: 0` deletes it.
+    func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict)
     }
 
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {

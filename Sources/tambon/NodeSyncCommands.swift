@@ -1,4 +1,6 @@
 import ArgumentParser
+import TambonHub
+import NIOSSL
 import Foundation
 import NIOCore
 import TambonCore
@@ -125,7 +127,21 @@ struct NodeServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: DataOptions
-    @Option(help: ArgumentHelp("Address of the node's HTTP server.", valueName: "HOST:PORT")) var listen: String = "127.0.0.1:8080"
+    @Option(help: ArgumentHelp("Address of the node's web server (default: this machine only).", valueName: "HOST:PORT")) var listen: String = "127.0.0.1:8080"
+    @Option(help: ArgumentHelp("TLS certificate chain (PEM) for serving the office network over HTTPS.", valueName: "FILE")) var tlsCert: String?
+    @Option(help: ArgumentHelp("The TLS certificate's private key (PEM).", valueName: "FILE")) var tlsKey: String?
+    @Flag(help: "Serve plain HTTP on a non-loopback address (officers' passwords would cross the network in clear).")
+    var insecureHttp = false
+
+    func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("give --tls-cert and --tls-key together") }
+        guard !(insecureHttp && tlsCert != nil) else { throw ValidationError("--insecure-http and --tls-cert contradict each other") }
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost: only this machine can connect.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
 
     func run() async throws {
         let (host, port) = try ListenAddress.parse(listen)
@@ -140,9 +156,23 @@ struct NodeServeCommand: AsyncParsableCommand {
             loop = nil
             logger.notice("not enrolled with a hub: serving without sync (tambon node join)")
         }
+        // The office network gets HTTPS unless the operator says otherwise: officers' passwords never cross it in clear.
+        var tls: TLSConfiguration?
+        if let tlsCert, let tlsKey {
+            tls = try HubTLS.serverConfiguration(certificatePath: tlsCert, keyPath: tlsKey)
+        } else if !Self.isLoopback(host) {
+            if insecureHttp {
+                logger.warning("serving plain HTTP on \(host): passwords and personal data cross the network in clear (--insecure-http)")
+            } else {
+                let files = try NodeTLSFiles.ensure(data: options.data, nodeName: node.name, host: host)
+                tls = try HubTLS.serverConfiguration(certificatePath: files.certificate, keyPath: files.key)
+                logger.notice("serving HTTPS with this node's own certificate; install its CA in the office browsers", metadata: ["ca": "\(files.ca)"])
+            }
+        }
+        let scheme = tls == nil ? "http" : "https"
         let serverLogger = logger
-        let app = try await NodeServer.makeApplication(store: store, host: host, port: port, logger: logger, syncLoop: loop) { channel in
-            serverLogger.info("node serving", metadata: ["address": "http://\(host):\(channel.localAddress?.port ?? port)"])
+        let app = try await NodeServer.makeApplication(store: store, host: host, port: port, logger: logger, syncLoop: loop, tls: tls) { channel in
+            serverLogger.info("node serving", metadata: ["address": "\(scheme)://\(host):\(channel.localAddress?.port ?? port)"])
         }
         try await app.runService()
     }

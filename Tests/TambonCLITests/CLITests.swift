@@ -59,6 +59,29 @@ import Testing
         #expect(try CLI.run("node", "user", "list", "--data", data).stdout == "somsri\tofficer\n")
     }
 
+    @Test func serveKeepsPasswordsOffTheNetworkInClear() throws {
+        let data = try initNode()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        // Loopback: plain HTTP (only this machine can connect).
+        let local = try ServerProcess(arguments: ["node", "serve", "--data", data, "--listen", "127.0.0.1:0"], address: #"address=https?://[^ ]+"#)
+        #expect(local.url.hasPrefix("http://"))
+        local.stop()
+        // The office network: HTTPS with a certificate the node makes itself, its CA left for the browsers.
+        let lan = try ServerProcess(arguments: ["node", "serve", "--data", data, "--listen", "0.0.0.0:0"], address: #"address=https?://[^ ]+"#)
+        #expect(lan.url.hasPrefix("https://"), "\(lan.url)")
+        lan.stop()
+        #expect(FileManager.default.fileExists(atPath: data + "/tls/node-ca.pem"))
+        let mode = try FileManager.default.attributesOfItem(atPath: data + "/tls/node-key.pem")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // Plain HTTP there only when asked for explicitly, with a warning.
+        let insecure = try ServerProcess(arguments: ["node", "serve", "--data", data, "--listen", "0.0.0.0:0", "--insecure-http"],
+                                         address: #"address=https?://[^ ]+"#)
+        #expect(insecure.url.hasPrefix("http://"))
+        #expect(insecure.output.contains("in clear"))
+        insecure.stop()
+        expectFailure(try CLI.run("node", "serve", "--data", data, "--tls-cert", "/nonexistent.pem"), mentioning: "--tls-key")
+    }
+
     @Test func twoNodesHoldingTheSameValuesPrintTheSameDigest() throws {
         let first = try initNode()
         let second = try initNode()

@@ -1,15 +1,25 @@
 import Foundation
 
 /// `tambon hub serve` as a subprocess on a free port, read back from its log line.
-final class HubProcess: @unchecked Sendable {
+typealias HubProcess = ServerProcess
+
+extension ServerProcess {
+    convenience init(data: String) throws {
+        try self.init(arguments: ["hub", "serve", "--data", data, "--listen", "127.0.0.1:0"], address: #"address=https://127\.0\.0\.1:\d+"#)
+    }
+}
+
+/// A `tambon … serve` subprocess; `url` is read back from the log line matching `address` (a regular expression
+/// starting with `address=`).
+final class ServerProcess: @unchecked Sendable {
     let process = Process()
     private(set) var url = ""
     private let lock = NSLock()
     private var log = ""
 
-    init(data: String) throws {
+    init(arguments: [String], address pattern: String) throws {
         process.executableURL = CLI.binary
-        process.arguments = ["hub", "serve", "--data", data, "--listen", "127.0.0.1:0"]
+        process.arguments = arguments
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
@@ -22,14 +32,14 @@ final class HubProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             let text = lock.withLock { log }
-            if let range = text.range(of: #"address=https://127\.0\.0\.1:\d+"#, options: .regularExpression) {
+            if let range = text.range(of: pattern, options: .regularExpression) {
                 url = String(text[range].dropFirst("address=".count))
                 return
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
         process.terminate()
-        throw CLIFailure("hub serve did not start: \(lock.withLock { log })")
+        throw CLIFailure("\(arguments.prefix(2).joined(separator: " ")) did not start: \(lock.withLock { log })")
     }
 
     var output: String { lock.withLock { log } }

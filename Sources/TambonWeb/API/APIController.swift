@@ -37,7 +37,7 @@ struct APIController: Sendable {
         }
         let session = await web.sessions.start(for: account)
         var headers = HTTPFields()
-        headers[.setCookie] = Self.cookie(session.token).description
+        headers[.setCookie] = web.cookie(OfficeWeb.sessionCookie, session.token).description
         return JSONResponse.make(["user": .string(account.name), "role": .string(account.role.rawValue), "office": .string(account.office),
                                   "csrf_token": .string(session.csrf)], headers: headers)
     }
@@ -46,12 +46,8 @@ struct APIController: Sendable {
         let session = try await web.apiStaff(request)
         await web.sessions.end(session.token)
         var headers = HTTPFields()
-        headers[.setCookie] = Cookie(name: OfficeWeb.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict).description
+        headers[.setCookie] = web.cookie(OfficeWeb.sessionCookie, "", maxAge: 0).description
         return JSONResponse.make(["ended": true], headers: headers)
-    }
-
-    static func cookie(_ token: String) -> Cookie {
-        Cookie(name: OfficeWeb.sessionCookie, value: token, path: "/", httpOnly: true, sameSite: .strict)
     }
 
     // MARK: - Applications

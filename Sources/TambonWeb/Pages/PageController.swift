@@ -58,7 +58,7 @@ struct PageController: Sendable {
         let html = library.render(context, withTemplate: template) ?? ""
         var headers = HTTPFields()
         if existing != formToken {
-            headers[.setCookie] = Cookie(name: Self.formCookie, value: formToken, path: "/", httpOnly: true, sameSite: .strict).description
+            headers[.setCookie] = web.cookie(Self.formCookie, formToken).description
         }
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -249,14 +249,14 @@ struct PageController: Sendable {
                                   ["error": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "name": name])
         }
         let session = await web.sessions.start(for: account)
-        return Self.redirect("/office", cookie: APIController.cookie(session.token))
+        return Self.redirect("/office", cookie: web.cookie(OfficeWeb.sessionCookie, session.token))
     }
 
     func logout(_ request: Request) async throws -> Response {
         let form = try await Self.form(request)
         let session = try await web.staff(request, csrf: form["csrf"] ?? "")
         await web.sessions.end(session.token)
-        return Self.redirect("/", cookie: Cookie(name: OfficeWeb.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+        return Self.redirect("/", cookie: web.cookie(OfficeWeb.sessionCookie, "", maxAge: 0))
     }
 
     func staffOrLogin(_ request: Request, csrf: String? = nil) async throws -> SessionStore.Session? {
