@@ -50,5 +50,21 @@ for name, schema in schemas.items():
         failures += 1
         print(f"FAIL {name} accepts an arbitrary object")
 
+# The node's OpenAPI 3.1 document: its schemas are JSON Schema 2020-12 and it describes every contract path.
+with open(os.path.join(root, "..", "openapi", "tambon-node.openapi.json"), encoding="utf-8") as f:
+    openapi = json.load(f)
+checked += 1
+try:
+    assert openapi["openapi"].startswith("3.1")
+    for name, schema in openapi["components"]["schemas"].items():
+        Draft202012Validator.check_schema(schema)
+    contract = {"/api/v1/session", "/api/v1/applications", "/api/v1/applications/{id}", "/api/v1/applications/{id}/actions",
+                "/api/v1/applications/{id}/attachments", "/api/v1/attachments/{sha256}", "/api/v1/track/{tracking_code}"}
+    missing = contract - set(openapi["paths"])
+    assert not missing, f"paths missing: {sorted(missing)}"
+except Exception as error:  # noqa: BLE001 — report and count, like the other checks
+    failures += 1
+    print(f"FAIL openapi/tambon-node.openapi.json: {error}")
+
 print(f"schemas: {checked - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)
