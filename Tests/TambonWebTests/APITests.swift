@@ -61,6 +61,34 @@ import TambonStore
         #expect(try await fixture.store.statistics().changes == changesBefore)
     }
 
+    @Test(arguments: [
+        ("national_id", "1234545678789"), ("floor_area_m2", "151"), ("location", "outside"), ("name", "missing"), ("land_title", "missing"),
+        ("storeys", "missing"), ("phone", "12"),
+    ])
+    func everyKindOfBadInputIsA422NamingItsField(field: String, breakage: String) async throws {
+        let fixture = try await WebFixture()
+        guard case .object(var applicant) = WebFixture.applicant, case .object(var details) = WebFixture.details else { return }
+        switch (field, breakage) {
+        case ("national_id", _): applicant["national_id"] = .string(breakage)
+        case ("floor_area_m2", _): details["floor_area_m2"] = 151
+        case ("location", _): details["location"] = ["lat": 1.29, "lon": 103.85]  // Singapore
+        case ("phone", _): applicant["phone"] = "12"
+        case (_, "missing"): applicant[field] = nil; details[field] = nil
+        default: break
+        }
+        let body = WebFixture.json(["service": "building-permit", "applicant": .object(applicant), "details": .object(details)])
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/api/v1/applications", method: .post, headers: WebFixture.jsonHeaders, body: body) { response in
+                #expect(response.status == .unprocessableContent)
+                let parsed = try WebFixture.object(response)
+                #expect(parsed["error"] == "invalid_input")
+                #expect(parsed["field"]?.stringValue == field, "\(parsed)")
+                #expect(parsed["message"]?.stringValue?.isEmpty == false)
+            }
+        }
+        #expect(try await fixture.store.records(collection: "applications").isEmpty, "nothing stored")
+    }
+
     @Test func staffActWithSessionAndCSRFAndInvalidActionsAre409() async throws {
         let fixture = try await WebFixture()
         let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)

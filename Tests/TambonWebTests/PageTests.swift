@@ -133,6 +133,11 @@ import TambonStore
             try await client.execute(uri: page + "/actions", method: .post, headers: headers, body: Self.form([("action", "accept")])) {
                 #expect($0.status == .forbidden, "a form without the CSRF token is refused")
             }
+            try await client.execute(uri: page + "/actions", method: .post, headers: headers,
+                                     body: Self.form([("csrf", String(repeating: "0", count: 64)), ("action", "accept")])) {
+                #expect($0.status == .forbidden, "a forged CSRF token is refused")
+            }
+            #expect(try await fixture.web.book.application(application.id).state.status == .submitted, "nothing happened")
             for fields in [[("action", "accept")], [("action", "assign-inspection"), ("assignee", "chai")],
                            [("action", "record-inspection"), ("lat", "18.7606"), ("lon", "98.9361"), ("accuracy_m", "4"), ("result", "pass"), ("notes", "")],
                            [("action", "approve")]] {
