@@ -73,6 +73,7 @@ import TambonStore
                 let html = WebFixture.text(response)
                 #expect(html.contains("ยื่นคำขอแล้ว รอตรวจสอบเอกสาร"))
                 #expect(!html.contains("มาลี") && !html.contains("3100600445635"))
+                #expect(!html.contains("nil"))
                 #expect(html.contains("ส่งเอกสารประกอบ") && html.contains("/api/v1/applications/\(code)/attachments"), "the applicant can send documents")
             }
             try await client.execute(uri: "/track/withdraw", method: .post, headers: formHeaders,
@@ -130,6 +131,11 @@ import TambonStore
                 return String(try #require(html.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1))
             }
             let page = "/office/applications/\(application.id)"
+            try await client.execute(uri: page, method: .get, headers: headers) { response in
+                let html = WebFixture.text(response)
+                #expect(html.contains("ลำดับเหตุการณ์") && !html.contains("nil"), "absent values render as nothing, not as nil")
+                #expect(!html.contains("citizen ()"), "no empty reason after the actor")
+            }
             try await client.execute(uri: page + "/actions", method: .post, headers: headers, body: Self.form([("action", "accept")])) {
                 #expect($0.status == .forbidden, "a form without the CSRF token is refused")
             }

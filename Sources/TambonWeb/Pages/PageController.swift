@@ -133,7 +133,8 @@ struct PageController: Sendable {
         f["titleKinds"] = BuildingPermitDetails.landTitleKinds.sorted { $0.key < $1.key }.map {
             ["value": $0.key, "label": $0.value, "selected": input["land_title_type"] == $0.key]
         }
-        f["uses"] = BuildingPermitDetails.uses.sorted { $0.key < $1.key }.map { ["value": $0.key, "label": $0.value, "selected": input["building_use"] == $0.key] }
+        let useOrder = ["residence", "shophouse", "warehouse", "other"]
+        f["uses"] = useOrder.compactMap { key in BuildingPermitDetails.uses[key].map { (key: key, value: $0) } }.map { ["value": $0.key, "label": $0.value, "selected": input["building_use"] == $0.key] }
         return ["f": f]
     }
 
@@ -215,13 +216,13 @@ struct PageController: Sendable {
     }
 
     func track(_ request: Request, code: String, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        var values: [String: Any] = ["code": code, "message": message as Any]
+        var values: [String: Any] = ["code": code]
+        if let message { values["message"] = message }
         if !code.isEmpty {
             if let application = try? await web.book.application(code) {
                 let view = application.publicView(on: web.book.today()).objectValue ?? [:]
-                values["app"] = [
-                    "status_th": view["status_th"]?.stringValue ?? "", "number": view["number"]?.stringValue as Any,
-                    "due": view["due_on"]?.stringValue.flatMap(CivilDate.init(iso:))?.thaiText as Any,
+                var app: [String: Any] = [
+                    "status_th": view["status_th"]?.stringValue ?? "",
                     "days_left": view["days_left"]?.numberValue.map { String(Int($0)) } ?? "",
                     "open": !(application.state.status?.isDecided ?? true), "code": application.id,
                     "canUpload": application.state.status == .submitted || application.state.status == .returned,
@@ -230,7 +231,10 @@ struct PageController: Sendable {
                         ["on": entry.event.date.thaiShortText, "label": Self.actionLabels[entry.event.action] ?? entry.event.action,
                          "applied": entry.applied, "reason": entry.refusal?.thai ?? ""] as [String: Any]
                     },
-                ] as [String: Any]
+                ]
+                if let number = view["number"]?.stringValue { app["number"] = number }
+                if let due = view["due_on"]?.stringValue.flatMap(CivilDate.init(iso:)) { app["due"] = due.thaiText }
+                values["app"] = app
             } else {
                 values["notFound"] = true
             }
@@ -295,9 +299,9 @@ struct PageController: Sendable {
         let today = web.book.today()
         guard case .object(let view) = application.officeView(on: today) else { throw WebError(.internalServerError, "internal", th: "", en: "") }
         var values = Self.plain(view)
-        values["actionError"] = error as Any
+        if let error { values["actionError"] = error }
         values["status_th"] = application.state.status?.thai ?? "-"
-        values["due"] = application.state.clock.stoppedOn == nil ? application.state.clock.dueDate(on: today)?.thaiText as Any : nil as String? as Any
+        if application.state.clock.stoppedOn == nil, let due = application.state.clock.dueDate(on: today) { values["due"] = due.thaiText }
         values["nationalID"] = (try? NationalID(application.applicant["national_id"]?.stringValue ?? ""))?.formatted ?? ""
         values["landText"] = BuildingPermitDetails.landTitleText(application.details["land_title"])
         values["useText"] = BuildingPermitDetails.useText(application.details["building_use"]?.stringValue ?? "")
@@ -314,7 +318,7 @@ struct PageController: Sendable {
         values["timeline"] = application.timeline.entries.map { entry in
             var item: [String: Any] = ["on": entry.event.date.thaiShortText, "action": Self.actionLabels[entry.event.action] ?? entry.event.action,
                                        "actor": entry.event.actor, "applied": entry.applied, "not_applied_reason": entry.refusal?.thai ?? ""]
-            item["reason"] = entry.event.payload["reason"]?.stringValue as Any
+            if let reason = entry.event.payload["reason"]?.stringValue { item["eventReason"] = reason }
             return item
         }
         if let workflow = web.book.catalog.workflow(application.service) {

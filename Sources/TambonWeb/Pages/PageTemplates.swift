@@ -151,7 +151,7 @@ enum PageTemplates {
     {{#canAttach}}<div class="notice"><label for="file">แนบไฟล์ (PDF, JPEG, PNG ไม่เกิน 20 MB)</label><input type="file" id="file" accept="application/pdf,image/jpeg,image/png">
     <select id="kind"><option value="plan">แบบแปลน</option><option value="photo">ภาพถ่าย</option><option value="document">เอกสาร</option></select>
     <button type="button" onclick="var f=document.getElementById('file').files[0];if(!f)return;var d=new FormData();d.append('kind',document.getElementById('kind').value);d.append('file',f);fetch('/api/v1/applications/{{id}}/attachments',{method:'POST',body:d}).then(function(r){return r.json().then(function(j){if(r.ok){location.reload()}else{alert(j.message)}})})">อัปโหลด</button></div>{{/canAttach}}
-    <h2>ลำดับเหตุการณ์</h2><ol>{{#timeline}}<li class="{{^applied}}not-applied{{/applied}}">{{on}} — {{action}} โดย {{actor}}{{#reason}} ({{reason}}){{/reason}}{{^applied}} — ไม่มีผล: {{not_applied_reason}}{{/applied}}</li>{{/timeline}}</ol>
+    <h2>ลำดับเหตุการณ์</h2><ol>{{#timeline}}<li class="{{^applied}}not-applied{{/applied}}">{{on}} — {{action}} โดย {{actor}}{{#eventReason}} ({{eventReason}}){{/eventReason}}{{^applied}} — ไม่มีผล: {{not_applied_reason}}{{/applied}}</li>{{/timeline}}</ol>
     <h2>ดำเนินการ</h2>
     {{#actions}}<form method="post" action="/office/applications/{{id}}/actions" class="notice"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="{{action}}">
     <strong>{{label}}</strong>

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Drives headless Chromium (Debian's `chromium`) through the citizen's building-permit form and the officer's
+queue on a throwaway node, and saves screenshots. Uses only the Python standard library: the DevTools protocol is
+spoken over a minimal WebSocket client below.
+
+    scripts/screenshots            # builds tambon, installs chromium if missing, writes ./screenshots/*.png
+
+Environment: TAMBON_BIN (a built `tambon`), CHROMIUM (the browser binary), OUT (the output directory).
+"""
+import base64, json, os, shutil, socket, struct, subprocess, sys, tempfile, time, urllib.request
+
+OUT = os.environ.get("OUT", "screenshots")
+TAMBON = os.environ.get("TAMBON_BIN", ".build/debug/tambon")
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class DevTools:
+    """A DevTools-protocol session over a bare-bones WebSocket (RFC 6455: client frames masked, text only)."""
+
+    def __init__(self, ws_url):
+        host_port, path = ws_url[len("ws://"):].split("/", 1)
+        host, port = host_port.split(":")
+        self.sock = socket.create_connection((host, int(port)))
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((f"GET /{path} HTTP/1.1\r\nHost: {host_port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        response = b""
+        while b"\r\n\r\n" not in response:
+            response += self.sock.recv(4096)
+        if b" 101 " not in response.split(b"\r\n")[0]:
+            raise RuntimeError(f"DevTools refused the WebSocket: {response[:200]!r}")
+        self.buffer = response.split(b"\r\n\r\n", 1)[1]
+        self.next_id = 0
+
+    def _send(self, text):
+        payload = text.encode()
+        header = bytes([0x81])
+        n = len(payload)
+        header += bytes([0x80 | n]) if n < 126 else (bytes([0x80 | 126]) + struct.pack(">H", n) if n < 65536 else bytes([0x80 | 127]) + struct.pack(">Q", n))
+        mask = os.urandom(4)
+        self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+
+    def _read(self, count):
+        while len(self.buffer) < count:
+            chunk = self.sock.recv(1 << 20)
+            if not chunk:
+                raise RuntimeError("DevTools closed the connection")
+            self.buffer += chunk
+        data, self.buffer = self.buffer[:count], self.buffer[count:]
+        return data
+
+    def _receive(self):
+        message = b""
+        while True:
+            first, second = self._read(2)
+            n = second & 0x7F
+            if n == 126:
+                n = struct.unpack(">H", self._read(2))[0]
+            elif n == 127:
+                n = struct.unpack(">Q", self._read(8))[0]
+            message += self._read(n)
+            if first & 0x80:
+                return json.loads(message)
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self._send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            reply = self._receive()
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+
+    def go(self, url):
+        self.call("Page.navigate", url=url)
+        self.wait_loaded()
+
+    def wait_loaded(self):
+        for _ in range(100):
+            time.sleep(0.1)
+            if self.eval("document.readyState") == "complete":
+                return
+
+    def eval(self, expression):
+        return self.call("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
+
+    def shot(self, name):
+        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
+        path = os.path.join(OUT, name + ".png")
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data))
+        print(f"screenshot {path}")
+
+
+def fill(devtools, values):
+    script = "".join(f"document.querySelector('[name=\"{k}\"]').value = {json.dumps(v)};" for k, v in values.items())
+    devtools.eval(script)
+
+
+def main():
+    if not CHROMIUM:
+        sys.exit("error: chromium not found (apt-get install chromium, or set CHROMIUM)")
+    os.makedirs(OUT, exist_ok=True)
+    data = tempfile.mkdtemp(prefix="tambon-screens-")
+    node_port, debug_port = free_port(), free_port()
+    subprocess.run([TAMBON, "node", "init", "--data", data, "--office", "5001", "--name", "อบต.ตัวอย่าง"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([TAMBON, "node", "user", "add", "--data", data, "--name", "somsri", "--role", "officer", "--password-stdin"],
+                   input=b"screenshot password\n", check=True, stdout=subprocess.DEVNULL)
+    node = subprocess.Popen([TAMBON, "node", "serve", "--data", data, "--listen", f"127.0.0.1:{node_port}"], stderr=subprocess.DEVNULL)
+    browser = subprocess.Popen([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                f"--remote-debugging-port={debug_port}", f"--user-data-dir={data}/chromium", "--window-size=420,900", "about:blank"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{node_port}"
+        for _ in range(100):
+            try:
+                targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{debug_port}/json"))
+                page = next(t for t in targets if t.get("type") == "page")
+                urllib.request.urlopen(base + "/health")
+                break
+            except Exception:  # noqa: BLE001 — still starting
+                time.sleep(0.2)
+        else:
+            sys.exit("error: chromium or the node did not start")
+        devtools = DevTools(page["webSocketDebuggerUrl"])
+        devtools.call("Page.enable")
+
+        devtools.go(base + "/")
+        devtools.shot("01-home")
+        devtools.go(base + "/apply/building-permit")
+        devtools.shot("02-form")
+        # A wrong check digit and 151 m²: the errors come back beside their fields, the input kept.
+        fill(devtools, {"applicant.name": "นางสาวมาลี ดีใจ", "applicant.national_id": "3100600445630", "applicant.phone": "0812345678",
+                        "applicant.address": "5 หมู่ 1 ต.แม่เหียะ อ.เมือง จ.เชียงใหม่", "details.land_title_number": "4521",
+                        "details.storeys": "2", "details.floor_area_m2": "151", "details.lat": "18.7605", "details.lon": "98.9360"})
+        devtools.eval("document.querySelector('button[value=submit]').click()")
+        devtools.wait_loaded()
+        devtools.shot("03-form-errors")
+        fill(devtools, {"applicant.national_id": "3100600445635", "details.floor_area_m2": "120"})
+        devtools.eval("document.querySelector('button[value=submit]').click()")
+        devtools.wait_loaded()
+        devtools.shot("04-submitted")
+        code = devtools.eval("document.querySelector('.code').textContent")
+        devtools.go(base + f"/track?code={code}")
+        devtools.shot("05-tracking")
+
+        devtools.go(base + "/login")
+        fill(devtools, {"name": "somsri", "password": "screenshot password"})
+        devtools.eval("document.querySelector('form[action=\"/login\"] button').click()")
+        devtools.wait_loaded()
+        devtools.shot("06-queue")
+        devtools.go(base + f"/office/applications/{code}")
+        devtools.shot("07-application")
+        devtools.eval("document.querySelector('input[name=action][value=accept]').form.submit()")
+        devtools.wait_loaded()
+        devtools.shot("08-accepted")
+        print(f"done: {OUT}/ (application {code})")
+    finally:
+        browser.terminate()
+        node.terminate()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
