@@ -188,6 +188,8 @@ struct PageController: Sendable {
     /// The attachment kind of a file input of the application form (`plans`, `documents`).
     static func kind(ofField field: String) -> String { field == "plans" ? "plan" : field == "photos" ? "photo" : "document" }
 
+    static let serviceLabels = [BuildingPermitWorkflow.service: "ขออนุญาตก่อสร้างอาคาร"]
+
     static let actionLabels: [String: String] = [
         "submit": "ยื่นคำขอ", "accept": "รับคำขอ (เอกสารครบ)", "return": "ส่งคืนให้เพิ่มเอกสาร", "assign-inspection": "มอบหมายตรวจสถานที่",
         "record-inspection": "บันทึกผลตรวจสถานที่", "extend": "ขยายเวลาพิจารณา", "approve": "อนุญาต (ออกเลขที่)", "reject": "ไม่อนุญาต",
@@ -278,7 +280,8 @@ struct PageController: Sendable {
         // A surveyor sees the inspections assigned to them unless they ask otherwise.
         let assignee = query["assignee"].map(String.init).map { $0.isEmpty ? nil : $0 } ?? (session.role == .surveyor ? session.user : nil)
         let today = web.book.today()
-        let applications = try await web.book.queue(office: session.office, status: status, assignee: assignee)
+        let service = query["service"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let applications = try await web.book.queue(office: session.office, service: service, status: status, assignee: assignee)
         let rows: [[String: Any]] = applications.map { application in
             let state = application.state
             return ["id": application.id, "service": application.service, "status": state.status?.thai ?? "-",
@@ -288,6 +291,7 @@ struct PageController: Sendable {
         let statuses: [ApplicationStatus] = [.submitted, .accepted, .returned, .inspectionAssigned, .inspected, .approved, .rejected, .withdrawn]
         return try await page("queue", title: "คำขอของสำนักงาน", request: request, [
             "rows": rows, "assignee": assignee ?? "",
+            "services": ServiceCatalog.services.map { ["value": $0, "label": Self.serviceLabels[$0] ?? $0, "selected": $0 == service] },
             "statuses": statuses.map { ["value": $0.rawValue, "label": $0.thai, "selected": $0 == status] },
         ])
     }

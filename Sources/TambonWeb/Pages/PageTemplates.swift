@@ -129,6 +129,7 @@ enum PageTemplates {
     {{> header}}
     <h1>คำขอของสำนักงาน <span class="en">Applications</span></h1>
     <form method="get" action="/office">
+    <select name="service"><option value="">ทุกบริการ</option>{{#services}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/services}}</select>
     <select name="status"><option value="">ทุกสถานะ</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
     <input name="assignee" value="{{assignee}}" placeholder="ผู้รับผิดชอบ (assignee)"><button>กรอง</button></form>
     <table><tr><th>รหัส</th><th>บริการ</th><th>สถานะ</th><th>ผู้ตรวจ</th><th>เหลือ (วัน)</th></tr>
