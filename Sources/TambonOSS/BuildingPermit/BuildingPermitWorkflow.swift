@@ -29,12 +29,12 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
         }
         switch event.action {
         case "submit":
-            guard status == nil else { throw Self.notNow(event.action, status) }
-            guard event.role == .citizen || event.role.isOfficial else { throw Self.forbidden(event) }
+            guard status == nil else { throw WorkflowRules.notNow(event.action, status) }
+            guard event.role == .citizen || event.role.isOfficial else { throw WorkflowRules.forbidden(event) }
             state.status = .submitted
 
         case "accept":
-            try Self.requireOfficial(event)
+            try WorkflowRules.requireOfficial(event)
             switch status {
             case .submitted?:
                 state.status = .accepted
@@ -52,21 +52,21 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
                 let back = state.returnedFrom ?? .submitted
                 state.status = back == .submitted ? .accepted : back
                 state.returnedFrom = nil
-            default: throw Self.notNow(event.action, status)
+            default: throw WorkflowRules.notNow(event.action, status)
             }
 
         case "return":
-            try Self.requireOfficial(event)
-            let reason = try Self.reason(event)
-            guard let status, status == .submitted || Self.working.contains(status) else { throw Self.notNow(event.action, status) }
+            try WorkflowRules.requireOfficial(event)
+            let reason = try WorkflowRules.reason(event)
+            guard let status, status == .submitted || Self.working.contains(status) else { throw WorkflowRules.notNow(event.action, status) }
             state.returnedFrom = status
             state.status = .returned
             state.reason = reason
             if state.clock.startedOn != nil { state.clock.pausedSince = event.date }
 
         case "assign-inspection":
-            try Self.requireOfficial(event)
-            guard let status, Self.working.contains(status) else { throw Self.notNow(event.action, status) }
+            try WorkflowRules.requireOfficial(event)
+            guard let status, Self.working.contains(status) else { throw WorkflowRules.notNow(event.action, status) }
             guard let assignee = event.payload["assignee"]?.stringValue, !assignee.isEmpty else {
                 throw ActionRefusal(.invalidPayload, th: "ต้องระบุผู้ตรวจสถานที่ (assignee)", en: "\"assignee\" (a surveyor's user name) is required")
             }
@@ -78,13 +78,13 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
                 throw ActionRefusal(.forbidden, th: "เฉพาะผู้ตรวจที่ได้รับมอบหมายหรือเจ้าหน้าที่เท่านั้นที่บันทึกผลการตรวจได้",
                                     en: "only the assigned surveyor or an officer may record the inspection")
             }
-            guard status == .inspectionAssigned || status == .inspected else { throw Self.notNow(event.action, status) }
+            guard status == .inspectionAssigned || status == .inspected else { throw WorkflowRules.notNow(event.action, status) }
             state.inspection = try SiteInspection(payload: event.payload).value
             state.status = .inspected
 
         case "extend":
-            try Self.requireOfficial(event)
-            _ = try Self.reason(event)
+            try WorkflowRules.requireOfficial(event)
+            _ = try WorkflowRules.reason(event)
             guard state.clock.startedOn != nil, let due = state.clock.dueDate(on: event.date) else {
                 throw ActionRefusal(.invalidForStatus, th: "ขยายเวลาได้หลังรับคำขอแล้วเท่านั้น", en: "the period can be extended only after acceptance")
             }
@@ -100,8 +100,8 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
             state.clock.allowedDays += settings.extensionDays
 
         case "approve":
-            try Self.requireOfficial(event)
-            guard let status, Self.working.contains(status) else { throw Self.notNow(event.action, status) }
+            try WorkflowRules.requireOfficial(event)
+            guard let status, Self.working.contains(status) else { throw WorkflowRules.notNow(event.action, status) }
             if !settings.inspectionWaived {
                 guard status == .inspected, let inspection = state.inspection else {
                     throw ActionRefusal(.invalidForStatus, th: "ต้องบันทึกผลการตรวจสถานที่ก่อนอนุญาต",
@@ -121,13 +121,13 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
             state.clock.stoppedOn = event.date
 
         case "reject":
-            try Self.requireOfficial(event)
-            state.reason = try Self.reason(event)
+            try WorkflowRules.requireOfficial(event)
+            state.reason = try WorkflowRules.reason(event)
             state.status = .rejected
             state.clock.stoppedOn = event.date
 
         case "withdraw":
-            guard event.role == .citizen || event.role.isOfficial else { throw Self.forbidden(event) }
+            guard event.role == .citizen || event.role.isOfficial else { throw WorkflowRules.forbidden(event) }
             state.reason = event.payload["reason"]?.stringValue
             state.status = .withdrawn
             state.clock.stoppedOn = event.date
@@ -136,26 +136,5 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
             throw ActionRefusal(.unknownAction, th: "ไม่รู้จักการดำเนินการ \"\(event.action)\"",
                                 en: "unknown action \"\(event.action)\" for a building permit")
         }
-    }
-
-    static func notNow(_ action: String, _ status: ApplicationStatus?) -> ActionRefusal {
-        ActionRefusal(.invalidForStatus, th: "ทำรายการ \"\(action)\" ไม่ได้ในสถานะปัจจุบัน (\(status?.thai ?? "-"))",
-                      en: "\"\(action)\" is not possible while the application is \(status?.rawValue ?? "not submitted")")
-    }
-
-    static func forbidden(_ event: ApplicationEvent) -> ActionRefusal {
-        ActionRefusal(.forbidden, th: "บทบาท \(event.role.rawValue) ทำรายการ \"\(event.action)\" ไม่ได้",
-                      en: "a \(event.role.rawValue) may not \(event.action)")
-    }
-
-    static func requireOfficial(_ event: ApplicationEvent) throws(ActionRefusal) {
-        guard event.role.isOfficial else { throw forbidden(event) }
-    }
-
-    static func reason(_ event: ApplicationEvent) throws(ActionRefusal) -> String {
-        guard let reason = event.payload["reason"]?.stringValue, !reason.allSatisfy(\.isWhitespace), reason.count <= 2000 else {
-            throw ActionRefusal(.invalidPayload, th: "ต้องระบุเหตุผล (ไม่เกิน 2,000 ตัวอักษร)", en: "\"reason\" (at most 2,000 characters) is required for \(event.action)")
-        }
-        return reason
     }
 }

@@ -14,6 +14,10 @@ public struct ApplicationState: Sendable, Equatable {
     public var number: OfficialNumber?
     /// The reason of the latest return, rejection or withdrawal.
     public var reason: String?
+    /// Buddhist-Era years a certificate was renewed for (their fees fall due), in order.
+    public var renewedYears: [Int] = []
+    /// How many replacement certificates were issued (the number stays the same).
+    public var replacements = 0
 
     public init() {}
 }

@@ -16,6 +16,10 @@ public struct ApplicationStatus: RawRepresentable, Hashable, Sendable, Codable, 
     public static let approved = ApplicationStatus(rawValue: "approved")
     public static let rejected = ApplicationStatus(rawValue: "rejected")
     public static let withdrawn = ApplicationStatus(rawValue: "withdrawn")
+    /// A certificate withdrawn by the office (food certificates).
+    public static let revoked = ApplicationStatus(rawValue: "revoked")
+    /// The operator notified the closure of the place (food certificates).
+    public static let closed = ApplicationStatus(rawValue: "closed")
 
     /// Statuses that end the application (the clock stops; no further action but what a service allows after).
     public static let decided: Set<ApplicationStatus> = [.approved, .rejected, .withdrawn]
@@ -33,6 +37,8 @@ public struct ApplicationStatus: RawRepresentable, Hashable, Sendable, Codable, 
         case .approved: "อนุญาตแล้ว"
         case .rejected: "ไม่อนุญาต"
         case .withdrawn: "ผู้ยื่นถอนคำขอ"
+        case .revoked: "เพิกถอนแล้ว"
+        case .closed: "แจ้งเลิกกิจการแล้ว"
         default: rawValue
         }
     }

@@ -1,0 +1,88 @@
+import TambonCore
+
+/// The food-place notification certificate (Public Health Act s.47–52): submit → accept (clock starts) → approve
+/// (issues the certificate number, office node only) or reject; then, while valid: `renew` each year (that year's
+/// fee), `replace` a lost or damaged certificate (same number, s.50), `revoke` (reason), `notify-closure` (s.51).
+public struct FoodCertificateWorkflow: ServiceWorkflow {
+    public static let service = "food-certificate"
+    public var service: String { Self.service }
+    /// Days from acceptance to the decision. The domain facts give 7 working days, unverified: a setting, counted
+    /// in calendar days by default as a conservative reading.
+    public let periodDays: Int
+
+    public init(periodDays: Int = 7) {
+        self.periodDays = periodDays
+    }
+
+    public var actions: [String] { ["accept", "approve", "reject", "withdraw", "renew", "replace", "revoke", "notify-closure"] }
+
+    public func apply(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal) {
+        let status = state.status
+        if event.action != "submit", status == nil {
+            throw ActionRefusal(.invalidForStatus, th: "ยังไม่มีคำขอนี้", en: "the application has not been submitted")
+        }
+        if let status, [.rejected, .withdrawn, .revoked, .closed].contains(status) {
+            throw ActionRefusal(.invalidForStatus, th: "คำขอนี้สิ้นสุดแล้ว (\(status.thai))", en: "the application is already closed (\(status.rawValue))")
+        }
+        switch event.action {
+        case "submit":
+            guard status == nil else { throw WorkflowRules.notNow(event.action, status) }
+            guard event.role == .citizen || event.role.isOfficial else { throw WorkflowRules.forbidden(event) }
+            state.status = .submitted
+        case "accept":
+            try WorkflowRules.requireOfficial(event)
+            guard status == .submitted else { throw WorkflowRules.notNow(event.action, status) }
+            state.status = .accepted
+            state.clock.startedOn = event.date
+            state.clock.allowedDays = periodDays
+        case "approve":
+            try WorkflowRules.requireOfficial(event)
+            guard status == .accepted else { throw WorkflowRules.notNow(event.action, status) }
+            guard let text = event.payload["number"]?.stringValue, let number = OfficialNumber(text) else {
+                throw ActionRefusal(.invalidPayload, th: "การรับรองต้องมีเลขที่หนังสือรับรองที่ออกโดยเครื่องหลักของสำนักงาน",
+                                    en: "an approval carries the certificate number issued by the office node")
+            }
+            state.number = number
+            state.status = .approved
+            state.clock.stoppedOn = event.date
+            state.renewedYears = [event.date.buddhistYear]
+        case "reject":
+            try WorkflowRules.requireOfficial(event)
+            guard status == .submitted || status == .accepted else { throw WorkflowRules.notNow(event.action, status) }
+            state.reason = try WorkflowRules.reason(event)
+            state.status = .rejected
+            state.clock.stoppedOn = event.date
+        case "withdraw":
+            guard event.role == .citizen || event.role.isOfficial else { throw WorkflowRules.forbidden(event) }
+            guard status == .submitted || status == .accepted else { throw WorkflowRules.notNow(event.action, status) }
+            state.status = .withdrawn
+            state.clock.stoppedOn = event.date
+        case "renew":
+            try WorkflowRules.requireOfficial(event)
+            guard status == .approved else { throw WorkflowRules.notNow(event.action, status) }
+            guard let year = event.payload["year"]?.numberValue.map(Int.init), year > 2400 else {
+                throw ActionRefusal(.invalidPayload, th: "ระบุปี พ.ศ. ที่ต่ออายุ (year)", en: "\"year\" (Buddhist Era) is required")
+            }
+            guard !state.renewedYears.contains(year) else {
+                throw ActionRefusal(.invalidForStatus, th: "ต่ออายุปี \(year) แล้ว", en: "already renewed for \(year)")
+            }
+            state.renewedYears.append(year)
+        case "replace":
+            try WorkflowRules.requireOfficial(event)
+            guard status == .approved else { throw WorkflowRules.notNow(event.action, status) }
+            state.replacements += 1
+        case "revoke":
+            try WorkflowRules.requireOfficial(event)
+            guard status == .approved else { throw WorkflowRules.notNow(event.action, status) }
+            state.reason = try WorkflowRules.reason(event)
+            state.status = .revoked
+        case "notify-closure":
+            guard event.role == .citizen || event.role.isOfficial else { throw WorkflowRules.forbidden(event) }
+            guard status == .approved else { throw WorkflowRules.notNow(event.action, status) }
+            state.status = .closed
+        default:
+            throw ActionRefusal(.unknownAction, th: "ไม่รู้จักการดำเนินการ \"\(event.action)\"",
+                                en: "unknown action \"\(event.action)\" for a food-place certificate")
+        }
+    }
+}
