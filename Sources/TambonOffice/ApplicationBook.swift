@@ -18,7 +18,7 @@ public struct ApplicationBook: Sendable {
     }
 
     /// Keys an action's JSON may carry; anything else (an official number above all) is never taken from a request.
-    static let payloadKeys: Set<String> = ["reason", "assignee", "inspection"]
+    static let payloadKeys: Set<String> = ["reason", "assignee", "inspection", "year"]
 
     /// A new application. Every field is checked before anything is stored; the fees are computed from the office's
     /// table on the day. Returns the stored application (its id is the citizen's tracking code).
@@ -28,24 +28,18 @@ public struct ApplicationBook: Sendable {
         guard catalog.workflow(service) != nil else {
             throw OfficeError(status: 400, code: "unknown_service", th: "ไม่มีบริการ \"\(service)\"", en: "no service \"\(service)\"")
         }
-        let checkedApplicant: Applicant
-        let checkedDetails: BuildingPermitDetails
         var problems: [FieldError] = []
         var person: Applicant?
         do throws(ValidationErrors) { person = try Applicant(applicant) } catch { problems += error.errors }
-        var building: BuildingPermitDetails?
-        do throws(ValidationErrors) { building = try BuildingPermitDetails(details, settings: catalog.buildingPermit) } catch {
+        let checked: (details: [String: JSONValue], fees: [String: JSONValue])?
+        do {
+            checked = try serviceDetails(service, details)
+        } catch let error as ValidationErrors {
             problems += error.errors
+            checked = nil
         }
-        guard problems.isEmpty, let person, let building else { throw OfficeError.invalid(ValidationErrors(problems)) }
-        checkedApplicant = person
-        checkedDetails = building
-        let day = today()
-        guard let schedule = catalog.buildingPermitFees.schedule(on: day) else {
-            throw OfficeError(status: 500, code: "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน",
-                              en: "the office has no fee schedule in force on \(day.iso)")
-        }
-        let quote = schedule.quote(area: checkedDetails.floorArea, storeys: checkedDetails.storeys)
+        guard problems.isEmpty, let person, let checked else { throw OfficeError.invalid(ValidationErrors(problems)) }
+        let checkedApplicant = person
         let millis = store.configuration.wallClock()
         let changes = try await store.transaction { transaction in
             var code = TrackingCode()
@@ -60,9 +54,7 @@ public struct ApplicationBook: Sendable {
                 collection: ApplicationRecord.collection, record: code.value,
                 set: [
                     "service": .string(service), "office": .string(transaction.node.office), "applicant": .object(checkedApplicant.value),
-                    "details": .object(checkedDetails.value), "submitted_ms": .number(Double(millis)),
-                    "fees": ["plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
-                             "total": .number(Double(quote.total.satang)), "currency": "THB-satang"],
+                    "details": .object(checked.details), "submitted_ms": .number(Double(millis)), "fees": .object(checked.fees),
                 ],
                 add: [SetElement(field: "events", id: event.id, value: event.value)])]
         }
@@ -109,6 +101,26 @@ public struct ApplicationBook: Sendable {
             return edits
         }
         return try await application(id)
+    }
+
+    /// A service's details checked, in their stored form, and the fees due on filing (satang).
+    func serviceDetails(_ service: String, _ details: [String: JSONValue]) throws -> (details: [String: JSONValue], fees: [String: JSONValue]) {
+        let day = today()
+        let missing = OfficeError(status: 500, code: "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน",
+                                  en: "the office has no fee schedule in force on \(day.iso)")
+        switch service {
+        case FoodCertificateWorkflow.service:
+            let checked = try FoodCertificateDetails(details)
+            guard let schedule = catalog.foodCertificateFees.schedule(on: day) else { throw missing }
+            return (checked.value, ["annual": .number(Double(schedule.annualFee.satang)), "late_surcharge_percent": .number(Double(schedule.lateSurchargePercent)),
+                                    "total": .number(Double(schedule.annualFee.satang)), "currency": "THB-satang"])
+        default:
+            let checked = try BuildingPermitDetails(details, settings: catalog.buildingPermit)
+            guard let schedule = catalog.buildingPermitFees.schedule(on: day) else { throw missing }
+            let quote = schedule.quote(area: checked.floorArea, storeys: checked.storeys)
+            return (checked.value, ["plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
+                                    "total": .number(Double(quote.total.satang)), "currency": "THB-satang"])
+        }
     }
 
     /// Attaches a file (plan, photo, document) to an application: checked (type by content, size), stored by its

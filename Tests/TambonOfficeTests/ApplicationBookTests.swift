@@ -187,3 +187,30 @@ struct OfficeFixture {
         #expect(try await users.accounts().map(\.name) == ["somsri"])
     }
 }
+
+@Suite struct FoodCertificateBookTests {
+    static let details: [String: JSONValue] = [
+        "establishment_name": "ร้านข้าวแกงป้าศรี", "place_kind": "selling", "area_m2": 48, "in_market": false, "workers": 3,
+        "address": "99 หมู่ 2 ต.แม่เหียะ", "location": ["lat": 18.7601, "lon": 98.9402],
+    ]
+
+    @Test func aSecondServiceRunsOnTheSameFrameWithItsOwnNumberSeries() async throws {
+        let office = try await OfficeFixture()
+        var applicant = OfficeFixture.applicant
+        applicant["kind"] = "person"
+        let filed = try await office.book.submit(service: "food-certificate", applicant: applicant, details: Self.details)
+        #expect(filed.service == "food-certificate" && filed.fees["total"] == 10_000)
+        try await office.book.act(on: filed.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
+        let approved = try await office.book.act(on: filed.id, action: "approve", payload: [:], actor: "somsri", role: .officer)
+        #expect(approved.state.number?.description == "1/2569", "its own series, independent of building permits")
+        #expect(try await office.store.record(collection: NumberRegister.collection, id: "5001.food-certificate.2569")?.fields["last"] == 1)
+        let renewed = try await office.book.act(on: filed.id, action: "renew", payload: ["year": 2570], actor: "somsri", role: .officer)
+        #expect(renewed.state.renewedYears == [2569, 2570])
+
+        var inMarket = Self.details
+        inMarket["in_market"] = true
+        await #expect { try await office.book.submit(service: "food-certificate", applicant: applicant, details: inMarket) } throws: { error in
+            (error as? OfficeError)?.fields.first?.field == "in_market"
+        }
+    }
+}

@@ -181,6 +181,31 @@ import TambonStore
         }
     }
 
+    @Test func foodCertificatesAreFiledThroughTheSameEndpoint() async throws {
+        let fixture = try await WebFixture()
+        let details: JSONValue = [
+            "establishment_name": "ร้านข้าวแกงป้าศรี", "place_kind": "storage", "area_m2": 120, "in_market": false, "workers": 2,
+            "address": "99 หมู่ 2", "location": ["lat": 18.7601, "lon": 98.9402],
+        ]
+        guard case .object(var applicant) = WebFixture.applicant, case .object(var big) = details else { return }
+        applicant["kind"] = "person"
+        big["area_m2"] = 250
+        let good = WebFixture.json(["service": "food-certificate", "applicant": .object(applicant), "details": details])
+        let tooBig = WebFixture.json(["service": "food-certificate", "applicant": .object(applicant), "details": .object(big)])
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/api/v1/applications", method: .post, headers: WebFixture.jsonHeaders, body: good) { response in
+                #expect(response.status == .created)
+                let parsed = try WebFixture.object(response)
+                #expect(parsed["service"] == "food-certificate" && parsed["status"] == "submitted")
+            }
+            try await client.execute(uri: "/api/v1/applications", method: .post, headers: WebFixture.jsonHeaders, body: tooBig) { response in
+                #expect(response.status == .unprocessableContent)
+                let parsed = try WebFixture.object(response)
+                #expect(parsed["field"] == "area_m2" && parsed["message"]?.stringValue?.contains("ใบอนุญาต") == true)
+            }
+        }
+    }
+
     @Test func feeQuotesBeforeSubmitting() async throws {
         let fixture = try await WebFixture()
         try await fixture.application.test(.router) { client in

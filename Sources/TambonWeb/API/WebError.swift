@@ -33,7 +33,10 @@ public struct WebError: HTTPResponseError {
     public var body: JSONValue {
         var members: [String: JSONValue] = ["error": .string(code), "message": .string(thai), "message_en": .string(english)]
         if let first = fields.first {
+            // The first invalid field's own message: what a client shows beside that field.
             members["field"] = .string(first.field)
+            members["message"] = .string(first.thai)
+            members["message_en"] = .string(first.english)
             members["fields"] = .object(Dictionary(fields.map { ($0.field, ["message": .string($0.thai), "message_en": .string($0.english)]) },
                                                    uniquingKeysWith: { first, _ in first }))
         }
