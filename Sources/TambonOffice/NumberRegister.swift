@@ -16,10 +16,11 @@ public enum NumberRegister {
 
     /// The next number and the edit that records it; refused on any node but the office node.
     static func next(in transaction: LocalTransaction, series: String, year: Int, application: String) throws -> (OfficialNumber, LocalEdit) {
-        guard transaction.role == .office else {
+        let role = try transaction.role()
+        guard role == .office else {
             throw OfficeError(status: 409, code: "not_office_node",
-                th: "ออกเลขที่ได้เฉพาะที่เครื่องหลักของสำนักงาน (office node) — เครื่องนี้เป็น \(transaction.role.rawValue)",
-                en: "official numbers are issued only by the office's office node; this node is the \(transaction.role.rawValue) node")
+                th: "ออกเลขที่ได้เฉพาะที่เครื่องหลักของสำนักงาน (office node) — เครื่องนี้เป็น \(role.rawValue)",
+                en: "official numbers are issued only by the office's office node; this node is the \(role.rawValue) node")
         }
         let office = transaction.node.office
         let id = recordID(office: office, series: series, year: year)

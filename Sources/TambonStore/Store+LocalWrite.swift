@@ -36,13 +36,19 @@ extension Store {
                         hint: "restore this office's node from the hub instead; if the old machine is gone for good, "
                             + "run `tambon node adopt --data DIR` once")
                 }
+                // The first change's stamp is drawn before the body runs, so events the body stores can carry it.
                 var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
-                var preview = clock
-                let context = LocalTransaction(db: db, node: node.info, role: try Self.nodeRole(db, node: node),
-                                               stamp: preview.tick(wallMillis: configuration.wallClock()))
-                let edits = try body(context)
+                var stamp: HLC? = clock.tick(wallMillis: configuration.wallClock())
+                let edits = try body(LocalTransaction(db: db, node: node.info, stamp: stamp!))
+                var seq = node.lastSeq
+                var previous = node.lastHash
                 for edit in edits {
-                    written.append(try writeChange(db, edit: edit, clock: &clock, configuration: configuration))
+                    let hlc = stamp ?? clock.tick(wallMillis: configuration.wallClock())
+                    stamp = nil
+                    seq += 1
+                    let change = try writeChange(db, edit: edit, node: node, seq: seq, previous: previous, hlc: hlc)
+                    previous = change.hash
+                    written.append(change)
                 }
                 return .commit
             }
@@ -50,11 +56,8 @@ extension Store {
         }
     }
 
-    /// One edit as the node's next change (the node row re-read, so edits of one transaction chain).
-    private func writeChange(
-        _ db: Database, edit: LocalEdit, clock: inout HybridLogicalClock, configuration: StoreConfiguration
-    ) throws -> Change {
-        guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
+    /// One edit as the node's change `seq`, chained to `previous`.
+    private func writeChange(_ db: Database, edit: LocalEdit, node: NodeRow, seq: Int64, previous: [UInt8]?, hlc: HLC) throws -> Change {
         let collection = edit.collection
         let record = edit.record
         let operations: [ChangeOperation] = edit.fields.keys.sorted().map { .set(field: $0, value: edit.fields[$0]!) }
@@ -70,10 +73,9 @@ extension Store {
                 throw StoreError(.invalidWrite, "\(collection)/\(record) does not belong to office \(node.office); a node writes only its own office's records")
             }
         }
-        let hlc = clock.tick(wallMillis: configuration.wallClock())
         let draft = Change(
-            origin: node.id, seq: node.lastSeq + 1, hlc: hlc, collection: collection, record: record,
-            scope: recordScope, operations: operations, previous: node.lastHash)
+            origin: node.id, seq: seq, hlc: hlc, collection: collection, record: record,
+            scope: recordScope, operations: operations, previous: previous)
         // The checks every receiver makes (size included), so this node never signs a change the hub would
         // refuse and block its log behind.
         let checked: (operations: EncodedOperations, body: [UInt8])
@@ -90,14 +92,6 @@ extension Store {
             cached: "UPDATE node SET last_seq = ?, last_hash = ?, clock = ? WHERE id = 1",
             arguments: [change.seq, Data(change.hash), Int64(bitPattern: hlc.rawValue)])
         return change
-    }
-
-    /// The node's role: `hub` for the hub, the role it enrolled with, or `office` before it has joined a hub
-    /// (an office working on its own).
-    static func nodeRole(_ db: Database, node: NodeRow) throws -> NodeRole {
-        if node.office == Store.hubOffice { return .hub }
-        let role = try String.fetchOne(db, cached: "SELECT role FROM hub_link WHERE id = 1")
-        return role == "survey" ? .survey : .office
     }
 
     static func decodeScope(_ text: String) throws -> [String] {
