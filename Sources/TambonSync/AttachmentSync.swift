@@ -4,7 +4,7 @@ import NIOCore
 import TambonCore
 import TambonStore
 
-/// Moves attachment files between a node and its hub after the changes that refer to them (SPEC §13): files the
+/// Moves attachment files between a node and its hub after the changes that refer to them (SPEC §14): files the
 /// hub lacks go up, files this node lacks come down, each in checked chunks of at most 1 MiB that resume from what
 /// the other side already holds.
 struct AttachmentSync {
@@ -15,9 +15,11 @@ struct AttachmentSync {
     let deadline: TimeAmount
     let logger: Logger
 
-    /// Uploads every referenced file this node holds whole and the hub does not.
-    func push(report: inout SyncReport) async throws {
-        let local = try await store.attachmentReferences(office: node.office).filter { store.attachments.has($0.sha256) }
+    /// Uploads every referenced file this node holds whole and the hub does not. Files the hub has confirmed whole
+    /// are remembered, so a round asks only about new ones.
+    func push(_ references: [AttachmentReference], report: inout SyncReport) async throws {
+        let atHub = try await store.attachmentsAtHub()
+        let local = references.filter { !atHub.contains($0.sha256) && store.attachments.has($0.sha256) }
         for start in stride(from: 0, to: local.count, by: SyncProtocol.maximumBlobQueries) {
             let batch = Array(local[start..<min(local.count, start + SyncProtocol.maximumBlobQueries)])
             let response = try await client.post(
@@ -25,17 +27,20 @@ struct AttachmentSync {
                 body: ["protocol": .number(Double(SyncProtocol.version)),
                        "blobs": .array(batch.map { ["sha256": .string($0.sha256), "size": .number(Double($0.size))] })],
                 store: store, node: node.id, hub: link.hubID, deadline: deadline)
-            note(response, into: &report)
+            report.record(response)
             var held: [String: Int] = [:]
             for item in response.members["blobs"]?.arrayValue ?? [] where item.objectValue?["refused"] == nil {
                 if let hash = item.objectValue?["sha256"]?.stringValue, let received = item.objectValue?["received"]?.numberValue {
                     held[hash] = Int(received)
                 }
             }
+            var whole: [String] = []
             for reference in batch {
-                guard let received = held[reference.sha256], received < reference.size else { continue }
-                try await upload(reference, from: received, report: &report)
+                guard let received = held[reference.sha256] else { continue }
+                if received < reference.size { try await upload(reference, from: received, report: &report) }
+                whole.append(reference.sha256)
             }
+            try await store.noteAttachmentsAtHub(whole)
         }
     }
 
@@ -44,13 +49,13 @@ struct AttachmentSync {
         while offset < reference.size {
             let chunk = try store.attachments.read(reference.sha256, offset: offset, length: max(16 * 1024, client.chunkSizing.size))
             guard !chunk.isEmpty else { break }
-            let response = try await sized {
+            let response = try await client.chunkSizing.adapting {
                 try await client.post(
                     SyncProtocol.Path.blobsPut + "/\(reference.sha256)/\(reference.size)/\(offset)", bytes: chunk,
                     contentType: "application/octet-stream", headers: [(SyncProtocol.Header.chunkHash, Hex.encode(Array(SHA256.hash(data: chunk))))],
                     store: store, node: node.id, hub: link.hubID, deadline: deadline)
             }
-            note(response, into: &report)
+            report.record(response)
             offset = Int(response.members["received"]?.numberValue ?? Double(offset + chunk.count))
         }
         report.filesSent += 1
@@ -58,21 +63,21 @@ struct AttachmentSync {
     }
 
     /// Downloads every referenced file this node lacks; files the hub does not hold whole yet wait for a later round.
-    func pull(report: inout SyncReport) async throws {
-        let missing = try await store.attachmentReferences(office: node.office).filter { !store.attachments.has($0.sha256) }
+    func pull(_ references: [AttachmentReference], report: inout SyncReport) async throws {
+        let missing = references.filter { !store.attachments.has($0.sha256) }
         for reference in missing {
             var offset = store.attachments.partialSize(of: reference.sha256)
             do {
                 while offset < reference.size {
                     let length = max(16 * 1024, client.chunkSizing.size)
-                    let response = try await sized {
+                    let response = try await client.chunkSizing.adapting {
                         try await client.post(
                             SyncProtocol.Path.blobsGet,
                             body: ["protocol": .number(Double(SyncProtocol.version)), "sha256": .string(reference.sha256),
                                    "offset": .number(Double(offset)), "length": .number(Double(length))],
                             store: store, node: node.id, hub: link.hubID, deadline: deadline)
                     }
-                    note(response, into: &report)
+                    report.record(response)
                     guard !response.body.isEmpty else {
                         throw SyncFailure(status: 200, code: "malformed_message", message: "the hub sent an empty chunk of \(reference.sha256.prefix(12))…")
                     }
@@ -84,22 +89,5 @@ struct AttachmentSync {
                 report.filesWaiting += 1
             }
         }
-    }
-
-    /// One chunk request; a cut shrinks the next chunk, an answered one grows it back.
-    private func sized(_ request: () async throws -> HubClient.Response) async throws -> HubClient.Response {
-        do {
-            let response = try await request()
-            client.chunkSizing.succeeded()
-            return response
-        } catch let failure as SyncFailure where failure.status == nil {
-            client.chunkSizing.cut()
-            throw failure
-        }
-    }
-
-    private func note(_ response: HubClient.Response, into report: inout SyncReport) {
-        report.bytesSent += response.sentBytes
-        report.bytesReceived += response.receivedBytes
     }
 }

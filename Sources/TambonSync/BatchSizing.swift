@@ -18,4 +18,17 @@ public final class BatchSizing: @unchecked Sendable {
     public func succeeded() { lock.withLock { current = min(maximum, current * 2) } }
 
     public func cut() { lock.withLock { current = max(1, current / 2) } }
+
+    /// Runs one request sized by this: a request the link cut (no answer at all) shrinks the next one, an answered
+    /// one grows it back.
+    func adapting<T>(_ request: () async throws -> T) async throws -> T {
+        do {
+            let value = try await request()
+            succeeded()
+            return value
+        } catch let failure as SyncFailure where failure.status == nil {
+            cut()
+            throw failure
+        }
+    }
 }

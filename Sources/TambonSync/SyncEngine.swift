@@ -22,10 +22,7 @@ public struct SyncEngine: Sendable {
     /// Runs one round; `progress` receives human-readable lines (the CLI prints them on stderr).
     @discardableResult
     public func round(deadline: TimeAmount = .seconds(120), progress: @Sendable (String) -> Void = { _ in }) async throws -> SyncReport {
-        guard let node = try await store.node() else { throw StoreError.notInitialised }
-        guard let link = try await store.hubLink() else {
-            throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data DIR --hub URL --token TOKEN --ca FILE")
-        }
+        let (node, link) = try await nodeAndLink()
         var logger = self.logger
         logger[metadataKey: "node"] = "\(node.id.short)"
         logger[metadataKey: "office"] = "\(node.office)"
@@ -35,8 +32,9 @@ public struct SyncEngine: Sendable {
             try await pull(node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
             // Files after the changes that refer to them: the hub accepts only files its records refer to.
             let files = AttachmentSync(store: store, client: client, node: node, link: link, deadline: deadline, logger: logger)
-            try await files.push(report: &report)
-            try await files.pull(report: &report)
+            let references = try await store.attachmentReferences(office: node.office)
+            try await files.push(references, report: &report)
+            try await files.pull(references, report: &report)
             if report.filesSent + report.filesReceived > 0 {
                 progress("attachments: \(report.filesSent) sent, \(report.filesReceived) received")
             }
@@ -55,8 +53,7 @@ public struct SyncEngine: Sendable {
     /// Pushes every pending change and pulls nothing (the benchmark measures a push alone). Not recorded as a
     /// sync in `node status`, since the node has not caught up.
     public func pushOnly(deadline: TimeAmount = .seconds(120)) async throws -> SyncReport {
-        guard let node = try await store.node() else { throw StoreError.notInitialised }
-        guard let link = try await store.hubLink() else { throw StoreError(.notJoined, "this node is not enrolled with a hub") }
+        let (node, link) = try await nodeAndLink()
         var report = SyncReport()
         try await push(node: node, link: link, report: &report, deadline: deadline, progress: { _ in }, logger: logger)
         return report
@@ -75,7 +72,7 @@ public struct SyncEngine: Sendable {
             guard let last = batch.last else { break }
             let body: JSONValue = ["protocol": .number(Double(SyncProtocol.version)), "changes": ChangeCodec.batchValue(batch)]
             let response = try await request(SyncProtocol.Path.push, body, sizing: client.pushSizing, node: node, link: link, deadline: deadline)
-            note(response, into: &report)
+            report.record(response)
             report.pushRequests += 1
             let accepted = try SyncMessage.integer(response.members, "accepted_seq")
             try Self.checkNotStale(acceptedSeq: accepted, node: node)
@@ -100,7 +97,7 @@ public struct SyncEngine: Sendable {
                 "limit": .number(Double(client.pullSizing.size)),
             ]
             let response = try await request(SyncProtocol.Path.pull, body, sizing: client.pullSizing, node: node, link: link, deadline: deadline)
-            note(response, into: &report)
+            report.record(response)
             report.pullRequests += 1
             let changes = try SyncMessage.changes(response.members)
             let next = try SyncMessage.integer(response.members, "cursor")
@@ -127,17 +124,20 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    /// One signed request; a request the link cut (no answer at all) shrinks the next one, an answered one grows it.
+    private func nodeAndLink() async throws -> (NodeInfo, HubLink) {
+        guard let node = try await store.node() else { throw StoreError.notInitialised }
+        guard let link = try await store.hubLink() else {
+            throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data DIR --hub URL --token TOKEN --ca FILE")
+        }
+        return (node, link)
+    }
+
+    /// One signed request, sized by `sizing`.
     private func request(
         _ path: String, _ body: JSONValue, sizing: BatchSizing, node: NodeInfo, link: HubLink, deadline: TimeAmount
     ) async throws -> HubClient.Response {
-        do {
-            let response = try await client.post(path, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
-            sizing.succeeded()
-            return response
-        } catch let failure as SyncFailure where failure.status == nil {
-            sizing.cut()
-            throw failure
+        try await sizing.adapting {
+            try await client.post(path, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
         }
     }
 
@@ -149,11 +149,5 @@ public struct SyncEngine: Sendable {
             "the hub holds this node's changes up to #\(acceptedSeq) but this data directory ends at #\(node.lastSeq): "
                 + "it is older than the node's history (restored from a backup, or a copy)",
             hint: "stop writing here and rebuild the node from the hub (tambon node restore)")
-    }
-
-    private func note(_ response: HubClient.Response, into report: inout SyncReport) {
-        report.bytesSent += response.sentBytes
-        report.bytesReceived += response.receivedBytes
-        if let hub = response.hubMillis { report.skewMillis = response.localMidpointMillis - hub }
     }
 }

@@ -15,4 +15,11 @@ public struct SyncReport: Sendable, Equatable {
     public var skewMillis: Int64?
 
     public init() {}
+
+    /// Counts a response's bytes and takes the skew it measured.
+    mutating func record(_ response: HubClient.Response) {
+        bytesSent += response.sentBytes
+        bytesReceived += response.receivedBytes
+        if let hub = response.hubMillis { skewMillis = response.localMidpointMillis - hub }
+    }
 }

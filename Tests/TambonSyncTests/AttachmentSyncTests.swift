@@ -37,6 +37,7 @@ import TambonTestSupport
         #expect(received.filesReceived == 1)
         #expect(try survey.store.attachments.contents(of: hash) == plan)
         #expect(try await office.sync().filesSent == 0, "a file the hub holds is not sent again")
+        #expect(try await office.store.attachmentsAtHub() == [hash], "and later rounds do not even ask about it")
 
         // Office B: never gets the record, and the hub refuses the file even when asked by hash.
         try await other.sync()

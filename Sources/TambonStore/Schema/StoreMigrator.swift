@@ -130,6 +130,13 @@ enum StoreMigrator {
                     CREATE UNIQUE INDEX peers_one_office_node ON peers (office) WHERE role = 'office' AND status = 'active';
                     """)
         }
+        migrator.registerMigration("v3-attachments") { db in
+            try db.execute(
+                sql: """
+                    -- Node side: attachments the hub has confirmed it holds whole, so a sync round asks only about new ones.
+                    CREATE TABLE attachments_at_hub (sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }
