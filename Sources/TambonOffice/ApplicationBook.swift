@@ -138,14 +138,12 @@ public struct ApplicationBook: Sendable {
             throw OfficeError.invalid(ValidationErrors([error]))
         }
         let application = try await self.application(id)
-        if let status = application.state.status {
-            if status.isDecided {
-                throw OfficeError(status: 409, code: "invalid_for_status", th: "คำขอนี้สิ้นสุดแล้ว แนบไฟล์เพิ่มไม่ได้", en: "the application is closed")
-            }
-            if role == .citizen && status != .submitted && status != .returned {
-                throw OfficeError(status: 409, code: "invalid_for_status", th: "แนบเอกสารเพิ่มได้เมื่อคำขอรอตรวจหรือถูกส่งคืนเท่านั้น",
-                                  en: "a citizen may add documents only while the application is submitted or returned")
-            }
+        if application.isClosed {
+            throw OfficeError(status: 409, code: "invalid_for_status", th: "คำขอนี้สิ้นสุดแล้ว แนบไฟล์เพิ่มไม่ได้", en: "the application is closed")
+        }
+        if role == .citizen && application.state.status != .submitted && application.state.status != .returned {
+            throw OfficeError(status: 409, code: "invalid_for_status", th: "แนบเอกสารเพิ่มได้เมื่อคำขอรอตรวจหรือถูกส่งคืนเท่านั้น",
+                              en: "a citizen may add documents only while the application is submitted or returned")
         }
         let hash = try store.attachments.put(bytes)
         try await store.transaction { transaction in

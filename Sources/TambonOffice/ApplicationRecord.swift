@@ -16,6 +16,8 @@ public struct ApplicationRecord: Sendable {
     public let fees: [String: JSONValue]
     public let submittedMillis: Int64
     public let timeline: Timeline
+    /// In one of its service's final statuses: nothing more happens to it.
+    public let isClosed: Bool
     /// Attached files (element values of the `attachments` set), oldest first.
     public let attachments: [[String: JSONValue]]
 
@@ -33,6 +35,7 @@ public struct ApplicationRecord: Sendable {
         submittedMillis = Int64(record.fields["submitted_ms"]?.numberValue ?? 0)
         let events = (record.sets["events"] ?? [:]).compactMap { ApplicationEvent(id: $0.key, value: $0.value) }
         timeline = Timeline(events: events, workflow: workflow)
+        isClosed = timeline.state.status.map(workflow.finalStatuses.contains) ?? false
         attachments = (record.sets[AttachmentReference.field] ?? [:]).values.compactMap(\.objectValue)
             .sorted { ($0["at"]?.stringValue ?? "", $0["sha256"]?.stringValue ?? "") < ($1["at"]?.stringValue ?? "", $1["sha256"]?.stringValue ?? "") }
     }

@@ -18,21 +18,11 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
 
     private static let working: Set<ApplicationStatus> = [.accepted, .inspectionAssigned, .inspected]
 
+    public var finalStatuses: Set<ApplicationStatus> { ApplicationStatus.decided }
+
     public func apply(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal) {
         let status = state.status
-        if event.action != "submit", status == nil {
-            throw ActionRefusal(.invalidForStatus, th: "ยังไม่มีคำขอนี้", en: "the application has not been submitted")
-        }
-        if let status, status.isDecided {
-            throw ActionRefusal(.invalidForStatus, th: "คำขอนี้สิ้นสุดแล้ว (\(status.thai))",
-                                en: "the application is already closed (\(status.rawValue))")
-        }
         switch event.action {
-        case "submit":
-            guard status == nil else { throw WorkflowRules.notNow(event.action, status) }
-            guard event.role == .citizen || event.role.isOfficial else { throw WorkflowRules.forbidden(event) }
-            state.status = .submitted
-
         case "accept":
             try WorkflowRules.requireOfficial(event)
             switch status {
@@ -127,7 +117,7 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
             state.clock.stoppedOn = event.date
 
         case "withdraw":
-            guard event.role == .citizen || event.role.isOfficial else { throw WorkflowRules.forbidden(event) }
+            try WorkflowRules.requireApplicantOrOfficial(event)
             state.reason = event.payload["reason"]?.stringValue
             state.status = .withdrawn
             state.clock.stoppedOn = event.date

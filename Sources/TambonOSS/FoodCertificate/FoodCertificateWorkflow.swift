@@ -14,21 +14,14 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
         self.periodDays = periodDays
     }
 
+    /// A certificate stays open after approval (renewals, replacements) until revoked or closed.
+    public var finalStatuses: Set<ApplicationStatus> { [.rejected, .withdrawn, .revoked, .closed] }
+
     public var actions: [String] { ["accept", "approve", "reject", "withdraw", "renew", "replace", "revoke", "notify-closure"] }
 
     public func apply(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal) {
         let status = state.status
-        if event.action != "submit", status == nil {
-            throw ActionRefusal(.invalidForStatus, th: "ยังไม่มีคำขอนี้", en: "the application has not been submitted")
-        }
-        if let status, [.rejected, .withdrawn, .revoked, .closed].contains(status) {
-            throw ActionRefusal(.invalidForStatus, th: "คำขอนี้สิ้นสุดแล้ว (\(status.thai))", en: "the application is already closed (\(status.rawValue))")
-        }
         switch event.action {
-        case "submit":
-            guard status == nil else { throw WorkflowRules.notNow(event.action, status) }
-            guard event.role == .citizen || event.role.isOfficial else { throw WorkflowRules.forbidden(event) }
-            state.status = .submitted
         case "accept":
             try WorkflowRules.requireOfficial(event)
             guard status == .submitted else { throw WorkflowRules.notNow(event.action, status) }
@@ -53,7 +46,7 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
             state.status = .rejected
             state.clock.stoppedOn = event.date
         case "withdraw":
-            guard event.role == .citizen || event.role.isOfficial else { throw WorkflowRules.forbidden(event) }
+            try WorkflowRules.requireApplicantOrOfficial(event)
             guard status == .submitted || status == .accepted else { throw WorkflowRules.notNow(event.action, status) }
             state.status = .withdrawn
             state.clock.stoppedOn = event.date
@@ -77,7 +70,7 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
             state.reason = try WorkflowRules.reason(event)
             state.status = .revoked
         case "notify-closure":
-            guard event.role == .citizen || event.role.isOfficial else { throw WorkflowRules.forbidden(event) }
+            try WorkflowRules.requireApplicantOrOfficial(event)
             guard status == .approved else { throw WorkflowRules.notNow(event.action, status) }
             state.status = .closed
         default:

@@ -9,17 +9,40 @@ public protocol ServiceWorkflow: Sendable {
     /// The actions this service knows, in the order an officer's screen lists them.
     var actions: [String] { get }
 
-    /// Applies `event` to `state`, or refuses it (leaving `state` as it was).
+    /// Statuses after which nothing more happens.
+    var finalStatuses: Set<ApplicationStatus> { get }
+
+    /// Applies one of the service's own actions to a submitted, open application, or refuses it (leaving `state`
+    /// as it was). The frame's rules come first: see ``step(_:to:)``.
     func apply(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal)
 }
 
 extension ServiceWorkflow {
+    /// One event under the rules every service shares, then the service's own: an application begins with
+    /// `submit` (by the citizen, or an officer for them), nothing else happens before it, and nothing after a final
+    /// status.
+    public func step(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal) {
+        if event.action == "submit" {
+            guard state.status == nil else { throw WorkflowRules.notNow(event.action, state.status) }
+            try WorkflowRules.requireApplicantOrOfficial(event)
+            state.status = .submitted
+            return
+        }
+        guard let status = state.status else {
+            throw ActionRefusal(.invalidForStatus, th: "ยังไม่มีคำขอนี้", en: "the application has not been submitted")
+        }
+        guard !finalStatuses.contains(status) else {
+            throw ActionRefusal(.invalidForStatus, th: "คำขอนี้สิ้นสุดแล้ว (\(status.thai))", en: "the application is already closed (\(status.rawValue))")
+        }
+        try apply(event, to: &state)
+    }
+
     /// The actions `role` could take now (for the buttons on the application page).
     public func available(to role: ActorRole, actor: String, in state: ApplicationState, probe: ApplicationEvent.Probe) -> [String] {
         actions.filter { action in
             var copy = state
             do throws(ActionRefusal) {
-                try apply(probe.event(action: action, actor: actor, role: role), to: &copy)
+                try step(probe.event(action: action, actor: actor, role: role), to: &copy)
                 return true
             } catch {
                 // A missing reason or assignee is a form to fill in, not a closed door.

@@ -22,7 +22,7 @@ public struct Timeline: Sendable {
         entries.reserveCapacity(events.count)
         for event in events.sorted(by: ApplicationEvent.precedes) {
             do {
-                try workflow.apply(event, to: &state)
+                try workflow.step(event, to: &state)
                 entries.append(Entry(event: event, refusal: nil))
             } catch {
                 entries.append(Entry(event: event, refusal: error))
@@ -35,7 +35,7 @@ public struct Timeline: Sendable {
     /// Checks a new action against this timeline as if it came last: the state it would lead to, or the refusal.
     public func trying(_ event: ApplicationEvent, workflow: some ServiceWorkflow) throws(ActionRefusal) -> ApplicationState {
         var next = state
-        try workflow.apply(event, to: &next)
+        try workflow.step(event, to: &next)
         return next
     }
 }

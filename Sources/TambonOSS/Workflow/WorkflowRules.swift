@@ -14,6 +14,11 @@ enum WorkflowRules {
         guard event.role.isOfficial else { throw forbidden(event) }
     }
 
+    /// The applicant themselves, or an officer acting for them.
+    static func requireApplicantOrOfficial(_ event: ApplicationEvent) throws(ActionRefusal) {
+        guard event.role == .citizen || event.role.isOfficial else { throw forbidden(event) }
+    }
+
     static func reason(_ event: ApplicationEvent) throws(ActionRefusal) -> String {
         guard let reason = event.payload["reason"]?.stringValue, !reason.allSatisfy(\.isWhitespace), reason.count <= 2000 else {
             throw ActionRefusal(.invalidPayload, th: "ต้องระบุเหตุผล (ไม่เกิน 2,000 ตัวอักษร)", en: "\"reason\" (at most 2,000 characters) is required for \(event.action)")

@@ -226,7 +226,7 @@ struct PageController: Sendable {
                 var app: [String: Any] = [
                     "status_th": view["status_th"]?.stringValue ?? "",
                     "days_left": view["days_left"]?.numberValue.map { String(Int($0)) } ?? "",
-                    "open": !(application.state.status?.isDecided ?? true), "code": application.id,
+                    "open": !application.isClosed, "code": application.id,
                     "canUpload": application.state.status == .submitted || application.state.status == .returned,
                     "attachments": String(application.attachments.count),
                     "timeline": application.timeline.entries.map { entry in
@@ -316,7 +316,7 @@ struct PageController: Sendable {
                     "size": String((Int(item["size"]?.numberValue ?? 0) + 1023) / 1024), "sha256": hash,
                     "here": web.store.attachments.has(hash), "id": application.id]
         }
-        values["canAttach"] = !(application.state.status?.isDecided ?? true)
+        values["canAttach"] = !application.isClosed
         values["csrf"] = session.csrf
         values["atHub"] = try await web.store.hubHasLatestChange(collection: ApplicationRecord.collection, record: application.id)
         values["timeline"] = application.timeline.entries.map { entry in
