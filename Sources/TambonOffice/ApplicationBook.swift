@@ -33,13 +33,12 @@ public struct ApplicationBook: Sendable {
         do throws(ValidationErrors) { person = try Applicant(applicant) } catch { problems += error.errors }
         let checked: (details: [String: JSONValue], fees: [String: JSONValue])?
         do {
-            checked = try serviceDetails(service, details)
+            checked = try catalog.file(service, details, on: today())
         } catch let error as ValidationErrors {
             problems += error.errors
             checked = nil
         }
         guard problems.isEmpty, let person, let checked else { throw OfficeError.invalid(ValidationErrors(problems)) }
-        let checkedApplicant = person
         let millis = store.configuration.wallClock()
         let changes = try await store.transaction { transaction in
             var code = TrackingCode()
@@ -53,7 +52,7 @@ public struct ApplicationBook: Sendable {
             return [LocalEdit(
                 collection: ApplicationRecord.collection, record: code.value,
                 set: [
-                    "service": .string(service), "office": .string(transaction.node.office), "applicant": .object(checkedApplicant.value),
+                    "service": .string(service), "office": .string(transaction.node.office), "applicant": .object(person.value),
                     "details": .object(checked.details), "submitted_ms": .number(Double(millis)), "fees": .object(checked.fees),
                 ],
                 add: [SetElement(field: "events", id: event.id, value: event.value)])]
@@ -63,7 +62,7 @@ public struct ApplicationBook: Sendable {
 
     /// Takes `action` on an application as `actor`. The action is checked against the application's state in the
     /// same transaction that stores it, so two officers acting at once on one node cannot both succeed wrongly;
-    /// an approval draws the next official number in that transaction too, only once the approval is otherwise valid.
+    /// an approval issues the next official number in that transaction too, once it is otherwise valid.
     @discardableResult
     public func act(on id: String, action: String, payload: [String: JSONValue], actor: String, role: ActorRole) async throws -> ApplicationRecord {
         let catalog = self.catalog
@@ -77,50 +76,22 @@ public struct ApplicationBook: Sendable {
             let application = try ApplicationRecord(record, catalog: catalog)
             guard let workflow = catalog.workflow(application.service) else { throw OfficeError.notFound }
             var payload = requested
-            var edits: [LocalEdit] = []
-            let eventID = Self.eventID(transaction)
+            var number: OfficialNumber?
             if catalog.issuesNumber(service: application.service, action: action) {
                 let year = CivilDate(thaiDayOf: Int64(transaction.stamp.millis)).buddhistYear
-                // Is the decision valid apart from its number? Then, and only then, draw one.
-                var probe = payload
-                probe["number"] = .string(OfficialNumber(sequence: 1, year: year).description)
-                do throws(ActionRefusal) {
-                    _ = try application.timeline.trying(
-                        ApplicationEvent(id: eventID, hlc: transaction.stamp, action: action, actor: actor, role: role, payload: probe), workflow: workflow)
-                } catch { throw OfficeError.refused(error) }
-                let (number, registerEdit) = try NumberRegister.next(in: transaction, series: application.service, year: year, application: id)
-                payload["number"] = .string(number.description)
-                edits.append(registerEdit)
+                number = try NumberRegister.next(in: transaction, series: application.service, year: year)
+                payload["number"] = .string(number!.description)
             }
-            let event = ApplicationEvent(id: eventID, hlc: transaction.stamp, action: action, actor: actor, role: role, payload: payload)
+            let event = ApplicationEvent(id: Self.eventID(transaction), hlc: transaction.stamp, action: action, actor: actor, role: role, payload: payload)
             do throws(ActionRefusal) {
                 _ = try application.timeline.trying(event, workflow: workflow)
             } catch { throw OfficeError.refused(error) }
-            edits.insert(LocalEdit(collection: ApplicationRecord.collection, record: id,
-                                   add: [SetElement(field: "events", id: event.id, value: event.value)]), at: 0)
-            return edits
+            // Only a valid decision reaches the register, and only on the office node; a refusal writes nothing.
+            let register = try number.map { try NumberRegister.issue($0, in: transaction, series: application.service, application: id) }
+            let stored = LocalEdit(collection: ApplicationRecord.collection, record: id, add: [SetElement(field: "events", id: event.id, value: event.value)])
+            return [stored] + (register.map { [$0] } ?? [])
         }
         return try await application(id)
-    }
-
-    /// A service's details checked, in their stored form, and the fees due on filing (satang).
-    func serviceDetails(_ service: String, _ details: [String: JSONValue]) throws -> (details: [String: JSONValue], fees: [String: JSONValue]) {
-        let day = today()
-        let missing = OfficeError(status: 500, code: "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน",
-                                  en: "the office has no fee schedule in force on \(day.iso)")
-        switch service {
-        case FoodCertificateWorkflow.service:
-            let checked = try FoodCertificateDetails(details)
-            guard let schedule = catalog.foodCertificateFees.schedule(on: day) else { throw missing }
-            return (checked.value, ["annual": .number(Double(schedule.annualFee.satang)), "late_surcharge_percent": .number(Double(schedule.lateSurchargePercent)),
-                                    "total": .number(Double(schedule.annualFee.satang)), "currency": "THB-satang"])
-        default:
-            let checked = try BuildingPermitDetails(details, settings: catalog.buildingPermit)
-            guard let schedule = catalog.buildingPermitFees.schedule(on: day) else { throw missing }
-            let quote = schedule.quote(area: checked.floorArea, storeys: checked.storeys)
-            return (checked.value, ["plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
-                                    "total": .number(Double(quote.total.satang)), "currency": "THB-satang"])
-        }
     }
 
     /// Attaches a file (plan, photo, document) to an application: checked (type by content, size), stored by its

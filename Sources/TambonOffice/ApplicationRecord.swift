@@ -42,6 +42,11 @@ public struct ApplicationRecord: Sendable {
 
     public var state: ApplicationState { timeline.state }
 
+    /// The legal deadline while the application awaits its decision.
+    public func deadline(on today: CivilDate) -> CivilDate? {
+        state.clock.stoppedOn == nil ? state.clock.dueDate(on: today) : nil
+    }
+
     /// What anyone holding the tracking code may see: status, timeline and deadline — no personal data (no
     /// names, ID numbers, phones, addresses, notes or reasons typed by staff).
     public func publicView(on today: CivilDate) -> JSONValue {
@@ -58,17 +63,9 @@ public struct ApplicationRecord: Sendable {
                 return .object(item)
             }),
         ]
-        if let due = state.clock.dueDate(on: today), state.clock.stoppedOn == nil {
-            members["due_on"] = .string(due.iso)
-            members["deadline"] = .string(due.iso)
-        } else {
-            members["deadline"] = .null
-        }
+        members["deadline"] = deadline(on: today).map { .string($0.iso) } ?? .null
         if let left = state.clock.daysLeft(on: today) { members["days_left"] = .number(Double(left)) }
-        if let number = state.number {
-            members["number"] = .string(number.description)
-            members["document_number"] = .string(number.description)
-        }
+        if let number = state.number { members["document_number"] = .string(number.description) }
         return .object(members)
     }
 

@@ -14,8 +14,16 @@ public enum NumberRegister {
 
     public static func recordID(office: String, series: String, year: Int) -> String { "\(office).\(series).\(year)" }
 
-    /// The next number and the edit that records it; refused on any node but the office node.
-    static func next(in transaction: LocalTransaction, series: String, year: Int, application: String) throws -> (OfficialNumber, LocalEdit) {
+    /// The number the register would issue next in `series` and `year` (a read; nothing is reserved).
+    static func next(in transaction: LocalTransaction, series: String, year: Int) throws -> OfficialNumber {
+        let id = recordID(office: transaction.node.office, series: series, year: year)
+        let last = Int(try transaction.record(collection: collection, id: id)?.fields["last"]?.numberValue ?? 0)
+        return OfficialNumber(sequence: last + 1, year: year)
+    }
+
+    /// The edit that issues `number` (from ``next(in:series:year:)`` in the same transaction) to `application`;
+    /// refused on any node but the office node.
+    static func issue(_ number: OfficialNumber, in transaction: LocalTransaction, series: String, application: String) throws -> LocalEdit {
         let role = try transaction.role()
         guard role == .office else {
             throw OfficeError(status: 409, code: "not_office_node",
@@ -23,13 +31,10 @@ public enum NumberRegister {
                 en: "official numbers are issued only by the office's office node; this node is the \(role.rawValue) node")
         }
         let office = transaction.node.office
-        let id = recordID(office: office, series: series, year: year)
-        let last = Int(try transaction.record(collection: collection, id: id)?.fields["last"]?.numberValue ?? 0)
-        let number = OfficialNumber(sequence: last + 1, year: year)
-        let edit = LocalEdit(
-            collection: collection, record: id, set: ["last": .number(Double(number.sequence)), "series": .string(series), "year": .number(Double(year))],
+        return LocalEdit(
+            collection: collection, record: recordID(office: office, series: series, year: number.year),
+            set: ["last": .number(Double(number.sequence)), "series": .string(series), "year": .number(Double(number.year))],
             add: [SetElement(field: "issued", id: String(number.sequence), value: ["application": .string(application), "at": .string(transaction.stamp.hex)])],
             scope: [office])
-        return (number, edit)
     }
 }

@@ -1,3 +1,4 @@
+import TambonCore
 import TambonOSS
 
 /// The services an office offers and the settings they run with (per office: periods, waivers, fee tables).
@@ -34,5 +35,24 @@ public struct ServiceCatalog: Sendable {
     /// Actions whose approval issues an official number, by service.
     public func issuesNumber(service: String, action: String) -> Bool {
         ServiceCatalog.services.contains(service) && action == "approve"
+    }
+
+    /// A service's details checked, in their stored form, and the fees due on filing (satang).
+    public func file(_ service: String, _ details: [String: JSONValue], on day: CivilDate) throws -> (details: [String: JSONValue], fees: [String: JSONValue]) {
+        let missing = OfficeError(status: 500, code: "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน",
+                                  en: "the office has no fee schedule in force on \(day.iso)")
+        switch service {
+        case FoodCertificateWorkflow.service:
+            let checked = try FoodCertificateDetails(details)
+            guard let schedule = foodCertificateFees.schedule(on: day) else { throw missing }
+            return (checked.value, ["annual": .number(Double(schedule.annualFee.satang)), "late_surcharge_percent": .number(Double(schedule.lateSurchargePercent)),
+                                    "total": .number(Double(schedule.annualFee.satang)), "currency": "THB-satang"])
+        default:
+            let checked = try BuildingPermitDetails(details, settings: buildingPermit)
+            guard let schedule = buildingPermitFees.schedule(on: day) else { throw missing }
+            let quote = schedule.quote(area: checked.floorArea, storeys: checked.storeys)
+            return (checked.value, ["plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
+                                    "total": .number(Double(quote.total.satang)), "currency": "THB-satang"])
+        }
     }
 }

@@ -129,7 +129,7 @@ import TambonStore
             try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "approve", "number": "99/2569"])) { response in
                 #expect(response.status == .ok)
                 let parsed = try WebFixture.object(response)
-                #expect(parsed["number"] == "1/2569")
+                #expect(parsed["document_number"] == "1/2569")
             }
             try await client.execute(uri: "/api/v1/applications?status=approved", method: .get, headers: officer.headers(csrf: false)) { response in
                 let parsed = try WebFixture.object(response)

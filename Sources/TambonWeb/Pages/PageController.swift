@@ -222,10 +222,10 @@ struct PageController: Sendable {
         if let message { values["message"] = message }
         if !code.isEmpty {
             if let application = try? await web.book.application(code) {
-                let view = application.publicView(on: web.book.today()).objectValue ?? [:]
+                let today = web.book.today()
                 var app: [String: Any] = [
-                    "status_th": view["status_th"]?.stringValue ?? "",
-                    "days_left": view["days_left"]?.numberValue.map { String(Int($0)) } ?? "",
+                    "status_th": application.state.status?.thai ?? "-",
+                    "days_left": application.state.clock.daysLeft(on: today).map(String.init) ?? "",
                     "open": !application.isClosed, "code": application.id,
                     "canUpload": application.state.status == .submitted || application.state.status == .returned,
                     "attachments": String(application.attachments.count),
@@ -234,8 +234,8 @@ struct PageController: Sendable {
                          "applied": entry.applied, "reason": entry.refusal?.thai ?? ""] as [String: Any]
                     },
                 ]
-                if let number = view["number"]?.stringValue { app["number"] = number }
-                if let due = view["due_on"]?.stringValue.flatMap(CivilDate.init(iso:)) { app["due"] = due.thaiText }
+                if let number = application.state.number { app["number"] = number.description }
+                if let due = application.deadline(on: today) { app["due"] = due.thaiText }
                 values["app"] = app
             } else {
                 values["notFound"] = true
@@ -305,7 +305,8 @@ struct PageController: Sendable {
         var values = Self.plain(view)
         if let error { values["actionError"] = error }
         values["status_th"] = application.state.status?.thai ?? "-"
-        if application.state.clock.stoppedOn == nil, let due = application.state.clock.dueDate(on: today) { values["due"] = due.thaiText }
+        if let due = application.deadline(on: today) { values["due"] = due.thaiText }
+        if let number = application.state.number { values["number"] = number.description }
         values["nationalID"] = (try? NationalID(application.applicant["national_id"]?.stringValue ?? ""))?.formatted ?? ""
         values["landText"] = BuildingPermitDetails.landTitleText(application.details["land_title"])
         values["useText"] = BuildingPermitDetails.useText(application.details["building_use"]?.stringValue ?? "")
