@@ -47,13 +47,12 @@ public struct OfficeWeb: Sendable {
         return session
     }
 
-    /// The staff session of a page request, required; a form that changes something must also carry the session's
-    /// CSRF token.
+    /// The staff session of a page request, required; a form that changes something (`csrf`: its field) must also
+    /// carry the session's CSRF token.
     func staff(_ request: Request, csrf: String? = nil) async throws -> SessionStore.Session {
-        guard let session = await session(of: request) else { throw WebError.unauthenticated }
+        let session = try await apiStaff(request)
         if request.method != .get && request.method != .head {
-            let presented = csrf ?? request.headers[HTTPField.Name("X-CSRF-Token")!]
-            guard let presented, Self.constantTimeEquals(presented, session.csrf) else { throw WebError.badCSRF }
+            guard let csrf, Self.constantTimeEquals(csrf, session.csrf) else { throw WebError.badCSRF }
         }
         return session
     }

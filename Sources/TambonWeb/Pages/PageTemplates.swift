@@ -31,7 +31,17 @@ enum PageTemplates {
     tr.on-track td:first-child{border-left:6px solid #2e7d32}tr.paused td:first-child,tr.not-started td:first-child{border-left:6px solid #999}
     .notice{background:#fff;padding:1rem;border-radius:.3rem;margin:1rem 0}.code{font-size:2rem;letter-spacing:.2rem;font-weight:700}
     .not-applied{color:#888;text-decoration:line-through}.en{color:#666;font-size:.85rem}
-    </style></head><body>
+    </style>
+    <script>
+    // One file to /api/v1/…/attachments as multipart/form-data; the page reloads to show it, or says why not.
+    function tambonUpload(url, fileId, kindId, headers) {
+      var f = document.getElementById(fileId).files[0]; if (!f) return;
+      var d = new FormData(); d.append('kind', document.getElementById(kindId).value); d.append('file', f);
+      fetch(url, {method: 'POST', headers: headers, body: d}).then(function (r) {
+        return r.json().then(function (j) { if (r.ok) { location.reload() } else { alert(j.message) } })
+      })
+    }
+    </script></head><body>
     <header><strong>Tambon · {{officeName}}</strong><a href="/">หน้าแรก</a><a href="/track">ติดตามคำขอ</a>
     {{#user}}<a href="/office">งานของสำนักงาน</a><span>{{user}} ({{role}})</span>
     <form method="post" action="/logout" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button style="margin:0">ออกจากระบบ</button></form>{{/user}}
@@ -110,7 +120,7 @@ enum PageTemplates {
     <label for="unid">เลขประจำตัวประชาชนของผู้ยื่น</label><input id="unid" inputmode="numeric">
     <label for="ufile">ไฟล์</label><input type="file" id="ufile" accept="application/pdf,image/jpeg,image/png">
     <select id="ukind"><option value="plan">แบบแปลน</option><option value="document">เอกสาร</option><option value="photo">ภาพถ่าย</option></select>
-    <button type="button" onclick="var f=document.getElementById('ufile').files[0];if(!f)return;var d=new FormData();d.append('kind',document.getElementById('ukind').value);d.append('file',f);fetch('/api/v1/applications/{{code}}/attachments',{method:'POST',headers:{'X-National-ID':document.getElementById('unid').value},body:d}).then(function(r){return r.json().then(function(j){if(r.ok){location.reload()}else{alert(j.message)}})})">ส่งไฟล์</button></div>{{/canUpload}}
+    <button type="button" onclick="tambonUpload('/api/v1/applications/{{code}}/attachments','ufile','ukind',{'X-National-ID':document.getElementById('unid').value})">ส่งไฟล์</button></div>{{/canUpload}}
     {{#open}}<form method="post" action="/track/withdraw" class="notice"><input type="hidden" name="code" value="{{code}}"><input type="hidden" name="form_token" value="{{formToken}}">
     <label for="wnid">ถอนคำขอ: ยืนยันด้วยเลขประจำตัวประชาชนของผู้ยื่น</label><input id="wnid" name="national_id" inputmode="numeric"><button>ถอนคำขอ</button></form>{{/open}}{{/app}}
     {{> footer}}
@@ -151,7 +161,7 @@ enum PageTemplates {
     <h2>ไฟล์แนบ</h2><ul>{{#attachments}}<li>{{kind}}: {{#here}}<a href="/api/v1/attachments/{{sha256}}">{{name}}</a>{{/here}}{{^here}}{{name}} (ยังรับไฟล์ไม่ครบ — รอซิงก์){{/here}} · {{size}} KB</li>{{/attachments}}</ul>
     {{#canAttach}}<div class="notice"><label for="file">แนบไฟล์ (PDF, JPEG, PNG ไม่เกิน 20 MB)</label><input type="file" id="file" accept="application/pdf,image/jpeg,image/png">
     <select id="kind"><option value="plan">แบบแปลน</option><option value="photo">ภาพถ่าย</option><option value="document">เอกสาร</option></select>
-    <button type="button" onclick="var f=document.getElementById('file').files[0];if(!f)return;var d=new FormData();d.append('kind',document.getElementById('kind').value);d.append('file',f);fetch('/api/v1/applications/{{id}}/attachments',{method:'POST',body:d}).then(function(r){return r.json().then(function(j){if(r.ok){location.reload()}else{alert(j.message)}})})">อัปโหลด</button></div>{{/canAttach}}
+    <button type="button" onclick="tambonUpload('/api/v1/applications/{{id}}/attachments','file','kind',{})">อัปโหลด</button></div>{{/canAttach}}
     <h2>ลำดับเหตุการณ์</h2><ol>{{#timeline}}<li class="{{^applied}}not-applied{{/applied}}">{{on}} — {{action}} โดย {{actor}}{{#eventReason}} ({{eventReason}}){{/eventReason}}{{^applied}} — ไม่มีผล: {{not_applied_reason}}{{/applied}}</li>{{/timeline}}</ol>
     <h2>ดำเนินการ</h2>
     {{#actions}}<form method="post" action="/office/applications/{{id}}/actions" class="notice"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="{{action}}">
