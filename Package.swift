@@ -123,7 +123,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Test and benchmark support: a TCP proxy that cuts, delays and throttles connections.
+        // Test and benchmark support: a TCP proxy that cuts, delays and throttles connections; a seeded generator.
         .target(name: "TambonTestSupport"),
         // The one binary offices run.
         .executableTarget(
@@ -153,7 +153,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TambonCoreTests", dependencies: ["TambonCore"]),
-        .testTarget(name: "TambonOSSTests", dependencies: ["TambonCore", "TambonOSS"]),
+        .testTarget(name: "TambonOSSTests", dependencies: ["TambonCore", "TambonOSS", "TambonTestSupport"]),
         .testTarget(name: "TambonOfficeTests", dependencies: ["TambonCore", "TambonOSS", "TambonStore", "TambonOffice"]),
         .testTarget(
             name: "TambonWebTests",
@@ -162,7 +162,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "TambonStoreTests", dependencies: ["TambonCore", "TambonStore"]),
+        .testTarget(name: "TambonStoreTests", dependencies: ["TambonCore", "TambonStore", "TambonTestSupport"]),
         .testTarget(
             name: "TambonSyncTests",
             dependencies: [

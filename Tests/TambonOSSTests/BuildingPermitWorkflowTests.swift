@@ -1,4 +1,5 @@
 import Testing
+import TambonTestSupport
 import TambonCore
 @testable import TambonOSS
 
@@ -136,7 +137,7 @@ import TambonCore
         // Made on two replicas without seeing each other: same day, the clocks decide.
         let approve = Self.event("approve", day: 5, tick: 3, ["number": "7/2569"], id: "office-approve")
         let withdraw = Self.event("withdraw", day: 5, tick: 3, by: "citizen", role: .citizen, id: "hub-withdraw")
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         var outcomes = Set<String>()
         for _ in 0..<50 {
             let timeline = Timeline(events: (base + [approve, withdraw]).shuffled(using: &generator), workflow: workflow)

@@ -1,4 +1,5 @@
 import Testing
+import TambonTestSupport
 import TambonCore
 @testable import TambonOSS
 
@@ -40,7 +41,7 @@ import TambonCore
     @Test func trackingCodesAvoidLookAlikesAndReadLeniently() {
         #expect(!TrackingCode.alphabet.contains { "0O1IL".contains($0) })
         #expect(TrackingCode.alphabet.count == 31)
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         var seen = Set<String>()
         for _ in 0..<2000 {
             let code = TrackingCode(using: &generator)
@@ -87,18 +88,5 @@ import TambonCore
         #expect(throws: ValidationErrors.self) { try Applicant(juristicAsPerson) }
         juristicAsPerson["kind"] = "juristic"
         #expect(try Applicant(juristicAsPerson).kind == .juristic)
-    }
-}
-
-/// A small seeded generator, so randomised tests repeat.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

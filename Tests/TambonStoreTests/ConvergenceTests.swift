@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TambonTestSupport
 import TambonCore
 @testable import TambonStore
 
