@@ -95,13 +95,13 @@ public struct ApplicationBook: Sendable {
     }
 
     /// Attaches a file (plan, photo, document) to an application: checked (type by content, size), stored by its
-    /// SHA-256 beside the database, and referenced from the record's `attachments` set — the reference syncs with
+    /// SHA-256 beside the database, and referenced from the record's `attachments` set (the reference is returned) — the reference syncs with
     /// the record, the file follows in chunks. Staff of the office may attach at any time before the decision; a
     /// citizen (`role: .citizen`) only while the application is submitted or returned.
     @discardableResult
     public func attach(
         to id: String, bytes: [UInt8], name: String, kind: String, actor: String, role: ActorRole
-    ) async throws -> ApplicationRecord {
+    ) async throws -> [String: JSONValue] {
         let type: String
         do throws(FieldError) {
             type = try AttachmentPolicy.check(bytes, name: name, kind: kind)
@@ -117,13 +117,14 @@ public struct ApplicationBook: Sendable {
                               en: "a citizen may add documents only while the application is submitted or returned")
         }
         let hash = try store.attachments.put(bytes)
-        try await store.transaction { transaction in
+        let changes = try await store.transaction { transaction in
             [LocalEdit(collection: ApplicationRecord.collection, record: application.id, add: [SetElement(
                 field: AttachmentReference.field, id: hash,
                 value: ["sha256": .string(hash), "size": .number(Double(bytes.count)), "type": .string(type), "name": .string(name),
                         "kind": .string(kind), "by": .string(actor), "at": .string(transaction.stamp.hex)])])]
         }
-        return try await self.application(application.id)
+        guard case .add(_, _, .object(let reference))? = changes.first?.operations.first else { preconditionFailure("an attach writes one element") }
+        return reference
     }
 
     /// One application, or 404.

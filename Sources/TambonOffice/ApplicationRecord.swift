@@ -50,28 +50,32 @@ public struct ApplicationRecord: Sendable {
     /// What anyone holding the tracking code may see: status, timeline and deadline — no personal data (no
     /// names, ID numbers, phones, addresses, notes or reasons typed by staff).
     public func publicView(on today: CivilDate) -> JSONValue {
+        var members = summary(on: today)
+        members["timeline"] = .array(timeline.entries.map { entry in
+            var item: [String: JSONValue] = ["action": .string(entry.event.action), "on": .string(entry.event.date.iso), "applied": .bool(entry.applied)]
+            if let refusal = entry.refusal { item["not_applied_reason"] = .string(refusal.thai) }
+            return .object(item)
+        })
+        return .object(members)
+    }
+
+    /// What both views show: status, dates, deadline, number.
+    private func summary(on today: CivilDate) -> [String: JSONValue] {
         let state = self.state
         var members: [String: JSONValue] = [
             "tracking_code": .string(id), "service": .string(service), "office": .string(office),
             "status": .string(state.status?.rawValue ?? "unknown"), "status_th": .string(state.status?.thai ?? "-"),
             "submitted_on": .string(CivilDate(thaiDayOf: submittedMillis).iso),
-            "timeline": .array(timeline.entries.map { entry in
-                var item: [String: JSONValue] = [
-                    "action": .string(entry.event.action), "on": .string(entry.event.date.iso), "applied": .bool(entry.applied),
-                ]
-                if let refusal = entry.refusal { item["not_applied_reason"] = .string(refusal.thai) }
-                return .object(item)
-            }),
         ]
         members["deadline"] = deadline(on: today).map { .string($0.iso) } ?? .null
         if let left = state.clock.daysLeft(on: today) { members["days_left"] = .number(Double(left)) }
         if let number = state.number { members["document_number"] = .string(number.description) }
-        return .object(members)
+        return members
     }
 
     /// The full view for the office's staff.
     public func officeView(on today: CivilDate) -> JSONValue {
-        guard case .object(var members) = publicView(on: today) else { return .null }
+        var members = summary(on: today)
         members["id"] = .string(id)
         members["applicant"] = .object(applicant)
         members["details"] = .object(details)

@@ -40,13 +40,19 @@ extension Store {
                 scopes.append((row[0], row[1]))
             }
             var fields: [String: [String: JSONValue]] = [:]
-            for row in try Row.fetchAll(db, cached: "SELECT record_id, field, value FROM fields WHERE collection = ?", arguments: [collection]) {
+            // Fields and elements of the same records only (a hub holds every office's).
+            for row in try Row.fetchAll(db, cached: """
+                SELECT f.record_id, f.field, f.value FROM fields f JOIN records r ON r.collection = f.collection AND r.record_id = f.record_id
+                WHERE f.collection = ? AND r.scope LIKE ?
+                """, arguments: [collection, needle]) {
                 fields[row[0], default: [:]][row[1]] = try Self.decodeValue(row[2])
             }
             var sets: [String: [String: [String: JSONValue]]] = [:]
             for row in try Row.fetchAll(db, cached: """
-                SELECT record_id, field, element_id, value FROM set_elements WHERE collection = ?
-                """, arguments: [collection]) {
+                SELECT e.record_id, e.field, e.element_id, e.value FROM set_elements e
+                JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id
+                WHERE e.collection = ? AND r.scope LIKE ?
+                """, arguments: [collection, needle]) {
                 sets[row[0], default: [:]][row[1], default: [:]][row[2]] = try Self.decodeValue(row[3])
             }
             return try scopes.map { id, scope in

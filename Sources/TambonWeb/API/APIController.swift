@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -145,15 +144,12 @@ struct APIController: Sendable {
                 applicationID = application.id
             } else {
                 let session = try await web.apiStaff(request)
-                guard session.role != .citizen else { throw WebError(.forbidden, "forbidden", th: "ไม่มีสิทธิ์", en: "not allowed") }
                 actor = (session.user, session.role)
                 applicationID = try await web.application(id, for: session).id
             }
-            let updated = try await web.book.attach(to: applicationID, bytes: file.bytes, name: name, kind: kind, actor: actor.0, role: actor.1)
-            let hash = Hex.encode(Array(SHA256.hash(data: file.bytes)))
-            let stored = updated.attachments.first { $0["sha256"]?.stringValue == hash } ?? [:]
-            return JSONResponse.make(["sha256": .string(hash), "size": .number(Double(file.bytes.count)), "name": stored["name"] ?? .string(name),
-                                      "content_type": stored["type"] ?? .null, "kind": stored["kind"] ?? .string(kind)], status: .created)
+            let stored = try await web.book.attach(to: applicationID, bytes: file.bytes, name: name, kind: kind, actor: actor.0, role: actor.1)
+            return JSONResponse.make(["sha256": stored["sha256"] ?? .null, "size": stored["size"] ?? .null, "name": stored["name"] ?? .null,
+                                      "content_type": stored["type"] ?? .null, "kind": stored["kind"] ?? .null], status: .created)
         } catch let error as OfficeError {
             throw WebError(error)
         }
