@@ -62,6 +62,14 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
+        // The hub's report index: facts per application derived from the change log, aggregated in SQL.
+        .target(
+            name: "TambonReports",
+            dependencies: [
+                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // The sync protocol: messages, signed requests, and the node's HTTPS client and sync rounds.
         .target(
             name: "TambonSync",
@@ -76,13 +84,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The hub: HTTPS server (Hummingbird), enrolment, push and pull endpoints, its TLS material.
+        // The hub: HTTPS server (Hummingbird), enrolment, push and pull endpoints, its TLS material, its reports.
         .target(
             name: "TambonHub",
             dependencies: [
                 "TambonCore",
                 "TambonStore",
                 "TambonSync",
+                "TambonReports",
+                "TambonWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -95,11 +105,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The node's web app: the JSON API and the server-rendered pages (Mustache), staff sessions.
+        // The web apps: the node's JSON API and server-rendered pages (Mustache), staff sessions; the hub's report API and page.
         .target(
             name: "TambonWeb",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice",
+                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -146,6 +156,9 @@ let package = Package(
                 "TambonStore",
                 "TambonSync",
                 "TambonHub",
+                "TambonOSS",
+                "TambonOffice",
+                "TambonReports",
                 "TambonTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -153,11 +166,11 @@ let package = Package(
         ),
         .testTarget(name: "TambonCoreTests", dependencies: ["TambonCore"]),
         .testTarget(name: "TambonOSSTests", dependencies: ["TambonCore", "TambonOSS", "TambonTestSupport"]),
-        .testTarget(name: "TambonOfficeTests", dependencies: ["TambonCore", "TambonOSS", "TambonStore", "TambonOffice"]),
+        .testTarget(name: "TambonOfficeTests", dependencies: ["TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonReports", "TambonTestSupport"]),
         .testTarget(
             name: "TambonWebTests",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWeb",
+                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWeb", "TambonReports",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -18,7 +18,7 @@ public struct ApplicationBook: Sendable {
     }
 
     /// Keys an action's JSON may carry; anything else (an official number above all) is never taken from a request.
-    static let payloadKeys: Set<String> = ["reason", "assignee", "inspection", "year"]
+    static let payloadKeys: Set<String> = ["reason", "assignee", "inspection", "year", "receipt"]
 
     /// A new application. Every field is checked before anything is stored; the fees are computed from the office's
     /// table on the day. Returns the stored application (its id is the citizen's tracking code).

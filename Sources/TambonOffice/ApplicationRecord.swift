@@ -20,6 +20,8 @@ public struct ApplicationRecord: Sendable {
     public let isClosed: Bool
     /// Attached files (element values of the `attachments` set), oldest first.
     public let attachments: [[String: JSONValue]]
+    /// The office's food-certificate fee table (for the yearly fees of a food certificate).
+    let foodCertificateFees: FeeTable<FoodCertificateFees>
 
     public init(_ record: RecordSnapshot, catalog: ServiceCatalog) throws(OfficeError) {
         guard let service = record.fields["service"]?.stringValue, let workflow = catalog.workflow(service) else {
@@ -35,6 +37,7 @@ public struct ApplicationRecord: Sendable {
         submittedMillis = Int64(record.fields["submitted_ms"]?.numberValue ?? 0)
         let events = (record.sets["events"] ?? [:]).compactMap { ApplicationEvent(id: $0.key, value: $0.value) }
         timeline = Timeline(events: events, workflow: workflow)
+        foodCertificateFees = catalog.foodCertificateFees
         isClosed = timeline.state.status.map(workflow.finalStatuses.contains) ?? false
         attachments = (record.sets[AttachmentReference.field] ?? [:]).values.compactMap(\.objectValue)
             .sorted { ($0["at"]?.stringValue ?? "", $0["sha256"]?.stringValue ?? "") < ($1["at"]?.stringValue ?? "", $1["sha256"]?.stringValue ?? "") }
@@ -45,6 +48,12 @@ public struct ApplicationRecord: Sendable {
     /// The legal deadline while the application awaits its decision.
     public func deadline(on today: CivilDate) -> CivilDate? {
         state.clock.stoppedOn == nil ? state.clock.dueDate(on: today) : nil
+    }
+
+    /// A food certificate's yearly fees as of `today` (nil for other services).
+    public func feesDue(on today: CivilDate) -> FoodCertificateDues? {
+        guard service == FoodCertificateWorkflow.service else { return nil }
+        return FoodCertificateDues(notifiedOn: CivilDate(thaiDayOf: submittedMillis), state: state, fees: foodCertificateFees, on: today)
     }
 
     /// What anyone holding the tracking code may see: status, timeline and deadline — no personal data (no
@@ -85,6 +94,13 @@ public struct ApplicationRecord: Sendable {
         members["reason"] = state.reason.map { .string($0) } ?? .null
         members["attachments"] = .array(attachments.map { .object($0) })
         members["urgency"] = .string(DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass)
+        if let dues = feesDue(on: today) {
+            members["fees_due"] = .array(dues.dues.map { due in
+                .object(["year": .number(Double(due.year)), "due_on": .string(due.dueOn.iso), "amount": .number(Double(due.amount.satang)),
+                         "late": .bool(due.isLate), "receipt": due.payment.map { .string($0.receipt) } ?? .null,
+                         "paid_on": due.payment.map { .string($0.paidOn.iso) } ?? .null])
+            })
+        }
         members["timeline"] = .array(timeline.entries.map { entry in
             var item = entry.event.value.objectValue ?? [:]
             item["id"] = .string(entry.event.id)

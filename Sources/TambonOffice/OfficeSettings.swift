@@ -11,7 +11,11 @@ import TambonStore
 /// {"building_permit": {"period_days": 45, "extension_days": 45, "maximum_extensions": 2, "inspection_waived": false,
 ///                      "validity_years": 1, "maximum_area_square_metres": 150},
 ///  "building_permit_fees": [{"effective_from": "2021-01-01",
-///                            "schedule": {"permit_fee": 20000, "plan_check_bands": [{"maximum_storeys": 2, "satang_per_square_metre": 50}, …]}}]}
+///                            "schedule": {"permit_fee": 20000, "plan_check_bands": [{"maximum_storeys": 2, "satang_per_square_metre": 50}, …]}}],
+///  "food_certificate": {"period_days": 7},
+///  "food_certificate_fees": [{"effective_from": "2021-01-01", "schedule": {"annual_fee": 10000, "late_surcharge_percent": 20}},
+///                            {"effective_from": "2026-01-01", "schedule": {"annual_fee": 0, "late_surcharge_percent": 0}}],
+///  "signatory": {"name": "นายสมหมาย ใจงาม", "title": "นายกองค์การบริหารส่วนตำบลแม่เหียะ"}}
 /// ```
 public enum OfficeSettings {
     public static let collection = "office_settings"
@@ -19,6 +23,13 @@ public enum OfficeSettings {
     struct Document: Codable {
         var buildingPermit: BuildingPermitSettings?
         var buildingPermitFees: FeeTable<BuildingPermitFees>?
+        var foodCertificate: FoodCertificateSettings?
+        var foodCertificateFees: FeeTable<FoodCertificateFees>?
+        var signatory: Signatory?
+    }
+
+    struct FoodCertificateSettings: Codable {
+        var periodDays: Int
     }
 
     /// The office's catalog as stored, defaults for what is not.
@@ -68,6 +79,29 @@ public enum OfficeSettings {
             }
             catalog.buildingPermitFees = fees
         }
+        if let settings = document.foodCertificate {
+            guard (1...365).contains(settings.periodDays) else {
+                throw OfficeError(status: 422, code: "invalid_settings", th: "ระยะเวลาพิจารณาหนังสือรับรองต้องอยู่ระหว่าง 1–365 วัน",
+                                  en: "food_certificate.period_days must be 1–365")
+            }
+            catalog.foodCertificatePeriodDays = settings.periodDays
+        }
+        if let fees = document.foodCertificateFees {
+            guard !fees.entries.isEmpty,
+                fees.entries.allSatisfy({ $0.schedule.annualFee.satang >= 0 && (0...100).contains($0.schedule.lateSurchargePercent) })
+            else {
+                throw OfficeError(status: 422, code: "invalid_settings", th: "ค่าธรรมเนียมรายปีต้องไม่ติดลบ และเงินเพิ่มต้องอยู่ระหว่าง 0–100%",
+                                  en: "food_certificate_fees needs at least one schedule, no negative fee and a surcharge of 0–100 %")
+            }
+            catalog.foodCertificateFees = fees
+        }
+        if let signatory = document.signatory {
+            guard !signatory.name.isEmpty, signatory.name.count <= 200, !signatory.title.isEmpty, signatory.title.count <= 200 else {
+                throw OfficeError(status: 422, code: "invalid_settings", th: "ผู้ลงนามต้องมีชื่อและตำแหน่ง (ไม่เกิน 200 ตัวอักษร)",
+                                  en: "signatory needs a name and a title of at most 200 characters")
+            }
+            catalog.signatory = signatory
+        }
         return catalog
     }
 
@@ -75,7 +109,10 @@ public enum OfficeSettings {
     public static func value(of catalog: ServiceCatalog) throws -> JSONValue {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let data = try encoder.encode(Document(buildingPermit: catalog.buildingPermit, buildingPermitFees: catalog.buildingPermitFees))
+        let data = try encoder.encode(Document(
+            buildingPermit: catalog.buildingPermit, buildingPermitFees: catalog.buildingPermitFees,
+            foodCertificate: FoodCertificateSettings(periodDays: catalog.foodCertificatePeriodDays), foodCertificateFees: catalog.foodCertificateFees,
+            signatory: catalog.signatory))
         return try JSONValue(parsing: Array(data))
     }
 

@@ -8,6 +8,8 @@ public struct ServiceCatalog: Sendable {
     /// Days from acceptance to the food certificate's decision (domain facts: 7 working days, unverified).
     public var foodCertificatePeriodDays: Int
     public var foodCertificateFees: FeeTable<FoodCertificateFees>
+    /// Who signs the office's permits and certificates (printed under the signature line); nil: left blank.
+    public var signatory: Signatory?
 
     public init(
         buildingPermit: BuildingPermitSettings = BuildingPermitSettings(),

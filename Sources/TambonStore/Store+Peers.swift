@@ -10,6 +10,8 @@ extension Store {
     /// A new one-time enrolment token for a node of `office` (only its SHA-256 is stored).
     public func createEnrolmentToken(office: String, role: Peer.Role, lifetimeMillis: Int64 = Store.defaultTokenLifetimeMillis) async throws -> String {
         guard Names.isValidOffice(office) else { throw StoreError(.invalidArgument, "invalid office code \"\(office)\"") }
+        // The hub's own scope (its operators' accounts) is never replicated to a node.
+        guard office != Self.hubOffice else { throw StoreError(.invalidArgument, "\"\(office)\" is the hub's own scope, not an office") }
         guard lifetimeMillis > 0 else { throw StoreError(.invalidArgument, "a token must be valid for some time") }
         var bytes = [UInt8](repeating: 0, count: 24)
         var generator = SystemRandomNumberGenerator()

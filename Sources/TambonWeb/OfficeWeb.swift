@@ -15,7 +15,7 @@ public struct OfficeWeb: Sendable {
     /// Mark cookies Secure (the node serves HTTPS).
     public let secureCookies: Bool
 
-    public static let sessionCookie = "tambon_session"
+    public static let sessionCookie = SessionEndpoints.cookieName
     /// Largest JSON or form body accepted.
     public static let maximumBodyBytes = 1 << 20
 
@@ -28,6 +28,8 @@ public struct OfficeWeb: Sendable {
         sessions = SessionStore(clock: store.configuration.wallClock)
     }
 
+    var sessionEndpoints: SessionEndpoints { SessionEndpoints(users: users, sessions: sessions, secureCookies: secureCookies) }
+
     /// Adds the JSON API and the pages to `router`.
     public func addRoutes(to router: Router<BasicRequestContext>) {
         APIController(web: self).addRoutes(to: router)
@@ -36,8 +38,7 @@ public struct OfficeWeb: Sendable {
 
     /// The staff session of a request (from its cookie), or nil.
     func session(of request: Request) async -> SessionStore.Session? {
-        guard let token = request.cookies[Self.sessionCookie]?.value else { return nil }
-        return await sessions.session(token)
+        await sessionEndpoints.session(of: request)
     }
 
     /// The staff session of an API call, required. API calls need no token: the cookie is SameSite=Strict, so no
@@ -71,7 +72,7 @@ public struct OfficeWeb: Sendable {
 
     /// A cookie of this app: HttpOnly, SameSite=Strict, Secure when served over HTTPS; `maxAge: 0` deletes it.
     func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict)
+        sessionEndpoints.cookie(name, value, maxAge: maxAge)
     }
 
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {

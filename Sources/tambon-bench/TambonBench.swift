@@ -1,7 +1,7 @@
 import Foundation
 import TambonCore
 
-/// `swift run -c release tambon-bench store|sync [--dir DIR]`: prints figures, then one JSON line with all of them.
+/// `swift run -c release tambon-bench store|sync|reports [--dir DIR]`: prints figures, then one JSON line with all of them.
 @main
 struct TambonBench {
     static func main() async {
@@ -11,8 +11,8 @@ struct TambonBench {
             directory = arguments[flag + 1]
             arguments.removeSubrange(flag...(flag + 1))
         }
-        guard arguments == ["store"] || arguments == ["sync"] else {
-            FileHandle.standardError.write(Data("usage: tambon-bench store|sync [--dir DIR]\n".utf8))
+        guard arguments == ["store"] || arguments == ["sync"] || arguments == ["reports"] else {
+            FileHandle.standardError.write(Data("usage: tambon-bench store|sync|reports [--dir DIR]\n".utf8))
             exit(64)
         }
         #if DEBUG
@@ -21,8 +21,11 @@ struct TambonBench {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let figures = arguments == ["store"]
-                ? try await StoreBenchmark(directory: directory).run() : try await SyncBenchmark(directory: directory).run()
+            let figures = switch arguments[0] {
+            case "store": try await StoreBenchmark(directory: directory).run()
+            case "sync": try await SyncBenchmark(directory: directory).run()
+            default: try await ReportBenchmark(directory: directory).run()
+            }
             print(JSONValue.object(figures).canonicalText)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -12,7 +12,7 @@ struct HubCommand: AsyncParsableCommand {
         abstract: "Run the central hub that every office's node syncs with.",
         subcommands: [
             HubInitCommand.self, HubServeCommand.self, HubTokenCommand.self, HubNodesCommand.self, HubRevokeCommand.self,
-            HubImportCommand.self,
+            HubImportCommand.self, HubUserCommand.self,
         ]
     )
 }

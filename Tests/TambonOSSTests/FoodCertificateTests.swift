@@ -73,4 +73,36 @@ import TambonCore
         #expect(fees.amount(due: due, paid: due.adding(days: 1)) == Money(baht: 120))
         #expect(FoodCertificateFees(annualFee: Money(satang: 2550), lateSurchargePercent: 15).amount(due: due, paid: due.adding(days: 30)) == Money(satang: 2933))
     }
+
+    @Test func yearlyFeesFallDueWithReceiptsWaiversAndSurcharges() throws {
+        // Notified on day 0, approved on day 3; renewed for the next year; the first year paid at issue.
+        var events = [T.event("submit", day: 0, tick: 0, by: "citizen", role: .citizen, [:]), T.event("accept", day: 1, tick: 0, by: "officer-1", role: .officer, [:]),
+                      T.event("approve", day: 3, tick: 0, by: "officer-1", role: .officer, ["number": "5/2569"])]
+        events.append(T.event("record-payment", day: 3, tick: 1, by: "officer-1", role: .officer, ["year": 2569, "receipt": "  เล่ม 12  เลขที่ 345 "]))
+        events.append(T.event("record-payment", day: 4, tick: 0, by: "officer-1", role: .officer, ["year": 2569, "receipt": "again"], id: "twice"))
+        events.append(T.event("record-payment", day: 4, tick: 1, by: "officer-1", role: .officer, ["year": 2571, "receipt": "x"], id: "not-due"))
+        events.append(T.event("record-payment", day: 4, tick: 2, by: "officer-1", role: .officer, ["year": 2569], id: "no-receipt"))
+        events.append(T.event("renew", day: 300, tick: 0, by: "officer-1", role: .officer, ["year": 2570]))
+        let timeline = Timeline(events: events, workflow: Self.workflow)
+        #expect(timeline.entries.map(\.applied) == [true, true, true, true, false, false, false, true])
+        let state = timeline.state
+        #expect(state.payments[2569]?.receipt == "เล่ม 12 เลขที่ 345")
+
+        let notified = events[0].date
+        let table = try FeeTable([.init(effectiveFrom: CivilDate(iso: "2020-01-01")!, schedule: FoodCertificateFees(annualFee: 100)),
+                                  .init(effectiveFrom: notified.adding(years: 2), schedule: FoodCertificateFees(annualFee: 0, lateSurchargePercent: 0))])
+        let onTime = FoodCertificateDues(notifiedOn: notified, state: state, fees: table, on: notified.adding(days: 10))
+        #expect(onTime.dues.map(\.year) == [2569, 2570])
+        #expect(onTime.dues[0].dueOn == notified.adding(days: 3), "the first year falls due when the certificate is issued")
+        #expect(onTime.dues[0].amount == Money(baht: 100) && !onTime.dues[0].isLate && onTime.dues[0].payment != nil)
+        #expect(onTime.dues[1].dueOn == notified.adding(years: 1), "then on the notification date each year")
+        #expect(onTime.outstanding == Money(baht: 100))
+        let late = FoodCertificateDues(notifiedOn: notified, state: state, fees: table, on: notified.adding(years: 1).adding(days: 1))
+        #expect(late.dues[1].amount == Money(baht: 120) && late.dues[1].isLate, "unpaid after its due date: 20 % more")
+
+        // A waiver from the third year: a renewal for it costs nothing.
+        let waived = Timeline(events: events + [T.event("renew", day: 700, tick: 0, by: "officer-1", role: .officer, ["year": 2571])], workflow: Self.workflow)
+        let dues = FoodCertificateDues(notifiedOn: notified, state: waived.state, fees: table, on: notified.adding(years: 3))
+        #expect(dues.dues.last?.amount == .zero)
+    }
 }

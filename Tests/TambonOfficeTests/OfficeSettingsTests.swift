@@ -42,4 +42,33 @@ import TambonStore
         }
         #expect(try await store.statistics().changes == changes, "refused settings write nothing")
     }
+
+    @Test func foodCertificateSettingsAndTheSignatory() async throws {
+        let store = try Store.inMemory()
+        try await store.initialiseNode(office: "5001", name: "office")
+        let value: JSONValue = [
+            "food_certificate": ["period_days": 10],
+            "food_certificate_fees": [["effective_from": "2021-01-01", "schedule": ["annual_fee": 5000, "late_surcharge_percent": 25]]],
+            "signatory": ["name": "นายสมหมาย ใจงาม", "title": "นายกองค์การบริหารส่วนตำบลแม่เหียะ"],
+        ]
+        try await OfficeSettings.save(value, to: store)
+        let catalog = try await OfficeSettings.load(from: store)
+        #expect(catalog.foodCertificatePeriodDays == 10 && catalog.signatory?.title == "นายกองค์การบริหารส่วนตำบลแม่เหียะ")
+        let schedule = try #require(catalog.foodCertificateFees.schedule(on: CivilDate(iso: "2026-11-26")!))
+        #expect(schedule.annualFee == Money(baht: 50) && schedule.lateSurchargePercent == 25)
+        #expect((catalog.workflow("food-certificate") as? FoodCertificateWorkflow)?.periodDays == 10)
+        let again = try OfficeSettings.catalog(from: OfficeSettings.value(of: catalog))
+        #expect(again.foodCertificateFees == catalog.foodCertificateFees && again.signatory == catalog.signatory && again.foodCertificatePeriodDays == 10)
+
+        let changes = try await store.statistics().changes
+        for bad: JSONValue in [
+            ["food_certificate": ["period_days": 0]],
+            ["food_certificate_fees": [["effective_from": "2021-01-01", "schedule": ["annual_fee": -1, "late_surcharge_percent": 20]]]],
+            ["food_certificate_fees": [["effective_from": "2021-01-01", "schedule": ["annual_fee": 100, "late_surcharge_percent": 150]]]],
+            ["signatory": ["name": "", "title": "นายก"]],
+        ] {
+            await #expect { try await OfficeSettings.save(bad, to: store) } throws: { ($0 as? OfficeError)?.status == 422 }
+        }
+        #expect(try await store.statistics().changes == changes, "a refused setting stores nothing")
+    }
 }

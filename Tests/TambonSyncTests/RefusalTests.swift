@@ -135,6 +135,10 @@ import TambonSync
         let bInfo = b.info
         let outside = try await signedChange(by: b.store, node: bInfo, seq: 1, record: "app-1", scope: ["6500101", "6500102"], hlc: clock.now)
         await expectRefusal(status: 403, code: "outside_scope") { try await push([outside], from: b) }
+        // Its own office plus the hub's scope (where the hub's operator accounts live): refused too.
+        let intoHub = try await signedChange(by: b.store, node: bInfo, seq: 1, record: "hub.mallory", scope: ["6500102", Store.hubOffice], hlc: clock.now)
+        await expectRefusal(status: 403, code: "outside_scope") { try await push([intoHub], from: b) }
+        #expect(try await hub.store.record(collection: "permits", id: "hub.mallory") == nil)
 
         // A node whose clock is a day ahead.
         let ahead = try await signedChange(by: b.store, node: bInfo, seq: 1, record: "app-7", scope: ["6500102"], hlc: clock.now + 86_400_000)

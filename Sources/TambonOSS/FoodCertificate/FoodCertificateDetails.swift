@@ -4,7 +4,7 @@ import TambonCore
 /// JSON keys are the API contract: `establishment_name`, `place_kind` (`selling`|`storage`), `area_m2`,
 /// `in_market`, `workers`, `address`, `location` {`lat`, `lon`}.
 public struct FoodCertificateDetails: Sendable, Equatable {
-    public enum PlaceKind: String, Sendable {
+    public enum PlaceKind: String, Sendable, CaseIterable {
         /// สถานที่จำหน่ายอาหาร (certificate form สอ.6 in many ordinances).
         case selling
         /// สถานที่สะสมอาหาร (สอ.7).

@@ -2,7 +2,8 @@ import TambonCore
 
 /// The food-place notification certificate (Public Health Act s.47–52): submit → accept (clock starts) → approve
 /// (issues the certificate number, office node only) or reject; then, while valid: `renew` each year (that year's
-/// fee), `replace` a lost or damaged certificate (same number, s.50), `revoke` (reason), `notify-closure` (s.51).
+/// fee), `record-payment` of a year's fee with its receipt, `replace` a lost or damaged certificate (same number,
+/// s.50), `revoke` (reason), `notify-closure` (s.51).
 public struct FoodCertificateWorkflow: ServiceWorkflow {
     public static let service = "food-certificate"
     public var service: String { Self.service }
@@ -17,7 +18,7 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
     /// A certificate stays open after approval (renewals, replacements) until revoked or closed.
     public var finalStatuses: Set<ApplicationStatus> { [.rejected, .withdrawn, .revoked, .closed] }
 
-    public var actions: [String] { ["accept", "approve", "reject", "withdraw", "renew", "replace", "revoke", "notify-closure"] }
+    public var actions: [String] { ["accept", "approve", "reject", "withdraw", "renew", "record-payment", "replace", "revoke", "notify-closure"] }
 
     public func apply(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal) {
         let status = state.status
@@ -60,6 +61,21 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
                 throw ActionRefusal(.invalidForStatus, th: "ต่ออายุปี \(year) แล้ว", en: "already renewed for \(year)")
             }
             state.renewedYears.append(year)
+        case "record-payment":
+            try WorkflowRules.requireOfficial(event)
+            guard status == .approved || status == .revoked || status == .closed else { throw WorkflowRules.notNow(event.action, status) }
+            guard let year = event.payload["year"]?.numberValue.map(Int.init), state.renewedYears.contains(year) else {
+                throw ActionRefusal(.invalidPayload, th: "ระบุปี พ.ศ. ที่มีค่าธรรมเนียมค้างชำระ (year)",
+                                    en: "\"year\" must be a Buddhist-Era year whose fee is due (the approval year or a renewal)")
+            }
+            guard let receipt = event.payload["receipt"]?.stringValue.map({ $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }), !receipt.isEmpty, receipt.count <= 64 else {
+                throw ActionRefusal(.invalidPayload, th: "ระบุเลขที่ใบเสร็จรับเงิน (receipt) ไม่เกิน 64 ตัวอักษร",
+                                    en: "\"receipt\" (the receipt reference, at most 64 characters) is required")
+            }
+            guard state.payments[year] == nil else {
+                throw ActionRefusal(.invalidForStatus, th: "ชำระค่าธรรมเนียมปี \(year) แล้ว", en: "the fee for \(year) is already paid")
+            }
+            state.payments[year] = FeePayment(receipt: receipt, paidOn: event.date)
         case "replace":
             try WorkflowRules.requireOfficial(event)
             guard status == .approved else { throw WorkflowRules.notNow(event.action, status) }

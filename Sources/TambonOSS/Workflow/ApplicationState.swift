@@ -18,6 +18,8 @@ public struct ApplicationState: Sendable, Equatable {
     public var renewedYears: [Int] = []
     /// How many replacement certificates were issued (the number stays the same).
     public var replacements = 0
+    /// Fees paid, by Buddhist-Era year: the receipt reference and the day it was paid.
+    public var payments: [Int: FeePayment] = [:]
 
     public init() {}
 }

@@ -57,7 +57,10 @@ struct LogCursor {
         }
         let heldScope = try writer.scope(of: change)
         if let office = writerOffice {
-            guard change.scope.contains(office), heldScope.map({ $0.contains(office) }) ?? true else {
+            // The hub's own scope (its operators' accounts) is written by the hub alone.
+            guard change.scope.contains(office), !change.scope.contains(Store.hubOffice),
+                heldScope.map({ $0.contains(office) && !$0.contains(Store.hubOffice) }) ?? true
+            else {
                 throw reject(change, .outsideScope(office: office))
             }
         }

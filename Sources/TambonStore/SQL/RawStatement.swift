@@ -2,21 +2,34 @@ import GRDB
 import GRDBSQLite
 
 /// A thin binder over a cached GRDB statement for the apply path, where building `StatementArguments` for every
-/// row would cost more than the insert itself. Text is bound straight from canonical UTF-8 bytes.
-struct RawStatement {
+/// row would cost more than the insert itself (and for scans of many rows, such as the hub's reports, where
+/// building a `Row` for each would). Text is bound straight from canonical UTF-8 bytes.
+public struct RawStatement {
     private let statement: Statement
     private var handle: OpaquePointer { statement.sqliteStatement }
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(_ db: Database, _ sql: String) throws {
+    public init(_ db: Database, _ sql: String) throws {
         statement = try db.cachedStatement(sql: sql)
     }
 
-    func bind(_ index: Int32, _ value: Int64) throws {
+    public func bind(_ index: Int32, _ value: Int64) throws {
         try check(sqlite3_bind_int64(handle, index, value))
     }
 
-    func bind(_ index: Int32, text: String) throws {
+    /// An integer, or NULL.
+    public func bind(_ index: Int32, _ value: Int64?) throws {
+        guard let value else { return try check(sqlite3_bind_null(handle, index)) }
+        try check(sqlite3_bind_int64(handle, index, value))
+    }
+
+    /// A real, or NULL.
+    public func bind(_ index: Int32, _ value: Double?) throws {
+        guard let value else { return try check(sqlite3_bind_null(handle, index)) }
+        try check(sqlite3_bind_double(handle, index, value))
+    }
+
+    public func bind(_ index: Int32, text: String) throws {
         var text = text
         try text.withUTF8 { buffer in
             try check(sqlite3_bind_text(handle, index, buffer.baseAddress, Int32(buffer.count), Self.transient))
@@ -50,7 +63,7 @@ struct RawStatement {
     }
 
     /// Runs the statement to completion (for writes) and resets it for the next row.
-    func run() throws {
+    public func run() throws {
         defer { sqlite3_reset(handle) }
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE || code == SQLITE_ROW else {
@@ -59,7 +72,7 @@ struct RawStatement {
     }
 
     /// Steps once; calls `row` for each result row, then resets.
-    func query(_ row: (RawStatement) -> Void) throws {
+    public func query(_ row: (RawStatement) -> Void) throws {
         defer { sqlite3_reset(handle) }
         while true {
             let code = sqlite3_step(handle)
@@ -71,11 +84,20 @@ struct RawStatement {
         }
     }
 
-    func int64(_ column: Int32) -> Int64 {
+    /// Whether a column of the current row is NULL.
+    public func isNull(_ column: Int32) -> Bool {
+        sqlite3_column_type(handle, column) == SQLITE_NULL
+    }
+
+    public func double(_ column: Int32) -> Double {
+        sqlite3_column_double(handle, column)
+    }
+
+    public func int64(_ column: Int32) -> Int64 {
         sqlite3_column_int64(handle, column)
     }
 
-    func text(_ column: Int32) -> String? {
+    public func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }
         return String(cString: pointer)
     }

@@ -13,8 +13,7 @@ struct APIController: Sendable {
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         let api = router.group("api/v1")
-        api.post("session") { request, _ in try await self.login(request) }
-        api.delete("session") { request, _ in try await self.logout(request) }
+        web.sessionEndpoints.addRoutes(to: api)
         api.post("applications") { request, _ in try await self.submit(request) }
         api.get("applications") { request, _ in try await self.queue(request) }
         api.get("applications/:id") { request, context in try await self.show(request, id: try context.parameters.require("id")) }
@@ -23,30 +22,6 @@ struct APIController: Sendable {
         api.get("attachments/:sha256") { request, context in try await self.file(request, hash: try context.parameters.require("sha256")) }
         api.get("track/:code") { _, context in try await self.track(code: try context.parameters.require("code")) }
         api.get("fees/building-permit") { request, _ in try self.quote(request) }
-    }
-
-    // MARK: - Sessions
-
-    func login(_ request: Request) async throws -> Response {
-        let body = try await Self.object(request)
-        guard let name = (body["username"] ?? body["name"])?.stringValue, let password = body["password"]?.stringValue,
-            let account = try await web.users.authenticate(name: name, password: password)
-        else {
-            throw WebError(.unauthorized, "bad_credentials", th: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", en: "wrong user name or password")
-        }
-        let session = await web.sessions.start(for: account)
-        var headers = HTTPFields()
-        headers[.setCookie] = web.cookie(OfficeWeb.sessionCookie, session.token).description
-        return JSONResponse.make(["user": .string(account.name), "role": .string(account.role.rawValue), "office": .string(account.office),
-                                  "csrf_token": .string(session.csrf)], headers: headers)
-    }
-
-    func logout(_ request: Request) async throws -> Response {
-        let session = try await web.apiStaff(request)
-        await web.sessions.end(session.token)
-        var headers = HTTPFields()
-        headers[.setCookie] = web.cookie(OfficeWeb.sessionCookie, "", maxAge: 0).description
-        return JSONResponse.make(["ended": true], headers: headers)
     }
 
     // MARK: - Applications

@@ -25,6 +25,10 @@ struct PageController: Sendable {
             try await self.page("apply", title: "ขออนุญาตก่อสร้างอาคาร", request: request, Self.applyForm([:], errors: [:]))
         }
         router.post("/apply/building-permit") { request, _ in try await self.submit(request) }
+        router.get("/apply/food-certificate") { request, _ in
+            try await self.page("apply_food", title: Self.serviceLabels[FoodCertificateWorkflow.service]!, request: request, Self.foodForm([:], errors: [:]))
+        }
+        router.post("/apply/food-certificate") { request, _ in try await self.submitFood(request) }
         router.get("/track") { request, _ in try await self.track(request) }
         router.post("/track/withdraw") { request, _ in try await self.withdraw(request) }
         router.get("/login") { request, _ in try await self.page("login", title: "เข้าสู่ระบบ", request: request) }
@@ -37,6 +41,7 @@ struct PageController: Sendable {
         }
         router.post("/office/applications/:id/actions") { request, context in try await self.act(request, id: try context.parameters.require("id")) }
         router.get("/office/applications/:id/permit") { request, context in try await self.permit(request, id: try context.parameters.require("id")) }
+        router.get("/office/applications/:id/certificate") { request, context in try await self.certificate(request, id: try context.parameters.require("id")) }
     }
 
     // MARK: - Rendering
@@ -160,6 +165,16 @@ struct PageController: Sendable {
             }
             return try await page("apply", title: "ขออนุญาตก่อสร้างอาคาร", request: request, values)
         }
+        return try await file(request, form: form, service: BuildingPermitWorkflow.service, applicant: applicant, details: details) { errors in
+            Self.applyForm(input, errors: errors)
+        }
+    }
+
+    /// Files an application with the form's files; on a refusal, the form again (`values`) with each field's error.
+    func file(
+        _ request: Request, form: FormBody, service: String, applicant: [String: JSONValue], details: [String: JSONValue],
+        values: ([String: String]) -> [String: Any]
+    ) async throws -> Response {
         do {
             // Every file is checked before anything is stored, so a bad one leaves no half-filed application.
             for file in form.files {
@@ -169,7 +184,7 @@ struct PageController: Sendable {
                     throw OfficeError.invalid(ValidationErrors([FieldError(file.field, th: "\(file.name): \(error.thai)", en: "\(file.name): \(error.english)")]))
                 }
             }
-            let application = try await web.book.submit(service: BuildingPermitWorkflow.service, applicant: applicant, details: details)
+            let application = try await web.book.submit(service: service, applicant: applicant, details: details)
             for file in form.files {
                 try await web.book.attach(to: application.id, bytes: file.bytes, name: file.name, kind: Self.kind(ofField: file.field),
                                           actor: "citizen", role: .citizen)
@@ -179,21 +194,59 @@ struct PageController: Sendable {
         } catch let error as OfficeError {
             var errors: [String: String] = [:]
             for field in error.fields { errors[field.field] = field.thai }
-            var values = Self.applyForm(input, errors: errors)
+            var values = values(errors)
             values["formError"] = error.thai
-            return try await page("apply", title: "ขออนุญาตก่อสร้างอาคาร", request: request, status: .unprocessableContent, values)
+            return try await page(service == FoodCertificateWorkflow.service ? "apply_food" : "apply", title: Self.serviceLabels[service] ?? service,
+                                  request: request, status: .unprocessableContent, values)
+        }
+    }
+
+    static let foodApplicantFields = ["name", "national_id", "phone", "address", "kind"]
+    static let foodDetailFields = ["establishment_name", "place_kind", "area_m2", "in_market", "workers", "address", "lat", "lon"]
+
+    static func foodForm(_ input: [String: String], errors: [String: String]) -> [String: Any] {
+        var f: [String: Any] = [:]
+        for key in foodApplicantFields { f["a_" + key] = input["a_" + key] ?? "" }
+        for key in foodDetailFields { f["d_" + key] = input["d_" + key] ?? "" }
+        for (field, message) in errors { f["e_" + field] = message }
+        f["kinds"] = [("person", "บุคคลธรรมดา"), ("juristic", "นิติบุคคล")].map { ["value": $0.0, "label": $0.1, "selected": input["a_kind"] == $0.0] }
+        f["placeKinds"] = FoodCertificateDetails.PlaceKind.allCases.map { ["value": $0.rawValue, "label": $0.thai, "selected": input["d_place_kind"] == $0.rawValue] }
+        f["inMarket"] = input["d_in_market"] == "yes"
+        return ["f": f]
+    }
+
+    func submitFood(_ request: Request) async throws -> Response {
+        let form = try await Self.form(request)
+        try checkFormToken(request, form)
+        var input: [String: String] = [:]
+        for key in Self.foodApplicantFields { input["a_" + key] = form["applicant." + key] ?? "" }
+        for key in Self.foodDetailFields { input["d_" + key] = form["details." + key] ?? "" }
+        var applicant = ["name", "national_id", "phone", "address"].reduce(into: [String: JSONValue]()) { $0[$1] = .string(input["a_" + $1]!) }
+        if !input["a_kind"]!.isEmpty { applicant["kind"] = .string(input["a_kind"]!) }
+        var details: [String: JSONValue] = [
+            "establishment_name": .string(input["d_establishment_name"]!), "place_kind": .string(input["d_place_kind"]!),
+            "in_market": .bool(input["d_in_market"] == "yes"), "address": .string(input["d_address"]!),
+        ]
+        if let area = Double(input["d_area_m2"]!) { details["area_m2"] = .number(area) }
+        if let workers = Double(input["d_workers"]!) { details["workers"] = .number(workers) }
+        if let lat = Double(input["d_lat"]!), let lon = Double(input["d_lon"]!) { details["location"] = ["lat": .number(lat), "lon": .number(lon)] }
+        return try await file(request, form: form, service: FoodCertificateWorkflow.service, applicant: applicant, details: details) { errors in
+            Self.foodForm(input, errors: errors)
         }
     }
 
     /// The attachment kind of a file input of the application form (`plans`, `documents`).
     static func kind(ofField field: String) -> String { field == "plans" ? "plan" : field == "photos" ? "photo" : "document" }
 
-    static let serviceLabels = [BuildingPermitWorkflow.service: "ขออนุญาตก่อสร้างอาคาร"]
+    static let serviceLabels = [
+        BuildingPermitWorkflow.service: "ขออนุญาตก่อสร้างอาคาร", FoodCertificateWorkflow.service: "แจ้งจัดตั้งสถานที่จำหน่ายหรือสะสมอาหาร",
+    ]
 
     static let actionLabels: [String: String] = [
         "submit": "ยื่นคำขอ", "accept": "รับคำขอ (เอกสารครบ)", "return": "ส่งคืนให้เพิ่มเอกสาร", "assign-inspection": "มอบหมายตรวจสถานที่",
         "record-inspection": "บันทึกผลตรวจสถานที่", "extend": "ขยายเวลาพิจารณา", "approve": "อนุญาต (ออกเลขที่)", "reject": "ไม่อนุญาต",
-        "withdraw": "ถอนคำขอ",
+        "withdraw": "ถอนคำขอ", "renew": "ต่ออายุ (ค่าธรรมเนียมปีถัดไป)", "record-payment": "บันทึกการชำระค่าธรรมเนียม",
+        "replace": "ออกใบแทน", "revoke": "เพิกถอน", "notify-closure": "แจ้งเลิกกิจการ",
     ]
 
     /// The applicant withdraws from the tracking page, proving it is theirs with their national ID.
@@ -288,7 +341,7 @@ struct PageController: Sendable {
                     "assignee": state.assignee ?? "", "urgency": DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass,
                     "daysLeft": state.clock.daysLeft(on: today).map(String.init) ?? "–"]
         }
-        let statuses: [ApplicationStatus] = [.submitted, .accepted, .returned, .inspectionAssigned, .inspected, .approved, .rejected, .withdrawn]
+        let statuses: [ApplicationStatus] = [.submitted, .accepted, .returned, .inspectionAssigned, .inspected, .approved, .rejected, .withdrawn, .revoked, .closed]
         return try await page("queue", title: "คำขอของสำนักงาน", request: request, [
             "rows": rows, "assignee": assignee ?? "",
             "services": ServiceCatalog.services.map { ["value": $0, "label": Self.serviceLabels[$0] ?? $0, "selected": $0 == service] },
@@ -311,6 +364,14 @@ struct PageController: Sendable {
         values["landText"] = BuildingPermitDetails.landTitleText(application.details["land_title"])
         values["useText"] = BuildingPermitDetails.useText(application.details["building_use"]?.stringValue ?? "")
         values["feeTotal"] = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0)).thaiText
+        values["isFood"] = application.service == FoodCertificateWorkflow.service
+        values["isPermit"] = application.service == BuildingPermitWorkflow.service
+        values["printPath"] = application.service == FoodCertificateWorkflow.service ? "certificate" : "permit"
+        values["placeKind"] = (application.details["place_kind"]?.stringValue).flatMap(FoodCertificateDetails.PlaceKind.init(rawValue:))?.thai ?? ""
+        values["feesDue"] = application.feesDue(on: today)?.dues.map { due -> [String: Any] in
+            ["year": due.year, "dueOn": due.dueOn.thaiText, "amount": due.amount.thaiText, "late": due.isLate,
+             "paid": due.payment != nil, "receipt": due.payment?.receipt ?? "", "paidOn": due.payment?.paidOn.thaiText ?? ""]
+        } ?? []
         values["attachments"] = application.attachments.map { item -> [String: Any] in
             let hash = item["sha256"]?.stringValue ?? ""
             return ["name": item["name"]?.stringValue ?? hash, "kind": AttachmentPolicy.kinds[item["kind"]?.stringValue ?? ""] ?? "",
@@ -330,7 +391,9 @@ struct PageController: Sendable {
             let probe = ApplicationEvent.Probe(hlc: HLC(millis: UInt64(max(0, web.store.configuration.wallClock())), counter: 0))
             values["actions"] = workflow.available(to: session.role, actor: session.user, in: application.state, probe: probe).map { action in
                 ["action": action, "label": Self.actionLabels[action] ?? action, "id": application.id, "csrf": session.csrf,
-                 "needsReason": ["return", "reject", "extend"].contains(action), "needsAssignee": action == "assign-inspection",
+                 "needsReason": ["return", "reject", "extend", "revoke"].contains(action), "needsAssignee": action == "assign-inspection",
+                 "needsYear": action == "renew" || action == "record-payment", "needsReceipt": action == "record-payment",
+                 "year": today.buddhistYear,
                  "needsInspection": action == "record-inspection"] as [String: Any]
             }
         }
@@ -344,6 +407,8 @@ struct PageController: Sendable {
         var payload: [String: JSONValue] = [:]
         if let reason = form["reason"] { payload["reason"] = .string(reason) }
         if let assignee = form["assignee"] { payload["assignee"] = .string(assignee) }
+        if let year = form["year"].flatMap(Int.init) { payload["year"] = .number(Double(year)) }
+        if let receipt = form["receipt"] { payload["receipt"] = .string(receipt) }
         if action == "record-inspection" {
             var inspection: [String: JSONValue] = ["result": .string(form["result"] ?? ""), "notes": .string(form["notes"] ?? "")]
             for key in ["lat", "lon", "accuracy_m"] { if let number = form[key].flatMap(Double.init) { inspection[key] = .number(number) } }
@@ -380,6 +445,41 @@ struct PageController: Sendable {
             "issued": issued.thaiText, "validUntil": issued.adding(years: web.book.catalog.buildingPermit.validityYears).thaiText,
         ]
         return try await page("permit", title: "ใบอนุญาต", request: request, values)
+    }
+
+    /// The printable food-place notification certificate (A4), once approved.
+    func certificate(_ request: Request, id: String) async throws -> Response {
+        guard let session = try await staffOrLogin(request) else { return Self.redirect("/login") }
+        let application = try await web.application(id, for: session)
+        let state = application.state
+        guard application.service == FoodCertificateWorkflow.service, let number = state.number, state.status == .approved,
+            let approval = application.timeline.entries.last(where: { $0.applied && $0.event.action == "approve" })
+        else {
+            return try await page("error", title: "ยังไม่มีหนังสือรับรอง", request: request, status: .conflict,
+                                  ["message": "คำขอนี้ยังไม่ได้รับหนังสือรับรอง", "message_en": "no certificate has been issued for this application"])
+        }
+        let today = web.book.today()
+        let details = application.details
+        let dues = application.feesDue(on: today)?.dues ?? []
+        // The certificate runs to the day before the next year's fee falls due.
+        let current = dues.last
+        let signatory = web.book.catalog.signatory
+        let values: [String: Any] = [
+            "number": number.description, "office": "\(web.node.name) (\(application.office))",
+            "notifier": application.applicant["name"]?.stringValue ?? "",
+            "notifierKind": application.applicant["kind"]?.stringValue == "juristic" ? "นิติบุคคล" : "บุคคลธรรมดา",
+            "establishment": details["establishment_name"]?.stringValue ?? "",
+            "placeKind": (details["place_kind"]?.stringValue).flatMap(FoodCertificateDetails.PlaceKind.init(rawValue:))?.thai ?? "",
+            "area": details["area_m2"]?.numberValue.map { PageController.plain(.number($0)) as! String } ?? "",
+            "workers": details["workers"]?.numberValue.map { String(Int($0)) } ?? "",
+            "address": details["address"]?.stringValue ?? "",
+            "fee": current.map { $0.amount.thaiText } ?? "-", "feeYear": current.map { String($0.year) } ?? "",
+            "receipt": current?.payment?.receipt ?? "ยังไม่ชำระ",
+            "validUntil": current.map { $0.dueOn.adding(years: 1).adding(days: -1).thaiText } ?? "",
+            "issued": approval.event.date.thaiText, "replacement": state.replacements > 0 ? "ใบแทน ครั้งที่ \(state.replacements)" : "",
+            "signatoryName": signatory?.name ?? "", "signatoryTitle": signatory?.title ?? "เจ้าพนักงานท้องถิ่น",
+        ]
+        return try await page("certificate", title: "หนังสือรับรองการแจ้ง", request: request, values)
     }
 
     /// A JSON object as plain values for Mustache.

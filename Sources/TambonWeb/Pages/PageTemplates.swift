@@ -12,6 +12,7 @@ enum PageTemplates {
     static let templates: [String: String] = [
         "header": header, "footer": footer, "home": home, "apply": apply, "submitted": submitted, "track": track,
         "login": login, "queue": queue, "application": application, "permit": permit, "error": error,
+        "apply_food": applyFood, "certificate": certificate,
     ]
 
     static let header = """
@@ -60,6 +61,9 @@ enum PageTemplates {
     <div class="notice"><h2>ขออนุญาตก่อสร้างอาคาร (ไม่เกิน 150 ตร.ม.)</h2>
     <p>ยื่นคำขอ (แบบ ข.1) พร้อมปักหมุดที่ตั้งอาคาร ระบบคำนวณค่าธรรมเนียมให้ก่อนยื่น <span class="en">Building permit, at most 150 m²</span></p>
     <a href="/apply/building-permit">ยื่นคำขอ →</a></div>
+    <div class="notice"><h2>แจ้งจัดตั้งสถานที่จำหน่ายอาหารหรือสะสมอาหาร (ไม่เกิน 200 ตร.ม.)</h2>
+    <p>รับหนังสือรับรองการแจ้ง ชำระค่าธรรมเนียมรายปี <span class="en">Food-place notification certificate</span></p>
+    <a href="/apply/food-certificate">แจ้งจัดตั้ง →</a></div>
     <div class="notice"><h2>ติดตามสถานะคำขอ <span class="en">Track an application</span></h2>
     <form method="get" action="/track"><label for="code">รหัสติดตาม 8 ตัวอักษร</label><input id="code" name="code" autocomplete="off"><button>ติดตาม</button></form></div>
     {{> footer}}
@@ -96,6 +100,53 @@ enum PageTemplates {
     <button name="step" value="quote">คำนวณค่าธรรมเนียม</button> <button name="step" value="submit">ยื่นคำขอ</button>
     </form>
     {{> footer}}
+    """
+
+    static let applyFood = """
+    {{> header}}
+    <h1>แจ้งจัดตั้งสถานที่จำหน่ายอาหาร / สถานที่สะสมอาหาร <span class="en">Food-place notification</span></h1>
+    <p>พื้นที่เกิน 200 ตร.ม. หรืออยู่ในตลาด ต้องขอใบอนุญาตแทน <span class="en">Over 200 m² or in a market: a licence is needed instead.</span></p>
+    {{#formError}}<p class="err">{{formError}}</p>{{/formError}}
+    <form method="post" action="/apply/food-certificate" enctype="multipart/form-data"><input type="hidden" name="form_token" value="{{formToken}}">
+    {{#f}}
+    <h2>ผู้แจ้ง</h2>
+    <div class="{{#e_kind}}field-error{{/e_kind}}"><label for="kind">ประเภทผู้แจ้ง</label><select id="kind" name="applicant.kind">{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select>{{#e_kind}}<div class="err">{{e_kind}}</div>{{/e_kind}}</div>
+    <div class="{{#e_name}}field-error{{/e_name}}"><label for="name">ชื่อ-นามสกุล หรือชื่อนิติบุคคล</label><input id="name" name="applicant.name" value="{{a_name}}" required>{{#e_name}}<div class="err">{{e_name}}</div>{{/e_name}}</div>
+    <div class="{{#e_national_id}}field-error{{/e_national_id}}"><label for="nid">เลขประจำตัวประชาชน / เลขทะเบียนนิติบุคคล 13 หลัก</label><input id="nid" name="applicant.national_id" value="{{a_national_id}}" inputmode="numeric" required>{{#e_national_id}}<div class="err">{{e_national_id}}</div>{{/e_national_id}}</div>
+    <div class="{{#e_phone}}field-error{{/e_phone}}"><label for="phone">โทรศัพท์</label><input id="phone" name="applicant.phone" value="{{a_phone}}" inputmode="tel" required>{{#e_phone}}<div class="err">{{e_phone}}</div>{{/e_phone}}</div>
+    <div class="{{#e_address}}field-error{{/e_address}}"><label for="address">ที่อยู่ที่ติดต่อได้</label><textarea id="address" name="applicant.address" required>{{a_address}}</textarea>{{#e_address}}<div class="err">{{e_address}}</div>{{/e_address}}</div>
+    <h2>สถานที่</h2>
+    <div class="{{#e_establishment_name}}field-error{{/e_establishment_name}}"><label for="est">ชื่อสถานที่ / ร้าน</label><input id="est" name="details.establishment_name" value="{{d_establishment_name}}" required>{{#e_establishment_name}}<div class="err">{{e_establishment_name}}</div>{{/e_establishment_name}}</div>
+    <div class="{{#e_place_kind}}field-error{{/e_place_kind}}"><label for="pk">ประเภท</label><select id="pk" name="details.place_kind">{{#placeKinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/placeKinds}}</select>{{#e_place_kind}}<div class="err">{{e_place_kind}}</div>{{/e_place_kind}}</div>
+    <div class="{{#e_area_m2}}field-error{{/e_area_m2}}"><label for="area">พื้นที่ประกอบการ (ตร.ม.)</label><input id="area" name="details.area_m2" value="{{d_area_m2}}" inputmode="decimal" required>{{#e_area_m2}}<div class="err">{{e_area_m2}}</div>{{/e_area_m2}}</div>
+    <div class="{{#e_in_market}}field-error{{/e_in_market}}"><label><input type="checkbox" name="details.in_market" value="yes" style="width:auto"{{#inMarket}} checked{{/inMarket}}> ตั้งอยู่ในตลาด</label>{{#e_in_market}}<div class="err">{{e_in_market}}</div>{{/e_in_market}}</div>
+    <div class="{{#e_workers}}field-error{{/e_workers}}"><label for="workers">จำนวนผู้สัมผัสอาหาร (คน)</label><input id="workers" name="details.workers" value="{{d_workers}}" inputmode="numeric" required>{{#e_workers}}<div class="err">{{e_workers}}</div>{{/e_workers}}</div>
+    <div class="{{#e_address}}field-error{{/e_address}}"><label for="paddr">ที่ตั้งสถานที่</label><textarea id="paddr" name="details.address" required>{{d_address}}</textarea></div>
+    <div class="{{#e_location}}field-error{{/e_location}}"><label>พิกัดสถานที่ (ละติจูด, ลองจิจูด)</label>
+    <input id="lat" name="details.lat" value="{{d_lat}}" placeholder="18.7883" inputmode="decimal"> <input id="lon" name="details.lon" value="{{d_lon}}" placeholder="98.9853" inputmode="decimal">
+    {{#e_location}}<div class="err">{{e_location}}</div>{{/e_location}}</div>
+    <h2>เอกสารประกอบ (PDF, JPEG, PNG ไม่เกิน 20 MB)</h2>
+    <div class="{{#e_documents}}field-error{{/e_documents}}"><label for="docs">สำเนาบัตรประชาชน / หนังสือรับรองนิติบุคคล / แผนที่</label><input type="file" id="docs" name="documents" accept="application/pdf,image/jpeg,image/png">{{#e_documents}}<div class="err">{{e_documents}}</div>{{/e_documents}}</div>
+    {{/f}}
+    <button name="step" value="submit">แจ้ง</button>
+    </form>
+    {{> footer}}
+    """
+
+    static let certificate = """
+    <!doctype html><html lang="th"><head><meta charset="utf-8"><title>หนังสือรับรองการแจ้ง {{number}}</title>
+    <style>@page{size:A4;margin:20mm}body{font-family:"Sarabun","Noto Sans Thai",serif;font-size:16pt;line-height:1.6}
+    h1{text-align:center;font-size:20pt}.row{margin:.3em 0}.sign{margin-top:2.5em;text-align:right}.small{font-size:12pt}@media screen{body{max-width:210mm;margin:1em auto}}</style></head>
+    <body><h1>หนังสือรับรองการแจ้งจัดตั้ง{{placeKind}}</h1>
+    <div class="row">เลขที่ {{number}} {{replacement}}</div><div class="row">{{office}}</div>
+    <div class="row">หนังสือฉบับนี้ให้ไว้เพื่อแสดงว่า {{notifier}} ({{notifierKind}})</div>
+    <div class="row">ได้แจ้งจัดตั้ง{{placeKind}} ชื่อ {{establishment}}</div>
+    <div class="row">พื้นที่ประกอบการ {{area}} ตารางเมตร · ผู้สัมผัสอาหาร {{workers}} คน</div>
+    <div class="row">ตั้งอยู่ ณ {{address}}</div>
+    <div class="row">ค่าธรรมเนียมปี {{feeYear}}: {{fee}} · ใบเสร็จรับเงิน {{receipt}}</div>
+    <div class="row">ออกให้ ณ วันที่ {{issued}} · ใช้ได้ถึงวันที่ {{validUntil}}</div>
+    <div class="sign">(ลงชื่อ) ........................................<br>{{#signatoryName}}({{signatoryName}})<br>{{/signatoryName}}{{signatoryTitle}}<br>เจ้าพนักงานท้องถิ่น</div>
+    <p class="small">ต้องแสดงหนังสือรับรองนี้ไว้ในที่เปิดเผย เห็นได้ง่าย ณ สถานที่ดังกล่าว และชำระค่าธรรมเนียมทุกปีก่อนวันครบกำหนด</p></body></html>
     """
 
     static let submitted = """
@@ -152,12 +203,16 @@ enum PageTemplates {
     {{> header}}
     <h1>คำขอ {{id}} <span class="en">{{service}}</span></h1>
     {{#actionError}}<p class="err">{{actionError}}</p>{{/actionError}}
-    <div class="notice"><p>สถานะ: <strong>{{status_th}}</strong> {{#number}}· เลขที่ {{number}} · <a href="/office/applications/{{id}}/permit">พิมพ์ใบอนุญาต</a>{{/number}}</p>
+    <div class="notice"><p>สถานะ: <strong>{{status_th}}</strong> {{#number}}· เลขที่ {{number}} · <a href="/office/applications/{{id}}/{{printPath}}">พิมพ์{{#isFood}}หนังสือรับรอง{{/isFood}}{{#isPermit}}ใบอนุญาต{{/isPermit}}</a>{{/number}}</p>
     {{#due}}<p>ครบกำหนด {{due}} (เหลือ {{days_left}} วัน)</p>{{/due}}
     <p>ถึงศูนย์กลาง (hub) แล้ว: {{#atHub}}ใช่{{/atHub}}{{^atHub}}ยัง — รอซิงก์{{/atHub}}</p></div>
     <h2>ผู้ยื่น</h2><p>{{applicant.name}} · {{nationalID}} · {{applicant.phone}}<br>{{applicant.address}}</p>
-    <h2>อาคาร</h2><p>เอกสารสิทธิ์ {{landText}} · {{useText}} · {{details.storeys}} ชั้น · {{details.floor_area_m2}} ตร.ม. · พิกัด {{details.location.lat}}, {{details.location.lon}}</p>
-    <p>ค่าธรรมเนียม {{feeTotal}}</p>
+    {{#isPermit}}<h2>อาคาร</h2><p>เอกสารสิทธิ์ {{landText}} · {{useText}} · {{details.storeys}} ชั้น · {{details.floor_area_m2}} ตร.ม. · พิกัด {{details.location.lat}}, {{details.location.lon}}</p>
+    <p>ค่าธรรมเนียม {{feeTotal}}</p>{{/isPermit}}
+    {{#isFood}}<h2>สถานที่</h2><p>{{details.establishment_name}} · {{placeKind}} · {{details.area_m2}} ตร.ม. · ผู้สัมผัสอาหาร {{details.workers}} คน<br>{{details.address}} · พิกัด {{details.location.lat}}, {{details.location.lon}}</p>
+    <h2>ค่าธรรมเนียมรายปี</h2><table><tr><th>ปี</th><th>ครบกำหนด</th><th>จำนวน</th><th>ใบเสร็จ</th></tr>
+    {{#feesDue}}<tr><td>{{year}}</td><td>{{dueOn}}</td><td>{{amount}}{{#late}} (รวมเงินเพิ่ม){{/late}}</td><td>{{#paid}}{{receipt}} · {{paidOn}}{{/paid}}{{^paid}}ยังไม่ชำระ{{/paid}}</td></tr>{{/feesDue}}
+    {{^feesDue}}<tr><td colspan="4">ค่าธรรมเนียมปีแรก {{feeTotal}} ครบกำหนดเมื่อออกหนังสือรับรอง</td></tr>{{/feesDue}}</table>{{/isFood}}
     <h2>ไฟล์แนบ</h2><ul>{{#attachments}}<li>{{kind}}: {{#here}}<a href="/api/v1/attachments/{{sha256}}">{{name}}</a>{{/here}}{{^here}}{{name}} (ยังรับไฟล์ไม่ครบ — รอซิงก์){{/here}} · {{size}} KB</li>{{/attachments}}</ul>
     {{#canAttach}}<div class="notice"><label for="file">แนบไฟล์ (PDF, JPEG, PNG ไม่เกิน 20 MB)</label><input type="file" id="file" accept="application/pdf,image/jpeg,image/png">
     <select id="kind"><option value="plan">แบบแปลน</option><option value="photo">ภาพถ่าย</option><option value="document">เอกสาร</option></select>
@@ -168,6 +223,8 @@ enum PageTemplates {
     <strong>{{label}}</strong>
     {{#needsReason}}<label>เหตุผล</label><input name="reason" required>{{/needsReason}}
     {{#needsAssignee}}<label>ผู้ตรวจ (ชื่อผู้ใช้)</label><input name="assignee" required>{{/needsAssignee}}
+    {{#needsYear}}<label>ปี พ.ศ.</label><input name="year" value="{{year}}" inputmode="numeric" required>{{/needsYear}}
+    {{#needsReceipt}}<label>เลขที่ใบเสร็จรับเงิน</label><input name="receipt" required>{{/needsReceipt}}
     {{#needsInspection}}<label>ละติจูด / ลองจิจูด / ความแม่นยำ (ม.)</label><input name="lat"><input name="lon"><input name="accuracy_m">
     <label>ผล</label><select name="result"><option value="pass">ผ่าน</option><option value="fail">ไม่ผ่าน</option></select><label>บันทึก</label><textarea name="notes"></textarea>{{/needsInspection}}
     <button>{{label}}</button></form>{{/actions}}

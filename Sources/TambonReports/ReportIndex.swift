@@ -1,0 +1,301 @@
+import GRDB
+import TambonCore
+import TambonOSS
+import TambonOffice
+import TambonStore
+
+/// The hub's report index: one row of `ReportFact` per application, in a table of its own beside the replicated
+/// store, brought up to date from the change log (`refresh`) so a national report is one indexed SQL aggregate
+/// rather than a walk over every application's timeline. The index holds no personal data.
+public struct ReportIndex: Sendable {
+    public let store: Store
+    /// Today's date in Thailand (injected for tests).
+    public let today: @Sendable () -> CivilDate
+
+    /// Changes of the log read per refresh step.
+    static let refreshStep = 20_000
+
+    public init(store: Store, today: (@Sendable () -> CivilDate)? = nil) throws {
+        self.store = store
+        let clock = store.configuration.wallClock
+        self.today = today ?? { CivilDate(thaiDayOf: clock()) }
+        try store.migrateIndex(Self.migrator())
+    }
+
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("reports-v1") { db in
+            try db.execute(sql: """
+                -- Each (office, service, status) a report row can have, numbered: facts carry the number, so a
+                -- national report groups and orders by one integer.
+                CREATE TABLE report_groups (
+                    grp INTEGER PRIMARY KEY,
+                    office TEXT NOT NULL,
+                    service TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    UNIQUE (office, service, status)
+                );
+                -- One row per application; days are days since 1970-01-01 (Thai calendar days).
+                CREATE TABLE report_facts (
+                    record_id TEXT PRIMARY KEY,
+                    grp INTEGER NOT NULL REFERENCES report_groups (grp),
+                    submitted_day INTEGER NOT NULL,
+                    decision_days INTEGER,
+                    overdue_from INTEGER,
+                    lat REAL,
+                    lon REAL
+                ) WITHOUT ROWID;
+                -- Covers the report: group order, the medians' order, the overdue test and the date filter.
+                CREATE INDEX report_facts_by_group ON report_facts (grp, decision_days, overdue_from, submitted_day);
+                CREATE INDEX report_facts_by_day ON report_facts (submitted_day, grp);
+                -- How far through the change log (arrival) the index is.
+                CREATE TABLE report_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), arrival INTEGER NOT NULL);
+                INSERT INTO report_cursor VALUES (1, 0);
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: - Keeping up with the log
+
+    /// Brings the index up to the log: every application changed since the last refresh is read, its timeline
+    /// merged with its office's settings, and its facts replaced. Returns how many applications were re-read.
+    @discardableResult
+    public func refresh() async throws -> Int {
+        var refreshed = 0
+        var catalogs: [String: ServiceCatalog] = [:]
+        let today = self.today()
+        while true {
+            let cursor = try await store.readIndex { db in try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")! }
+            let (ids, through) = try await store.changedRecords(collection: ApplicationRecord.collection, after: cursor, limit: Self.refreshStep)
+            guard through > cursor else { return refreshed }
+            let records = try await store.records(collection: ApplicationRecord.collection, ids: ids)
+            var facts: [(String, ReportFact)] = []
+            for record in records {
+                let office = record.fields["office"]?.stringValue ?? record.scope.first ?? ""
+                if catalogs[office] == nil { catalogs[office] = try await catalog(of: office) }
+                guard let application = try? ApplicationRecord(record, catalog: catalogs[office]!) else { continue }
+                facts.append((application.id, Self.fact(of: application, on: today)))
+            }
+            let rows = facts
+            try await store.writeIndex { db in
+                let group = try RawStatement(db, "SELECT grp FROM report_groups WHERE office = ? AND service = ? AND status = ?")
+                let newGroup = try RawStatement(db, "INSERT INTO report_groups (office, service, status) VALUES (?, ?, ?)")
+                let upsert = try RawStatement(db, """
+                    INSERT OR REPLACE INTO report_facts (record_id, grp, submitted_day, decision_days, overdue_from, lat, lon)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                var groups: [String: Int64] = [:]
+                for (id, fact) in rows {
+                    let key = fact.office + "\u{1}" + fact.service + "\u{1}" + fact.status
+                    var grp = groups[key]
+                    if grp == nil {
+                        for (index, text) in [fact.office, fact.service, fact.status].enumerated() { try group.bind(Int32(index + 1), text: text) }
+                        try group.query { grp = $0.int64(0) }
+                        if grp == nil {
+                            for (index, text) in [fact.office, fact.service, fact.status].enumerated() { try newGroup.bind(Int32(index + 1), text: text) }
+                            try newGroup.run()
+                            grp = db.lastInsertedRowID
+                        }
+                        groups[key] = grp
+                    }
+                    try upsert.bind(1, text: id)
+                    try upsert.bind(2, grp!)
+                    try upsert.bind(3, Int64(fact.submittedOn.daysSinceEpoch))
+                    try upsert.bind(4, fact.daysToDecision.map(Int64.init))
+                    try upsert.bind(5, fact.overdueFrom.map { Int64($0.daysSinceEpoch) })
+                    try upsert.bind(6, fact.location?.latitude)
+                    try upsert.bind(7, fact.location?.longitude)
+                    try upsert.run()
+                }
+                // Only forward: a concurrent refresh that got further is not undone.
+                try db.execute(sql: "UPDATE report_cursor SET arrival = MAX(arrival, ?)", arguments: [through])
+            }
+            refreshed += rows.count
+        }
+    }
+
+    /// An office's settings as its nodes wrote them (the hub holds every office's `office_settings` record).
+    func catalog(of office: String) async throws -> ServiceCatalog {
+        guard let value = try await store.record(collection: OfficeSettings.collection, id: office)?.fields["settings"],
+            let catalog = try? OfficeSettings.catalog(from: value)
+        else { return ServiceCatalog() }
+        return catalog
+    }
+
+    static func fact(of application: ApplicationRecord, on today: CivilDate) -> ReportFact {
+        let location = application.details["location"]?.objectValue.flatMap { point -> GeoPoint? in
+            guard let lat = point["lat"]?.numberValue, let lon = point["lon"]?.numberValue else { return nil }
+            return try? GeoPoint(latitude: lat, longitude: lon)
+        }
+        return ReportFact(office: application.office, service: application.service, submittedOn: CivilDate(thaiDayOf: application.submittedMillis),
+                          timeline: application.timeline, location: location, on: today)
+    }
+
+    // MARK: - Reports
+
+    /// The applications report: one row per office, service and status, ordered so, refreshed first.
+    /// `dataAsOf`: each office's last sync (ms). One ordered scan of the covering index, read without building
+    /// GRDB rows (a national report reads every application's facts).
+    public func rows(filter: ReportFilter, dataAsOf: [String: Int64]) async throws -> [ReportRow] {
+        try await refresh()
+        let today = Int64(self.today().daysSinceEpoch)
+        let (groupClause, groupArguments) = Self.groupClause(filter)
+        let (dayClause, dayArguments) = Self.dayClause(filter)
+        return try await store.readIndex { db in
+            let keys = try Self.groups(db, groupClause, groupArguments)
+            let scan = try RawStatement(db, """
+                SELECT grp, decision_days, overdue_from FROM report_facts INDEXED BY report_facts_by_group
+                WHERE \(Self.groupCondition(groupClause)) \(dayClause) ORDER BY grp, decision_days
+                """)
+            var position: Int32 = 1
+            for text in groupArguments { try scan.bind(position, text: text); position += 1 }
+            for day in dayArguments { try scan.bind(position, day); position += 1 }
+            var rows: [ReportRow] = []
+            var current: Int64 = -1
+            var count = 0, overdue = 0
+            var days: [Int] = []
+            func close() {
+                guard let key = keys[current], count > 0 else { return }
+                rows.append(ReportRow(office: key.office, service: key.service, status: key.status, count: count, overdue: overdue,
+                                      medianDaysToDecision: ApplicationReport.median(days), dataAsOfMillis: dataAsOf[key.office]))
+            }
+            try scan.query { row in
+                let grp = row.int64(0)
+                if grp != current {
+                    close()
+                    current = grp
+                    count = 0
+                    overdue = 0
+                    days.removeAll(keepingCapacity: true)
+                }
+                count += 1
+                if !row.isNull(1) { days.append(Int(row.int64(1))) }
+                if !row.isNull(2), row.int64(2) <= today { overdue += 1 }
+            }
+            close()
+            return rows.sorted { ($0.office, $0.service, $0.status) < ($1.office, $1.service, $1.status) }
+        }
+    }
+
+    /// Applications submitted per month (`YYYY-MM`) and service: one scan of the covering index, counted into a
+    /// flat table of service × day.
+    public func monthly(filter: ReportFilter) async throws -> [String: [String: Int]] {
+        try await refresh()
+        let (groupClause, groupArguments) = Self.groupClause(filter)
+        let (dayClause, dayArguments) = Self.dayClause(filter)
+        return try await store.readIndex { db in
+            let keys = try Self.groups(db, groupClause, groupArguments)
+            let services = Array(Set(keys.values.map(\.service))).sorted()
+            let serviceOf = keys.mapValues { services.firstIndex(of: $0.service)! }
+            let range = try RawStatement(db, "SELECT MIN(submitted_day), MAX(submitted_day) FROM report_facts")
+            var first: Int64 = 0, last: Int64 = -1
+            try range.query { row in
+                if !row.isNull(0) { first = row.int64(0); last = row.int64(1) }
+            }
+            guard last >= first else { return [:] }
+            let width = Int(last - first + 1)
+            var counts = [Int](repeating: 0, count: services.count * width)
+            let scan = try RawStatement(db, """
+                SELECT grp, submitted_day FROM report_facts INDEXED BY report_facts_by_group
+                WHERE \(Self.groupCondition(groupClause)) \(dayClause)
+                """)
+            var position: Int32 = 1
+            for text in groupArguments { try scan.bind(position, text: text); position += 1 }
+            for day in dayArguments { try scan.bind(position, day); position += 1 }
+            try scan.query { row in
+                guard let service = serviceOf[row.int64(0)] else { return }
+                counts[service * width + Int(row.int64(1) - first)] += 1
+            }
+            var months: [String: [String: Int]] = [:]
+            for (index, service) in services.enumerated() {
+                for offset in 0..<width where counts[index * width + offset] > 0 {
+                    let month = String(CivilDate(daysSinceEpoch: Int(first) + offset).iso.prefix(7))
+                    months[month, default: [:]][service, default: 0] += counts[index * width + offset]
+                }
+            }
+            return months
+        }
+    }
+
+    /// Every pinned site or place (service, status, office and the point only).
+    public func sites(filter: ReportFilter) async throws -> [SiteMap.Site] {
+        try await refresh()
+        let (groupClause, groupArguments) = Self.groupClause(filter)
+        let (dayClause, dayArguments) = Self.dayClause(filter)
+        return try await store.readIndex { db in
+            let keys = try Self.groups(db, groupClause, groupArguments)
+            let scan = try RawStatement(db, """
+                SELECT grp, lat, lon FROM report_facts WHERE \(Self.groupCondition(groupClause)) \(dayClause)
+                AND lat IS NOT NULL ORDER BY grp, record_id
+                """)
+            var position: Int32 = 1
+            for text in groupArguments { try scan.bind(position, text: text); position += 1 }
+            for day in dayArguments { try scan.bind(position, day); position += 1 }
+            var sites: [SiteMap.Site] = []
+            try scan.query { row in
+                guard let key = keys[row.int64(0)], let point = try? GeoPoint(latitude: row.double(1), longitude: row.double(2)) else { return }
+                sites.append(SiteMap.Site(location: point, service: key.service, status: key.status, office: key.office))
+            }
+            return sites
+        }
+    }
+
+    /// When each office last synced: the latest request from any of its enrolled nodes (ms), revoked ones included
+    /// (their data still counts).
+    public func lastSync() async throws -> [String: Int64] {
+        var latest: [String: Int64] = [:]
+        for peer in try await store.peers() {
+            guard let seen = peer.lastSeenMillis else { continue }
+            latest[peer.office] = max(latest[peer.office] ?? seen, seen)
+        }
+        return latest
+    }
+
+    /// Offices enrolled with the hub whose nodes have not synced for `days` days (or never), oldest first, with
+    /// their last sync (nil: never).
+    public func staleOffices(days: Int = 7) async throws -> [(office: String, lastSyncMillis: Int64?)] {
+        let now = store.configuration.wallClock()
+        var latest: [String: Int64?] = [:]
+        for peer in try await store.peers() {
+            let current = latest[peer.office] ?? nil
+            latest[peer.office] = [current, peer.lastSeenMillis].compactMap { $0 }.max()
+        }
+        return latest.filter { ($0.value ?? 0) < now - Int64(days) * 86_400_000 }
+            .map { (office: $0.key, lastSyncMillis: $0.value) }
+            .sorted { ($0.lastSyncMillis ?? 0, $0.office) < ($1.lastSyncMillis ?? 0, $1.office) }
+    }
+
+    /// The (office, service, status) of each group a filter selects, by number.
+    static func groups(_ db: Database, _ groupClause: String, _ arguments: [String]) throws -> [Int64: (office: String, service: String, status: String)] {
+        let statement = try RawStatement(db, "SELECT grp, office, service, status FROM report_groups \(groupClause)")
+        for (index, text) in arguments.enumerated() { try statement.bind(Int32(index + 1), text: text) }
+        var keys: [Int64: (office: String, service: String, status: String)] = [:]
+        try statement.query { row in keys[row.int64(0)] = (row.text(1) ?? "", row.text(2) ?? "", row.text(3) ?? "") }
+        return keys
+    }
+
+    /// The groups a filter's office and service select.
+    static func groupClause(_ filter: ReportFilter) -> (String, [String]) {
+        var conditions: [String] = []
+        var arguments: [String] = []
+        if let office = filter.office { conditions.append("office = ?"); arguments.append(office) }
+        if let service = filter.service { conditions.append("service = ?"); arguments.append(service) }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// `grp IN (…)` for a filter on office or service, a condition that is always true otherwise (so the scan
+    /// walks the index once instead of seeking each group).
+    static func groupCondition(_ groupClause: String) -> String {
+        groupClause.isEmpty ? "1" : "grp IN (SELECT grp FROM report_groups \(groupClause))"
+    }
+
+    /// The filter's submission dates, as `AND …` on `submitted_day`.
+    static func dayClause(_ filter: ReportFilter) -> (String, [Int64]) {
+        var clause = ""
+        var arguments: [Int64] = []
+        if let from = filter.from { clause += " AND submitted_day >= ?"; arguments.append(Int64(from.daysSinceEpoch)) }
+        if let to = filter.to { clause += " AND submitted_day <= ?"; arguments.append(Int64(to.daysSinceEpoch)) }
+        return (clause, arguments)
+    }
+}

@@ -1,0 +1,48 @@
+import GRDB
+import TambonCore
+
+/// For indexes derived from the merged state and kept in tables of their own in the same database (the hub's
+/// report index): which records changed since a point in the log, those records read in bulk, and access to the
+/// database for the index's own tables. An index never writes the replicated tables.
+extension Store {
+    /// Records of `collection` changed after arrival `after`, reading at most `limit` changes of the log; `through`
+    /// is the last arrival read (the next call starts after it), equal to `after` when nothing is new.
+    public func changedRecords(collection: String, after: Int64, limit: Int) async throws -> (ids: [String], through: Int64) {
+        try await writer.read { db in
+            var ids: [String] = []
+            var seen = Set<String>()
+            var through = after
+            let rows = try Row.fetchCursor(db, sql: "SELECT arrival, collection, record_id FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
+                                           arguments: [after, limit])
+            while let row = try rows.next() {
+                through = row[0]
+                guard row[1] as String == collection else { continue }
+                let id: String = row[2]
+                if seen.insert(id).inserted { ids.append(id) }
+            }
+            return (ids, through)
+        }
+    }
+
+    /// The records of `collection` with these ids (those held), in one read.
+    public func records(collection: String, ids: [String]) async throws -> [RecordSnapshot] {
+        try await writer.read { db in
+            try ids.compactMap { try Self.record(db, collection: collection, id: $0) }
+        }
+    }
+
+    /// Reads the database (for an index's own tables).
+    public func readIndex<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await writer.read(body)
+    }
+
+    /// Writes the database in one transaction (an index's own tables only).
+    public func writeIndex<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await writer.write(body)
+    }
+
+    /// Runs an index's own migrations (named with its prefix, never those of the store).
+    public func migrateIndex(_ migrator: DatabaseMigrator) throws {
+        try migrator.migrate(writer)
+    }
+}

@@ -1,0 +1,169 @@
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+import TambonCore
+import TambonOSS
+import TambonOffice
+import TambonReports
+import TambonStore
+
+/// The hub's reports on the web: the applications report (JSON and CSV) and its page with server-drawn charts are
+/// public open data — counts per office, service and status, nothing about any person; the map of sites needs an
+/// operator's session, because a pin with a status points at somebody's home. Operators log in through the same
+/// `POST /api/v1/session` as a node's staff.
+public struct HubReportWeb: Sendable {
+    public let index: ReportIndex
+    public let users: UserDirectory
+    let sessions: SessionStore
+    let library: MustacheLibrary
+
+    /// Offices not heard from for this many days are listed as stale.
+    public static let staleDays = 7
+
+    public init(store: Store, index: ReportIndex, bcryptCost: UInt8 = 12) {
+        self.index = index
+        users = UserDirectory(store: store, cost: bcryptCost)
+        sessions = SessionStore(clock: store.configuration.wallClock)
+        library = try! ReportTemplates.library()
+    }
+
+    var sessionEndpoints: SessionEndpoints { SessionEndpoints(users: users, sessions: sessions, secureCookies: true) }
+
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        let api = router.group("api/v1")
+        sessionEndpoints.addRoutes(to: api)
+        api.get("reports/applications") { request, _ in try await self.applications(request) }
+        api.get("reports/sites.geojson") { request, _ in try await self.sites(request) }
+        router.get("/reports") { request, _ in try await self.page(request) }
+    }
+
+    static let services = ServiceCatalog.services
+
+    func filter(_ request: Request) throws -> ReportFilter {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        do {
+            return try ReportFilter(query: query, services: Self.services)
+        } catch {
+            throw WebError(.unprocessableContent, "invalid_filter", th: "ตัวกรองรายงานไม่ถูกต้อง", en: "invalid report filter", fields: error.errors)
+        }
+    }
+
+    func applications(_ request: Request) async throws -> Response {
+        let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
+        guard format == "json" || format == "csv" else {
+            throw WebError(.unprocessableContent, "invalid_format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv",
+                           fields: [FieldError("format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv")])
+        }
+        let rows = try await index.rows(filter: try filter(request), dataAsOf: try await index.lastSync())
+        guard format == "csv" else {
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: ReportRow.encoded(rows))))
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8; header=present"
+        headers[.contentDisposition] = "attachment; filename=\"tambon-applications.csv\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ReportCSV.encode(rows))))
+    }
+
+    func sites(_ request: Request) async throws -> Response {
+        guard let session = await sessionEndpoints.session(of: request) else { throw WebError.unauthenticated }
+        guard session.role == .admin else {
+            throw WebError(.forbidden, "forbidden", th: "เฉพาะผู้ดูแลศูนย์กลางเท่านั้น", en: "hub operators (admin) only")
+        }
+        let sites = try await index.sites(filter: try filter(request))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/geo+json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: SiteMap.encoded(sites))))
+    }
+
+    // MARK: - The page
+
+    static let serviceLabels = ["building-permit": "ใบอนุญาตก่อสร้าง", "food-certificate": "หนังสือรับรองการแจ้งสถานที่จำหน่ายอาหาร"]
+    static let serviceColors = ["building-permit": "#23395d", "food-certificate": "#c0712b"]
+
+    func page(_ request: Request) async throws -> Response {
+        let filter: ReportFilter
+        do {
+            filter = try self.filter(request)
+        } catch let error as WebError {
+            return render(["error": error.fields.map(\.thai).joined(separator: " · ")], status: .unprocessableContent)
+        }
+        let lastSync = try await index.lastSync()
+        let rows = try await index.rows(filter: filter, dataAsOf: lastSync)
+        let monthly = try await index.monthly(filter: filter)
+        let months = monthly.keys.sorted().suffix(24)
+        let monthChart = SVGChart.stackedColumns(
+            title: "คำขอต่อเดือน แยกตามบริการ (Applications per month by service)", categories: Array(months),
+            series: Self.services.map { service in
+                SVGChart.Series(name: Self.serviceLabels[service] ?? service, color: Self.serviceColors[service] ?? "#555",
+                                values: months.map { monthly[$0]?[service] ?? 0 })
+            })
+        var byOffice: [String: (count: Int, overdue: Int, decided: Int)] = [:]
+        var byServiceStatus: [String: Int] = [:]
+        for row in rows {
+            var total = byOffice[row.office] ?? (0, 0, 0)
+            total.count += row.count
+            total.overdue += row.overdue
+            if row.medianDaysToDecision != nil { total.decided += row.count }
+            byOffice[row.office] = total
+            byServiceStatus[row.service + "\u{1}" + row.status, default: 0] += row.count
+        }
+        let overdueChart = SVGChart.bars(
+            title: "คำขอที่เกินกำหนด แยกตามสำนักงาน 20 อันดับแรก (Overdue by office, top 20)",
+            items: byOffice.filter { $0.value.overdue > 0 }.sorted { ($1.value.overdue, $0.key) < ($0.value.overdue, $1.key) }.prefix(20)
+                .map { (label: $0.key, value: $0.value.overdue) },
+            color: "#b00020")
+        let now = index.store.configuration.wallClock()
+        let stale = try await index.staleOffices(days: Self.staleDays)
+        var values: [String: Any] = [
+            "monthChart": monthChart, "overdueChart": overdueChart,
+            "national": byServiceStatus.keys.sorted().map { key -> [String: Any] in
+                let parts = key.split(separator: "\u{1}").map(String.init)
+                return ["service": Self.serviceLabels[parts[0]] ?? parts[0], "status": ApplicationStatus(rawValue: parts[1]).thai, "count": byServiceStatus[key]!]
+            },
+            "offices": byOffice.keys.sorted().map { office -> [String: Any] in
+                let total = byOffice[office]!
+                let seen = lastSync[office]
+                return ["office": office, "count": total.count, "overdue": total.overdue, "decided": total.decided,
+                        "asOf": seen.map(PageController.thaiTime) ?? "ไม่เคยซิงก์",
+                        "stale": (seen ?? 0) < now - Int64(Self.staleDays) * 86_400_000]
+            },
+            "stale": stale.map { ["office": $0.office, "asOf": $0.lastSyncMillis.map(PageController.thaiTime) ?? "ไม่เคยซิงก์"] },
+            "staleDays": Self.staleDays,
+            "filterFrom": filter.from?.iso ?? "", "filterTo": filter.to?.iso ?? "",
+            "services": Self.services.map { ["value": $0, "label": Self.serviceLabels[$0] ?? $0, "selected": $0 == filter.service] },
+            "csvQuery": Self.query(filter, csv: true),
+        ]
+        if let office = filter.office {
+            values["office"] = office
+            values["officeRows"] = rows.map { row -> [String: Any] in
+                ["service": Self.serviceLabels[row.service] ?? row.service, "status": ApplicationStatus(rawValue: row.status).thai, "count": row.count,
+                 "overdue": row.overdue, "median": row.medianDaysToDecision.map { String($0) } ?? "–"]
+            }
+            values["officeAsOf"] = lastSync[office].map(PageController.thaiTime) ?? "ไม่เคยซิงก์"
+        }
+        return render(values, status: .ok)
+    }
+
+    static func query(_ filter: ReportFilter, csv: Bool) -> String {
+        var parts: [String] = csv ? ["format=csv"] : []
+        if let office = filter.office { parts.append("office=" + office) }
+        if let service = filter.service { parts.append("service=" + service) }
+        if let from = filter.from { parts.append("from=" + from.iso) }
+        if let to = filter.to { parts.append("to=" + to.iso) }
+        return parts.joined(separator: "&")
+    }
+
+    func render(_ values: [String: Any], status: HTTPResponse.Status) -> Response {
+        var context = values
+        context["title"] = "รายงานระดับประเทศ"
+        let html = library.render(context, withTemplate: "reports") ?? ""
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
