@@ -23,9 +23,9 @@ struct CLI {
         try run(arguments)
     }
 
-    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], input: String? = nil, executable: URL = binary) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()
@@ -42,6 +42,13 @@ struct CLI {
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// curl against an HTTPS server whose certificate `ca` vouches for: the status on the last line of stdout.
+    static func curl(_ arguments: [String], ca: String) throws -> (status: Int, body: String) {
+        let result = try run(["-sS", "--cacert", ca, "-w", "\n%{http_code}"] + arguments, executable: URL(fileURLWithPath: "/usr/bin/curl"))
+        guard result.status == 0, let newline = result.stdout.lastIndex(of: "\n") else { throw CLIFailure("curl failed: \(result.stderr)") }
+        return (Int(result.stdout[result.stdout.index(after: newline)...]) ?? 0, String(result.stdout[..<newline]))
     }
 
     static func temporaryDirectory() -> String {
