@@ -144,6 +144,7 @@ let package = Package(
                 "TambonStore",
                 "TambonSync",
                 "TambonHub",
+                "TambonReports",
                 "TambonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -13,7 +13,7 @@ public struct ReportIndex: Sendable {
     public let today: @Sendable () -> CivilDate
 
     /// Changes of the log read per refresh step.
-    static let refreshStep = 20_000
+    static let refreshStep = 2_000
 
     public init(store: Store, today: (@Sendable () -> CivilDate)? = nil) throws {
         self.store = store
@@ -60,64 +60,69 @@ public struct ReportIndex: Sendable {
 
     /// Brings the index up to the log: every application changed since the last refresh is read, its timeline
     /// merged with its office's settings, and its facts replaced. Returns how many applications were re-read.
+    /// Each step reads and writes in one transaction, so two refreshes at once (a request and the background
+    /// loop) can never put older facts over newer ones; a step is small, so pushes wait for it only briefly.
     @discardableResult
     public func refresh() async throws -> Int {
         var refreshed = 0
-        var catalogs: [String: ServiceCatalog] = [:]
         let today = self.today()
         while true {
-            let cursor = try await store.readIndex { db in try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")! }
-            let (ids, through) = try await store.changedRecords(collection: ApplicationRecord.collection, after: cursor, limit: Self.refreshStep)
-            guard through > cursor else { return refreshed }
-            let records = try await store.records(collection: ApplicationRecord.collection, ids: ids)
-            var facts: [(String, ReportFact)] = []
-            for record in records {
-                let office = record.fields["office"]?.stringValue ?? record.scope.first ?? ""
-                if catalogs[office] == nil { catalogs[office] = try await catalog(of: office) }
-                guard let application = try? ApplicationRecord(record, catalog: catalogs[office]!) else { continue }
-                facts.append((application.id, Self.fact(of: application, on: today)))
-            }
-            let rows = facts
-            try await store.writeIndex { db in
-                let group = try RawStatement(db, "SELECT grp FROM report_groups WHERE office = ? AND service = ? AND status = ?")
-                let newGroup = try RawStatement(db, "INSERT INTO report_groups (office, service, status) VALUES (?, ?, ?)")
-                let upsert = try RawStatement(db, """
-                    INSERT OR REPLACE INTO report_facts (record_id, grp, submitted_day, decision_days, overdue_from, lat, lon)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
-                var groups: [String: Int64] = [:]
-                for (id, fact) in rows {
-                    let key = fact.office + "\u{1}" + fact.service + "\u{1}" + fact.status
-                    var grp = groups[key]
-                    if grp == nil {
-                        for (index, text) in [fact.office, fact.service, fact.status].enumerated() { try group.bind(Int32(index + 1), text: text) }
-                        try group.query { grp = $0.int64(0) }
-                        if grp == nil {
-                            for (index, text) in [fact.office, fact.service, fact.status].enumerated() { try newGroup.bind(Int32(index + 1), text: text) }
-                            try newGroup.run()
-                            grp = db.lastInsertedRowID
-                        }
-                        groups[key] = grp
-                    }
-                    try upsert.bind(1, text: id)
-                    try upsert.bind(2, grp!)
-                    try upsert.bind(3, Int64(fact.submittedOn.daysSinceEpoch))
-                    try upsert.bind(4, fact.daysToDecision.map(Int64.init))
-                    try upsert.bind(5, fact.overdueFrom.map { Int64($0.daysSinceEpoch) })
-                    try upsert.bind(6, fact.location?.latitude)
-                    try upsert.bind(7, fact.location?.longitude)
-                    try upsert.run()
+            let count = try await store.writeIndex { db -> Int? in
+                let cursor = try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")!
+                let (ids, through) = try Store.changedRecords(db, collection: ApplicationRecord.collection, after: cursor, limit: Self.refreshStep)
+                guard through > cursor else { return nil }
+                var catalogs: [String: ServiceCatalog] = [:]
+                var facts: [(String, ReportFact)] = []
+                for record in try Store.records(db, collection: ApplicationRecord.collection, ids: ids) {
+                    let office = record.fields["office"]?.stringValue ?? record.scope.first ?? ""
+                    if catalogs[office] == nil { catalogs[office] = try Self.catalog(db, of: office) }
+                    guard let application = try? ApplicationRecord(record, catalog: catalogs[office]!) else { continue }
+                    facts.append((application.id, Self.fact(of: application, on: today)))
                 }
-                // Only forward: a concurrent refresh that got further is not undone.
-                try db.execute(sql: "UPDATE report_cursor SET arrival = MAX(arrival, ?)", arguments: [through])
+                try Self.write(facts, db)
+                try db.execute(sql: "UPDATE report_cursor SET arrival = ?", arguments: [through])
+                return facts.count
             }
-            refreshed += rows.count
+            guard let count else { return refreshed }
+            refreshed += count
+        }
+    }
+
+    static func write(_ rows: [(String, ReportFact)], _ db: Database) throws {
+        let group = try RawStatement(db, "SELECT grp FROM report_groups WHERE office = ? AND service = ? AND status = ?")
+        let newGroup = try RawStatement(db, "INSERT INTO report_groups (office, service, status) VALUES (?, ?, ?)")
+        let upsert = try RawStatement(db, """
+            INSERT OR REPLACE INTO report_facts (record_id, grp, submitted_day, decision_days, overdue_from, lat, lon)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        var groups: [String: Int64] = [:]
+        for (id, fact) in rows {
+            let key = fact.office + "\u{1}" + fact.service + "\u{1}" + fact.status
+            var grp = groups[key]
+            if grp == nil {
+                for (index, text) in [fact.office, fact.service, fact.status].enumerated() { try group.bind(Int32(index + 1), text: text) }
+                try group.query { grp = $0.int64(0) }
+                if grp == nil {
+                    for (index, text) in [fact.office, fact.service, fact.status].enumerated() { try newGroup.bind(Int32(index + 1), text: text) }
+                    try newGroup.run()
+                    grp = db.lastInsertedRowID
+                }
+                groups[key] = grp
+            }
+            try upsert.bind(1, text: id)
+            try upsert.bind(2, grp!)
+            try upsert.bind(3, Int64(fact.submittedOn.daysSinceEpoch))
+            try upsert.bind(4, fact.daysToDecision.map(Int64.init))
+            try upsert.bind(5, fact.overdueFrom.map { Int64($0.daysSinceEpoch) })
+            try upsert.bind(6, fact.location?.latitude)
+            try upsert.bind(7, fact.location?.longitude)
+            try upsert.run()
         }
     }
 
     /// An office's settings as its nodes wrote them (the hub holds every office's `office_settings` record).
-    func catalog(of office: String) async throws -> ServiceCatalog {
-        guard let value = try await store.record(collection: OfficeSettings.collection, id: office)?.fields["settings"],
+    static func catalog(_ db: Database, of office: String) throws -> ServiceCatalog {
+        guard let value = try Store.snapshot(db, collection: OfficeSettings.collection, id: office)?.fields["settings"],
             let catalog = try? OfficeSettings.catalog(from: value)
         else { return ServiceCatalog() }
         return catalog

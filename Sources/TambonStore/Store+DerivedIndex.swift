@@ -6,29 +6,31 @@ import TambonCore
 /// database for the index's own tables. An index never writes the replicated tables.
 extension Store {
     /// Records of `collection` changed after arrival `after`, reading at most `limit` changes of the log; `through`
-    /// is the last arrival read (the next call starts after it), equal to `after` when nothing is new.
-    public func changedRecords(collection: String, after: Int64, limit: Int) async throws -> (ids: [String], through: Int64) {
-        try await writer.read { db in
-            var ids: [String] = []
-            var seen = Set<String>()
-            var through = after
-            let rows = try Row.fetchCursor(db, sql: "SELECT arrival, collection, record_id FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
-                                           arguments: [after, limit])
-            while let row = try rows.next() {
-                through = row[0]
-                guard row[1] as String == collection else { continue }
-                let id: String = row[2]
-                if seen.insert(id).inserted { ids.append(id) }
-            }
-            return (ids, through)
+    /// is the last arrival read (the next call starts after it), equal to `after` when nothing is new. Called within
+    /// the index's own write transaction, so what it reads and what it writes agree.
+    public static func changedRecords(_ db: Database, collection: String, after: Int64, limit: Int) throws -> (ids: [String], through: Int64) {
+        var ids: [String] = []
+        var seen = Set<String>()
+        var through = after
+        let rows = try Row.fetchCursor(db, sql: "SELECT arrival, collection, record_id FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
+                                       arguments: [after, limit])
+        while let row = try rows.next() {
+            through = row[0]
+            guard row[1] as String == collection else { continue }
+            let id: String = row[2]
+            if seen.insert(id).inserted { ids.append(id) }
         }
+        return (ids, through)
     }
 
-    /// The records of `collection` with these ids (those held), in one read.
-    public func records(collection: String, ids: [String]) async throws -> [RecordSnapshot] {
-        try await writer.read { db in
-            try ids.compactMap { try Self.record(db, collection: collection, id: $0) }
-        }
+    /// The records of `collection` with these ids (those held), within the index's transaction.
+    public static func records(_ db: Database, collection: String, ids: [String]) throws -> [RecordSnapshot] {
+        try ids.compactMap { try record(db, collection: collection, id: $0) }
+    }
+
+    /// One record within a transaction an index already holds.
+    public static func snapshot(_ db: Database, collection: String, id: String) throws -> RecordSnapshot? {
+        try record(db, collection: collection, id: id)
     }
 
     /// Reads the database (for an index's own tables).
