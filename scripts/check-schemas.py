@@ -66,5 +66,26 @@ except Exception as error:  # noqa: BLE001 — report and count, like the other 
     failures += 1
     print(f"FAIL openapi/tambon-node.openapi.json: {error}")
 
+# The hub's reports: the same checks, and an example row and site collection as the hub writes them.
+with open(os.path.join(root, "..", "openapi", "tambon-hub.openapi.json"), encoding="utf-8") as f:
+    hub_api = json.load(f)
+checked += 1
+try:
+    assert hub_api["openapi"].startswith("3.1")
+    for name, schema in hub_api["components"]["schemas"].items():
+        Draft202012Validator.check_schema(schema)
+    missing = {"/api/v1/session", "/api/v1/reports/applications", "/api/v1/reports/sites.geojson"} - set(hub_api["paths"])
+    assert not missing, f"paths missing: {sorted(missing)}"
+    components = hub_api["components"]["schemas"]
+    report = json.loads(json.dumps(components["Report"]).replace("#/components/schemas/", "#/$defs/"))
+    report["$defs"] = json.loads(json.dumps(components).replace("#/components/schemas/", "#/$defs/"))
+    example = {"rows": [{"office": "6500101", "service": "food-certificate", "status": "approved", "count": 1, "overdue": 0,
+                         "median_days_to_decision": 2, "data_as_of": "2026-11-26T09:00:00+07:00"}]}
+    Draft202012Validator(report).validate(example)
+    assert not Draft202012Validator(report).is_valid({"rows": [{"office": "6500101", "national_id": "1234545678781"}]})
+except Exception as error:  # noqa: BLE001
+    failures += 1
+    print(f"FAIL openapi/tambon-hub.openapi.json: {error}")
+
 print(f"schemas: {checked - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)
