@@ -182,7 +182,7 @@ import TambonStore
     }
 
     @Test func foodCertificatesAreFiledThroughTheSameEndpoint() async throws {
-        let fixture = try await WebFixture()
+        let fixture = try await WebFixture(role: "office")
         let details: JSONValue = [
             "establishment_name": "ร้านข้าวแกงป้าศรี", "place_kind": "storage", "area_m2": 120, "in_market": false, "workers": 2,
             "address": "99 หมู่ 2", "location": ["lat": 18.7601, "lon": 98.9402],
@@ -203,6 +203,34 @@ import TambonStore
                 let parsed = try WebFixture.object(response)
                 #expect(parsed["field"] == "area_m2" && parsed["message"]?.stringValue?.contains("ใบอนุญาต") == true)
             }
+
+            // Approved, then each year's fee with its receipt; every refusal changes nothing.
+            let id = try #require(try await fixture.store.records(collection: "applications").first?.id)
+            let staff = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
+            func act(_ body: JSONValue) async throws -> (HTTPResponse.Status, [String: JSONValue]) {
+                try await client.execute(uri: "/api/v1/applications/\(id)/actions", method: .post, headers: staff.headers(), body: WebFixture.json(body)) {
+                    ($0.status, try WebFixture.object($0))
+                }
+            }
+            #expect(try await act(["action": "record-payment", "year": 2569, "receipt": "1/1"]).0 == .conflict, "nothing to pay before approval")
+            #expect(try await act(["action": "accept"]).0 == .ok)
+            let (approvedStatus, approved) = try await act(["action": "approve"])
+            #expect(approvedStatus == .ok)
+            let year = try #require(approved["fees_due"]?.arrayValue?.first?.objectValue?["year"]?.numberValue)
+            let before = try await fixture.store.statistics().changes
+            #expect(try await act(["action": "record-payment", "year": .number(year)]).0 == .unprocessableContent, "no receipt")
+            #expect(try await act(["action": "record-payment", "year": .number(year + 5), "receipt": "1/1"]).0 == .unprocessableContent, "a year not due")
+            #expect(try await act(["action": "revoke"]).0 == .unprocessableContent, "a revocation needs its reason")
+            #expect(try await fixture.store.statistics().changes == before, "refusals store nothing")
+            let (paidStatus, paid) = try await act(["action": "record-payment", "year": .number(year), "receipt": "เล่ม 1 เลขที่ 7"])
+            #expect(paidStatus == .ok)
+            let due = try #require(paid["fees_due"]?.arrayValue?.first?.objectValue)
+            #expect(due["receipt"] == "เล่ม 1 เลขที่ 7" && due["amount"] == 10_000 && due["late"] == false)
+            #expect(try await act(["action": "record-payment", "year": .number(year), "receipt": "again"]).0 == .conflict, "paid once")
+            let (_, renewed) = try await act(["action": "renew", "year": .number(year + 1)])
+            #expect(renewed["fees_due"]?.arrayValue?.count == 2)
+            let (_, revoked) = try await act(["action": "revoke", "reason": "ไม่ผ่านสุขลักษณะ"])
+            #expect(revoked["status"] == "revoked" && revoked["document_number"] != nil)
         }
     }
 
