@@ -109,12 +109,17 @@ def main():
         sys.exit("error: chromium not found (apt-get install chromium, or set CHROMIUM)")
     os.makedirs(OUT, exist_ok=True)
     data = tempfile.mkdtemp(prefix="tambon-screens-")
-    node_port, debug_port = free_port(), free_port()
-    subprocess.run([TAMBON, "node", "init", "--data", data, "--office", "5001", "--name", "อบต.ตัวอย่าง"], check=True, stdout=subprocess.DEVNULL)
+    node_port, debug_port, hub_port = free_port(), free_port(), free_port()
+    hub_data = os.path.join(data, "hub")
+    subprocess.run([TAMBON, "hub", "init", "--data", hub_data], check=True, stdout=subprocess.DEVNULL)
+    hub = subprocess.Popen([TAMBON, "hub", "serve", "--data", hub_data, "--listen", f"127.0.0.1:{hub_port}"], stderr=subprocess.DEVNULL)
+    subprocess.run([TAMBON, "node", "init", "--data", data + "/node", "--office", "5001", "--name", "อบต.ตัวอย่าง"], check=True, stdout=subprocess.DEVNULL)
+    data = data + "/node"
     subprocess.run([TAMBON, "node", "user", "add", "--data", data, "--name", "somsri", "--role", "officer", "--password-stdin"],
                    input=b"screenshot password\n", check=True, stdout=subprocess.DEVNULL)
     node = subprocess.Popen([TAMBON, "node", "serve", "--data", data, "--listen", f"127.0.0.1:{node_port}"], stderr=subprocess.DEVNULL)
-    browser = subprocess.Popen([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    # The hub's certificate is its own CA's: the browser is told to accept it (the nodes pin it instead).
+    browser = subprocess.Popen([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--ignore-certificate-errors",
                                 f"--remote-debugging-port={debug_port}", f"--user-data-dir={data}/chromium", "--window-size=420,900", "about:blank"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -161,11 +166,46 @@ def main():
         devtools.eval("document.querySelector('input[name=action][value=accept]').form.submit()")
         devtools.wait_loaded()
         devtools.shot("08-accepted")
-        print(f"done: {OUT}/ (application {code})")
+
+        # A food-place notification: over 200 m² is refused (a licence is needed), then filed, approved and paid.
+        devtools.go(base + "/apply/food-certificate")
+        fill(devtools, {"applicant.name": "นางศรี ขายดี", "applicant.national_id": "3100600445635", "applicant.phone": "0812345678",
+                        "applicant.address": "5 หมู่ 1 ต.แม่เหียะ", "details.establishment_name": "ร้านข้าวแกงป้าศรี", "details.area_m2": "250",
+                        "details.workers": "3", "details.address": "99 หมู่ 2 ต.แม่เหียะ", "details.lat": "18.7601", "details.lon": "98.9402"})
+        devtools.eval("document.querySelector('button[value=submit]').click()")
+        devtools.wait_loaded()
+        devtools.shot("09-food-form-errors")
+        fill(devtools, {"details.area_m2": "48"})
+        devtools.eval("document.querySelector('button[value=submit]').click()")
+        devtools.wait_loaded()
+        food = devtools.eval("document.querySelector('.code').textContent")
+        for action in ["accept", "approve"]:
+            devtools.go(base + f"/office/applications/{food}")
+            devtools.eval(f"document.querySelector('input[name=action][value={action}]').form.submit()")
+            devtools.wait_loaded()
+        devtools.eval("var f = document.querySelector('input[name=action][value=record-payment]').form;"
+                      "f.querySelector('[name=receipt]').value = 'เล่ม 12 เลขที่ 345'; f.submit()")
+        devtools.wait_loaded()
+        devtools.shot("10-food-application")
+        devtools.go(base + f"/office/applications/{food}/certificate")
+        devtools.shot("11-food-certificate")
+
+        # The node syncs with the hub; the hub's national report page.
+        token = subprocess.run([TAMBON, "hub", "token", "--data", hub_data, "--office", "5001"], check=True, capture_output=True, text=True).stdout.strip()
+        subprocess.run([TAMBON, "node", "join", "--data", data, "--hub", f"https://127.0.0.1:{hub_port}", "--token", token,
+                        "--ca", os.path.join(hub_data, "hub-ca.pem")], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([TAMBON, "node", "sync", "--data", data], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        devtools.call("Emulation.setDeviceMetricsOverride", width=1100, height=1400, deviceScaleFactor=1, mobile=False)
+        devtools.go(f"https://127.0.0.1:{hub_port}/reports")
+        devtools.shot("12-hub-report")
+        devtools.go(f"https://127.0.0.1:{hub_port}/reports?office=5001")
+        devtools.shot("13-hub-report-office")
+        print(f"done: {OUT}/ (applications {code}, {food})")
     finally:
         browser.terminate()
         node.terminate()
-        shutil.rmtree(data, ignore_errors=True)
+        hub.terminate()
+        shutil.rmtree(os.path.dirname(data), ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,7 @@ import TambonStore
                                  "100.00", "เล่ม 3 เลขที่ 41", "ใช้ได้ถึงวันที่", "ออกให้ ณ วันที่", "เจ้าพนักงานท้องถิ่น", "size:A4"] {
                     #expect(html.contains(expected), "\(expected)")
                 }
+                #expect(html.components(separatedBy: "เจ้าพนักงานท้องถิ่น").count == 2, "no signatory set: the title line once")
             }
         }
     }

@@ -464,7 +464,7 @@ struct PageController: Sendable {
         // The certificate runs to the day before the next year's fee falls due.
         let current = dues.last
         let signatory = web.book.catalog.signatory
-        let values: [String: Any] = [
+        var values: [String: Any] = [
             "number": number.description, "office": "\(web.node.name) (\(application.office))",
             "notifier": application.applicant["name"]?.stringValue ?? "",
             "notifierKind": application.applicant["kind"]?.stringValue == "juristic" ? "นิติบุคคล" : "บุคคลธรรมดา",
@@ -477,8 +477,9 @@ struct PageController: Sendable {
             "receipt": current?.payment?.receipt ?? "ยังไม่ชำระ",
             "validUntil": current.map { $0.dueOn.adding(years: 1).adding(days: -1).thaiText } ?? "",
             "issued": approval.event.date.thaiText, "replacement": state.replacements > 0 ? "ใบแทน ครั้งที่ \(state.replacements)" : "",
-            "signatoryName": signatory?.name ?? "", "signatoryTitle": signatory?.title ?? "เจ้าพนักงานท้องถิ่น",
         ]
+        // Absent, not empty, when the office has set no signatory: the template leaves the lines out.
+        if let signatory { values["signatoryName"] = signatory.name; values["signatoryTitle"] = signatory.title }
         return try await page("certificate", title: "หนังสือรับรองการแจ้ง", request: request, values)
     }
 

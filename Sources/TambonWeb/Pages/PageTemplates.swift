@@ -136,7 +136,7 @@ enum PageTemplates {
     static let certificate = """
     <!doctype html><html lang="th"><head><meta charset="utf-8"><title>หนังสือรับรองการแจ้ง {{number}}</title>
     <style>@page{size:A4;margin:20mm}body{font-family:"Sarabun","Noto Sans Thai",serif;font-size:16pt;line-height:1.6}
-    h1{text-align:center;font-size:20pt}.row{margin:.3em 0}.sign{margin-top:2.5em;text-align:right}.small{font-size:12pt}@media screen{body{max-width:210mm;margin:1em auto}}</style></head>
+    h1{text-align:center;font-size:20pt}.row{margin:.3em 0;overflow-wrap:anywhere}.sign{margin-top:2.5em;text-align:right}.small{font-size:12pt}@media screen{body{max-width:210mm;margin:1em auto}}</style></head>
     <body><h1>หนังสือรับรองการแจ้งจัดตั้ง{{placeKind}}</h1>
     <div class="row">เลขที่ {{number}} {{replacement}}</div><div class="row">{{office}}</div>
     <div class="row">หนังสือฉบับนี้ให้ไว้เพื่อแสดงว่า {{notifier}} ({{notifierKind}})</div>
@@ -145,7 +145,7 @@ enum PageTemplates {
     <div class="row">ตั้งอยู่ ณ {{address}}</div>
     <div class="row">ค่าธรรมเนียมปี {{feeYear}}: {{fee}} · ใบเสร็จรับเงิน {{receipt}}</div>
     <div class="row">ออกให้ ณ วันที่ {{issued}} · ใช้ได้ถึงวันที่ {{validUntil}}</div>
-    <div class="sign">(ลงชื่อ) ........................................<br>{{#signatoryName}}({{signatoryName}})<br>{{/signatoryName}}{{signatoryTitle}}<br>เจ้าพนักงานท้องถิ่น</div>
+    <div class="sign">(ลงชื่อ) ........................................<br>{{#signatoryName}}({{signatoryName}})<br>{{/signatoryName}}{{#signatoryTitle}}{{signatoryTitle}}<br>{{/signatoryTitle}}เจ้าพนักงานท้องถิ่น</div>
     <p class="small">ต้องแสดงหนังสือรับรองนี้ไว้ในที่เปิดเผย เห็นได้ง่าย ณ สถานที่ดังกล่าว และชำระค่าธรรมเนียมทุกปีก่อนวันครบกำหนด</p></body></html>
     """
 
