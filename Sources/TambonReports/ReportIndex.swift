@@ -58,8 +58,8 @@ public struct ReportIndex: Sendable {
 
     // MARK: - Keeping up with the log
 
-    /// Brings the index up to the log: every application changed since the last refresh is read, its timeline
-    /// merged with its office's settings, and its facts replaced. Returns how many applications were re-read.
+    /// Brings the index up to the log: every application changed since the last refresh (and every application of an
+    /// office whose settings changed) is read, its timeline merged with its office's settings, and its facts replaced. Returns how many applications were re-read.
     /// Each step reads and writes in one transaction, so two refreshes at once (a request and the background
     /// loop) can never put older facts over newer ones; a step is small, so pushes wait for it only briefly.
     @discardableResult
@@ -69,8 +69,17 @@ public struct ReportIndex: Sendable {
         while true {
             let count = try await store.writeIndex { db -> Int? in
                 let cursor = try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")!
-                let (ids, through) = try Store.changedRecords(db, collection: ApplicationRecord.collection, after: cursor, limit: Self.refreshStep)
+                let (changed, through) = try Store.changedRecords(
+                    db, collections: [ApplicationRecord.collection, OfficeSettings.collection], after: cursor, limit: Self.refreshStep)
                 guard through > cursor else { return nil }
+                // New settings (a period, a fee table) change the deadlines of every application of that office.
+                var ids = changed[ApplicationRecord.collection] ?? []
+                var seen = Set(ids)
+                for office in changed[OfficeSettings.collection] ?? [] {
+                    for id in try Store.recordIDs(db, collection: ApplicationRecord.collection, office: office) where seen.insert(id).inserted {
+                        ids.append(id)
+                    }
+                }
                 var catalogs: [String: ServiceCatalog] = [:]
                 var facts: [(String, ReportFact)] = []
                 for record in try Store.records(db, collection: ApplicationRecord.collection, ids: ids) {

@@ -36,6 +36,13 @@ import TambonTestSupport
         rows = try await index.rows(filter: ReportFilter(), dataAsOf: [:])
         #expect(rows[0].overdue == 1, "the accepted one is now past its deadline, with no new change")
 
+        // The office shortens its period: the accepted application is re-read with it, though it did not change.
+        office.clock.advance(days: -40)
+        #expect(try await index.rows(filter: ReportFilter(), dataAsOf: [:])[0].overdue == 0)
+        try await OfficeSettings.save(["building_permit": ["period_days": 5]], to: office.store)
+        #expect(try await index.refresh() == 3, "all the office's applications, for its new settings")
+        #expect(try await index.rows(filter: ReportFilter(), dataAsOf: [:])[0].overdue == 1, "past a 5-day period")
+
         let sites = try await index.sites(filter: ReportFilter())
         #expect(sites.count == 3 && sites.allSatisfy { $0.office == "5001" && $0.location.latitude == 18.7605 })
         let monthly = try await index.monthly(filter: ReportFilter())
