@@ -164,7 +164,7 @@ enum PageTemplates {
     {{#message}}<p class="err">{{message}}</p>{{/message}}
     {{#notFound}}<p class="err">ไม่พบคำขอรหัสนี้ <span class="en">No application with this code</span></p>{{/notFound}}
     {{#app}}<div class="notice"><p>สถานะ: <strong>{{status_th}}</strong></p>
-    {{#number}}<p>เลขที่ใบอนุญาต: {{number}}</p>{{/number}}
+    {{#number}}<p>เลขที่ใบอนุญาต / หนังสือรับรอง: {{number}}</p>{{/number}}
     {{#due}}<p>กำหนดพิจารณาแล้วเสร็จ: {{due}} (เหลือ {{days_left}} วัน)</p>{{/due}}
     <ol>{{#timeline}}<li class="{{^applied}}not-applied{{/applied}}">{{on}} — {{label}}{{^applied}} (ไม่มีผล: {{reason}}){{/applied}}</li>{{/timeline}}</ol></div>
     {{#canUpload}}<div class="notice"><strong>ส่งเอกสารประกอบ (PDF, JPEG, PNG ไม่เกิน 20 MB)</strong> · ส่งแล้ว {{attachments}} ไฟล์
