@@ -95,6 +95,7 @@ let package = Package(
                 "TambonWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -132,8 +133,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Test and benchmark support: a TCP proxy that cuts, delays and throttles connections; a seeded generator.
-        .target(name: "TambonTestSupport"),
+        // Test and benchmark support: a TCP proxy that cuts, delays and throttles connections; a seeded generator;
+        // generated applications.
+        .target(name: "TambonTestSupport", dependencies: ["TambonCore", "TambonOSS", "TambonStore"]),
         // The one binary offices run.
         .executableTarget(
             name: "tambon",
@@ -144,7 +146,6 @@ let package = Package(
                 "TambonStore",
                 "TambonSync",
                 "TambonHub",
-                "TambonReports",
                 "TambonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -25,6 +25,12 @@ public struct ServiceCatalog: Sendable {
 
     public static let services = [BuildingPermitWorkflow.service, FoodCertificateWorkflow.service]
 
+    /// What each service issues, in Thai: how queues, filters and reports name it.
+    public static let names = [
+        BuildingPermitWorkflow.service: "ใบอนุญาตก่อสร้างอาคาร",
+        FoodCertificateWorkflow.service: "หนังสือรับรองการแจ้งสถานที่จำหน่ายอาหาร/สะสมอาหาร",
+    ]
+
     /// The workflow of `service`, or nil if this office does not offer it.
     public func workflow(_ service: String) -> (any ServiceWorkflow)? {
         switch service {

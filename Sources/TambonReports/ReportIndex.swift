@@ -45,9 +45,8 @@ public struct ReportIndex: Sendable {
                     lat REAL,
                     lon REAL
                 ) WITHOUT ROWID;
-                -- Covers the report: group order, the medians' order, the overdue test and the date filter.
+                -- Covers every report: group order, the medians' order, the overdue test and the date filter.
                 CREATE INDEX report_facts_by_group ON report_facts (grp, decision_days, overdue_from, submitted_day);
-                CREATE INDEX report_facts_by_day ON report_facts (submitted_day, grp);
                 -- How far through the change log (arrival) the index is.
                 CREATE TABLE report_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), arrival INTEGER NOT NULL);
                 INSERT INTO report_cursor VALUES (1, 0);
@@ -131,22 +130,64 @@ public struct ReportIndex: Sendable {
 
     /// An office's settings as its nodes wrote them (the hub holds every office's `office_settings` record).
     static func catalog(_ db: Database, of office: String) throws -> ServiceCatalog {
-        guard let value = try Store.snapshot(db, collection: OfficeSettings.collection, id: office)?.fields["settings"],
+        guard let value = try Store.record(db, collection: OfficeSettings.collection, id: office)?.fields["settings"],
             let catalog = try? OfficeSettings.catalog(from: value)
         else { return ServiceCatalog() }
         return catalog
     }
 
     static func fact(of application: ApplicationRecord, on today: CivilDate) -> ReportFact {
-        let location = application.details["location"]?.objectValue.flatMap { point -> GeoPoint? in
-            guard let lat = point["lat"]?.numberValue, let lon = point["lon"]?.numberValue else { return nil }
-            return try? GeoPoint(latitude: lat, longitude: lon)
-        }
+        let location = (try? GeoPoint.pinned(application.details["location"])) ?? nil
         return ReportFact(office: application.office, service: application.service, submittedOn: CivilDate(thaiDayOf: application.submittedMillis),
                           timeline: application.timeline, location: location, on: today)
     }
 
     // MARK: - Reports
+
+    /// A filter in SQL: the groups its office and service select, and a scan of `report_facts` limited to them and
+    /// to its submission dates.
+    struct Selection {
+        let groupClause: String
+        let groupArguments: [String]
+        let dayClause: String
+        let dayArguments: [Int64]
+
+        init(_ filter: ReportFilter) {
+            var conditions: [String] = []
+            var arguments: [String] = []
+            if let office = filter.office { conditions.append("office = ?"); arguments.append(office) }
+            if let service = filter.service { conditions.append("service = ?"); arguments.append(service) }
+            groupClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            groupArguments = arguments
+            var days = ""
+            var dayArguments: [Int64] = []
+            if let from = filter.from { days += " AND submitted_day >= ?"; dayArguments.append(Int64(from.daysSinceEpoch)) }
+            if let to = filter.to { days += " AND submitted_day <= ?"; dayArguments.append(Int64(to.daysSinceEpoch)) }
+            dayClause = days
+            self.dayArguments = dayArguments
+        }
+
+        /// The (office, service, status) of each selected group, by number.
+        func groups(_ db: Database) throws -> [Int64: (office: String, service: String, status: String)] {
+            let statement = try RawStatement(db, "SELECT grp, office, service, status FROM report_groups \(groupClause)")
+            for (index, text) in groupArguments.enumerated() { try statement.bind(Int32(index + 1), text: text) }
+            var keys: [Int64: (office: String, service: String, status: String)] = [:]
+            try statement.query { row in keys[row.int64(0)] = (row.text(1) ?? "", row.text(2) ?? "", row.text(3) ?? "") }
+            return keys
+        }
+
+        /// `SELECT columns FROM report_facts` over the selection (through the covering index), `tail` appended
+        /// (more conditions with `AND`, an `ORDER BY`), its arguments bound. Without an office or service the scan
+        /// walks the index once instead of seeking each group.
+        func scan(_ db: Database, _ columns: String, _ tail: String = "") throws -> RawStatement {
+            let groups = groupClause.isEmpty ? "1" : "grp IN (SELECT grp FROM report_groups \(groupClause))"
+            let statement = try RawStatement(db, "SELECT \(columns) FROM report_facts INDEXED BY report_facts_by_group WHERE \(groups) \(dayClause) \(tail)")
+            var position: Int32 = 1
+            for text in groupArguments { try statement.bind(position, text: text); position += 1 }
+            for day in dayArguments { try statement.bind(position, day); position += 1 }
+            return statement
+        }
+    }
 
     /// The applications report: one row per office, service and status, ordered so, refreshed first.
     /// `dataAsOf`: each office's last sync (ms). One ordered scan of the covering index, read without building
@@ -154,17 +195,10 @@ public struct ReportIndex: Sendable {
     public func rows(filter: ReportFilter, dataAsOf: [String: Int64]) async throws -> [ReportRow] {
         try await refresh()
         let today = Int64(self.today().daysSinceEpoch)
-        let (groupClause, groupArguments) = Self.groupClause(filter)
-        let (dayClause, dayArguments) = Self.dayClause(filter)
+        let selection = Selection(filter)
         return try await store.readIndex { db in
-            let keys = try Self.groups(db, groupClause, groupArguments)
-            let scan = try RawStatement(db, """
-                SELECT grp, decision_days, overdue_from FROM report_facts INDEXED BY report_facts_by_group
-                WHERE \(Self.groupCondition(groupClause)) \(dayClause) ORDER BY grp, decision_days
-                """)
-            var position: Int32 = 1
-            for text in groupArguments { try scan.bind(position, text: text); position += 1 }
-            for day in dayArguments { try scan.bind(position, day); position += 1 }
+            let keys = try selection.groups(db)
+            let scan = try selection.scan(db, "grp, decision_days, overdue_from", "ORDER BY grp, decision_days")
             var rows: [ReportRow] = []
             var current: Int64 = -1
             var count = 0, overdue = 0
@@ -192,41 +226,24 @@ public struct ReportIndex: Sendable {
         }
     }
 
-    /// Applications submitted per month (`YYYY-MM`) and service: one scan of the covering index, counted into a
-    /// flat table of service × day.
+    /// Applications submitted per month (`YYYY-MM`) and service: one scan of the covering index, counted by
+    /// service and day under one integer key (a dictionary of strings per row would cost more than the scan).
     public func monthly(filter: ReportFilter) async throws -> [String: [String: Int]] {
         try await refresh()
-        let (groupClause, groupArguments) = Self.groupClause(filter)
-        let (dayClause, dayArguments) = Self.dayClause(filter)
+        let selection = Selection(filter)
         return try await store.readIndex { db in
-            let keys = try Self.groups(db, groupClause, groupArguments)
+            let keys = try selection.groups(db)
             let services = Array(Set(keys.values.map(\.service))).sorted()
-            let serviceOf = keys.mapValues { services.firstIndex(of: $0.service)! }
-            let range = try RawStatement(db, "SELECT MIN(submitted_day), MAX(submitted_day) FROM report_facts")
-            var first: Int64 = 0, last: Int64 = -1
-            try range.query { row in
-                if !row.isNull(0) { first = row.int64(0); last = row.int64(1) }
-            }
-            guard last >= first else { return [:] }
-            let width = Int(last - first + 1)
-            var counts = [Int](repeating: 0, count: services.count * width)
-            let scan = try RawStatement(db, """
-                SELECT grp, submitted_day FROM report_facts INDEXED BY report_facts_by_group
-                WHERE \(Self.groupCondition(groupClause)) \(dayClause)
-                """)
-            var position: Int32 = 1
-            for text in groupArguments { try scan.bind(position, text: text); position += 1 }
-            for day in dayArguments { try scan.bind(position, day); position += 1 }
-            try scan.query { row in
+            let serviceOf = keys.mapValues { Int64(services.firstIndex(of: $0.service)!) }
+            var counts: [Int64: Int] = [:]
+            try selection.scan(db, "grp, submitted_day").query { row in
                 guard let service = serviceOf[row.int64(0)] else { return }
-                counts[service * width + Int(row.int64(1) - first)] += 1
+                counts[service << 32 | row.int64(1), default: 0] += 1
             }
             var months: [String: [String: Int]] = [:]
-            for (index, service) in services.enumerated() {
-                for offset in 0..<width where counts[index * width + offset] > 0 {
-                    let month = String(CivilDate(daysSinceEpoch: Int(first) + offset).iso.prefix(7))
-                    months[month, default: [:]][service, default: 0] += counts[index * width + offset]
-                }
+            for (key, count) in counts {
+                let month = String(CivilDate(daysSinceEpoch: Int(key & 0xFFFF_FFFF)).iso.prefix(7))
+                months[month, default: [:]][services[Int(key >> 32)], default: 0] += count
             }
             return months
         }
@@ -235,19 +252,11 @@ public struct ReportIndex: Sendable {
     /// Every pinned site or place (service, status, office and the point only).
     public func sites(filter: ReportFilter) async throws -> [SiteMap.Site] {
         try await refresh()
-        let (groupClause, groupArguments) = Self.groupClause(filter)
-        let (dayClause, dayArguments) = Self.dayClause(filter)
+        let selection = Selection(filter)
         return try await store.readIndex { db in
-            let keys = try Self.groups(db, groupClause, groupArguments)
-            let scan = try RawStatement(db, """
-                SELECT grp, lat, lon FROM report_facts WHERE \(Self.groupCondition(groupClause)) \(dayClause)
-                AND lat IS NOT NULL ORDER BY grp, record_id
-                """)
-            var position: Int32 = 1
-            for text in groupArguments { try scan.bind(position, text: text); position += 1 }
-            for day in dayArguments { try scan.bind(position, day); position += 1 }
+            let keys = try selection.groups(db)
             var sites: [SiteMap.Site] = []
-            try scan.query { row in
+            try selection.scan(db, "grp, lat, lon", "AND lat IS NOT NULL ORDER BY grp, record_id").query { row in
                 guard let key = keys[row.int64(0)], let point = try? GeoPoint(latitude: row.double(1), longitude: row.double(2)) else { return }
                 sites.append(SiteMap.Site(location: point, service: key.service, status: key.status, office: key.office))
             }
@@ -255,61 +264,14 @@ public struct ReportIndex: Sendable {
         }
     }
 
-    /// When each office last synced: the latest request from any of its enrolled nodes (ms), revoked ones included
-    /// (their data still counts).
-    public func lastSync() async throws -> [String: Int64] {
-        var latest: [String: Int64] = [:]
-        for peer in try await store.peers() {
-            guard let seen = peer.lastSeenMillis else { continue }
-            latest[peer.office] = max(latest[peer.office] ?? seen, seen)
-        }
-        return latest
-    }
-
-    /// Offices enrolled with the hub whose nodes have not synced for `days` days (or never), oldest first, with
-    /// their last sync (nil: never).
-    public func staleOffices(days: Int = 7) async throws -> [(office: String, lastSyncMillis: Int64?)] {
-        let now = store.configuration.wallClock()
+    /// Every office enrolled with the hub and when it last synced: the latest request from any of its nodes (ms),
+    /// revoked ones included (their data still counts); nil if none ever has.
+    public func officeSync() async throws -> [String: Int64?] {
         var latest: [String: Int64?] = [:]
         for peer in try await store.peers() {
             let current = latest[peer.office] ?? nil
             latest[peer.office] = [current, peer.lastSeenMillis].compactMap { $0 }.max()
         }
-        return latest.filter { ($0.value ?? 0) < now - Int64(days) * 86_400_000 }
-            .map { (office: $0.key, lastSyncMillis: $0.value) }
-            .sorted { ($0.lastSyncMillis ?? 0, $0.office) < ($1.lastSyncMillis ?? 0, $1.office) }
-    }
-
-    /// The (office, service, status) of each group a filter selects, by number.
-    static func groups(_ db: Database, _ groupClause: String, _ arguments: [String]) throws -> [Int64: (office: String, service: String, status: String)] {
-        let statement = try RawStatement(db, "SELECT grp, office, service, status FROM report_groups \(groupClause)")
-        for (index, text) in arguments.enumerated() { try statement.bind(Int32(index + 1), text: text) }
-        var keys: [Int64: (office: String, service: String, status: String)] = [:]
-        try statement.query { row in keys[row.int64(0)] = (row.text(1) ?? "", row.text(2) ?? "", row.text(3) ?? "") }
-        return keys
-    }
-
-    /// The groups a filter's office and service select.
-    static func groupClause(_ filter: ReportFilter) -> (String, [String]) {
-        var conditions: [String] = []
-        var arguments: [String] = []
-        if let office = filter.office { conditions.append("office = ?"); arguments.append(office) }
-        if let service = filter.service { conditions.append("service = ?"); arguments.append(service) }
-        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
-    }
-
-    /// `grp IN (…)` for a filter on office or service, a condition that is always true otherwise (so the scan
-    /// walks the index once instead of seeking each group).
-    static func groupCondition(_ groupClause: String) -> String {
-        groupClause.isEmpty ? "1" : "grp IN (SELECT grp FROM report_groups \(groupClause))"
-    }
-
-    /// The filter's submission dates, as `AND …` on `submitted_day`.
-    static func dayClause(_ filter: ReportFilter) -> (String, [Int64]) {
-        var clause = ""
-        var arguments: [Int64] = []
-        if let from = filter.from { clause += " AND submitted_day >= ?"; arguments.append(Int64(from.daysSinceEpoch)) }
-        if let to = filter.to { clause += " AND submitted_day <= ?"; arguments.append(Int64(to.daysSinceEpoch)) }
-        return (clause, arguments)
+        return latest
     }
 }

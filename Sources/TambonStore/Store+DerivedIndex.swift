@@ -35,11 +35,6 @@ extension Store {
         try ids.compactMap { try record(db, collection: collection, id: $0) }
     }
 
-    /// One record within a transaction an index already holds.
-    public static func snapshot(_ db: Database, collection: String, id: String) throws -> RecordSnapshot? {
-        try record(db, collection: collection, id: id)
-    }
-
     /// Reads the database (for an index's own tables).
     public func readIndex<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try await writer.read(body)

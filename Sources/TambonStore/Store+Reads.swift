@@ -8,7 +8,8 @@ extension Store {
         try await writer.read { db in try Self.record(db, collection: collection, id: id) }
     }
 
-    static func record(_ db: Database, collection: String, id: String) throws -> RecordSnapshot? {
+    /// The same within a transaction the caller holds (an index's own).
+    public static func record(_ db: Database, collection: String, id: String) throws -> RecordSnapshot? {
         guard let scopeText = try String.fetchOne(
             db, cached: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, id])
         else { return nil }

@@ -32,7 +32,8 @@ struct ReportBenchmark {
         for (number, office) in offices.enumerated() {
             var edits: [LocalEdit] = []
             for index in 0..<Self.applicationsPerOffice {
-                edits.append(Self.application(office: office, index: index, now: now, random: &random))
+                edits.append(SyntheticApplication.edit(collection: ApplicationRecord.collection, office: office, index: index, now: now,
+                                                       withinDays: 540, random: &random))
             }
             let batch = edits
             changes += try await store.transaction { _ in batch }.count
@@ -55,7 +56,8 @@ struct ReportBenchmark {
         print(String(format: "report index built from the log: %d applications in %.1f s (%.0f /s); later refreshes read only what changed",
                      indexed, indexing, Double(indexed) / indexing))
 
-        let lastSync = try await index.lastSync()
+        let officeSync = try await index.officeSync()
+        let lastSync = officeSync.compactMapValues { $0 }
         let query = try await time("national report (rows, no encoding)") {
             try await index.rows(filter: ReportFilter(), dataAsOf: lastSync).count
         }
@@ -77,7 +79,7 @@ struct ReportBenchmark {
         let sites = try await time("sites.geojson (every pin)") {
             SiteMap.encoded(try await index.sites(filter: ReportFilter())).count
         }
-        let stale = try await index.staleOffices().count
+        let stale = officeSync.values.filter { ($0 ?? 0) < now - 7 * 86_400_000 }.count
         print("  offices not synced for over a week: \(stale)")
         print(String(format: "national report p50 %.1f ms, max %.1f ms: target < 200 ms %@", national.p50, national.max, national.p50 < 200 ? "met" : "NOT met"))
         try? FileManager.default.removeItem(atPath: directory + "/hub.sqlite")
@@ -106,47 +108,5 @@ struct ReportBenchmark {
         let max = (samples.last! * 10).rounded() / 10
         print(String(format: "  %-36@ p50 %7.1f ms  max %7.1f ms  (%d)", name as NSString, p50, max, size))
         return (p50, max)
-    }
-
-    /// One application as the hub holds it after its office's node synced: submitted up to 18 months ago, then
-    /// accepted, inspected and decided, or still under way, or returned.
-    static func application(office: String, index: Int, now: Int64, random: inout SeededGenerator) -> LocalEdit {
-        let day: Int64 = 86_400_000
-        let permit = index % 3 != 0
-        let submitted = now - Int64.random(in: 1...540, using: &random) * day
-        var at = submitted
-        var events: [SetElement] = []
-        func event(_ action: String, role: ActorRole = .officer, after days: ClosedRange<Int64>, _ payload: [String: JSONValue] = [:]) {
-            at = min(now, at + Int64.random(in: days, using: &random) * day + 60_000)
-            let value = ApplicationEvent(id: "\(at)-\(events.count)", hlc: HLC(millis: UInt64(at), counter: 0), action: action, actor: "bench", role: role, payload: payload)
-            events.append(SetElement(field: "events", id: value.id, value: value.value))
-        }
-        event("submit", role: .citizen, after: 0...0)
-        let lat = 13.0 + Double.random(in: -5...5, using: &random)
-        let lon = 101.0 + Double.random(in: -3...3, using: &random)
-        let stage = Int.random(in: 0..<10, using: &random)
-        if stage >= 1 { event("accept", after: 0...5) }
-        if stage == 2 { event("return", after: 1...10, ["reason": "เอกสารไม่ครบ"]) }
-        if permit && stage >= 3 {
-            event("assign-inspection", after: 1...5, ["assignee": "surveyor"])
-            event("record-inspection", after: 1...20, ["inspection": ["result": "pass", "lat": .number(lat), "lon": .number(lon), "accuracy_m": 5, "notes": ""]])
-        }
-        if stage >= 5 {
-            if stage == 9 {
-                event("reject", after: 1...40, ["reason": "ไม่เป็นไปตามผังเมือง"])
-            } else {
-                event("approve", after: 1...(permit ? 50 : 10), ["number": .string("\(index + 1)/2569")])
-            }
-        }
-        let details: [String: JSONValue] = permit
-            ? ["land_title": ["type": "chanote", "number": "1"], "building_use": "residence", "storeys": 2, "floor_area_m2": 120, "location": ["lat": .number(lat), "lon": .number(lon)]]
-            : ["establishment_name": "ร้านทดสอบ", "place_kind": "selling", "area_m2": 40, "in_market": false, "workers": 3, "address": "-",
-               "location": ["lat": .number(lat), "lon": .number(lon)]]
-        return LocalEdit(
-            collection: ApplicationRecord.collection, record: "B\(office)-\(index)",
-            set: ["service": .string(permit ? "building-permit" : "food-certificate"), "office": .string(office),
-                  "applicant": ["name": "-", "national_id": "1234545678781", "phone": "0800000000", "address": "-"], "details": .object(details),
-                  "submitted_ms": .number(Double(submitted)), "fees": ["total": 0]],
-            add: events, scope: [office])
     }
 }

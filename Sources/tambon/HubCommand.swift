@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import TambonCore
 import TambonHub
-import TambonReports
 import TambonStore
 import TambonSync
 
@@ -112,21 +111,9 @@ struct HubServeCommand: AsyncParsableCommand {
         guard node.office == Store.hubOffice else { throw CommandFailure("\(options.data) holds an office node, not a hub (tambon hub init)") }
         let tls = try HubTLS.serverConfiguration(certificatePath: HubFiles.certificate(options.data), keyPath: HubFiles.key(options.data))
         let logger = Logging.make("tambon.hub", level: .info)
-        // The report index keeps up with pushes in the background, so a report request reads only the last few
-        // seconds' changes (the request refreshes too: a report is never older than the log).
-        let index = try ReportIndex(store: store)
-        Task.detached(priority: .background) {
-            while !Task.isCancelled {
-                do {
-                    let count = try await index.refresh()
-                    if count > 0 { logger.debug("report index refreshed", metadata: ["applications": "\(count)"]) }
-                } catch {
-                    logger.error("report index refresh failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: .seconds(15))
-            }
-        }
-        let app = try await HubServer.makeApplication(store: store, tls: tls, host: host, port: port, logger: logger) { channel in
+        let app = try await HubServer.makeApplication(
+            store: store, tls: tls, host: host, port: port, logger: logger, refreshReportsEvery: .seconds(15)
+        ) { channel in
             logger.info("hub serving", metadata: ["hub": "\(node.id.short)", "address": "https://\(host):\(channel.localAddress?.port ?? port)"])
         }
         try await app.runService()

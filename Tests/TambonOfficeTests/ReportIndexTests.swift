@@ -63,7 +63,8 @@ import TambonTestSupport
         let now = office.clock.now()
         var edits: [LocalEdit] = []
         for index in 0..<400 {
-            edits.append(Self.application(office: ["5001", "5002", "5003"][index % 3], index: index, now: now, random: &generator))
+            edits.append(SyntheticApplication.edit(collection: ApplicationRecord.collection, office: ["5001", "5002", "5003"][(index / 2) % 3], index: index,
+                                                   now: now, withinDays: 200, random: &generator))
         }
         let batch = edits
         try await store.transaction { _ in batch }
@@ -99,36 +100,4 @@ import TambonTestSupport
             }
         }
     }
-
-    /// A generated application with a random history (as a hub holds it after sync).
-    static func application(office: String, index: Int, now: Int64, random: inout SeededGenerator) -> LocalEdit {
-        let day: Int64 = 86_400_000
-        let permit = index % 2 == 0
-        let submitted = now - Int64.random(in: 1...200, using: &random) * day
-        var at = submitted
-        var events: [SetElement] = []
-        func event(_ action: String, role: ActorRole = .officer, after days: ClosedRange<Int64>, _ payload: [String: JSONValue] = [:]) {
-            at = min(now, at + Int64.random(in: days, using: &random) * day + 60_000)
-            let value = ApplicationEvent(id: "\(at)-\(events.count)", hlc: HLC(millis: UInt64(at), counter: 0), action: action, actor: "t", role: role, payload: payload)
-            events.append(SetElement(field: "events", id: value.id, value: value.value))
-        }
-        event("submit", role: .citizen, after: 0...0)
-        let stage = Int.random(in: 0..<8, using: &random)
-        if stage >= 1 { event("accept", after: 0...5) }
-        if stage == 2 { event("return", after: 1...10, ["reason": "ขาดเอกสาร"]) }
-        if permit && stage >= 3 {
-            event("assign-inspection", after: 1...5, ["assignee": "chai"])
-            event("record-inspection", after: 1...20, ["inspection": ["result": "pass", "lat": 18.7, "lon": 98.9, "accuracy_m": 5, "notes": ""]])
-        }
-        if stage >= 5 {
-            if stage == 7 { event("reject", after: 1...40, ["reason": "ไม่ผ่าน"]) } else { event("approve", after: 1...60, ["number": .string("\(index + 1)/2569")]) }
-        }
-        let location: JSONValue = index % 5 == 0 ? .null : ["lat": 13.75, "lon": 100.5]
-        return LocalEdit(
-            collection: ApplicationRecord.collection, record: "T\(index)",
-            set: ["service": .string(permit ? "building-permit" : "food-certificate"), "office": .string(office), "details": ["location": location],
-                  "submitted_ms": .number(Double(submitted)), "applicant": [:]],
-            add: events, scope: [office])
-    }
 }
-

@@ -61,15 +61,12 @@ public struct BuildingPermitDetails: Sendable, Equatable {
             errors.append(FieldError("floor_area_m2", th: "กรอกพื้นที่อาคารรวมทุกชั้น (ตร.ม.)", en: "enter the total floor area of all storeys (m²)"))
         }
         var site: GeoPoint?
-        if case .object(let location)? = details["location"], let lat = location["lat"]?.numberValue, let lon = location["lon"]?.numberValue {
-            do {
-                site = try GeoPoint(latitude: lat, longitude: lon)
-            } catch {
-                errors.append(error)
+        do throws(FieldError) {
+            site = try GeoPoint.pinned(details["location"])
+            if site == nil {
+                errors.append(FieldError("location", th: "ปักหมุดที่ตั้งอาคารบนแผนที่ หรือกรอกละติจูด/ลองจิจูด", en: "pin the site on the map or type its latitude and longitude"))
             }
-        } else {
-            errors.append(FieldError("location", th: "ปักหมุดที่ตั้งอาคารบนแผนที่ หรือกรอกละติจูด/ลองจิจูด", en: "pin the site on the map or type its latitude and longitude"))
-        }
+        } catch { errors.append(error) }
         guard errors.isEmpty, let landTitle, let site, let storeys, let area else { throw ValidationErrors(errors) }
         self.landTitle = landTitle
         buildingUse = use

@@ -58,11 +58,10 @@ public struct FoodCertificateDetails: Sendable, Equatable {
             errors.append(FieldError("address", th: "กรอกที่ตั้งสถานประกอบการ", en: "give the establishment's address"))
         }
         var site: GeoPoint?
-        if case .object(let location)? = details["location"], let lat = location["lat"]?.numberValue, let lon = location["lon"]?.numberValue {
-            do { site = try GeoPoint(latitude: lat, longitude: lon) } catch { errors.append(error) }
-        } else {
-            errors.append(FieldError("location", th: "ปักหมุดที่ตั้งสถานประกอบการ", en: "pin the establishment's location"))
-        }
+        do throws(FieldError) {
+            site = try GeoPoint.pinned(details["location"])
+            if site == nil { errors.append(FieldError("location", th: "ปักหมุดที่ตั้งสถานประกอบการ", en: "pin the establishment's location")) }
+        } catch { errors.append(error) }
         guard errors.isEmpty, let kind, let area, let workers, let site else { throw ValidationErrors(errors) }
         establishmentName = name
         placeKind = kind

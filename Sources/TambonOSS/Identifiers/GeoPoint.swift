@@ -1,3 +1,5 @@
+import TambonCore
+
 /// A position (WGS 84) pinned on a form or by a survey officer's device.
 public struct GeoPoint: Hashable, Sendable {
     public let latitude: Double
@@ -19,5 +21,12 @@ public struct GeoPoint: Hashable, Sendable {
         }
         self.latitude = latitude
         self.longitude = longitude
+    }
+
+    /// The `{"lat", "lon"}` object a form, a record or a payload carries: nil if there is none (or it lacks a
+    /// number), refused (`field`) if it lies outside Thailand.
+    public static func pinned(_ value: JSONValue?, field: String = "location") throws(FieldError) -> GeoPoint? {
+        guard case .object(let point)? = value, let lat = point["lat"]?.numberValue, let lon = point["lon"]?.numberValue else { return nil }
+        return try GeoPoint(latitude: lat, longitude: lon, field: field)
     }
 }

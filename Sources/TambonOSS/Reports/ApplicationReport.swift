@@ -1,5 +1,5 @@
-/// The applications report computed from facts in memory: the reference the hub's SQL index is tested against,
-/// and what a report over a few facts uses. Rows are ordered by office, service, status.
+/// The applications report computed from facts in memory: the definition of each figure, which the hub's SQL
+/// index (`ReportIndex`) is tested against. Rows are ordered by office, service, status.
 public enum ApplicationReport {
     public static func rows(from facts: [ReportFact], filter: ReportFilter = ReportFilter(), on today: CivilDate,
                             dataAsOf: [String: Int64] = [:]) -> [ReportRow] {

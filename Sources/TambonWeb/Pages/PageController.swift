@@ -22,11 +22,11 @@ struct PageController: Sendable {
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in try await self.page("home", title: "บริการประชาชน", request: request) }
         router.get("/apply/building-permit") { request, _ in
-            try await self.page("apply", title: "ขออนุญาตก่อสร้างอาคาร", request: request, Self.applyForm([:], errors: [:]))
+            try await self.page("apply", title: Self.forms[BuildingPermitWorkflow.service]!.title, request: request, Self.applyForm([:], errors: [:]))
         }
         router.post("/apply/building-permit") { request, _ in try await self.submit(request) }
         router.get("/apply/food-certificate") { request, _ in
-            try await self.page("apply_food", title: Self.serviceLabels[FoodCertificateWorkflow.service]!, request: request, Self.foodForm([:], errors: [:]))
+            try await self.page("apply_food", title: Self.forms[FoodCertificateWorkflow.service]!.title, request: request, Self.foodForm([:], errors: [:]))
         }
         router.post("/apply/food-certificate") { request, _ in try await self.submitFood(request) }
         router.get("/track") { request, _ in try await self.track(request) }
@@ -196,8 +196,8 @@ struct PageController: Sendable {
             for field in error.fields { errors[field.field] = field.thai }
             var values = values(errors)
             values["formError"] = error.thai
-            return try await page(service == FoodCertificateWorkflow.service ? "apply_food" : "apply", title: Self.serviceLabels[service] ?? service,
-                                  request: request, status: .unprocessableContent, values)
+            let form = Self.forms[service]!
+            return try await page(form.template, title: form.title, request: request, status: .unprocessableContent, values)
         }
     }
 
@@ -238,8 +238,10 @@ struct PageController: Sendable {
     /// The attachment kind of a file input of the application form (`plans`, `documents`).
     static func kind(ofField field: String) -> String { field == "plans" ? "plan" : field == "photos" ? "photo" : "document" }
 
-    static let serviceLabels = [
-        BuildingPermitWorkflow.service: "ขออนุญาตก่อสร้างอาคาร", FoodCertificateWorkflow.service: "แจ้งจัดตั้งสถานที่จำหน่ายหรือสะสมอาหาร",
+    /// Each service's citizen form: its template and its title.
+    static let forms: [String: (template: String, title: String)] = [
+        BuildingPermitWorkflow.service: ("apply", "ขออนุญาตก่อสร้างอาคาร"),
+        FoodCertificateWorkflow.service: ("apply_food", "แจ้งจัดตั้งสถานที่จำหน่ายหรือสะสมอาหาร"),
     ]
 
     static let actionLabels: [String: String] = [
@@ -344,7 +346,7 @@ struct PageController: Sendable {
         let statuses: [ApplicationStatus] = [.submitted, .accepted, .returned, .inspectionAssigned, .inspected, .approved, .rejected, .withdrawn, .revoked, .closed]
         return try await page("queue", title: "คำขอของสำนักงาน", request: request, [
             "rows": rows, "assignee": assignee ?? "",
-            "services": ServiceCatalog.services.map { ["value": $0, "label": Self.serviceLabels[$0] ?? $0, "selected": $0 == service] },
+            "services": ServiceCatalog.services.map { ["value": $0, "label": ServiceCatalog.names[$0] ?? $0, "selected": $0 == service] },
             "statuses": statuses.map { ["value": $0.rawValue, "label": $0.thai, "selected": $0 == status] },
         ])
     }
@@ -470,7 +472,7 @@ struct PageController: Sendable {
             "notifierKind": application.applicant["kind"]?.stringValue == "juristic" ? "นิติบุคคล" : "บุคคลธรรมดา",
             "establishment": details["establishment_name"]?.stringValue ?? "",
             "placeKind": (details["place_kind"]?.stringValue).flatMap(FoodCertificateDetails.PlaceKind.init(rawValue:))?.thai ?? "",
-            "area": details["area_m2"]?.numberValue.map { PageController.plain(.number($0)) as! String } ?? "",
+            "area": Self.plain(details["area_m2"] ?? .null),
             "workers": details["workers"]?.numberValue.map { String(Int($0)) } ?? "",
             "address": details["address"]?.stringValue ?? "",
             "fee": current.map { $0.amount.thaiText } ?? "-", "feeYear": current.map { String($0.year) } ?? "",

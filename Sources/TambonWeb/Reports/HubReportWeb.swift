@@ -56,7 +56,7 @@ public struct HubReportWeb: Sendable {
             throw WebError(.unprocessableContent, "invalid_format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv",
                            fields: [FieldError("format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv")])
         }
-        let rows = try await index.rows(filter: try filter(request), dataAsOf: try await index.lastSync())
+        let rows = try await index.rows(filter: try filter(request), dataAsOf: try await index.officeSync().compactMapValues { $0 })
         guard format == "csv" else {
             var headers = HTTPFields()
             headers[.contentType] = "application/json; charset=utf-8"
@@ -81,7 +81,6 @@ public struct HubReportWeb: Sendable {
 
     // MARK: - The page
 
-    static let serviceLabels = ["building-permit": "ใบอนุญาตก่อสร้าง", "food-certificate": "หนังสือรับรองการแจ้งสถานที่จำหน่ายอาหาร"]
     static let serviceColors = ["building-permit": "#23395d", "food-certificate": "#c0712b"]
 
     func page(_ request: Request) async throws -> Response {
@@ -91,14 +90,15 @@ public struct HubReportWeb: Sendable {
         } catch let error as WebError {
             return render(["error": error.fields.map(\.thai).joined(separator: " · ")], status: .unprocessableContent)
         }
-        let lastSync = try await index.lastSync()
+        let officeSync = try await index.officeSync()
+        let lastSync = officeSync.compactMapValues { $0 }
         let rows = try await index.rows(filter: filter, dataAsOf: lastSync)
         let monthly = try await index.monthly(filter: filter)
         let months = monthly.keys.sorted().suffix(24)
         let monthChart = SVGChart.stackedColumns(
             title: "คำขอต่อเดือน แยกตามบริการ (Applications per month by service)", categories: Array(months),
             series: Self.services.map { service in
-                SVGChart.Series(name: Self.serviceLabels[service] ?? service, color: Self.serviceColors[service] ?? "#555",
+                SVGChart.Series(name: ServiceCatalog.names[service] ?? service, color: Self.serviceColors[service] ?? "#555",
                                 values: months.map { monthly[$0]?[service] ?? 0 })
             })
         var byOffice: [String: (count: Int, overdue: Int, decided: Int)] = [:]
@@ -116,31 +116,31 @@ public struct HubReportWeb: Sendable {
             items: byOffice.filter { $0.value.overdue > 0 }.sorted { ($1.value.overdue, $0.key) < ($0.value.overdue, $1.key) }.prefix(20)
                 .map { (label: $0.key, value: $0.value.overdue) },
             color: "#b00020")
-        let now = index.store.configuration.wallClock()
-        let stale = try await index.staleOffices(days: Self.staleDays)
+        let staleBefore = index.store.configuration.wallClock() - Int64(Self.staleDays) * 86_400_000
+        let stale = officeSync.filter { ($0.value ?? 0) < staleBefore }.sorted { ($0.value ?? 0, $0.key) < ($1.value ?? 0, $1.key) }
         var values: [String: Any] = [
             "monthChart": monthChart, "overdueChart": overdueChart,
             "national": byServiceStatus.keys.sorted().map { key -> [String: Any] in
                 let parts = key.split(separator: "\u{1}").map(String.init)
-                return ["service": Self.serviceLabels[parts[0]] ?? parts[0], "status": ApplicationStatus(rawValue: parts[1]).thai, "count": byServiceStatus[key]!]
+                return ["service": ServiceCatalog.names[parts[0]] ?? parts[0], "status": ApplicationStatus(rawValue: parts[1]).thai, "count": byServiceStatus[key]!]
             },
             "offices": byOffice.keys.sorted().map { office -> [String: Any] in
                 let total = byOffice[office]!
                 let seen = lastSync[office]
                 return ["office": office, "count": total.count, "overdue": total.overdue, "decided": total.decided,
                         "asOf": seen.map(PageController.thaiTime) ?? "ไม่เคยซิงก์",
-                        "stale": (seen ?? 0) < now - Int64(Self.staleDays) * 86_400_000]
+                        "stale": (seen ?? 0) < staleBefore]
             },
-            "stale": stale.map { ["office": $0.office, "asOf": $0.lastSyncMillis.map(PageController.thaiTime) ?? "ไม่เคยซิงก์"] },
+            "stale": stale.map { ["office": $0.key, "asOf": $0.value.map(PageController.thaiTime) ?? "ไม่เคยซิงก์"] },
             "staleDays": Self.staleDays,
             "filterFrom": filter.from?.iso ?? "", "filterTo": filter.to?.iso ?? "",
-            "services": Self.services.map { ["value": $0, "label": Self.serviceLabels[$0] ?? $0, "selected": $0 == filter.service] },
+            "services": Self.services.map { ["value": $0, "label": ServiceCatalog.names[$0] ?? $0, "selected": $0 == filter.service] },
             "csvQuery": Self.query(filter, csv: true),
         ]
         if let office = filter.office {
             values["office"] = office
             values["officeRows"] = rows.map { row -> [String: Any] in
-                ["service": Self.serviceLabels[row.service] ?? row.service, "status": ApplicationStatus(rawValue: row.status).thai, "count": row.count,
+                ["service": ServiceCatalog.names[row.service] ?? row.service, "status": ApplicationStatus(rawValue: row.status).thai, "count": row.count,
                  "overdue": row.overdue, "median": row.medianDaysToDecision.map { String($0) } ?? "–"]
             }
             values["officeAsOf"] = lastSync[office].map(PageController.thaiTime) ?? "ไม่เคยซิงก์"
