@@ -39,4 +39,31 @@ import Testing
         let value = try JSONValue(parsing: #" { "s" : "ก\u0e01\n" , "n" : -12.5e1, "t": true, "f": false, "z": null, "a": [ ] } "#)
         #expect(value == ["s": "กก\n", "n": -125, "t": true, "f": false, "z": nil, "a": []])
     }
+
+    @Test func stringsWithAndWithoutEscapesDecodeAlike() throws {
+        #expect(try JSONValue(parsing: #""ภาษาไทย""#) == "ภาษาไทย")
+        #expect(try JSONValue(parsing: #""ภาษา\"ไทย\u0e01\ud83d\ude00 ok""#) == "ภาษา\"ไทยก\u{1F600} ok")
+        #expect(try JSONValue(parsing: #""\t""#) == "\t")
+        // Invalid UTF-8 is refused after an escape as well as before one.
+        #expect(throws: JSONParseError.self) { _ = try JSONValue(parsing: Array(#""\n"#.utf8) + [0xC3, 0x22]) }
+        #expect(throws: JSONParseError.self) { _ = try JSONValue(parsing: Array(#""\n"#.utf8)) }
+    }
+
+    @Test func integersOnBothSidesOfTheFastPathParseExactly() throws {
+        let texts = ["0", "-0", "7", "-42", "999999999999999", "-999999999999999", "1000000000000000", "9007199254740993", "12.5", "1e3"]
+        for text in texts {
+            #expect(try JSONValue(parsing: text) == .number(Double(text)!), "\(text)")
+        }
+        #expect(try JSONValue(parsing: "-0").numberValue?.sign == .minus)
+    }
+
+    @Test func canonicalTextOfRandomStringsParsesBack() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["a", "\"", "\\", "\n", "\u{01}", "ก", "€", "\u{1F600}", "\u{FB33}", "/", " "]
+        for _ in 0..<500 {
+            let text = String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let value: JSONValue = [text: .string(text)]
+            #expect(try JSONValue(parsing: value.canonicalText) == value)
+        }
+    }
 }

@@ -41,7 +41,26 @@ public enum CanonicalJSON {
 
     /// Member names in RFC 8785 order: by UTF-16 code units, not by Unicode scalars or bytes.
     public static func sortedKeys<S: Sequence>(_ keys: S) -> [String] where S.Element == String {
-        keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+        keys.sorted(by: precedes)
+    }
+
+    /// RFC 8785 member order. UTF-8 byte order is code point order, which is UTF-16 order unless a character
+    /// above U+FFFF meets one in U+E000…U+FFFF; only names holding such characters (lead byte 0xEE or above) need
+    /// the UTF-16 comparison.
+    static func precedes(_ left: String, _ right: String) -> Bool {
+        var leftUTF8 = left.utf8.makeIterator()
+        var rightUTF8 = right.utf8.makeIterator()
+        while true {
+            switch (leftUTF8.next(), rightUTF8.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (l?, r?):
+                if l == r { continue }
+                if l >= 0xEE || r >= 0xEE { return left.utf16.lexicographicallyPrecedes(right.utf16) }
+                return l < r
+            }
+        }
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -49,6 +68,17 @@ public enum CanonicalJSON {
     /// Appends a JSON string literal escaped as `JSON.stringify` escapes it.
     public static func appendString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        // Fast path: nothing to escape, so the bytes are copied as they stand.
+        var string = string
+        let copied: Bool = string.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if copied {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "\""))

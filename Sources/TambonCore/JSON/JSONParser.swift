@@ -143,6 +143,21 @@ struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number: digit expected in exponent") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        // Fast path: integers of up to 15 digits are exact in a double and need no text conversion.
+        let digitsStart = bytes[start] == UInt8(ascii: "-") ? start + 1 : start
+        if index - digitsStart <= 15 {
+            var integer: Int64 = 0
+            var isInteger = true
+            for position in digitsStart..<index {
+                let byte = bytes[position]
+                guard isDigit(byte) else {
+                    isInteger = false
+                    break
+                }
+                integer = integer * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            if isInteger { return digitsStart == start ? Double(integer) : -Double(integer) }
+        }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
             throw JSONParseError(offset: start, reason: "number out of range")
@@ -156,44 +171,55 @@ struct JSONParser {
 
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
-        var scalars = String.UnicodeScalarView()
-        var runStart = index
-        func flushRun(_ end: Int) throws(JSONParseError) {
-            guard runStart < end else { return }
-            guard let text = String(validating: bytes[runStart..<end], as: UTF8.self) else {
-                throw JSONParseError(offset: runStart, reason: "invalid UTF-8 in string")
+        let start = index
+        // Fast path: most strings have no escapes, so they are validated and copied once, as they stand.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else {
+                    throw JSONParseError(offset: start, reason: "invalid UTF-8 in string")
+                }
+                index += 1
+                return text
             }
-            scalars.append(contentsOf: text.unicodeScalars)
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw fail("control character in string must be escaped") }
+            index += 1
         }
+        guard index < bytes.count else { throw fail("unterminated string") }
+        // Escapes: the UTF-8 of the whole string is gathered, then validated once.
+        var utf8 = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw fail("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                try flushRun(index)
+                guard let text = String(validating: utf8, as: UTF8.self) else {
+                    throw JSONParseError(offset: start, reason: "invalid UTF-8 in string")
+                }
                 index += 1
-                return String(scalars)
+                return text
             }
             if byte < 0x20 { throw fail("control character in string must be escaped") }
+            index += 1
             if byte != UInt8(ascii: "\\") {
-                index += 1
+                utf8.append(byte)
                 continue
             }
-            try flushRun(index)
-            index += 1
             guard index < bytes.count else { throw fail("unterminated escape") }
             let escape = bytes[index]
             index += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "\""): utf8.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): utf8.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "/"): utf8.append(UInt8(ascii: "/"))
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
             case UInt8(ascii: "u"):
                 let unit = try parseHex4()
+                let scalar: Unicode.Scalar
                 if (0xD800...0xDBFF).contains(unit) {
                     guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
                         throw fail("lone high surrogate")
@@ -201,17 +227,16 @@ struct JSONParser {
                     index += 2
                     let low = try parseHex4()
                     guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid low surrogate") }
-                    let combined = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
-                    scalars.append(Unicode.Scalar(combined)!)
+                    scalar = Unicode.Scalar(0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00))!
                 } else if (0xDC00...0xDFFF).contains(unit) {
                     throw fail("lone low surrogate")
                 } else {
-                    scalars.append(Unicode.Scalar(unit)!)
+                    scalar = Unicode.Scalar(unit)!
                 }
+                utf8.append(contentsOf: UTF8.encode(scalar)!)
             default:
                 throw fail("unknown escape")
             }
-            runStart = index
         }
     }
 
