@@ -26,9 +26,11 @@ extension Store {
         let verifier = PipelinedVerifier(
             batch: batch, order: order, checkSignatures: options.verifySignatures,
             skewGuard: HybridLogicalClock(maximumSkewMillis: configuration.maximumSkewMillis), wallMillis: wallMillis)
+        // Verification starts before the writer is free: a batch waiting behind another one's transaction (the
+        // next page of a pull, the next push of a node) is verified meanwhile.
+        verifier.start()
+        defer { verifier.stop() }
         return try await writer.writeWithoutTransaction { db in
-            verifier.start()
-            defer { verifier.stop() }
             var result: ApplyResult?
             try db.inTransaction(.immediate) {
                 guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }

@@ -73,22 +73,46 @@ public final class HubClient: Sendable {
 
     /// A signed POST of `body` (compressed when large): the node proves it holds its key; the nonce makes each
     /// request unique so a captured one cannot be replayed.
-    public func post(_ path: String, body: JSONValue, store: Store, node: NodeID, hub: NodeID, deadline: TimeAmount) async throws -> Response {
-        var bytes = SyncMessage.encode(body)
-        var encoding: String?
-        if bytes.count > 512 {
-            bytes = try Gzip.compress(bytes)
-            encoding = "gzip"
-        }
-        return try await post(path, bytes: bytes, contentType: "application/json", contentEncoding: encoding, store: store, node: node, hub: hub, deadline: deadline)
+    public func post(
+        _ path: String, body: JSONValue, store: Store, node: NodeID, hub: NodeID, nonce: Int64? = nil, deadline: TimeAmount
+    ) async throws -> Response {
+        try await post(path, body: try Self.encode(body), store: store, node: node, hub: hub, nonce: nonce, deadline: deadline)
     }
 
-    /// A signed POST of raw bytes (an attachment chunk), with the same nonce handling.
+    /// A signed POST of a JSON body already encoded by ``encode(_:)``.
+    public func post(
+        _ path: String, body: EncodedBody, store: Store, node: NodeID, hub: NodeID, nonce: Int64? = nil, deadline: TimeAmount
+    ) async throws -> Response {
+        try await post(path, bytes: body.bytes, contentType: "application/json", contentEncoding: body.encoding, store: store, node: node,
+                       hub: hub, nonce: nonce, deadline: deadline)
+    }
+
+    /// A JSON body as it goes on the wire: gzip-compressed when it is large enough to gain from it.
+    public struct EncodedBody: Sendable {
+        public let bytes: [UInt8]
+        /// The `Content-Encoding` (nil: sent as is).
+        public let encoding: String?
+    }
+
+    public static func encode(_ body: JSONValue) throws -> EncodedBody {
+        let bytes = SyncMessage.encode(body)
+        guard bytes.count > 512 else { return EncodedBody(bytes: bytes, encoding: nil) }
+        return EncodedBody(bytes: try Gzip.compress(bytes), encoding: "gzip")
+    }
+
+    /// A signed POST of raw bytes (an attachment chunk), with the same nonce handling. `nonce` is one the caller
+    /// drew from ``Store/nextCounterValue(_:)`` in advance (to send while the store's writer is busy); nil draws one.
     public func post(
         _ path: String, bytes: [UInt8], contentType: String, contentEncoding: String? = nil, headers: [(String, String)] = [],
-        store: Store, node: NodeID, hub: NodeID, deadline: TimeAmount
+        store: Store, node: NodeID, hub: NodeID, nonce: Int64? = nil, deadline: TimeAmount
     ) async throws -> Response {
-        let nonce = try await store.nextCounterValue(Store.CursorName.requestNonce)
+        let drawn: Int64
+        if let nonce {
+            drawn = nonce
+        } else {
+            drawn = try await store.nextCounterValue(Store.CursorName.requestNonce)
+        }
+        let nonce = drawn
         do {
             return try await send(path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers, store: store,
                                   node: node, hub: hub, nonce: nonce, deadline: deadline)

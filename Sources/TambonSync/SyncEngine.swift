@@ -63,26 +63,48 @@ public struct SyncEngine: Sendable {
         node: NodeInfo, link: HubLink, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
         logger: Logger
     ) async throws {
-        while true {
-            var batch = try await store.pendingChanges(limit: client.pushSizing.size)
-            var size = 0
-            if let cut = batch.firstIndex(where: { size += $0.canonicalBody.count + 256; return size > SyncProtocol.pushBatchBytes }), cut > 0 {
-                batch.removeSubrange(cut...)
+        // The next batch is read, encoded and compressed while the hub handles the one before it, so the node's
+        // share of the work stays off the round trip.
+        var upcoming = prepareBatch(after: nil)
+        defer { upcoming.cancel() }
+        while let prepared = try await upcoming.value {
+            let last = prepared.changes[prepared.changes.count - 1]
+            upcoming = prepareBatch(after: last.seq)
+            let response = try await client.pushSizing.adapting {
+                try await client.post(SyncProtocol.Path.push, body: prepared.body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
             }
-            guard let last = batch.last else { break }
-            let body: JSONValue = ["protocol": .number(Double(SyncProtocol.version)), "changes": ChangeCodec.batchValue(batch)]
-            let response = try await request(SyncProtocol.Path.push, body, sizing: client.pushSizing, node: node, link: link, deadline: deadline)
             report.record(response)
             report.pushRequests += 1
             let accepted = try SyncMessage.integer(response.members, "accepted_seq")
             try Self.checkNotStale(acceptedSeq: accepted, node: node)
             try await store.acknowledge(seq: accepted)
-            report.pushed += batch.count
-            progress("pushed \(batch.count) change(s), hub holds this node up to #\(accepted)")
-            logger.debug("pushed", metadata: ["changes": "\(batch.count)", "accepted_seq": "\(accepted)"])
+            report.pushed += prepared.changes.count
+            progress("pushed \(prepared.changes.count) change(s), hub holds this node up to #\(accepted)")
+            logger.debug("pushed", metadata: ["changes": "\(prepared.changes.count)", "accepted_seq": "\(accepted)"])
             guard accepted >= last.seq else {
                 throw SyncFailure(status: 200, code: "not_accepted", message: "the hub accepted up to #\(accepted) of a batch ending at #\(last.seq)")
             }
+        }
+    }
+
+    /// A push batch ready to send.
+    private struct PreparedBatch: Sendable {
+        let changes: [Change]
+        let body: HubClient.EncodedBody
+    }
+
+    /// Reads the pending changes after `seq` (after the hub's acknowledgement if nil), sized for the link and cut at
+    /// the protocol's byte limit, and encodes them; nil when nothing is pending.
+    private func prepareBatch(after seq: Int64?) -> Task<PreparedBatch?, Error> {
+        Task { [store, client] in
+            var batch = try await store.pendingChanges(limit: client.pushSizing.size, after: seq)
+            var size = 0
+            if let cut = batch.firstIndex(where: { size += $0.canonicalBody.count + 256; return size > SyncProtocol.pushBatchBytes }), cut > 0 {
+                batch.removeSubrange(cut...)
+            }
+            guard !batch.isEmpty else { return nil }
+            let body: JSONValue = ["protocol": .number(Double(SyncProtocol.version)), "changes": ChangeCodec.batchValue(batch)]
+            return PreparedBatch(changes: batch, body: try HubClient.encode(body))
         }
     }
 
@@ -90,13 +112,12 @@ public struct SyncEngine: Sendable {
         node: NodeInfo, link: HubLink, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
         logger: Logger
     ) async throws {
+        // While one page is applied, the next one is already being fetched: the hub reads and sends it, and this
+        // node verifies it, while the page before it is written.
+        var fetching = fetchPage(after: try await store.cursor(Store.CursorName.pull), nonce: nil, node: node, link: link, deadline: deadline)
+        defer { fetching.cancel() }
         while true {
-            let cursor = try await store.cursor(Store.CursorName.pull)
-            let body: JSONValue = [
-                "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),
-                "limit": .number(Double(client.pullSizing.size)),
-            ]
-            let response = try await request(SyncProtocol.Path.pull, body, sizing: client.pullSizing, node: node, link: link, deadline: deadline)
+            let (cursor, response) = try await fetching.value
             report.record(response)
             report.pullRequests += 1
             let changes = try SyncMessage.changes(response.members)
@@ -105,6 +126,11 @@ public struct SyncEngine: Sendable {
                 try Self.checkNotStale(acceptedSeq: Int64(accepted), node: node)
             }
             let more = response.members["more"] == .bool(true)
+            if more {
+                // The nonce is drawn before this page's transaction takes the store's writer.
+                let nonce = try await store.nextCounterValue(Store.CursorName.requestNonce)
+                fetching = fetchPage(after: next, nonce: nonce, node: node, link: link, deadline: deadline)
+            }
             do {
                 // An empty page at the same cursor (the usual answer of a node that is up to date) changes nothing.
                 if !changes.isEmpty || next != cursor {
@@ -124,21 +150,28 @@ public struct SyncEngine: Sendable {
         }
     }
 
+    /// Requests the page after `cursor`; the task's value carries the cursor it asked from.
+    private func fetchPage(
+        after cursor: Int64, nonce: Int64?, node: NodeInfo, link: HubLink, deadline: TimeAmount
+    ) -> Task<(Int64, HubClient.Response), Error> {
+        Task { [store, client] in
+            let body: JSONValue = [
+                "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),
+                "limit": .number(Double(client.pullSizing.size)),
+            ]
+            let response = try await client.pullSizing.adapting {
+                try await client.post(SyncProtocol.Path.pull, body: body, store: store, node: node.id, hub: link.hubID, nonce: nonce, deadline: deadline)
+            }
+            return (cursor, response)
+        }
+    }
+
     private func nodeAndLink() async throws -> (NodeInfo, HubLink) {
         guard let node = try await store.node() else { throw StoreError.notInitialised }
         guard let link = try await store.hubLink() else {
             throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data DIR --hub URL --token TOKEN --ca FILE")
         }
         return (node, link)
-    }
-
-    /// One signed request, sized by `sizing`.
-    private func request(
-        _ path: String, _ body: JSONValue, sizing: BatchSizing, node: NodeInfo, link: HubLink, deadline: TimeAmount
-    ) async throws -> HubClient.Response {
-        try await sizing.adapting {
-            try await client.post(path, body: body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
-        }
     }
 
     /// The hub holding more of this node's log than the node itself means this directory is older than the
