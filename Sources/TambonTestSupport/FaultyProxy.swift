@@ -143,16 +143,23 @@ public final class FaultyProxy: @unchecked Sendable {
 
     private func deliver(_ queue: DeliveryQueue, to target: Int32, faults: Faults, pair: Pair) {
         defer { pair.close() }
+        // When the link is next free. Pacing follows this schedule rather than sleeping a slice's duration after
+        // each send, so the sleeps' overshoot does not pile up: the link carries exactly `bytesPerSecond`.
+        var free = Date()
         while let (bytes, due) = queue.pop() {
             let wait = due.timeIntervalSinceNow
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
             var sent = 0
             while sent < bytes.count {
                 let slice = faults.bytesPerSecond.map { min(bytes.count - sent, max(256, $0 / 50)) } ?? (bytes.count - sent)
+                if faults.bytesPerSecond != nil {
+                    let idle = free.timeIntervalSinceNow
+                    if idle > 0 { Thread.sleep(forTimeInterval: idle) } else { free = Date() }
+                }
                 let written = bytes.withUnsafeBytes { send(target, $0.baseAddress! + sent, slice, Int32(MSG_NOSIGNAL)) }
                 if written <= 0 { return }
                 sent += written
-                if let rate = faults.bytesPerSecond { Thread.sleep(forTimeInterval: Double(written) / Double(rate)) }
+                if let rate = faults.bytesPerSecond { free += Double(written) / Double(rate) }
             }
         }
     }
