@@ -18,16 +18,29 @@ extension Store {
 
     /// The hub this node is enrolled with, or nil.
     public func hubLink() async throws -> HubLink? {
+        try await writer.read { db in try Self.hubLink(db) }
+    }
+
+    static func hubLink(_ db: Database) throws -> HubLink? {
+        guard let row = try Row.fetchOne(db, cached: """
+            SELECT url, ca_pem, hub_id, role, joined_ms, last_success_ms, last_error, last_error_ms, skew_ms FROM hub_link
+            """)
+        else { return nil }
+        let hubID: Data = row[2]
+        guard let id = NodeID(bytes: Array(hubID)) else { throw StoreError(.corrupt, "the hub's id is malformed") }
+        return HubLink(
+            url: row[0], caPEM: row[1], hubID: id, role: row[3], joinedMillis: row[4], lastSuccessMillis: row[5],
+            lastError: row[6], lastErrorMillis: row[7], skewMillis: row[8])
+    }
+
+    /// Where a sync round starts, in one read (a node syncing every few seconds does this most of all).
+    public func syncStart() async throws -> SyncStart {
         try await writer.read { db in
-            guard let row = try Row.fetchOne(db, cached: """
-                SELECT url, ca_pem, hub_id, role, joined_ms, last_success_ms, last_error, last_error_ms, skew_ms FROM hub_link
-                """)
-            else { return nil }
-            let hubID: Data = row[2]
-            guard let id = NodeID(bytes: Array(hubID)) else { throw StoreError(.corrupt, "the hub's id is malformed") }
-            return HubLink(
-                url: row[0], caPEM: row[1], hubID: id, role: row[3], joinedMillis: row[4], lastSuccessMillis: row[5],
-                lastError: row[6], lastErrorMillis: row[7], skewMillis: row[8])
+            guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
+            return SyncStart(
+                node: node.info, link: try Self.hubLink(db),
+                pending: max(0, node.lastSeq - (try Self.cursor(db, CursorName.acknowledged))),
+                pullCursor: try Self.cursor(db, CursorName.pull))
         }
     }
 

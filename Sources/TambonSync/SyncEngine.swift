@@ -22,14 +22,17 @@ public struct SyncEngine: Sendable {
     /// Runs one round; `progress` receives human-readable lines (the CLI prints them on stderr).
     @discardableResult
     public func round(deadline: TimeAmount = .seconds(120), progress: @Sendable (String) -> Void = { _ in }) async throws -> SyncReport {
-        let (node, link) = try await nodeAndLink()
+        let (start, link) = try await begin()
+        let node = start.node
         var logger = self.logger
         logger[metadataKey: "node"] = "\(node.id.short)"
         logger[metadataKey: "office"] = "\(node.office)"
         var report = SyncReport()
         do {
-            try await push(node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
-            try await pull(node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
+            if start.pending > 0 {
+                try await push(node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
+            }
+            try await pull(from: start.pullCursor, node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
             // Files after the changes that refer to them: the hub accepts only files its records refer to.
             let files = AttachmentSync(store: store, client: client, node: node, link: link, deadline: deadline, logger: logger)
             let references = try await store.attachmentReferences(office: node.office)
@@ -53,9 +56,9 @@ public struct SyncEngine: Sendable {
     /// Pushes every pending change and pulls nothing (the benchmark measures a push alone). Not recorded as a
     /// sync in `node status`, since the node has not caught up.
     public func pushOnly(deadline: TimeAmount = .seconds(120)) async throws -> SyncReport {
-        let (node, link) = try await nodeAndLink()
+        let (start, link) = try await begin()
         var report = SyncReport()
-        try await push(node: node, link: link, report: &report, deadline: deadline, progress: { _ in }, logger: logger)
+        try await push(node: start.node, link: link, report: &report, deadline: deadline, progress: { _ in }, logger: logger)
         return report
     }
 
@@ -109,12 +112,12 @@ public struct SyncEngine: Sendable {
     }
 
     private func pull(
-        node: NodeInfo, link: HubLink, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
+        from cursor: Int64, node: NodeInfo, link: HubLink, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
         logger: Logger
     ) async throws {
         // While one page is applied, the next one is already being fetched: the hub reads and sends it, and this
         // node verifies it, while the page before it is written.
-        var fetching = fetchPage(after: try await store.cursor(Store.CursorName.pull), nonce: nil, node: node, link: link, deadline: deadline)
+        var fetching = fetchPage(after: cursor, nonce: nil, node: node, link: link, deadline: deadline)
         defer { fetching.cancel() }
         while true {
             let (cursor, response) = try await fetching.value
@@ -166,12 +169,13 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    private func nodeAndLink() async throws -> (NodeInfo, HubLink) {
-        guard let node = try await store.node() else { throw StoreError.notInitialised }
-        guard let link = try await store.hubLink() else {
+    /// The round's starting point in one read; a node that has not joined a hub cannot sync.
+    private func begin() async throws -> (SyncStart, HubLink) {
+        let start = try await store.syncStart()
+        guard let link = start.link else {
             throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data DIR --hub URL --token TOKEN --ca FILE")
         }
-        return (node, link)
+        return (start, link)
     }
 
     /// The hub holding more of this node's log than the node itself means this directory is older than the
