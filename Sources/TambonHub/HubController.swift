@@ -38,7 +38,7 @@ public struct HubController: Sendable {
             try await self.handle(request, endpoint: "push") { self.json(try await self.push($0), request: request) }
         }
         router.post(RouterPath(SyncProtocol.Path.pull)) { request, _ in
-            try await self.handle(request, endpoint: "pull") { self.json(try await self.pull($0), request: request) }
+            try await self.handle(request, endpoint: "pull") { self.json(bytes: try await self.pull($0), request: request) }
         }
         let blobs = HubBlobs(store: store, logger: logger)
         router.post(RouterPath(SyncProtocol.Path.blobsHave)) { request, _ in
@@ -153,7 +153,12 @@ public struct HubController: Sendable {
     }
 
     private func json(_ value: JSONValue, request: Request?) -> Response {
-        var bytes = SyncMessage.encode(value)
+        json(bytes: SyncMessage.encode(value), request: request)
+    }
+
+    /// A JSON answer already encoded.
+    private func json(bytes: [UInt8], request: Request?) -> Response {
+        var bytes = bytes
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[Self.name(SyncProtocol.Header.protocolVersion)] = String(SyncProtocol.version)
@@ -193,14 +198,17 @@ public struct HubController: Sendable {
                 "duplicates": .number(Double(outcome.duplicates))]
     }
 
-    private func pull(_ request: SignedRequest) async throws -> JSONValue {
+    private func pull(_ request: SignedRequest) async throws -> [UInt8] {
         let peer = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         let after = try SyncMessage.integer(request.members, "after")
         let limit = Int(min(try SyncMessage.integer(request.members, "limit"), Int64(SyncProtocol.maximumPullChanges)))
         guard limit >= 1 else { throw HubError(.badRequest, "malformed_message", "\"limit\" must be at least 1") }
-        let page = try await store.changes(after: after, scope: peer.office, excluding: peer.id, limit: limit)
+        // The page is written from the stored bytes: a hub answers every office's pulls, so it never parses and
+        // re-encodes the values it sends.
+        let page = try await store.storedChanges(after: after, scope: peer.office, excluding: peer.id, limit: limit)
         logger.debug("pull", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "changes": "\(page.changes.count)"])
-        return ["changes": ChangeCodec.batchValue(page.changes.map(\.change)), "cursor": .number(Double(page.cursor)),
-                "more": .bool(page.more), "accepted_seq": .number(Double(peer.acceptedSeq))]
+        return ChangeBatchWriter.message(
+            ["cursor": .number(Double(page.cursor)), "more": .bool(page.more), "accepted_seq": .number(Double(peer.acceptedSeq))],
+            changes: page.changes.map(\.change))
     }
 }

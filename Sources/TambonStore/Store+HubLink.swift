@@ -61,6 +61,11 @@ extension Store {
 
     /// This node's own changes the hub has not acknowledged yet, in seq order.
     public func pendingChanges(limit: Int, after seq: Int64? = nil) async throws -> [Change] {
+        try await pendingStoredChanges(limit: limit, after: seq).map(Self.decode)
+    }
+
+    /// ``pendingChanges(limit:after:)`` as stored, for sending them (``TambonCore/ChangeBatchWriter``).
+    public func pendingStoredChanges(limit: Int, after seq: Int64? = nil) async throws -> [StoredChange] {
         try await writer.read { db in
             guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
             let acknowledged = max(try Self.cursor(db, CursorName.acknowledged), seq ?? 0)
@@ -68,7 +73,7 @@ extension Store {
                 SELECT origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig FROM changes
                 WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
                 """, arguments: [Data(node.id.bytes), acknowledged, limit])
-            return try rows.map { try Self.change(from: $0, offset: 0) }
+            return try rows.map { try Self.stored(from: $0, offset: 0) }
         }
     }
 

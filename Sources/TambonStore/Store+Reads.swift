@@ -71,6 +71,15 @@ extension Store {
     public func changes(
         after cursor: Int64, scope office: String? = nil, excluding excludedOrigin: NodeID? = nil, limit: Int = 1000
     ) async throws -> ChangeFeedPage {
+        let page = try await storedChanges(after: cursor, scope: office, excluding: excludedOrigin, limit: limit)
+        return FeedPage(changes: try page.changes.map { ($0.position, try Self.decode($0.change)) }, cursor: page.cursor, more: page.more)
+    }
+
+    /// ``changes(after:scope:excluding:limit:)`` with the changes as stored, for sending them on
+    /// (``TambonCore/ChangeBatchWriter``).
+    public func storedChanges(
+        after cursor: Int64, scope office: String? = nil, excluding excludedOrigin: NodeID? = nil, limit: Int = 1000
+    ) async throws -> FeedPage<StoredChange> {
         guard limit >= 1, cursor >= 0 else {
             throw StoreError(.invalidArgument, "a feed page needs a cursor ≥ 0 and a limit ≥ 1")
         }
@@ -91,10 +100,10 @@ extension Store {
                     """, arguments: [cursor, excluded, limit])
                 end = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(arrival), 0) FROM changes") ?? 0
             }
-            let changes = try rows.map { row in (position: row[0] as Int64, change: try Self.change(from: row, offset: 1)) }
+            let changes = try rows.map { row in (position: row[0] as Int64, change: try Self.stored(from: row, offset: 1)) }
             // A short page means the feed is exhausted: the cursor moves to its end, past excluded changes too.
             let next = changes.count < limit ? max(cursor, end) : changes.last!.position
-            return ChangeFeedPage(changes: changes, cursor: next, more: changes.count == limit && next < end)
+            return FeedPage(changes: changes, cursor: next, more: changes.count == limit && next < end)
         }
     }
 
@@ -136,20 +145,31 @@ extension Store {
     /// A change from the columns `origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig` starting at
     /// `offset`.
     static func change(from row: Row, offset o: Int) throws -> Change {
+        try decode(try stored(from: row, offset: o))
+    }
+
+    /// A change from the columns `origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig` starting at
+    /// `offset`, its operations and scope left as stored.
+    static func stored(from row: Row, offset o: Int) throws -> StoredChange {
         let originData: Data = row[o]
         let prev: Data? = row[o + 7]
         let hash: Data = row[o + 8]
         let sig: Data = row[o + 9]
         let hlc: Int64 = row[o + 2]
-        guard let origin = NodeID(bytes: Array(originData)), case .array(let opValues) = try decodeValue(row[o + 6]) else {
-            throw StoreError(.corrupt, "a stored change is malformed")
-        }
-        let operations = try opValues.map { value in
-            do { return try ChangeCodec.operation(from: value) } catch { throw StoreError(.corrupt, "a stored operation is malformed: \(error)") }
-        }
-        return Change(
+        let scope: String = row[o + 5]
+        let operations: String = row[o + 6]
+        guard let origin = NodeID(bytes: Array(originData)) else { throw StoreError(.corrupt, "a stored change is malformed") }
+        return StoredChange(
             origin: origin, seq: row[o + 1], hlc: HLC(rawValue: UInt64(bitPattern: hlc)), collection: row[o + 3], record: row[o + 4],
-            scope: try decodeScope(row[o + 5]), operations: operations, previous: prev.map { Array($0) }, hash: Array(hash),
-            signature: Array(sig))
+            canonicalScope: Array(scope.utf8), canonicalOperations: Array(operations.utf8), previous: prev.map { Array($0) },
+            hash: Array(hash), signature: Array(sig))
+    }
+
+    static func decode(_ stored: StoredChange) throws -> Change {
+        do {
+            return try stored.decoded()
+        } catch {
+            throw StoreError(.corrupt, "a stored change is malformed: \(error)")
+        }
     }
 }

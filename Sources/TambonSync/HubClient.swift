@@ -95,7 +95,11 @@ public final class HubClient: Sendable {
     }
 
     public static func encode(_ body: JSONValue) throws -> EncodedBody {
-        let bytes = SyncMessage.encode(body)
+        try encode(bytes: SyncMessage.encode(body))
+    }
+
+    /// A JSON body already written out (``TambonCore/ChangeBatchWriter``).
+    public static func encode(bytes: [UInt8]) throws -> EncodedBody {
         guard bytes.count > 512 else { return EncodedBody(bytes: bytes, encoding: nil) }
         return EncodedBody(bytes: try Gzip.compress(bytes), encoding: "gzip")
     }

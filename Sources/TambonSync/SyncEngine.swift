@@ -92,7 +92,7 @@ public struct SyncEngine: Sendable {
 
     /// A push batch ready to send.
     private struct PreparedBatch: Sendable {
-        let changes: [Change]
+        let changes: [StoredChange]
         let body: HubClient.EncodedBody
     }
 
@@ -100,14 +100,15 @@ public struct SyncEngine: Sendable {
     /// the protocol's byte limit, and encodes them; nil when nothing is pending.
     private func prepareBatch(after seq: Int64?) -> Task<PreparedBatch?, Error> {
         Task { [store, client] in
-            var batch = try await store.pendingChanges(limit: client.pushSizing.size, after: seq)
+            var batch = try await store.pendingStoredChanges(limit: client.pushSizing.size, after: seq)
             var size = 0
-            if let cut = batch.firstIndex(where: { size += $0.canonicalBody.count + 256; return size > SyncProtocol.pushBatchBytes }), cut > 0 {
+            if let cut = batch.firstIndex(where: { size += $0.canonicalOperations.count + 512; return size > SyncProtocol.pushBatchBytes }), cut > 0 {
                 batch.removeSubrange(cut...)
             }
             guard !batch.isEmpty else { return nil }
-            let body: JSONValue = ["protocol": .number(Double(SyncProtocol.version)), "changes": ChangeCodec.batchValue(batch)]
-            return PreparedBatch(changes: batch, body: try HubClient.encode(body))
+            // Written from the stored bytes: the values are already canonical JSON.
+            let body = ChangeBatchWriter.message(["protocol": .number(Double(SyncProtocol.version))], changes: batch)
+            return PreparedBatch(changes: batch, body: try HubClient.encode(bytes: body))
         }
     }
 
