@@ -121,10 +121,9 @@ public struct SyncEngine: Sendable {
         var fetching = fetchPage(after: cursor, nonce: nil, node: node, link: link, deadline: deadline)
         defer { fetching.cancel() }
         while true {
-            let (cursor, response) = try await fetching.value
+            let (cursor, response, changes) = try await fetching.value
             report.record(response)
             report.pullRequests += 1
-            let changes = try SyncMessage.changes(response.members)
             let next = try SyncMessage.integer(response.members, "cursor")
             if let accepted = response.members["accepted_seq"]?.numberValue {
                 try Self.checkNotStale(acceptedSeq: Int64(accepted), node: node)
@@ -154,10 +153,11 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    /// Requests the page after `cursor`; the task's value carries the cursor it asked from.
+    /// Requests the page after `cursor` and reads its changes (off the applying task, so that work overlaps too);
+    /// the task's value carries the cursor it asked from.
     private func fetchPage(
         after cursor: Int64, nonce: Int64?, node: NodeInfo, link: HubLink, deadline: TimeAmount
-    ) -> Task<(Int64, HubClient.Response), Error> {
+    ) -> Task<(Int64, HubClient.Response, [Change]), Error> {
         Task { [store, client] in
             let body: JSONValue = [
                 "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),
@@ -166,7 +166,7 @@ public struct SyncEngine: Sendable {
             let response = try await client.pullSizing.adapting {
                 try await client.post(SyncProtocol.Path.pull, body: body, store: store, node: node.id, hub: link.hubID, nonce: nonce, deadline: deadline)
             }
-            return (cursor, response)
+            return (cursor, response, try SyncMessage.changes(response.members))
         }
     }
 
