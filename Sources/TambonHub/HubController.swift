@@ -79,6 +79,8 @@ public struct HubController: Sendable {
         let members: [String: JSONValue]
         /// The body as received (decompressed): an attachment chunk for `blobs/put`.
         let body: [UInt8]
+        /// A push read while it arrived (``PushSpeculation``).
+        var speculated: PushSpeculation.Outcome? = nil
     }
 
     private func handle(_ request: Request, endpoint: String, _ body: (SignedRequest) async throws -> Response) async throws -> Response {
@@ -129,13 +131,29 @@ public struct HubController: Sendable {
         else {
             throw HubError(.unauthorized, "unauthenticated", "the request is not signed by a node (\(SyncProtocol.Header.node), \(SyncProtocol.Header.nonce), \(SyncProtocol.Header.signature))")
         }
-        let wire = try await request.body.collect(upTo: SyncProtocol.maximumWireBytes)
+        let speculation = await speculation(for: request, node: node)
+        var wire: ByteBuffer
+        if let speculation {
+            wire = ByteBuffer()
+            for try await piece in request.body {
+                guard wire.readableBytes + piece.readableBytes <= SyncProtocol.maximumWireBytes else {
+                    throw HubError(.contentTooLarge, "body_too_large", "the request body is larger than \(SyncProtocol.maximumWireBytes) bytes")
+                }
+                speculation.feed(piece)
+                wire.writeImmutableBuffer(piece)
+            }
+        } else {
+            wire = try await request.body.collect(upTo: SyncProtocol.maximumWireBytes)
+        }
         let wireBytes = Array(buffer: wire)
         let message = SyncProtocol.signingMessage(method: request.method.rawValue, path: request.uri.path, hub: hub.id, nonce: nonce, body: wireBytes)
         guard SignatureVerifier.isValid(signature: signature, message: message, publicKey: node.bytes) else {
             throw HubError(.unauthorized, "bad_request_signature", "the request signature does not verify against node \(node.short)…")
         }
         let skew = headers[Self.name(SyncProtocol.Header.time)].flatMap { Int64($0) }.map { $0 - store.configuration.wallClock() }
+        if let outcome = await speculation?.finish() {
+            return SignedRequest(node: node, nonce: nonce, skewMillis: skew, members: outcome.members, body: outcome.body, speculated: outcome)
+        }
         var bytes = wireBytes
         switch headers[.contentEncoding]?.lowercased() {
         case nil, "identity": break
@@ -150,6 +168,14 @@ public struct HubController: Sendable {
         }
         let isRaw = headers[.contentType]?.hasPrefix("application/octet-stream") ?? false
         return SignedRequest(node: node, nonce: nonce, skewMillis: skew, members: isRaw ? [:] : try SyncMessage.object(bytes), body: bytes)
+    }
+
+    /// A push from an enrolled, active node, compressed as nodes send it, is read while it arrives.
+    private func speculation(for request: Request, node: NodeID) async -> PushSpeculation? {
+        guard request.uri.path == SyncProtocol.Path.push, request.headers[.contentEncoding]?.lowercased() == "gzip",
+            let peer = try? await store.peer(node), peer.active
+        else { return nil }
+        return try? PushSpeculation()
     }
 
     private func json(_ value: JSONValue, request: Request?) -> Response {
@@ -188,11 +214,11 @@ public struct HubController: Sendable {
 
     private func push(_ request: SignedRequest) async throws -> JSONValue {
         let peer = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
-        let changes = try SyncMessage.changes(request.members)
+        let changes = try request.speculated?.changes ?? SyncMessage.changes(request.members)
         guard changes.count <= SyncProtocol.maximumPushChanges else {
             throw HubError(.contentTooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
         }
-        let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer)
+        let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer, checkedSignatures: request.speculated?.checked)
         metrics.accepted(outcome.applied)
         return ["accepted_seq": .number(Double(outcome.acceptedSeq)), "applied": .number(Double(outcome.applied)),
                 "duplicates": .number(Double(outcome.duplicates))]

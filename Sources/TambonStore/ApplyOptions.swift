@@ -1,3 +1,5 @@
+import TambonCore
+
 /// How ``Store/apply(_:options:)`` checks a batch.
 public struct ApplyOptions: Sendable {
     /// Verify every change's Ed25519 signature (hashes are always verified). Off only in benchmarks and when
@@ -12,9 +14,14 @@ public struct ApplyOptions: Sendable {
     /// change must name it in its scope, and an existing record must already belong to it.
     public var writerOffice: String?
 
-    public init(verifySignatures: Bool = true, enforceChain: Bool = false, writerOffice: String? = nil) {
+    /// Signatures the caller has already verified (the hub, while a push was arriving): those changes skip the
+    /// Ed25519 check, every other check still applies.
+    public var checkedSignatures: CheckedSignatures?
+
+    public init(verifySignatures: Bool = true, enforceChain: Bool = false, writerOffice: String? = nil, checkedSignatures: CheckedSignatures? = nil) {
         self.verifySignatures = verifySignatures
         self.enforceChain = enforceChain
         self.writerOffice = writerOffice
+        self.checkedSignatures = checkedSignatures
     }
 }

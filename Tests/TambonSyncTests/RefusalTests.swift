@@ -95,6 +95,47 @@ import TambonSync
         }
     }
 
+    /// A compressed push from an enrolled node is read while it arrives (PushSpeculation): it must refuse and
+    /// accept exactly what the ordinary reading does.
+    @Test func aPushReadWhileItArrivesIsCheckedAsStrictly() async throws {
+        let hub = try await HubFixture()
+        let a = try await hub.node(office: "6500101")
+        defer { Task { await a.close(); await hub.stop() } }
+        var changes: [Change] = []
+        for index in 0..<40 {
+            changes.append(try await a.store.write(collection: "permits", record: "app-\(index)", set: [
+                "area": .number(Double(index) + 0.5), "name": .string("ร้าน \"\(index)\" {ok}"),
+            ]))
+        }
+        func push(_ bytes: [UInt8]) async throws -> HubClient.Response {
+            let nonce = try await a.store.nextCounterValue(Store.CursorName.requestNonce)
+            return try await a.client.send("/v1/push", bytes: try Gzip.compress(bytes), contentEncoding: "gzip", store: a.store,
+                                           node: a.info.id, hub: a.hubID, nonce: nonce)
+        }
+        func body(_ batch: [Change]) -> [UInt8] {
+            SyncMessage.encode(["protocol": 1, "changes": ChangeCodec.batchValue(batch)])
+        }
+        let before = try await hub.store.statistics()
+
+        var forged = changes
+        forged[20].signature = TestSigner.sign(forged[20].hash)
+        await expectRefusal(status: 422, code: "bad_signature") { _ = try await push(body(forged)) }
+        var tampered = changes
+        tampered[30].operations = [.set(field: "area", value: 1)]
+        await expectRefusal(status: 422, code: "bad_signature") { _ = try await push(body(tampered)) }
+        await expectRefusal(status: 400, code: "malformed_json") { _ = try await push(body(changes) + Array(" x".utf8)) }
+        let twice = body(changes).dropLast() + Array(#","changes":[]}"#.utf8)
+        await expectRefusal(status: 400, code: "malformed_json") { _ = try await push(Array(twice)) }
+        #expect(try await hub.store.statistics() == before, "nothing of a refused push is applied")
+
+        // A body not laid out as nodes write it is read the ordinary way; a canonical one while it arrives.
+        let spaced = try await push(Array("  ".utf8) + body(Array(changes[0..<20])))
+        #expect(spaced.members["accepted_seq"] == 20)
+        let canonical = try await push(body(Array(changes[20...])))
+        #expect(canonical.members["accepted_seq"] == 40 && canonical.members["applied"] == 20)
+        #expect(try await hub.store.digest(scope: "6500101") == a.store.digest(scope: "6500101"))
+    }
+
     @Test func pushesAreVerifiedChangeByChangeAndAppliedWholeOrNotAtAll() async throws {
         let clock = TestClock()
         let hub = try await HubFixture(clock: clock)
