@@ -1,8 +1,9 @@
 import Crypto
+import HTTPTypes
 import Logging
 import TambonCore
+import TambonProtocol
 import TambonStore
-import TambonSync
 
 /// The hub's side of attachment transfer (SPEC §13): which files it holds, chunks in, chunks out — each only for
 /// files that a record in the asking node's office scope refers to.

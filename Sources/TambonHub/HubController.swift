@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import TambonCore
 import TambonStore
-import TambonSync
+import TambonProtocol
 
 /// The hub's protocol endpoints (SPEC §9–§12): hello, enrol, push, pull.
 public struct HubController: Sendable {

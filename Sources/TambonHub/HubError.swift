@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 import TambonCore
 import TambonStore
-import TambonSync
+import TambonProtocol
 
 /// A refusal the hub sends back: HTTP status, a machine-readable code and a message, as the JSON body
 /// `{"error": code, "message": text}`.

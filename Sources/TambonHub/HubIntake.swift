@@ -1,7 +1,8 @@
+import HTTPTypes
 import Logging
 import TambonCore
+import TambonProtocol
 import TambonStore
-import TambonSync
 
 /// Accepts a node's changes at the hub — from a push or from an imported file, with the same checks: every change
 /// written by that node, within its office, verified, chained without gaps, applied whole or not at all.

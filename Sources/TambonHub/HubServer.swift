@@ -5,7 +5,6 @@ import NIOCore
 import NIOSSL
 import TambonReports
 import TambonStore
-import TambonWeb
 
 /// Builds the hub's HTTPS application: the same function serves `tambon hub serve` and the tests.
 /// `refreshReportsEvery`: run the report index's background refresh as a service of the application.

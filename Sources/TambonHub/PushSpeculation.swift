@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import NIOCore
 import TambonCore
-import TambonSync
+import TambonProtocol
 
 /// Reads a push while its body is still arriving: on a slow link that takes seconds, and in that time the hub
 /// decompresses the body, reads each change as soon as it is complete and checks its signature on another core.
@@ -132,7 +132,11 @@ final class PushSpeculation: @unchecked Sendable {
                 }
                 switch byte {
                 case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                    // The whole body's parser allows 64 levels and an element starts 2 levels down: deeper is
+                    // left to it, so the refusal is the same.
+                    if depth > 62 { throw Abandon() }
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     depth -= 1
                     if depth == 0 {

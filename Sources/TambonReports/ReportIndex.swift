@@ -1,17 +1,23 @@
 import GRDB
+import TambonSQLite
 import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
 
-/// The hub's report index: one row of `ReportFact` per application, in a table of its own beside the replicated
-/// store, brought up to date from the change log (`refresh`) so a national report is one indexed SQL aggregate
-/// rather than a walk over every application's timeline. The index holds no personal data.
+/// The hub's report index: one row of `ReportFact` per application, in a database of its own beside the store
+/// (`reports.sqlite`), brought up to date from the store's change feed (`refresh`) so a national report is one
+/// indexed SQL aggregate rather than a walk over every application's timeline. The index holds no personal data,
+/// and it is derived: deleting its file rebuilds it from the log on the next refresh.
 public struct ReportIndex: Sendable {
     public let store: Store
+    /// The index's own database (never the store's).
+    let database: any DatabaseWriter
     /// Today's date in Thailand (injected for tests).
     public let today: @Sendable () -> CivilDate
 
+    /// The index's file, beside the store's.
+    public static let fileName = "reports.sqlite"
     /// Changes of the log read per refresh step.
     static let refreshStep = 2_000
 
@@ -19,7 +25,16 @@ public struct ReportIndex: Sendable {
         self.store = store
         let clock = store.configuration.wallClock
         self.today = today ?? { CivilDate(thaiDayOf: clock()) }
-        try store.migrateIndex(Self.migrator())
+        if let path = store.projectionPath(Self.fileName) {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            // Derived data: a power cut loses at most the last steps, which the next refresh redoes.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            database = try DatabasePool(path: path, configuration: configuration)
+        } else {
+            database = try DatabaseQueue()
+        }
+        try Self.migrator().migrate(database)
     }
 
     static func migrator() -> DatabaseMigrator {
@@ -58,42 +73,55 @@ public struct ReportIndex: Sendable {
     // MARK: - Keeping up with the log
 
     /// Brings the index up to the log: every application changed since the last refresh (and every application of an
-    /// office whose settings changed) is read, its timeline merged with its office's settings, and its facts replaced. Returns how many applications were re-read.
-    /// Each step reads and writes in one transaction, so two refreshes at once (a request and the background
-    /// loop) can never put older facts over newer ones; a step is small, so pushes wait for it only briefly.
+    /// office whose settings changed) is read, its timeline merged with its office's settings, and its facts replaced.
+    /// Returns how many applications were re-read.
+    ///
+    /// Each step reads the store in one snapshot, then writes the index in one transaction only if the index's cursor
+    /// is still where the step started: of two refreshes at once (a request and the background loop), the later
+    /// writer re-reads, so older facts never land over newer ones. A step is small, so readers wait briefly.
     @discardableResult
     public func refresh() async throws -> Int {
         var refreshed = 0
         let today = self.today()
         while true {
-            let count = try await store.writeIndex { db -> Int? in
-                let cursor = try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")!
-                let (changed, through) = try Store.changedRecords(
-                    db, collections: [ApplicationRecord.collection, OfficeSettings.collection], after: cursor, limit: Self.refreshStep)
-                guard through > cursor else { return nil }
-                // New settings (a period, a fee table) change the deadlines of every application of that office.
-                var ids = changed[ApplicationRecord.collection] ?? []
-                var seen = Set(ids)
-                for office in changed[OfficeSettings.collection] ?? [] {
-                    for id in try Store.recordIDs(db, collection: ApplicationRecord.collection, office: office) where seen.insert(id).inserted {
-                        ids.append(id)
-                    }
-                }
-                var catalogs: [String: ServiceCatalog] = [:]
-                var facts: [(String, ReportFact)] = []
-                for record in try Store.records(db, collection: ApplicationRecord.collection, ids: ids) {
-                    let office = record.fields["office"]?.stringValue ?? record.scope.first ?? ""
-                    if catalogs[office] == nil { catalogs[office] = try Self.catalog(db, of: office) }
-                    guard let application = try? ApplicationRecord(record, catalog: catalogs[office]!) else { continue }
-                    facts.append((application.id, Self.fact(of: application, on: today)))
-                }
-                try Self.write(facts, db)
-                try db.execute(sql: "UPDATE report_cursor SET arrival = ?", arguments: [through])
-                return facts.count
+            let cursor = try await database.read { db in try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")! }
+            let step = try await store.snapshot { snapshot -> (facts: [(String, ReportFact)], through: Int64)? in
+                try Self.step(snapshot, after: cursor, on: today)
             }
-            guard let count else { return refreshed }
-            refreshed += count
+            guard let step else { return refreshed }
+            let written = try await database.write { db -> Bool in
+                guard try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor") == cursor else { return false }
+                try Self.write(step.facts, db)
+                try db.execute(sql: "UPDATE report_cursor SET arrival = ?", arguments: [step.through])
+                return true
+            }
+            if written { refreshed += step.facts.count }
         }
+    }
+
+    /// The facts of the applications changed after arrival `cursor` (one step), and the arrival read to; nil when
+    /// the log holds nothing newer.
+    static func step(_ snapshot: StoreSnapshot, after cursor: Int64, on today: CivilDate) throws -> (facts: [(String, ReportFact)], through: Int64)? {
+        let (changed, through) = try snapshot.changedRecords(
+            collections: [ApplicationRecord.collection, OfficeSettings.collection], after: cursor, limit: refreshStep)
+        guard through > cursor else { return nil }
+        // New settings (a period, a fee table) change the deadlines of every application of that office.
+        var ids = changed[ApplicationRecord.collection] ?? []
+        var seen = Set(ids)
+        for office in changed[OfficeSettings.collection] ?? [] {
+            for id in try snapshot.recordIDs(collection: ApplicationRecord.collection, office: office) where seen.insert(id).inserted {
+                ids.append(id)
+            }
+        }
+        var catalogs: [String: ServiceCatalog] = [:]
+        var facts: [(String, ReportFact)] = []
+        for record in try snapshot.records(collection: ApplicationRecord.collection, ids: ids) {
+            let office = record.fields["office"]?.stringValue ?? record.scope.first ?? ""
+            if catalogs[office] == nil { catalogs[office] = try catalog(snapshot, of: office) }
+            guard let application = try? ApplicationRecord(record, catalog: catalogs[office]!) else { continue }
+            facts.append((application.id, fact(of: application, on: today)))
+        }
+        return (facts, through)
     }
 
     static func write(_ rows: [(String, ReportFact)], _ db: Database) throws {
@@ -129,8 +157,8 @@ public struct ReportIndex: Sendable {
     }
 
     /// An office's settings as its nodes wrote them (the hub holds every office's `office_settings` record).
-    static func catalog(_ db: Database, of office: String) throws -> ServiceCatalog {
-        guard let value = try Store.record(db, collection: OfficeSettings.collection, id: office)?.fields["settings"],
+    static func catalog(_ snapshot: StoreSnapshot, of office: String) throws -> ServiceCatalog {
+        guard let value = try snapshot.record(collection: OfficeSettings.collection, id: office)?.fields["settings"],
             let catalog = try? OfficeSettings.catalog(from: value)
         else { return ServiceCatalog() }
         return catalog
@@ -196,7 +224,7 @@ public struct ReportIndex: Sendable {
         try await refresh()
         let today = Int64(self.today().daysSinceEpoch)
         let selection = Selection(filter)
-        return try await store.readIndex { db in
+        return try await database.read { db in
             let keys = try selection.groups(db)
             let scan = try selection.scan(db, "grp, decision_days, overdue_from", "ORDER BY grp, decision_days")
             var rows: [ReportRow] = []
@@ -231,7 +259,7 @@ public struct ReportIndex: Sendable {
     public func monthly(filter: ReportFilter) async throws -> [String: [String: Int]] {
         try await refresh()
         let selection = Selection(filter)
-        return try await store.readIndex { db in
+        return try await database.read { db in
             let keys = try selection.groups(db)
             let services = Array(Set(keys.values.map(\.service))).sorted()
             let serviceOf = keys.mapValues { Int64(services.firstIndex(of: $0.service)!) }
@@ -253,7 +281,7 @@ public struct ReportIndex: Sendable {
     public func sites(filter: ReportFilter) async throws -> [SiteMap.Site] {
         try await refresh()
         let selection = Selection(filter)
-        return try await store.readIndex { db in
+        return try await database.read { db in
             let keys = try selection.groups(db)
             var sites: [SiteMap.Site] = []
             try selection.scan(db, "grp, lat, lon", "AND lat IS NOT NULL ORDER BY grp, record_id").query { row in

@@ -64,7 +64,7 @@ extension Store {
         try await pendingStoredChanges(limit: limit, after: seq).map(Self.decode)
     }
 
-    /// ``pendingChanges(limit:after:)`` as stored, for sending them (``TambonCore/ChangeBatchWriter``).
+    /// ``pendingChanges(limit:after:)`` as stored, for sending them (`TambonProtocol.ChangeBatchWriter`).
     public func pendingStoredChanges(limit: Int, after seq: Int64? = nil) async throws -> [StoredChange] {
         try await writer.read { db in
             guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }

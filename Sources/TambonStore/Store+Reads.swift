@@ -8,8 +8,8 @@ extension Store {
         try await writer.read { db in try Self.record(db, collection: collection, id: id) }
     }
 
-    /// The same within a transaction the caller holds (an index's own).
-    public static func record(_ db: Database, collection: String, id: String) throws -> RecordSnapshot? {
+    /// The same within a transaction the caller holds.
+    static func record(_ db: Database, collection: String, id: String) throws -> RecordSnapshot? {
         guard let scopeText = try String.fetchOne(
             db, cached: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, id])
         else { return nil }
@@ -76,7 +76,7 @@ extension Store {
     }
 
     /// ``changes(after:scope:excluding:limit:)`` with the changes as stored, for sending them on
-    /// (``TambonCore/ChangeBatchWriter``).
+    /// (`TambonProtocol.ChangeBatchWriter`).
     public func storedChanges(
         after cursor: Int64, scope office: String? = nil, excluding excludedOrigin: NodeID? = nil, limit: Int = 1000
     ) async throws -> FeedPage<StoredChange> {

@@ -2,6 +2,7 @@ import Crypto
 import Logging
 import NIOCore
 import TambonCore
+import TambonProtocol
 import TambonStore
 
 /// Moves attachment files between a node and its hub after the changes that refer to them (SPEC §14): files the

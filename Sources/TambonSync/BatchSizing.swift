@@ -1,3 +1,4 @@
+import TambonProtocol
 import Foundation
 
 /// How many changes go into one push or pull request, adapted to the link: halved after a request that the link

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import TambonCore
+import TambonProtocol
 import TambonStore
 
 /// The node's HTTPS client to its hub. The hub's CA certificate is the only trust root (the hub is pinned);

@@ -1,5 +1,6 @@
 import NIOCore
 import TambonCore
+import TambonProtocol
 import TambonStore
 
 /// Enrols an initialised node with a hub (`tambon node join`): checks the hub speaks this protocol, proves the

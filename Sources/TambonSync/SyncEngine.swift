@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import TambonCore
+import TambonProtocol
 import TambonStore
 
 /// One full sync round of a node with its hub: push every pending change of its own, then pull every new change

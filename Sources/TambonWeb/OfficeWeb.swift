@@ -4,6 +4,7 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonWebKit
 
 /// Everything the node's web app works with; built once by the server and shared by the controllers.
 public struct OfficeWeb: Sendable {

@@ -1,10 +1,12 @@
 import Foundation
+import Hummingbird
 import Logging
 import NIOCore
 import TambonCore
 import TambonHub
 import TambonStore
 import TambonSync
+import TambonTLS
 import TambonTestSupport
 
 /// `tambon-bench sync`: push and pull over HTTPS on loopback against an in-process hub, a throttled link, and
@@ -18,7 +20,7 @@ struct SyncBenchmark {
     }()
 
     func run() async throws -> [String: JSONValue] {
-        let material = try HubTLS.generate(hubName: "bench hub", hostnames: [])
+        let material = try TLSSetup.generate(hubName: "bench hub", hostnames: [])
         try material.certificatePEM.write(toFile: directory + "/cert.pem", atomically: true, encoding: .utf8)
         try material.keyPEM.write(toFile: directory + "/key.pem", atomically: true, encoding: .utf8)
         let hubStore = try DataDirectory(path: directory + "/hub").create(configuration: StoreConfiguration())
@@ -27,7 +29,7 @@ struct SyncBenchmark {
         logger.logLevel = .critical
         let port = PortBox()
         let app = try await HubServer.makeApplication(
-            store: hubStore, tls: try HubTLS.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem"),
+            store: hubStore, tls: try TLSSetup.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem"),
             host: "127.0.0.1", port: 0, logger: logger
         ) { channel in port.set(channel.localAddress?.port ?? 0) }
         let server = Task { try await app.runService() }

@@ -1,10 +1,14 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
+import NIOCore
 import TambonCore
 import TambonHub
+import TambonProtocol
 import TambonStore
 import TambonSync
+import TambonTLS
 
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,7 +61,7 @@ struct HubInitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var material: (certificate: String, key: String, ca: HubTLS.Material?)
+        var material: (certificate: String, key: String, ca: TLSSetup.Material?)
         if let tlsCertificate, let tlsKey {
             guard let certificate = try? String(contentsOfFile: tlsCertificate, encoding: .utf8),
                 let key = try? String(contentsOfFile: tlsKey, encoding: .utf8)
@@ -65,7 +69,7 @@ struct HubInitCommand: AsyncParsableCommand {
             try HubTLSCheck.validate(certificate: certificate, key: key)
             material = (certificate, key, nil)
         } else {
-            let generated = try HubTLS.generate(hubName: name, hostnames: [ProcessInfo.processInfo.hostName] + hostnames)
+            let generated = try TLSSetup.generate(hubName: name, hostnames: [ProcessInfo.processInfo.hostName] + hostnames)
             material = (generated.certificatePEM, generated.keyPEM, generated)
         }
         let store = try options.directory.create(configuration: DataOptions.storeConfiguration)
@@ -92,7 +96,7 @@ enum HubTLSCheck {
         try HubFiles.write(certificate, to: directory + "/cert.pem", mode: 0o600)
         try HubFiles.write(key, to: directory + "/key.pem", mode: 0o600)
         do {
-            _ = try HubTLS.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem")
+            _ = try TLSSetup.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem")
         } catch {
             throw CommandFailure("the TLS certificate or key is not usable PEM: \(error)")
         }
@@ -109,7 +113,7 @@ struct HubServeCommand: AsyncParsableCommand {
         let (host, port) = try ListenAddress.parse(listen)
         let (store, node) = try await options.openNode()
         guard node.office == Store.hubOffice else { throw CommandFailure("\(options.data) holds an office node, not a hub (tambon hub init)") }
-        let tls = try HubTLS.serverConfiguration(certificatePath: HubFiles.certificate(options.data), keyPath: HubFiles.key(options.data))
+        let tls = try TLSSetup.serverConfiguration(certificatePath: HubFiles.certificate(options.data), keyPath: HubFiles.key(options.data))
         let logger = Logging.make("tambon.hub", level: .info)
         let app = try await HubServer.makeApplication(
             store: store, tls: tls, host: host, port: port, logger: logger, refreshReportsEvery: .seconds(15)

@@ -1,12 +1,15 @@
 import ArgumentParser
-import TambonHub
-import NIOSSL
 import Foundation
+import Hummingbird
+import Logging
 import NIOCore
+import NIOSSL
 import TambonCore
+import TambonProtocol
+import TambonServer
 import TambonStore
 import TambonSync
-import TambonServer
+import TambonTLS
 
 struct NodeJoinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -159,13 +162,13 @@ struct NodeServeCommand: AsyncParsableCommand {
         // The office network gets HTTPS unless the operator says otherwise: officers' passwords never cross it in clear.
         var tls: TLSConfiguration?
         if let tlsCert, let tlsKey {
-            tls = try HubTLS.serverConfiguration(certificatePath: tlsCert, keyPath: tlsKey)
+            tls = try TLSSetup.serverConfiguration(certificatePath: tlsCert, keyPath: tlsKey)
         } else if !Self.isLoopback(host) {
             if insecureHttp {
                 logger.warning("serving plain HTTP on \(host): passwords and personal data cross the network in clear (--insecure-http)")
             } else {
                 let files = try NodeTLSFiles.ensure(data: options.data, nodeName: node.name, host: host)
-                tls = try HubTLS.serverConfiguration(certificatePath: files.certificate, keyPath: files.key)
+                tls = try TLSSetup.serverConfiguration(certificatePath: files.certificate, keyPath: files.key)
                 logger.notice("serving HTTPS with this node's own certificate; install its CA in the office browsers", metadata: ["ca": "\(files.ca)"])
             }
         }

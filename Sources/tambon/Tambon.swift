@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TambonCore
+import TambonProtocol
 import TambonStore
 import TambonSync
 import TambonHub

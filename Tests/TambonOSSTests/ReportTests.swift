@@ -1,6 +1,7 @@
-import Testing
+import Foundation
 import TambonCore
 import TambonTestSupport
+import Testing
 @testable import TambonOSS
 
 @Suite struct ReportTests {

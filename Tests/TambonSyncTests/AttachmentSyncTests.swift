@@ -1,10 +1,12 @@
 import Crypto
 import Foundation
-import Testing
+import NIOCore
 import TambonCore
+import TambonProtocol
 import TambonStore
 import TambonSync
 import TambonTestSupport
+import Testing
 
 /// Attachment files follow the records that refer to them, in checked chunks that resume after a cut, and only
 /// to nodes whose office the record belongs to.

@@ -1,9 +1,11 @@
 import Foundation
-import Testing
+import NIOCore
 import TambonCore
+import TambonProtocol
 import TambonStore
 import TambonSync
 import TambonTestSupport
+import Testing
 
 /// Links that drop mid-transfer: once faults stop, every replica agrees and nothing is lost or applied twice.
 @Suite(.serialized) struct FaultInjectionTests {

@@ -1,12 +1,15 @@
 import AsyncHTTPClient
 import Foundation
-import NIOSSL
+import Hummingbird
 import Logging
 import NIOCore
+import NIOSSL
 import TambonCore
 import TambonHub
+import TambonProtocol
 import TambonStore
 import TambonSync
+import TambonTLS
 import TambonTestSupport
 
 /// A wall clock tests set by hand (shared by hub and nodes, or one per machine).
@@ -44,7 +47,7 @@ final class HubFixture: @unchecked Sendable {
         self.clock = clock
         directory = NSTemporaryDirectory() + "tambon-hub-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let material = try HubTLS.generate(hubName: "test hub", hostnames: [])
+        let material = try TLSSetup.generate(hubName: "test hub", hostnames: [])
         try material.certificatePEM.write(toFile: directory + "/cert.pem", atomically: true, encoding: .utf8)
         try material.keyPEM.write(toFile: directory + "/key.pem", atomically: true, encoding: .utf8)
         caPEM = material.caCertificatePEM
@@ -55,7 +58,7 @@ final class HubFixture: @unchecked Sendable {
 
     /// Starts serving the same store (on a new port).
     func start() async throws {
-        let tls = try HubTLS.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem")
+        let tls = try TLSSetup.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem")
         var logger = Logger(label: "test.hub")
         logger.logLevel = .critical
         let box = PortBox()

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import TambonCore
+import TambonProtocol
 import TambonHub
 import TambonStore
 import TambonSync

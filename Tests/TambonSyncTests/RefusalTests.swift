@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TambonCore
+import TambonProtocol
 import TambonStore
 import TambonSync
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TambonCore
+import TambonProtocol
 import TambonSync
 
 @Suite struct RequestSigningTests {

@@ -2,11 +2,13 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Testing
 import TambonCore
 import TambonOSS
+import TambonOffice
 import TambonStore
+import Testing
 @testable import TambonWeb
+import TambonWebTestSupport
 
 @Suite struct APITests {
     @Test func aCitizenSubmitsAndTracksWithoutSeeingPersonalData() async throws {

@@ -2,11 +2,13 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Testing
 import TambonCore
 import TambonOSS
+import TambonOffice
 import TambonStore
+import Testing
 @testable import TambonWeb
+import TambonWebTestSupport
 
 @Suite struct AttachmentAPITests {
     static func upload(_ fields: [(String, String)], file: (String, String, [UInt8]), headers extra: HTTPFields) -> (HTTPFields, ByteBuffer) {

@@ -1,11 +1,14 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Testing
 import TambonCore
 import TambonOSS
+import TambonOffice
 import TambonStore
+import TambonWebTestSupport
+import Testing
 @testable import TambonWeb
 
 @Suite struct FoodCertificatePageTests {

@@ -3,10 +3,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Testing
 import TambonCore
 import TambonOSS
+import TambonOffice
 import TambonStore
+import Testing
 @testable import TambonWeb
 
 @Suite struct PageTests {

@@ -1,6 +1,6 @@
 /// A change as a store keeps it: its operations and scope still in their canonical JSON bytes. Sending a change
 /// needs nothing more, so a push batch or a pull page is written from these without parsing and re-encoding
-/// every value (``ChangeBatchWriter``); ``decoded()`` gives the full ``Change``.
+/// every value (`TambonProtocol.ChangeBatchWriter`); ``decoded()`` gives the full ``Change``.
 public struct StoredChange: Sendable {
     public var origin: NodeID
     public var seq: Int64

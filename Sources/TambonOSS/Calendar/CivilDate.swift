@@ -105,3 +105,13 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 }
+
+extension CivilDate {
+    /// `26 พ.ย. 2569 09:05`: the Thai date and time of `millis` (ms since 1970).
+    public static func thaiTime(_ millis: Int64) -> String {
+        let minutes = ((millis + thaiOffsetMillis) / 60_000) % 1440
+        let hh = minutes / 60
+        let mm = minutes % 60
+        return CivilDate(thaiDayOf: millis).thaiShortText + " " + (hh < 10 ? "0" : "") + String(hh) + ":" + (mm < 10 ? "0" : "") + String(mm)
+    }
+}

@@ -1,3 +1,4 @@
+import TambonCore
 /// Checks and refusals every service's workflow shares.
 enum WorkflowRules {
     static func notNow(_ action: String, _ status: ApplicationStatus?) -> ActionRefusal {

@@ -1,4 +1,5 @@
 import GRDB
+import TambonSQLite
 import TambonCore
 
 /// Writes verified changes into the log and merges their effects into the materialised state, inside a

@@ -6,6 +6,7 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonWebKit
 
 /// The JSON API (`/api/v1/…`): sessions, applications and their actions, public tracking, fee quotes.
 struct APIController: Sendable {
@@ -172,18 +173,7 @@ struct APIController: Sendable {
                                   "over_limit": .bool(area > web.book.catalog.buildingPermit.maximumAreaSquareMetres)])
     }
 
-    /// The request's JSON object body (at most 1 MiB).
     static func object(_ request: Request) async throws -> [String: JSONValue] {
-        // Only JSON: a page on another site can post a form, but not `application/json` without the browser
-        // asking first (CORS), which this server never allows.
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            throw WebError(.unsupportedMediaType, "json_only", th: "ต้องส่งข้อมูลเป็น JSON (Content-Type: application/json)",
-                           en: "send JSON with Content-Type: application/json")
-        }
-        let buffer = try await request.body.collect(upTo: OfficeWeb.maximumBodyBytes)
-        guard case .object(let members)? = try? JSONValue(parsing: Array(buffer: buffer)) else {
-            throw WebError(.badRequest, "malformed_json", th: "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง", en: "the body must be a JSON object")
-        }
-        return members
+        try await JSONRequest.object(request, maximumBytes: OfficeWeb.maximumBodyBytes)
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
+import HTTPTypes
 import MultipartKit
 import NIOCore
+import TambonWebKit
 
 /// A submitted form: `application/x-www-form-urlencoded`, or `multipart/form-data` with files (parsed by
 /// MultipartKit). Text fields by name (the last of a repeated name wins) and the files in order.

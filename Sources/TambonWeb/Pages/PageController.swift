@@ -7,6 +7,7 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonWebKit
 
 /// The server-rendered pages: citizens' forms and tracking, staff login, queue, application page, printing.
 /// Every form posts back to the server; errors come back next to their fields with the input kept.
@@ -106,12 +107,7 @@ struct PageController: Sendable {
     }
 
     /// `26 พ.ย. 2569 09:05` (Thai time).
-    static func thaiTime(_ millis: Int64) -> String {
-        let minutes = ((millis + CivilDate.thaiOffsetMillis) / 60_000) % 1440
-        let hh = minutes / 60
-        let mm = minutes % 60
-        return CivilDate(thaiDayOf: millis).thaiShortText + " " + (hh < 10 ? "0" : "") + String(hh) + ":" + (mm < 10 ? "0" : "") + String(mm)
-    }
+    static func thaiTime(_ millis: Int64) -> String { CivilDate.thaiTime(millis) }
 
     /// The largest form body: a few attachments with the application.
     static let maximumFormBytes = 3 * AttachmentPolicy.maximumBytes

@@ -1,3 +1,5 @@
+import TambonCore
+
 /// Writes sync messages holding a batch of changes straight from their stored bytes.
 ///
 /// The output is byte for byte ``CanonicalJSON/encode(_:)`` of the same object built with

@@ -1,3 +1,4 @@
+import TambonProtocol
 import Testing
 @testable import TambonCore
 

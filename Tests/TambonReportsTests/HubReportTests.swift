@@ -1,14 +1,17 @@
+import Foundation
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Testing
 import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonReports
 import TambonStore
-@testable import TambonWeb
+import TambonWebKit
+import TambonWebTestSupport
+import Testing
 
 /// A hub's store holding applications of two offices (as their nodes' syncs left them), one office enrolled and
 /// heard from today, one enrolled and silent for ten days; the hub's report web over it, without sockets.
@@ -64,7 +67,7 @@ struct HubReportFixture {
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/api/v1/reports/applications", method: .get) { response in
                 #expect(response.status == .ok)
-                let rows = try #require(try WebFixture.object(response)["rows"]?.arrayValue)
+                let rows = try #require(try HTTPTesting.object(response)["rows"]?.arrayValue)
                 #expect(rows.count == 3)
                 let first = try #require(rows[0].objectValue)
                 #expect(Set(first.keys) == Set(ReportRow.keys))
@@ -73,16 +76,16 @@ struct HubReportFixture {
                 #expect(first["data_as_of"]?.stringValue?.hasSuffix("+07:00") == true)
                 #expect(rows[1].objectValue?["median_days_to_decision"] == 3)
                 #expect(rows[2].objectValue?["data_as_of"] == .null, "office 5002 never synced, and the row says so")
-                for secret in HubReportFixture.personal { #expect(!WebFixture.text(response).contains(secret)) }
+                for secret in HubReportFixture.personal { #expect(!HTTPTesting.text(response).contains(secret)) }
             }
             try await client.execute(uri: "/api/v1/reports/applications?office=5002&service=food-certificate", method: .get) { response in
-                let body = try WebFixture.object(response)
+                let body = try HTTPTesting.object(response)
                 #expect(body["rows"]?.arrayValue?.count == 1)
             }
             try await client.execute(uri: "/api/v1/reports/applications?format=csv&service=food-certificate", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/csv") == true)
-                let lines = WebFixture.text(response).components(separatedBy: "\r\n")
+                let lines = HTTPTesting.text(response).components(separatedBy: "\r\n")
                 #expect(lines[0] == "office,service,status,count,overdue,median_days_to_decision,data_as_of")
                 #expect(lines[1].hasPrefix("5001,food-certificate,approved,1,0,3,") && lines.count == 4)
             }
@@ -96,13 +99,13 @@ struct HubReportFixture {
                                    ("from=2026-06-01&to=2026-01-01", "to"), ("format=xml", "format")] {
                 try await client.execute(uri: "/api/v1/reports/applications?\(query)", method: .get) { response in
                     #expect(response.status == .unprocessableContent, "\(query)")
-                    let body = try WebFixture.object(response)
+                    let body = try HTTPTesting.object(response)
                     #expect(body["field"]?.stringValue == field, "\(query)")
                 }
             }
             try await client.execute(uri: "/reports?from=yesterday", method: .get) { response in
                 #expect(response.status == .unprocessableContent)
-                #expect(WebFixture.text(response).contains("วันที่ต้องอยู่ในรูป"))
+                #expect(HTTPTesting.text(response).contains("วันที่ต้องอยู่ในรูป"))
             }
         }
     }
@@ -111,20 +114,20 @@ struct HubReportFixture {
         let fixture = try await HubReportFixture()
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/api/v1/reports/sites.geojson", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/api/v1/session", method: .post, headers: WebFixture.jsonHeaders,
-                                     body: WebFixture.json(["username": "operator", "password": "wrong password 1"])) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/v1/session", method: .post, headers: HTTPTesting.jsonHeaders,
+                                     body: HTTPTesting.json(["username": "operator", "password": "wrong password 1"])) { #expect($0.status == .unauthorized) }
             let viewer = try await StaffSession.login(client, name: "viewer", password: "viewer password 1")
             try await client.execute(uri: "/api/v1/reports/sites.geojson", method: .get, headers: viewer.headers()) { #expect($0.status == .forbidden) }
             let operator_ = try await StaffSession.login(client, name: "operator", password: "operator password 1")
             try await client.execute(uri: "/api/v1/reports/sites.geojson?office=5001", method: .get, headers: operator_.headers()) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/geo+json")
-                let body = try WebFixture.object(response)
+                let body = try HTTPTesting.object(response)
                 #expect(body["type"] == "FeatureCollection")
                 let features = try #require(body["features"]?.arrayValue)
                 #expect(features.count == 2)
                 #expect(features[0].objectValue?["geometry"]?.objectValue?["coordinates"] == [98.936, 18.7605])
-                for secret in HubReportFixture.personal { #expect(!WebFixture.text(response).contains(secret)) }
+                for secret in HubReportFixture.personal { #expect(!HTTPTesting.text(response).contains(secret)) }
             }
         }
     }
@@ -134,7 +137,7 @@ struct HubReportFixture {
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/reports", method: .get) { response in
                 #expect(response.status == .ok)
-                let html = WebFixture.text(response)
+                let html = HTTPTesting.text(response)
                 #expect(html.components(separatedBy: "<svg").count == 3, "two server-drawn charts")
                 #expect(!html.contains("<script"), "no JavaScript")
                 #expect(html.contains("ไม่ได้ซิงก์เกิน 7 วัน"))
@@ -145,7 +148,7 @@ struct HubReportFixture {
                 for secret in HubReportFixture.personal { #expect(!html.contains(secret)) }
             }
             try await client.execute(uri: "/reports?office=5001", method: .get) { response in
-                let html = WebFixture.text(response)
+                let html = HTTPTesting.text(response)
                 #expect(html.contains("สำนักงาน 5001") && html.contains("หนังสือรับรองการแจ้งสถานที่จำหน่ายอาหาร"))
             }
         }

@@ -36,7 +36,7 @@ public struct RawStatement {
         }
     }
 
-    func bind(_ index: Int32, text bytes: ArraySlice<UInt8>) throws {
+    public func bind(_ index: Int32, text bytes: ArraySlice<UInt8>) throws {
         try bytes.withUnsafeBytes { buffer in
             // An empty slice has no base address; SQLite needs a non-null pointer for an empty (not NULL) text.
             let empty: StaticString = ""
@@ -45,7 +45,7 @@ public struct RawStatement {
         }
     }
 
-    func bind(_ index: Int32, blob bytes: [UInt8]?) throws {
+    public func bind(_ index: Int32, blob bytes: [UInt8]?) throws {
         guard let bytes else {
             try check(sqlite3_bind_null(handle, index))
             return
@@ -102,7 +102,7 @@ public struct RawStatement {
         return String(cString: pointer)
     }
 
-    func blob(_ column: Int32) -> [UInt8]? {
+    public func blob(_ column: Int32) -> [UInt8]? {
         guard sqlite3_column_type(handle, column) != SQLITE_NULL else { return nil }
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }

@@ -1,6 +1,5 @@
 import Crypto
 import TambonCore
-import TambonStore
 
 /// Signed change batches on a USB stick (`tambon node export` → `tambon hub import`).
 ///
@@ -11,23 +10,18 @@ import TambonStore
 public enum ExportFile {
     public static let format = "tambon-export"
 
-    /// The file for this node's changes the hub has not acknowledged.
-    public static func make(store: Store) async throws -> (bytes: [UInt8], changes: Int) {
-        guard let node = try await store.node() else { throw StoreError.notInitialised }
-        var changes: [Change] = []
-        while true {
-            let page = try await store.pendingChanges(limit: 10_000, after: changes.last?.seq)
-            if page.isEmpty { break }
-            changes += page
-        }
+    /// The file's bytes: `changes` of `node`, with the node's signature made by `sign` over the digest.
+    public static func encode(
+        node: NodeID, office: String, createdMillis: Int64, changes: [Change], sign: ([UInt8]) async throws -> [UInt8]
+    ) async throws -> [UInt8] {
         var members: [String: JSONValue] = [
-            "format": .string(format), "protocol": .number(Double(SyncProtocol.version)), "node": .string(node.id.hex),
-            "office": .string(node.office), "created_ms": .number(Double(store.configuration.wallClock())),
+            "format": .string(format), "protocol": .number(Double(SyncProtocol.version)), "node": .string(node.hex),
+            "office": .string(office), "created_ms": .number(Double(createdMillis)),
             "changes": .array(changes.map { ChangeCodec.value(of: $0) }),
         ]
         let digest = Array(SHA256.hash(data: CanonicalJSON.encode(.object(members))))
-        members["signature"] = .string(Hex.encode(try await store.sign(digest)))
-        return (CanonicalJSON.encode(.object(members)), changes.count)
+        members["signature"] = .string(Hex.encode(try await sign(digest)))
+        return CanonicalJSON.encode(.object(members))
     }
 
     /// Reads and checks a file: format, protocol, and the node's signature over it.

@@ -47,13 +47,3 @@ public struct WebError: HTTPResponseError {
         JSONResponse.make(body, status: status)
     }
 }
-
-/// JSON responses in canonical form.
-enum JSONResponse {
-    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
-        var headers = extra
-        headers[.contentType] = "application/json; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(value))))
-    }
-}

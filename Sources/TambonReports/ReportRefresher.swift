@@ -1,6 +1,5 @@
 import Logging
 import ServiceLifecycle
-import TambonReports
 
 /// Keeps the hub's report index up with pushes in the background, so a report request has only the last few
 /// seconds' changes to read (the request refreshes too: a report is never older than the log).

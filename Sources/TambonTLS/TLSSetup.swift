@@ -4,8 +4,9 @@ import NIOSSL
 import SwiftASN1
 import X509
 
-/// The hub's TLS material: a private CA (whose certificate nodes pin) and a server certificate it signs.
-public enum HubTLS {
+/// TLS material for both roles: a private CA (whose certificate nodes pin) and a server certificate it signs — the
+/// hub's, and an office node's own for `node serve`.
+public enum TLSSetup {
     public struct Material: Sendable {
         public let caCertificatePEM: String
         public let caKeyPEM: String

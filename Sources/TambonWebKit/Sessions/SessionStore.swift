@@ -51,7 +51,7 @@ public actor SessionStore {
     }
 
     /// 32 random bytes as hex, from the system's cryptographic generator.
-    static func randomToken() -> String {
+    public static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<4).map { _ in
             let value = generator.next() as UInt64
