@@ -29,7 +29,7 @@ public struct HubError: HTTPResponseError, Sendable {
     }
 
     /// Maps store and validation errors to protocol refusals.
-    static func from(_ error: Error) -> HubError {
+    static func from(_ error: any Error) -> HubError {
         switch error {
         case let error as HubError:
             return error

@@ -203,7 +203,7 @@ public final class HubClient: Sendable {
             chunkHash: response.headers.first(name: SyncProtocol.Header.chunkHash))
     }
 
-    static func describe(_ error: Error) -> String {
+    static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout: return "timed out"

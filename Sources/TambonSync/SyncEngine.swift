@@ -99,7 +99,7 @@ public struct SyncEngine: Sendable {
 
     /// Reads the pending changes after `seq` (after the hub's acknowledgement if nil), sized for the link and cut at
     /// the protocol's byte limit, and encodes them; nil when nothing is pending.
-    private func prepareBatch(after seq: Int64?) -> Task<PreparedBatch?, Error> {
+    private func prepareBatch(after seq: Int64?) -> Task<PreparedBatch?, any Error> {
         Task { [store, client] in
             var batch = try await store.pendingStoredChanges(limit: client.pushSizing.size, after: seq)
             var size = 0
@@ -158,7 +158,7 @@ public struct SyncEngine: Sendable {
     /// the task's value carries the cursor it asked from.
     private func fetchPage(
         after cursor: Int64, nonce: Int64?, node: NodeInfo, link: HubLink, deadline: TimeAmount
-    ) -> Task<(Int64, HubClient.Response, [Change]), Error> {
+    ) -> Task<(Int64, HubClient.Response, [Change]), any Error> {
         Task { [store, client] in
             let body: JSONValue = [
                 "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),

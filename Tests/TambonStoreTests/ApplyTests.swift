@@ -7,7 +7,7 @@ import TambonCore
     /// Applies `batch` expecting a refusal, and checks that nothing at all changed.
     func expectRefused(
         _ store: Store, _ batch: [Change], options: ApplyOptions = .init(), sourceLocation: SourceLocation = #_sourceLocation,
-        _ check: (Error) -> Bool
+        _ check: (any Error) -> Bool
     ) async throws {
         let before = (try await store.statistics(), try await store.digest(scope: "5001"), try await store.node())
         do {
@@ -20,7 +20,7 @@ import TambonCore
         #expect(before.0 == after.0 && before.1 == after.1 && before.2 == after.2, "nothing may change", sourceLocation: sourceLocation)
     }
 
-    func rejection(_ error: Error, _ origin: TestOrigin, seq: Int64, code: String) -> Bool {
+    func rejection(_ error: any Error, _ origin: TestOrigin, seq: Int64, code: String) -> Bool {
         guard let rejection = error as? ChangeRejection else { return false }
         return rejection.origin == origin.id && rejection.seq == seq && rejection.code == code
             && rejection.description.contains("#\(seq)") && rejection.description.contains(origin.id.short)

@@ -40,7 +40,7 @@ final class HubFixture: @unchecked Sendable {
     let clock: TestClock
     private(set) var url = ""
     let caPEM: String
-    private var server: Task<Void, Error>?
+    private var server: Task<Void, any Error>?
     private let directory: String
 
     init(clock: TestClock = TestClock()) async throws {
