@@ -114,7 +114,7 @@ let package = Package(
         .target(
             name: "TambonWebKit",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonOffice",
+                "TambonCore", "TambonOSS", "TambonOffice", "TambonProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -13,12 +13,12 @@ struct HubBlobs: Sendable {
 
     func have(_ members: [String: JSONValue], peer: Peer) async throws -> JSONValue {
         guard case .array(let items)? = members["blobs"], items.count <= SyncProtocol.maximumBlobQueries else {
-            throw HubError(.badRequest, "malformed_message", "\"blobs\" must be an array of at most \(SyncProtocol.maximumBlobQueries) {sha256, size}")
+            throw TambonError(.invalid, "malformed_message", "\"blobs\" must be an array of at most \(SyncProtocol.maximumBlobQueries) {sha256, size}")
         }
         var answers: [JSONValue] = []
         for item in items {
             guard let hash = item.objectValue?["sha256"]?.stringValue, AttachmentStore.isValidHash(hash) else {
-                throw HubError(.badRequest, "malformed_message", "each blob needs \"sha256\" (64 lower-case hex digits)")
+                throw TambonError(.invalid, "malformed_message", "each blob needs \"sha256\" (64 lower-case hex digits)")
             }
             guard try await store.attachmentReference(hash, office: peer.office) != nil else {
                 answers.append(["sha256": .string(hash), "received": 0, "refused": "not_referenced"])
@@ -33,29 +33,29 @@ struct HubBlobs: Sendable {
     func put(hash: String, size: Int, offset: Int, chunk: [UInt8], chunkHash: String, peer: Peer) async throws -> Int {
         guard let reference = try await store.attachmentReference(hash, office: peer.office) else {
             logger.notice("refused attachment", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "reason": "not_referenced"])
-            throw HubError(.forbidden, "not_referenced", "no record of office \(peer.office) refers to attachment \(hash.prefix(12))…: push the record first")
+            throw TambonError(.forbidden, "not_referenced", "no record of office \(peer.office) refers to attachment \(hash.prefix(12))…: push the record first")
         }
         guard reference.size == size else {
-            throw HubError(.badRequest, "size_mismatch", "attachment \(hash.prefix(12))… is \(reference.size) bytes by its record, not \(size)")
+            throw TambonError(.invalid, "size_mismatch", "attachment \(hash.prefix(12))… is \(reference.size) bytes by its record, not \(size)")
         }
         do {
             let held = try store.attachments.append(hash, size: size, offset: offset, chunk: chunk, chunkHash: chunkHash)
             if held == size { logger.info("attachment complete", metadata: ["node": "\(peer.id.short)", "bytes": "\(size)"]) }
             return held
         } catch let error as StoreError {
-            throw HubError(.unprocessableContent, "bad_chunk", error.message)
+            throw TambonError(.unprocessable, "bad_chunk", error.message)
         }
     }
 
     func get(_ members: [String: JSONValue], peer: Peer) async throws -> ([UInt8], String) {
         guard let hash = members["sha256"]?.stringValue, AttachmentStore.isValidHash(hash),
             let offset = members["offset"]?.numberValue, offset >= 0, offset == offset.rounded()
-        else { throw HubError(.badRequest, "malformed_message", "give \"sha256\" and \"offset\"") }
+        else { throw TambonError(.invalid, "malformed_message", "give \"sha256\" and \"offset\"") }
         guard try await store.attachmentReference(hash, office: peer.office) != nil else {
-            throw HubError(.forbidden, "not_referenced", "no record of office \(peer.office) refers to attachment \(hash.prefix(12))…")
+            throw TambonError(.forbidden, "not_referenced", "no record of office \(peer.office) refers to attachment \(hash.prefix(12))…")
         }
         guard store.attachments.has(hash) else {
-            throw HubError(.notFound, "not_here_yet", "the hub does not hold attachment \(hash.prefix(12))… whole yet")
+            throw TambonError(.notFound, "not_here_yet", "the hub does not hold attachment \(hash.prefix(12))… whole yet")
         }
         let length = Int(members["length"]?.numberValue ?? Double(AttachmentStore.maximumChunk))
         let chunk = try store.attachments.read(hash, offset: Int(offset), length: length)

@@ -91,22 +91,23 @@ public struct HubController: Sendable {
             metrics.request(endpoint: endpoint, outcome: "ok", seconds: ContinuousClock.now - started)
             return response
         } catch {
-            var refusal = HubError.from(error)
-            metrics.request(endpoint: endpoint, outcome: refusal.code, seconds: ContinuousClock.now - started)
-            if endpoint == "push" { metrics.refused(reason: refusal.code) }
-            if refusal.code == StoreError.Code.replayedRequest.rawValue,
+            var refusal = HubRefusal(error)
+            let code = refusal.error.code.rawValue
+            metrics.request(endpoint: endpoint, outcome: code, seconds: ContinuousClock.now - started)
+            if endpoint == "push" { metrics.refused(reason: code) }
+            if code == StoreError.Code.replayedRequest.rawValue,
                 let node = request.headers[Self.name(SyncProtocol.Header.node)].flatMap(NodeID.init(hex:)),
                 let last = try? await store.lastNonce(of: node)
             {
                 // The node's counter is behind (a restored backup, or another process): tell it where to resume.
-                refusal.details["last_nonce"] = .number(Double(last))
+                refusal.error.details["last_nonce"] = .number(Double(last))
             }
-            if refusal.status == .internalServerError {
+            if refusal.error.kind == .internal {
                 logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             } else {
                 logger.notice("refused", metadata: [
                     "path": "\(request.uri.path)", "node": "\(request.headers[Self.name(SyncProtocol.Header.node)]?.prefix(12) ?? "-")",
-                    "status": "\(refusal.status.code)", "reason": "\(refusal.code)",
+                    "status": "\(refusal.status.code)", "reason": "\(code)",
                 ])
             }
             throw refusal
@@ -119,17 +120,17 @@ public struct HubController: Sendable {
     private func verify(_ request: Request) async throws -> SignedRequest {
         let headers = request.headers
         guard let version = headers[Self.name(SyncProtocol.Header.protocolVersion)] else {
-            throw HubError(.badRequest, "missing_protocol", "requests must carry \(SyncProtocol.Header.protocolVersion)")
+            throw TambonError(.invalid, "missing_protocol", "requests must carry \(SyncProtocol.Header.protocolVersion)")
         }
         guard version == String(SyncProtocol.version) else {
-            throw HubError(.upgradeRequired, "unsupported_protocol",
+            throw TambonError(.upgradeRequired, "unsupported_protocol",
                 "this hub speaks protocol \(SyncProtocol.version); the node sent \(version): upgrade the node")
         }
         guard let node = headers[Self.name(SyncProtocol.Header.node)].flatMap(NodeID.init(hex:)),
             let nonce = headers[Self.name(SyncProtocol.Header.nonce)].flatMap({ Int64($0) }), nonce > 0,
             let signature = headers[Self.name(SyncProtocol.Header.signature)].flatMap(Hex.decode), signature.count == 64
         else {
-            throw HubError(.unauthorized, "unauthenticated", "the request is not signed by a node (\(SyncProtocol.Header.node), \(SyncProtocol.Header.nonce), \(SyncProtocol.Header.signature))")
+            throw TambonError(.unauthenticated, "unauthenticated", "the request is not signed by a node (\(SyncProtocol.Header.node), \(SyncProtocol.Header.nonce), \(SyncProtocol.Header.signature))")
         }
         let speculation = await speculation(for: request, node: node)
         var wire: ByteBuffer
@@ -137,7 +138,7 @@ public struct HubController: Sendable {
             wire = ByteBuffer()
             for try await piece in request.body {
                 guard wire.readableBytes + piece.readableBytes <= SyncProtocol.maximumWireBytes else {
-                    throw HubError(.contentTooLarge, "body_too_large", "the request body is larger than \(SyncProtocol.maximumWireBytes) bytes")
+                    throw TambonError(.tooLarge, "body_too_large", "the request body is larger than \(SyncProtocol.maximumWireBytes) bytes")
                 }
                 speculation.feed(piece)
                 wire.writeImmutableBuffer(piece)
@@ -148,7 +149,7 @@ public struct HubController: Sendable {
         let wireBytes = Array(buffer: wire)
         let message = SyncProtocol.signingMessage(method: request.method.rawValue, path: request.uri.path, hub: hub.id, nonce: nonce, body: wireBytes)
         guard SignatureVerifier.isValid(signature: signature, message: message, publicKey: node.bytes) else {
-            throw HubError(.unauthorized, "bad_request_signature", "the request signature does not verify against node \(node.short)…")
+            throw TambonError(.unauthenticated, "bad_request_signature", "the request signature does not verify against node \(node.short)…")
         }
         let skew = headers[Self.name(SyncProtocol.Header.time)].flatMap { Int64($0) }.map { $0 - store.configuration.wallClock() }
         if let outcome = await speculation?.finish() {
@@ -161,10 +162,10 @@ public struct HubController: Sendable {
             do {
                 bytes = try Gzip.decompress(wireBytes)
             } catch {
-                throw HubError(.contentTooLarge, "body_too_large", "the body is not valid gzip or expands beyond \(SyncProtocol.maximumBodyBytes) bytes")
+                throw TambonError(.tooLarge, "body_too_large", "the body is not valid gzip or expands beyond \(SyncProtocol.maximumBodyBytes) bytes")
             }
         case let other?:
-            throw HubError(.unsupportedMediaType, "unsupported_encoding", "Content-Encoding \(other) is not supported (use gzip)")
+            throw TambonError(.unsupportedMediaType, "unsupported_encoding", "Content-Encoding \(other) is not supported (use gzip)")
         }
         let isRaw = headers[.contentType]?.hasPrefix("application/octet-stream") ?? false
         return SignedRequest(node: node, nonce: nonce, skewMillis: skew, members: isRaw ? [:] : try SyncMessage.object(bytes), body: bytes)
@@ -204,7 +205,7 @@ public struct HubController: Sendable {
         let office = try request.members["office"] == nil && request.members["restore"] == .bool(true)
             ? await store.enrolmentTokenOffice(token) : SyncMessage.string(request.members, "office")
         let name = (request.members["name"]?.stringValue).map { String($0.prefix(200)) } ?? office
-        guard Names.isValidOffice(office) else { throw HubError(.badRequest, "invalid_office", "invalid office code \"\(office)\"") }
+        guard Names.isValidOffice(office) else { throw TambonError(.invalid, "invalid_office", "invalid office code \"\(office)\"") }
         let peer = try await store.enrol(token: token, node: request.node, office: office, name: name)
         _ = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         logger.info("enrolled", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "role": "\(peer.role.rawValue)"])
@@ -216,7 +217,7 @@ public struct HubController: Sendable {
         let peer = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         let changes = try request.speculated?.changes ?? SyncMessage.changes(request.members)
         guard changes.count <= SyncProtocol.maximumPushChanges else {
-            throw HubError(.contentTooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
+            throw TambonError(.tooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
         }
         let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer, checkedSignatures: request.speculated?.checked)
         metrics.accepted(outcome.applied)
@@ -228,7 +229,7 @@ public struct HubController: Sendable {
         let peer = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         let after = try SyncMessage.integer(request.members, "after")
         let limit = Int(min(try SyncMessage.integer(request.members, "limit"), Int64(SyncProtocol.maximumPullChanges)))
-        guard limit >= 1 else { throw HubError(.badRequest, "malformed_message", "\"limit\" must be at least 1") }
+        guard limit >= 1 else { throw TambonError(.invalid, "malformed_message", "\"limit\" must be at least 1") }
         // The page is written from the stored bytes: a hub answers every office's pulls, so it never parses and
         // re-encodes the values it sends.
         let page = try await store.storedChanges(after: after, scope: peer.office, excluding: peer.id, limit: limit)

@@ -26,7 +26,7 @@ public struct HubIntake: Sendable {
     public func accept(_ changes: [Change], from peer: Peer, checkedSignatures: CheckedSignatures? = nil) async throws -> Outcome {
         guard peer.active else { throw StoreError(.revokedNode, "node \(peer.id.short)… has been revoked by the hub operator") }
         if let foreign = changes.first(where: { $0.origin != peer.id }) {
-            throw HubError(.forbidden, "foreign_origin",
+            throw TambonError(.forbidden, "foreign_origin",
                 "change \(foreign.origin.short)…#\(foreign.seq) was not written by node \(peer.id.short)…")
         }
         do {

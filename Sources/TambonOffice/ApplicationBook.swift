@@ -26,7 +26,7 @@ public struct ApplicationBook: Sendable {
         service: String, applicant: [String: JSONValue], details: [String: JSONValue], actor: String = "citizen", role: ActorRole = .citizen
     ) async throws -> ApplicationRecord {
         guard catalog.workflow(service) != nil else {
-            throw OfficeError(status: 400, code: "unknown_service", th: "ไม่มีบริการ \"\(service)\"", en: "no service \"\(service)\"")
+            throw OfficeError(.invalid, code: "unknown_service", th: "ไม่มีบริการ \"\(service)\"", en: "no service \"\(service)\"")
         }
         var problems: [FieldError] = []
         var person: Applicant?
@@ -45,7 +45,7 @@ public struct ApplicationBook: Sendable {
             var attempts = 0
             while try transaction.record(collection: ApplicationRecord.collection, id: code.value) != nil {
                 attempts += 1
-                guard attempts < 8 else { throw OfficeError(status: 500, code: "tracking_code", th: "สร้างรหัสติดตามไม่สำเร็จ", en: "could not draw a free tracking code") }
+                guard attempts < 8 else { throw OfficeError(.internal, code: "tracking_code", th: "สร้างรหัสติดตามไม่สำเร็จ", en: "could not draw a free tracking code") }
                 code = TrackingCode()
             }
             let event = ApplicationEvent(id: Self.eventID(transaction), hlc: transaction.stamp, action: "submit", actor: actor, role: role)
@@ -110,10 +110,10 @@ public struct ApplicationBook: Sendable {
         }
         let application = try await self.application(id)
         if application.isClosed {
-            throw OfficeError(status: 409, code: "invalid_for_status", th: "คำขอนี้สิ้นสุดแล้ว แนบไฟล์เพิ่มไม่ได้", en: "the application is closed")
+            throw OfficeError(.conflict, code: "invalid_for_status", th: "คำขอนี้สิ้นสุดแล้ว แนบไฟล์เพิ่มไม่ได้", en: "the application is closed")
         }
         if role == .citizen && application.state.status != .submitted && application.state.status != .returned {
-            throw OfficeError(status: 409, code: "invalid_for_status", th: "แนบเอกสารเพิ่มได้เมื่อคำขอรอตรวจหรือถูกส่งคืนเท่านั้น",
+            throw OfficeError(.conflict, code: "invalid_for_status", th: "แนบเอกสารเพิ่มได้เมื่อคำขอรอตรวจหรือถูกส่งคืนเท่านั้น",
                               en: "a citizen may add documents only while the application is submitted or returned")
         }
         let hash = try store.attachments.put(bytes)

@@ -25,7 +25,7 @@ public struct ApplicationRecord: Sendable {
 
     public init(_ record: RecordSnapshot, catalog: ServiceCatalog) throws(OfficeError) {
         guard let service = record.fields["service"]?.stringValue, let workflow = catalog.workflow(service) else {
-            throw OfficeError(status: 500, code: "unknown_service", th: "ไม่รู้จักบริการของคำขอนี้",
+            throw OfficeError(.internal, code: "unknown_service", th: "ไม่รู้จักบริการของคำขอนี้",
                               en: "application \(record.id) is of a service this node does not know")
         }
         id = record.id

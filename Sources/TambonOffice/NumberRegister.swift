@@ -26,7 +26,7 @@ public enum NumberRegister {
     static func issue(_ number: OfficialNumber, in transaction: LocalTransaction, series: String, application: String) throws -> LocalEdit {
         let role = try transaction.role()
         guard role == .office else {
-            throw OfficeError(status: 409, code: "not_office_node",
+            throw OfficeError(.conflict, code: "not_office_node",
                 th: "ออกเลขที่ได้เฉพาะที่เครื่องหลักของสำนักงาน (office node) — เครื่องนี้เป็น \(role.rawValue)",
                 en: "official numbers are issued only by the office's office node; this node is the \(role.rawValue) node")
         }

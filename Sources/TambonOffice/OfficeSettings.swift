@@ -58,14 +58,14 @@ public enum OfficeSettings {
         do {
             document = try decoder.decode(Document.self, from: Data(CanonicalJSON.encode(value)))
         } catch {
-            throw OfficeError(status: 422, code: "invalid_settings", th: "ค่าตั้งของสำนักงานไม่ถูกต้อง", en: "the settings are malformed: \(describe(error))")
+            throw OfficeError(.unprocessable, code: "invalid_settings", th: "ค่าตั้งของสำนักงานไม่ถูกต้อง", en: "the settings are malformed: \(describe(error))")
         }
         var catalog = ServiceCatalog()
         if let settings = document.buildingPermit {
             guard (1...365).contains(settings.periodDays), (0...365).contains(settings.extensionDays), (0...10).contains(settings.maximumExtensions),
                 (1...10).contains(settings.validityYears), settings.maximumAreaSquareMetres > 0, settings.maximumAreaSquareMetres <= 150
             else {
-                throw OfficeError(status: 422, code: "invalid_settings", th: "ค่าตั้งใบอนุญาตก่อสร้างอยู่นอกช่วงที่รับได้",
+                throw OfficeError(.unprocessable, code: "invalid_settings", th: "ค่าตั้งใบอนุญาตก่อสร้างอยู่นอกช่วงที่รับได้",
                                   en: "building_permit settings out of range (period 1–365 days, extensions 0–10, area ≤ 150 m²)")
             }
             catalog.buildingPermit = settings
@@ -74,14 +74,14 @@ public enum OfficeSettings {
             guard !fees.entries.isEmpty,
                 fees.entries.allSatisfy({ $0.schedule.permitFee.satang >= 0 && $0.schedule.planCheckBands.allSatisfy { $0.satangPerSquareMetre >= 0 } })
             else {
-                throw OfficeError(status: 422, code: "invalid_settings", th: "ตารางค่าธรรมเนียมต้องมีอย่างน้อยหนึ่งชุดและไม่ติดลบ",
+                throw OfficeError(.unprocessable, code: "invalid_settings", th: "ตารางค่าธรรมเนียมต้องมีอย่างน้อยหนึ่งชุดและไม่ติดลบ",
                                   en: "building_permit_fees needs at least one schedule and no negative amounts")
             }
             catalog.buildingPermitFees = fees
         }
         if let settings = document.foodCertificate {
             guard (1...365).contains(settings.periodDays) else {
-                throw OfficeError(status: 422, code: "invalid_settings", th: "ระยะเวลาพิจารณาหนังสือรับรองต้องอยู่ระหว่าง 1–365 วัน",
+                throw OfficeError(.unprocessable, code: "invalid_settings", th: "ระยะเวลาพิจารณาหนังสือรับรองต้องอยู่ระหว่าง 1–365 วัน",
                                   en: "food_certificate.period_days must be 1–365")
             }
             catalog.foodCertificatePeriodDays = settings.periodDays
@@ -90,14 +90,14 @@ public enum OfficeSettings {
             guard !fees.entries.isEmpty,
                 fees.entries.allSatisfy({ $0.schedule.annualFee.satang >= 0 && (0...100).contains($0.schedule.lateSurchargePercent) })
             else {
-                throw OfficeError(status: 422, code: "invalid_settings", th: "ค่าธรรมเนียมรายปีต้องไม่ติดลบ และเงินเพิ่มต้องอยู่ระหว่าง 0–100%",
+                throw OfficeError(.unprocessable, code: "invalid_settings", th: "ค่าธรรมเนียมรายปีต้องไม่ติดลบ และเงินเพิ่มต้องอยู่ระหว่าง 0–100%",
                                   en: "food_certificate_fees needs at least one schedule, no negative fee and a surcharge of 0–100 %")
             }
             catalog.foodCertificateFees = fees
         }
         if let signatory = document.signatory {
             guard !signatory.name.isEmpty, signatory.name.count <= 200, !signatory.title.isEmpty, signatory.title.count <= 200 else {
-                throw OfficeError(status: 422, code: "invalid_settings", th: "ผู้ลงนามต้องมีชื่อและตำแหน่ง (ไม่เกิน 200 ตัวอักษร)",
+                throw OfficeError(.unprocessable, code: "invalid_settings", th: "ผู้ลงนามต้องมีชื่อและตำแหน่ง (ไม่เกิน 200 ตัวอักษร)",
                                   en: "signatory needs a name and a title of at most 200 characters")
             }
             catalog.signatory = signatory

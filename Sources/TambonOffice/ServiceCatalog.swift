@@ -47,7 +47,7 @@ public struct ServiceCatalog: Sendable {
 
     /// A service's details checked, in their stored form, and the fees due on filing (satang).
     public func file(_ service: String, _ details: [String: JSONValue], on day: CivilDate) throws -> (details: [String: JSONValue], fees: [String: JSONValue]) {
-        let missing = OfficeError(status: 500, code: "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน",
+        let missing = OfficeError(.internal, code: "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน",
                                   en: "the office has no fee schedule in force on \(day.iso)")
         switch service {
         case FoodCertificateWorkflow.service:

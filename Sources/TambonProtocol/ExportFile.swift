@@ -28,18 +28,18 @@ public enum ExportFile {
     public static func read(_ bytes: [UInt8]) throws -> (node: NodeID, changes: [Change]) {
         var members = try SyncMessage.object(bytes)
         guard members["format"]?.stringValue == format else {
-            throw SyncFailure(status: 400, code: "not_an_export", message: "this is not a Tambon export file")
+            throw TambonError(.invalid, "not_an_export", "this is not a Tambon export file")
         }
         guard members["protocol"]?.numberValue == Double(SyncProtocol.version) else {
-            throw SyncFailure(status: 426, code: "unsupported_protocol",
-                message: "the file was written with protocol \(members["protocol"]?.numberValue.map { "\(Int($0))" } ?? "?"); this hub speaks \(SyncProtocol.version)")
+            throw TambonError(.upgradeRequired, "unsupported_protocol",
+                "the file was written with protocol \(members["protocol"]?.numberValue.map { "\(Int($0))" } ?? "?"); this hub speaks \(SyncProtocol.version)")
         }
         guard let node = members["node"]?.stringValue.flatMap(NodeID.init(hex:)),
             let signature = members.removeValue(forKey: "signature")?.stringValue.flatMap(Hex.decode)
-        else { throw SyncFailure(status: 400, code: "malformed_export", message: "the file names no node or carries no signature") }
+        else { throw TambonError(.invalid, "malformed_export", "the file names no node or carries no signature") }
         let digest = Array(SHA256.hash(data: CanonicalJSON.encode(.object(members))))
         guard SignatureVerifier.isValid(signature: signature, message: digest, publicKey: node.bytes) else {
-            throw SyncFailure(status: 422, code: "bad_file_signature", message: "the file is not signed by node \(node.short)… (altered or damaged)")
+            throw TambonError(.unprocessable, "bad_file_signature", "the file is not signed by node \(node.short)… (altered or damaged)")
         }
         return (node, try SyncMessage.changes(members))
     }

@@ -7,34 +7,34 @@ public enum SyncMessage {
         do {
             value = try JSONValue(parsing: bytes)
         } catch {
-            throw SyncFailure(status: 400, code: "malformed_json", message: "\(error)")
+            throw TambonError(.invalid, "malformed_json", "\(error)")
         }
         guard case .object(let members) = value else {
-            throw SyncFailure(status: 400, code: "malformed_message", message: "a message must be a JSON object")
+            throw TambonError(.invalid, "malformed_message", "a message must be a JSON object")
         }
         return members
     }
 
     public static func integer(_ members: [String: JSONValue], _ key: String) throws -> Int64 {
         guard case .number(let number)? = members[key], number.rounded(.towardZero) == number, number >= 0, number < 9e15 else {
-            throw SyncFailure(status: 400, code: "malformed_message", message: "\"\(key)\" must be a non-negative integer")
+            throw TambonError(.invalid, "malformed_message", "\"\(key)\" must be a non-negative integer")
         }
         return Int64(number)
     }
 
     public static func string(_ members: [String: JSONValue], _ key: String) throws -> String {
         guard case .string(let text)? = members[key] else {
-            throw SyncFailure(status: 400, code: "malformed_message", message: "\"\(key)\" must be a string")
+            throw TambonError(.invalid, "malformed_message", "\"\(key)\" must be a string")
         }
         return text
     }
 
     public static func changes(_ members: [String: JSONValue], _ key: String = "changes") throws -> [Change] {
         guard case .array(let values)? = members[key] else {
-            throw SyncFailure(status: 400, code: "malformed_message", message: "\"\(key)\" must be an array of changes")
+            throw TambonError(.invalid, "malformed_message", "\"\(key)\" must be an array of changes")
         }
         return try ChangeCodec.batch(from: values) { index, error in
-            SyncFailure(status: 400, code: "malformed_change", message: "change \(index): \(error)")
+            TambonError(.invalid, "malformed_change", "change \(index): \(error)")
         }
     }
 

@@ -1,3 +1,5 @@
+import TambonCore
+
 /// A failure of the store that is not about one remote change (those are ``TambonCore/ChangeRejection``):
 /// a message saying what went wrong and, where there is one, what to try next.
 public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -35,5 +37,24 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         hint.map { "\(message). Try: \($0)" } ?? message
+    }
+}
+
+extension StoreError: TambonErrorConvertible {
+    /// The kind of each code: what an edge answers (the hub's status, the command line's message).
+    public var kind: TambonError.Kind {
+        switch code {
+        case .invalidToken, .expiredToken, .wrongOffice, .revokedNode: .forbidden
+        case .usedToken, .officeNodeExists, .alreadyJoined, .staleLog, .alreadyInitialised, .copiedDataDirectory: .conflict
+        case .unknownNode, .replayedRequest: .unauthenticated
+        case .invalidArgument, .invalidWrite: .invalid
+        case .unknownRecord: .notFound
+        case .notInitialised, .notJoined: .conflict
+        case .corrupt: .internal
+        }
+    }
+
+    public var tambonError: TambonError {
+        TambonError(kind, TambonError.Code(code.rawValue), message, hint: hint, cause: self)
     }
 }

@@ -80,13 +80,13 @@ struct AttachmentSync {
                     }
                     report.record(response)
                     guard !response.body.isEmpty else {
-                        throw SyncFailure(status: 200, code: "malformed_message", message: "the hub sent an empty chunk of \(reference.sha256.prefix(12))…")
+                        throw TambonError(.badResponse, "malformed_message", "the hub sent an empty chunk of \(reference.sha256.prefix(12))…")
                     }
                     offset = try store.attachments.append(
                         reference.sha256, size: reference.size, offset: offset, chunk: response.body, chunkHash: response.chunkHash ?? "")
                 }
                 report.filesReceived += 1
-            } catch let failure as SyncFailure where failure.code == "not_here_yet" {
+            } catch let failure as TambonError where failure.code == "not_here_yet" {
                 report.filesWaiting += 1
             }
         }

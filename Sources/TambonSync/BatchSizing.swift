@@ -1,3 +1,4 @@
+import TambonCore
 import TambonProtocol
 import Foundation
 
@@ -27,7 +28,7 @@ public final class BatchSizing: @unchecked Sendable {
             let value = try await request()
             succeeded()
             return value
-        } catch let failure as SyncFailure where failure.status == nil {
+        } catch let failure as TambonError where failure.kind == .unavailable {
             cut()
             throw failure
         }

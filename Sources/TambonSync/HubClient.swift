@@ -41,13 +41,13 @@ public final class HubClient: Sendable {
     ) throws {
         pushSizing = BatchSizing(maximum: min(max(1, maximumPushChanges), SyncProtocol.maximumPushChanges))
         guard let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil else {
-            throw SyncFailure(status: nil, code: "invalid_url", message: "the hub address must be https://HOST:PORT, not \(url)")
+            throw TambonError(.invalid, "invalid_url", "the hub address must be https://HOST:PORT, not \(url)")
         }
         var tls = TLSConfiguration.makeClientConfiguration()
         do {
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
         } catch {
-            throw SyncFailure(status: nil, code: "invalid_ca", message: "the hub's CA certificate is not valid PEM: \(error)")
+            throw TambonError(.invalid, "invalid_ca", "the hub's CA certificate is not valid PEM: \(error)")
         }
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls, redirectConfiguration: .disallow,
@@ -67,7 +67,7 @@ public final class HubClient: Sendable {
         request.method = .GET
         let response = try await execute(request, deadline: deadline)
         guard let hub = response.members["hub"]?.stringValue.flatMap(NodeID.init(hex:)) else {
-            throw SyncFailure(status: 200, code: "malformed_message", message: "the hub did not say who it is")
+            throw TambonError(.badResponse, "malformed_message", "the hub did not say who it is")
         }
         return (hub, Int(response.members["protocol"]?.numberValue ?? 0))
     }
@@ -121,7 +121,7 @@ public final class HubClient: Sendable {
         do {
             return try await send(path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers, store: store,
                                   node: node, hub: hub, nonce: nonce, deadline: deadline)
-        } catch let failure as SyncFailure where failure.code == "replayed_request" {
+        } catch let failure as TambonError where failure.code == "replayed_request" {
             // Another process on the same directory (a manual sync beside `node serve`) used a higher nonce that
             // reached the hub first, or this directory's counter is behind: move past the hub's and send again, once.
             if let last = failure.details["last_nonce"]?.numberValue {
@@ -168,10 +168,10 @@ public final class HubClient: Sendable {
         do {
             response = try await http.execute(request, timeout: deadline)
             body = try await response.body.collect(upTo: SyncProtocol.maximumWireBytes)
-        } catch let error as SyncFailure {
+        } catch let error as TambonError {
             throw error
         } catch {
-            throw SyncFailure(status: nil, code: "transport", message: Self.describe(error))
+            throw TambonError(.unavailable, "transport", "cannot reach the hub: " + Self.describe(error), cause: error)
         }
         let finished = clock()
         let received = body.readableBytes
@@ -180,22 +180,22 @@ public final class HubClient: Sendable {
             do {
                 bytes = try Gzip.decompress(bytes)
             } catch {
-                throw SyncFailure(status: Int(response.status.code), code: "malformed_body", message: "the hub's answer could not be decompressed")
+                throw TambonError(.badResponse, "malformed_body", "the hub's answer could not be decompressed")
             }
         }
         if let version = response.headers.first(name: SyncProtocol.Header.protocolVersion), version != String(SyncProtocol.version) {
-            throw SyncFailure(status: Int(response.status.code), code: "upgrade_needed",
-                message: "the hub speaks protocol \(version), this node \(SyncProtocol.version): upgrade needed")
+            throw TambonError(.upgradeRequired, "upgrade_needed",
+                "the hub speaks protocol \(version), this node \(SyncProtocol.version): upgrade needed")
         }
         let members = (try? SyncMessage.object(bytes)) ?? [:]
         let isJSON = response.headers.first(name: "Content-Type")?.hasPrefix("application/json") ?? true
         guard response.status == .ok else {
             let code = members["error"]?.stringValue ?? "http_\(response.status.code)"
             let message = members["message"]?.stringValue ?? response.status.reasonPhrase
-            throw SyncFailure(status: Int(response.status.code), code: code, message: message, details: members)
+            throw TambonError(TambonError.Kind(httpStatus: Int(response.status.code)), TambonError.Code(code), message, details: members)
         }
         guard !isJSON || !members.isEmpty || bytes == Array("{}".utf8) else {
-            throw SyncFailure(status: 200, code: "malformed_message", message: "the hub's answer is not a JSON object")
+            throw TambonError(.badResponse, "malformed_message", "the hub's answer is not a JSON object")
         }
         return Response(
             members: members, hubMillis: response.headers.first(name: SyncProtocol.Header.hubTime).flatMap { Int64($0) },

@@ -16,7 +16,7 @@ public enum NodeEnrolment {
         do {
             let (hubID, version) = try await client.hello()
             guard version == SyncProtocol.version else {
-                throw SyncFailure(status: nil, code: "upgrade_needed", message: "the hub speaks protocol \(version), this node \(SyncProtocol.version)")
+                throw TambonError(.upgradeRequired, "upgrade_needed", "the hub speaks protocol \(version), this node \(SyncProtocol.version)")
             }
             let response = try await client.post(
                 SyncProtocol.Path.enrol,

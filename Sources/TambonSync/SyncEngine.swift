@@ -86,7 +86,7 @@ public struct SyncEngine: Sendable {
             progress("pushed \(prepared.changes.count) change(s), hub holds this node up to #\(accepted)")
             logger.debug("pushed", metadata: ["changes": "\(prepared.changes.count)", "accepted_seq": "\(accepted)"])
             guard accepted >= last.seq else {
-                throw SyncFailure(status: 200, code: "not_accepted", message: "the hub accepted up to #\(accepted) of a batch ending at #\(last.seq)")
+                throw TambonError(.badResponse, "not_accepted", "the hub accepted up to #\(accepted) of a batch ending at #\(last.seq)")
             }
         }
     }
@@ -142,8 +142,8 @@ public struct SyncEngine: Sendable {
                 }
             } catch let rejection as ChangeRejection {
                 if case .invalid(let text) = rejection.reason, text.contains("protocol version") {
-                    throw SyncFailure(status: nil, code: "upgrade_needed",
-                        message: "the hub sent changes this version cannot read (\(text)); upgrade needed — pulling stopped before them")
+                    throw TambonError(.upgradeRequired, "upgrade_needed",
+                        "the hub sent changes this version cannot read (\(text)); upgrade needed — pulling stopped before them")
                 }
                 throw rejection
             }

@@ -4,6 +4,7 @@ import NIOCore
 import TambonCore
 import TambonOSS
 import TambonOffice
+import TambonProtocol
 
 /// A refused web request: the status, and a JSON body with the code, the Thai message (first), the English one
 /// and, for forms, the message of each field.
@@ -23,7 +24,7 @@ public struct WebError: HTTPResponseError {
     }
 
     public init(_ error: OfficeError) {
-        self.init(HTTPResponse.Status(code: error.status), error.code, th: error.thai, en: error.english, fields: error.fields)
+        self.init(HTTPResponse.Status(code: error.kind.httpStatus), error.code, th: error.thai, en: error.english, fields: error.fields)
     }
 
     public static let unauthenticated = WebError(.unauthorized, "unauthenticated", th: "กรุณาเข้าสู่ระบบ", en: "log in first")
@@ -46,4 +47,9 @@ public struct WebError: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         JSONResponse.make(body, status: status)
     }
+}
+
+extension OfficeError {
+    /// The HTTP status the web answers for this refusal (from its kind: the mapping lives at this edge).
+    public var status: Int { kind.httpStatus }
 }

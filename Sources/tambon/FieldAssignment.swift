@@ -6,14 +6,14 @@ enum FieldAssignment {
         var fields: [String: JSONValue] = [:]
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "=") else {
-                throw CommandFailure("expected FIELD=VALUE, got \"\(assignment)\"")
+                throw TambonError.command("expected FIELD=VALUE, got \"\(assignment)\"")
             }
             let field = String(assignment[..<equals])
             let text = String(assignment[assignment.index(after: equals)...])
             guard Names.isValidField(field) else {
-                throw CommandFailure("invalid field name \"\(field)\": a letter, then letters, digits, '_', '-' or '.'")
+                throw TambonError.command("invalid field name \"\(field)\": a letter, then letters, digits, '_', '-' or '.'")
             }
-            guard fields[field] == nil else { throw CommandFailure("field \"\(field)\" is given twice") }
+            guard fields[field] == nil else { throw TambonError.command("field \"\(field)\" is given twice") }
             fields[field] = try value(text, field: field)
         }
         return fields
@@ -26,7 +26,7 @@ enum FieldAssignment {
             return try JSONValue(parsing: text)
         } catch {
             if let first = text.utf8.first, "[{\"-0123456789".utf8.contains(first), looksLikeJSON(text) {
-                throw CommandFailure("malformed JSON value for \(field): \(error)")
+                throw TambonError.command("malformed JSON value for \(field): \(error)")
             }
             return .string(text)
         }

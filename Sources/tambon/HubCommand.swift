@@ -31,7 +31,7 @@ enum HubFiles {
 
     static func write(_ text: String, to path: String, mode: Int) throws {
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {
-            throw CommandFailure("cannot write \(path)")
+            throw TambonError.command("cannot write \(path)")
         }
     }
 }
@@ -65,7 +65,7 @@ struct HubInitCommand: AsyncParsableCommand {
         if let tlsCertificate, let tlsKey {
             guard let certificate = try? String(contentsOfFile: tlsCertificate, encoding: .utf8),
                 let key = try? String(contentsOfFile: tlsKey, encoding: .utf8)
-            else { throw CommandFailure("cannot read \(tlsCertificate) or \(tlsKey)") }
+            else { throw TambonError.command("cannot read \(tlsCertificate) or \(tlsKey)") }
             try HubTLSCheck.validate(certificate: certificate, key: key)
             material = (certificate, key, nil)
         } else {
@@ -98,7 +98,7 @@ enum HubTLSCheck {
         do {
             _ = try TLSSetup.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem")
         } catch {
-            throw CommandFailure("the TLS certificate or key is not usable PEM: \(error)")
+            throw TambonError.command("the TLS certificate or key is not usable PEM: \(error)")
         }
     }
 }
@@ -112,7 +112,7 @@ struct HubServeCommand: AsyncParsableCommand {
     func run() async throws {
         let (host, port) = try ListenAddress.parse(listen)
         let (store, node) = try await options.openNode()
-        guard node.office == Store.hubOffice else { throw CommandFailure("\(options.data) holds an office node, not a hub (tambon hub init)") }
+        guard node.office == Store.hubOffice else { throw TambonError.command("\(options.data) holds an office node, not a hub (tambon hub init)") }
         let tls = try TLSSetup.serverConfiguration(certificatePath: HubFiles.certificate(options.data), keyPath: HubFiles.key(options.data))
         let logger = Logging.make("tambon.hub", level: .info)
         let app = try await HubServer.makeApplication(
@@ -133,9 +133,9 @@ struct HubTokenCommand: AsyncParsableCommand {
     @Option(help: "Days until the token expires.") var days: Int = 7
 
     func run() async throws {
-        guard let role = Peer.Role(rawValue: role) else { throw CommandFailure("--role must be office or survey") }
-        guard (1...365).contains(days) else { throw CommandFailure("--days must be 1 to 365") }
-        guard Names.isValidOffice(office) else { throw CommandFailure("invalid office code \"\(office)\"") }
+        guard let role = Peer.Role(rawValue: role) else { throw TambonError.command("--role must be office or survey") }
+        guard (1...365).contains(days) else { throw TambonError.command("--days must be 1 to 365") }
+        guard Names.isValidOffice(office) else { throw TambonError.command("invalid office code \"\(office)\"") }
         let (store, _) = try await options.openNode()
         print(try await store.createEnrolmentToken(office: office, role: role, lifetimeMillis: Int64(days) * 86_400_000))
     }
@@ -166,7 +166,7 @@ struct HubRevokeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The node's full id (tambon hub nodes).", valueName: "ID")) var node: String
 
     func run() async throws {
-        guard let id = NodeID(hex: node) else { throw CommandFailure("--node must be a full node id (64 hex digits)") }
+        guard let id = NodeID(hex: node) else { throw TambonError.command("--node must be a full node id (64 hex digits)") }
         let (store, _) = try await options.openNode()
         let peer = try await store.revoke(node: id)
         print("revoked \(peer.id.hex) (office \(peer.office), \(peer.role.rawValue))")
@@ -182,7 +182,7 @@ struct HubImportCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The file written by `tambon node export`.", valueName: "FILE")) var file: String
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+        guard let data = FileManager.default.contents(atPath: file) else { throw TambonError.command("cannot read \(file)") }
         let (store, _) = try await options.openNode()
         let (node, changes) = try ExportFile.read(Array(data))
         guard let peer = try await store.peer(node) else {

@@ -1,3 +1,4 @@
+import TambonCore
 import ArgumentParser
 import TambonOSS
 import TambonStore
@@ -26,7 +27,7 @@ struct HubUserAddCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (store, node) = try await options.openNode()
-        guard node.office == Store.hubOffice else { throw CommandFailure("\(options.data) holds an office node, not a hub (tambon hub init)") }
+        guard node.office == Store.hubOffice else { throw TambonError.command("\(options.data) holds an office node, not a hub (tambon hub init)") }
         try await account.add(to: store)
     }
 }

@@ -22,9 +22,9 @@ struct NodeSettingsCommand: AsyncParsableCommand {
     func run() async throws {
         let (store, _) = try await options.openNode()
         if let set {
-            guard let data = FileManager.default.contents(atPath: set) else { throw CommandFailure("cannot read \(set)") }
+            guard let data = FileManager.default.contents(atPath: set) else { throw TambonError.command("cannot read \(set)") }
             let value: JSONValue
-            do { value = try JSONValue(parsing: Array(data)) } catch { throw CommandFailure("\(set) is not valid JSON: \(error)") }
+            do { value = try JSONValue(parsing: Array(data)) } catch { throw TambonError.command("\(set) is not valid JSON: \(error)") }
             try await OfficeSettings.save(value, to: store)
             print("settings saved; restart `tambon node serve` to use them")
         }

@@ -23,7 +23,7 @@ struct NodeJoinCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (store, node) = try await options.openNode()
-        guard let caPEM = try? String(contentsOfFile: ca, encoding: .utf8) else { throw CommandFailure("cannot read --ca \(ca)") }
+        guard let caPEM = try? String(contentsOfFile: ca, encoding: .utf8) else { throw TambonError.command("cannot read --ca \(ca)") }
         let link = try await NodeEnrolment.join(store: store, url: hub, caPEM: caPEM, token: token)
         print("enrolled with hub \(link.hubID.hex) as the \(link.role) node of office \(node.office)")
     }
@@ -39,7 +39,7 @@ struct NodeSyncCommand: AsyncParsableCommand {
     @Option(help: "Give up after this many seconds.") var timeout: Int = 300
 
     func run() async throws {
-        guard timeout > 0 else { throw CommandFailure("--timeout must be positive") }
+        guard timeout > 0 else { throw TambonError.command("--timeout must be positive") }
         let (store, _) = try await options.openNode()
         guard let link = try await store.hubLink() else {
             throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data \(options.data) --hub URL --token TOKEN --ca FILE")
@@ -60,7 +60,7 @@ struct NodeSyncCommand: AsyncParsableCommand {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let report = first else {
-                    throw CommandFailure("sync did not finish within \(seconds) s; what completed is kept and the next sync resumes from there")
+                    throw TambonError.command("sync did not finish within \(seconds) s; what completed is kept and the next sync resumes from there", kind: .unavailable)
                 }
                 return report
             }
@@ -88,9 +88,9 @@ struct NodeRestoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The hub's CA certificate (hub-ca.pem).", valueName: "FILE")) var ca: String
 
     func run() async throws {
-        guard let caPEM = try? String(contentsOfFile: ca, encoding: .utf8) else { throw CommandFailure("cannot read --ca \(ca)") }
+        guard let caPEM = try? String(contentsOfFile: ca, encoding: .utf8) else { throw TambonError.command("cannot read --ca \(ca)") }
         if FileManager.default.fileExists(atPath: options.directory.databasePath) {
-            throw CommandFailure("\(options.data) already holds a node; restore into a new directory")
+            throw TambonError.command("\(options.data) already holds a node; restore into a new directory")
         }
         let (store, report) = try await NodeEnrolment.restore(
             directory: options.directory, configuration: DataOptions.storeConfiguration, url: hub, caPEM: caPEM, token: token
@@ -113,7 +113,7 @@ struct NodeExportCommand: AsyncParsableCommand {
         let (store, _) = try await options.openNode()
         let (bytes, count) = try await ExportFile.make(store: store)
         guard FileManager.default.createFile(atPath: out, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw CommandFailure("cannot write \(out)")
+            throw TambonError.command("cannot write \(out)")
         }
         print("wrote \(count) change(s) to \(out)")
     }

@@ -1,3 +1,4 @@
+import TambonCore
 import ArgumentParser
 import Foundation
 import TambonOSS
@@ -24,7 +25,7 @@ struct NodeUserAddCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (store, node) = try await options.openNode()
-        guard node.office != Store.hubOffice else { throw CommandFailure("\(options.data) holds a hub: use tambon hub user add") }
+        guard node.office != Store.hubOffice else { throw TambonError.command("\(options.data) holds a hub: use tambon hub user add") }
         try await account.add(to: store)
     }
 }

@@ -56,7 +56,7 @@ struct RecordsGetCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try options.openStore()
         guard let record = try await store.record(collection: collection, id: id) else {
-            throw CommandFailure("no record \(collection)/\(id) in \(options.data)")
+            throw TambonError.command("no record \(collection)/\(id) in \(options.data)")
         }
         print(record.jsonValue.canonicalText)
     }

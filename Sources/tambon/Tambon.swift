@@ -28,18 +28,10 @@ struct Tambon: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as StoreError {
-            fail(error.description)
-        } catch let error as ChangeRejection {
-            fail(error.description)
-        } catch let error as CommandFailure {
-            fail(error.message)
-        } catch let error as SyncFailure {
-            fail(error.description)
-        } catch let error as OfficeError {
-            fail("\(error.english) (\(error.code))")
-        } catch let error as HubError {
-            fail("\(error.message) (\(error.code))")
+        } catch let error as any TambonErrorConvertible {
+            fail(TambonError(error))
+        } catch let error as TambonError {
+            fail(error)
         } catch {
             // Help and version requests print as usual; usage errors get one line too, pointing at --help.
             let code = exitCode(for: error)
@@ -52,14 +44,19 @@ struct Tambon: AsyncParsableCommand {
         }
     }
 
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    /// The command line's edge for errors: one line, `error: MESSAGE (code). Try: HINT`, and exit status 1.
+    static func fail(_ error: TambonError) -> Never {
+        // The command line's own failures need no code; everything else names it, for the logs and the docs.
+        var line = "error: " + error.english + (error.code == "command_failed" ? "" : " (" + error.code.rawValue + ")")
+        if let hint = error.hint { line += ". Try: " + hint }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
         Foundation.exit(1)
     }
 }
 
-/// A command-line failure with its one-line message.
-struct CommandFailure: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
+extension TambonError {
+    /// A failure of the command line itself (its arguments, its files): one line saying what is wrong.
+    static func command(_ english: String, kind: Kind = .invalid) -> TambonError {
+        TambonError(kind, "command_failed", english)
+    }
 }

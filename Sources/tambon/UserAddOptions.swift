@@ -1,3 +1,4 @@
+import TambonCore
 import ArgumentParser
 import TambonOSS
 import TambonOffice
@@ -25,7 +26,7 @@ struct UserAddOptions: ParsableArguments {
 
     func add(to store: Store) async throws {
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-            throw CommandFailure("no password on standard input")
+            throw TambonError.command("no password on standard input")
         }
         let account = try await UserDirectory(store: store).add(name: name, role: ActorRole(rawValue: role)!, password: line)
         print("added \(account.role.rawValue) \(account.name) to \(account.office == Store.hubOffice ? "the hub" : "office " + account.office)")

@@ -1,8 +1,8 @@
 import Synchronization
-import Testing
 import TambonCore
 import TambonOSS
 import TambonStore
+import Testing
 @testable import TambonOffice
 
 /// A clock the tests move by hand: 26 Nov 2026, 09:00 in Thailand, plus whatever they add.
@@ -72,7 +72,7 @@ struct OfficeFixture {
             try await office.book.submit(service: "building-permit", applicant: applicant, details: details)
         } throws: { error in
             guard let error = error as? OfficeError else { return false }
-            return error.status == 422 && Set(error.fields.map(\.field)) == ["national_id", "floor_area_m2"]
+            return error.kind == .unprocessable && Set(error.fields.map(\.field)) == ["national_id", "floor_area_m2"]
                 && error.fields.contains { $0.thai.contains("สถาปนิก") }
         }
         #expect(try await office.store.statistics().changes == 0, "nothing stored")
@@ -100,15 +100,15 @@ struct OfficeFixture {
         let before = try await office.store.statistics().changes
         // Approval without an inspection: refused before any number is drawn.
         await #expect { try await office.book.act(on: application.id, action: "approve", payload: [:], actor: "somsri", role: .officer) }
-            throws: { ($0 as? OfficeError)?.status == 409 }
+            throws: { ($0 as? OfficeError)?.kind == .conflict }
         await #expect { try await office.book.act(on: application.id, action: "accept", payload: [:], actor: "somsri", role: .officer) }
-            throws: { ($0 as? OfficeError)?.status == 409 }
+            throws: { ($0 as? OfficeError)?.kind == .conflict }
         await #expect { try await office.book.act(on: application.id, action: "reject", payload: [:], actor: "somsri", role: .officer) }
-            throws: { ($0 as? OfficeError)?.status == 422 }
+            throws: { ($0 as? OfficeError)?.kind == .unprocessable }
         await #expect { try await office.book.act(on: application.id, action: "approve", payload: [:], actor: "citizen", role: .citizen) }
-            throws: { ($0 as? OfficeError)?.status == 403 }
+            throws: { ($0 as? OfficeError)?.kind == .forbidden }
         await #expect { try await office.book.act(on: "ZZZZZZZZ", action: "accept", payload: [:], actor: "somsri", role: .officer) }
-            throws: { ($0 as? OfficeError)?.status == 404 }
+            throws: { ($0 as? OfficeError)?.kind == .notFound }
         #expect(try await office.store.statistics().changes == before)
         #expect(try await office.store.record(collection: NumberRegister.collection, id: "5001.building-permit.2569") == nil)
     }
@@ -178,7 +178,7 @@ struct OfficeFixture {
         #expect(try await users.authenticate(name: "somsri", password: "correct horse battery")?.name == "somsri")
         #expect(try await users.authenticate(name: "somsri", password: "wrong password!") == nil)
         #expect(try await users.authenticate(name: "nobody", password: "correct horse battery") == nil)
-        await #expect { try await users.add(name: "somsri", role: .admin, password: "another long one") } throws: { ($0 as? OfficeError)?.status == 409 }
+        await #expect { try await users.add(name: "somsri", role: .admin, password: "another long one") } throws: { ($0 as? OfficeError)?.kind == .conflict }
         await #expect { try await users.add(name: "Somsri!", role: .admin, password: "another long one") } throws: { ($0 as? OfficeError)?.code == "invalid_name" }
         await #expect { try await users.add(name: "chai", role: .surveyor, password: "short") } throws: { ($0 as? OfficeError)?.code == "weak_password" }
         let stored = try #require(try await store.record(collection: UserDirectory.collection, id: "5001.somsri"))

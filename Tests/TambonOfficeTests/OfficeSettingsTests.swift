@@ -1,7 +1,7 @@
-import Testing
 import TambonCore
 import TambonOSS
 import TambonStore
+import Testing
 @testable import TambonOffice
 
 @Suite struct OfficeSettingsTests {
@@ -67,7 +67,7 @@ import TambonStore
             ["food_certificate_fees": [["effective_from": "2021-01-01", "schedule": ["annual_fee": 100, "late_surcharge_percent": 150]]]],
             ["signatory": ["name": "", "title": "นายก"]],
         ] {
-            await #expect { try await OfficeSettings.save(bad, to: store) } throws: { ($0 as? OfficeError)?.status == 422 }
+            await #expect { try await OfficeSettings.save(bad, to: store) } throws: { ($0 as? OfficeError)?.kind == .unprocessable }
         }
         #expect(try await store.statistics().changes == changes, "a refused setting stores nothing")
     }

@@ -47,7 +47,7 @@ import Testing
         await #expect {
             try await other.client.post(SyncProtocol.Path.blobsGet, body: ["protocol": 1, "sha256": .string(hash), "offset": 0],
                                         store: other.store, node: other.info.id, hub: other.hubID, deadline: .seconds(10))
-        } throws: { ($0 as? SyncFailure)?.status == 403 }
+        } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
         // Nor may a node upload a file no record of its office refers to.
         let stray = Self.randomPDF(100)
         let strayHash = Hex.encode(Array(SHA256.hash(data: stray)))
@@ -55,7 +55,7 @@ import Testing
             try await other.client.post(SyncProtocol.Path.blobsPut + "/\(strayHash)/\(stray.count)/0", bytes: stray, contentType: "application/octet-stream",
                                         headers: [(SyncProtocol.Header.chunkHash, strayHash)], store: other.store, node: other.info.id, hub: other.hubID,
                                         deadline: .seconds(10))
-        } throws: { ($0 as? SyncFailure)?.status == 403 }
+        } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
         #expect(!hub.store.attachments.has(strayHash))
     }
 
@@ -92,7 +92,7 @@ import Testing
             for attempt in 1...200 {
                 if (try? await SyncEngine(store: node.store, client: client, logger: quietLogger).round(deadline: .seconds(20))) != nil { return attempt }
             }
-            throw SyncFailure(status: nil, code: "test", message: "never completed")
+            throw TambonError(.unavailable, "test", "never completed")
         }
         let up = try await syncThroughProxy(office)
         let down = try await syncThroughProxy(survey)

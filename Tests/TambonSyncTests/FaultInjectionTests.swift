@@ -36,7 +36,7 @@ import Testing
                     continue
                 }
             }
-            throw SyncFailure(status: nil, code: "test", message: "never completed")
+            throw TambonError(.unavailable, "test", "never completed")
         }
         let pushAttempts = try await syncThroughProxy(writer)
         let pullAttempts = try await syncThroughProxy(reader)

@@ -23,7 +23,7 @@ import TambonServer
         var altered = bytes
         let at = altered.firstIndex(of: UInt8(ascii: "1"))!
         altered[at] = UInt8(ascii: "9")
-        #expect(throws: SyncFailure.self) { _ = try ExportFile.read(altered) }
+        #expect(throws: TambonError.self) { _ = try ExportFile.read(altered) }
 
         let (origin, changes) = try ExportFile.read(bytes)
         let peer = try #require(try await hub.store.peer(origin))
@@ -51,7 +51,7 @@ import TambonServer
         let token = try await hub.store.createEnrolmentToken(office: "6500101", role: .office)
         let directory = DataDirectory(path: NSTemporaryDirectory() + "tambon-restore-" + UUID().uuidString)
         defer { try? FileManager.default.removeItem(atPath: directory.path) }
-        await #expect(throws: SyncFailure.self) {
+        await #expect(throws: TambonError.self) {
             _ = try await NodeEnrolment.restore(directory: directory, configuration: hub.clock.configuration, url: hub.url, caPEM: hub.caPEM, token: token)
         }
         #expect(!FileManager.default.fileExists(atPath: directory.path), "a refused restore writes nothing")
@@ -97,7 +97,7 @@ import TambonServer
         }
         // Had it written first, the hub would have refused the reused seq as a fork.
         try await backup.write(collection: "c", record: "r", set: ["x": 3])
-        await #expect(throws: SyncFailure.self) { try await SyncEngine(store: backup, client: client, logger: quietLogger).round() }
+        await #expect(throws: TambonError.self) { try await SyncEngine(store: backup, client: client, logger: quietLogger).round() }
         #expect(try await hub.store.record(collection: "c", id: "r")?.fields["x"] == 2)
     }
 }

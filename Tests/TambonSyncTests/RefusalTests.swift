@@ -13,9 +13,9 @@ import TambonSync
         do {
             try await body()
             Issue.record("expected a \(status) \(code) refusal", sourceLocation: sourceLocation)
-        } catch let failure as SyncFailure {
-            #expect(failure.status == status && failure.code == code, "got \(failure)", sourceLocation: sourceLocation)
-            #expect(failure.message.count > 10, sourceLocation: sourceLocation)
+        } catch let failure as TambonError {
+            #expect(failure.kind.httpStatus == status && failure.code.rawValue == code, "got \(failure)", sourceLocation: sourceLocation)
+            #expect(failure.english.count > 10, sourceLocation: sourceLocation)
         } catch {
             Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
         }

@@ -69,3 +69,15 @@ public struct ChangeRejection: Error, Sendable, Equatable, CustomStringConvertib
         }
     }
 }
+
+extension ChangeRejection: TambonErrorConvertible {
+    public var tambonError: TambonError {
+        let kind: TambonError.Kind
+        switch reason {
+        case .fork, .brokenChain, .chainGap: kind = .conflict
+        case .outsideScope: kind = .forbidden
+        case .badHash, .badSignature, .clockSkew, .invalid: kind = .unprocessable
+        }
+        return TambonError(kind, TambonError.Code(code), description, cause: self)
+    }
+}

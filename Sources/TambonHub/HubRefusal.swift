@@ -1,0 +1,32 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TambonCore
+import TambonProtocol
+
+/// The hub's edge for errors: any failure of a request becomes the protocol's refusal, an HTTP status chosen by the
+/// error's kind and the JSON body `{"error": code, "message": text}` with its details (SPEC §9).
+struct HubRefusal: HTTPResponseError, Sendable {
+    var error: TambonError
+
+    init(_ error: any Error) {
+        if error is NIOTooManyBytesError {
+            self.error = TambonError(.tooLarge, "body_too_large", "the request body is larger than \(SyncProtocol.maximumWireBytes) bytes")
+        } else {
+            let converted = TambonError(error)
+            // An internal failure's text stays in the hub's log; the node learns only that it happened.
+            self.error = converted.kind == .internal
+                ? TambonError(.internal, "internal", "the hub failed to handle the request", cause: error) : converted
+        }
+    }
+
+    var status: HTTPResponse.Status { HTTPResponse.Status(code: error.kind.httpStatus) }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] = String(SyncProtocol.version)
+        let body = SyncMessage.encode(error.wireBody)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
