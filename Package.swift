@@ -185,6 +185,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "TambonCLITests", dependencies: ["tambon"]),
+        .testTarget(name: "TambonCLITests", dependencies: ["tambon", "TambonTestSupport"]),
     ]
 )
