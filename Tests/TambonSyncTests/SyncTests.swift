@@ -84,3 +84,25 @@ import TambonSync
         }
     }
 }
+
+@Suite(.serialized) struct HubFixtureTests {
+    struct Planned: Error {}
+
+    @Test func aHubIsStoppedBeforeWithHubRethrowsTheBodysError() async throws {
+        var address = "", ca = ""
+        await #expect(throws: Planned.self) {
+            try await withHub { hub in
+                address = hub.url
+                ca = hub.caPEM
+                _ = try await hub.node(office: "6500101").sync()
+                throw Planned()
+            }
+        }
+        // The server was cancelled and awaited: nothing answers on its port any more.
+        await #expect(throws: (any Error).self) {
+            try await withHubClient(try HubClient(url: address, caPEM: ca, connectTimeout: .seconds(2), readTimeout: .seconds(5))) {
+                try await $0.hello(deadline: .seconds(5))
+            }
+        }
+    }
+}
