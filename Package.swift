@@ -297,6 +297,6 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "TambonCLITests", dependencies: ["tambon"], swiftSettings: strict),
+        .testTarget(name: "TambonCLITests", dependencies: ["tambon", "TambonTestSupport"], swiftSettings: strict),
     ]
 )

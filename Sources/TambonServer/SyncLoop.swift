@@ -22,10 +22,21 @@ public struct SyncLoop: Service {
     }
 
     public func run() async throws {
-        var schedule = self.schedule
+        // The client is made at the first due round (the node may join its hub while the loop runs) and lives until
+        // the loop ends; its shutdown is awaited on every path out, so no connection outlives the service.
         var client: HubClient?
+        do {
+            try await runRounds(client: &client)
+        } catch {
+            await client?.shutdown()
+            throw error
+        }
+        await client?.shutdown()
+    }
+
+    private func runRounds(client: inout HubClient?) async throws {
+        var schedule = self.schedule
         var lastSeen = try await store.node()?.lastSeq ?? 0
-        defer { if let client { Task { await client.shutdown() } } }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let now = store.configuration.wallClock()
             let seq = try await store.node()?.lastSeq ?? 0

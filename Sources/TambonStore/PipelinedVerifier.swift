@@ -23,6 +23,8 @@ final class PipelinedVerifier: @unchecked Sendable {
     private var stopped = false
 
     private let workers = DispatchGroup()
+    /// Set by `start()` before any worker runs, read by `stop()`; both on the consumer's task.
+    private var startedWorkers = 0
 
     /// `order` lists batch indices in the order ``outcome(at:)`` will ask for them.
     init(
@@ -38,10 +40,29 @@ final class PipelinedVerifier: @unchecked Sendable {
         self.outcomes = Array(repeating: nil, count: order.count)
     }
 
+    /// Starts the workers, runs `consume` — which takes the outcomes with ``outcome(at:)`` — and then stops the
+    /// workers and waits for them, whether `consume` returned or threw; returns or rethrows what `consume` did.
+    /// No thread is blocked while the workers finish.
+    func verifying<Result>(
+        isolation: isolated (any Actor)? = #isolation, _ consume: () async throws -> Result
+    ) async throws -> Result {
+        start()
+        let result: Result
+        do {
+            result = try await consume()
+        } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+        return result
+    }
+
     /// Starts background workers, one per core (the consumer helps too when it would otherwise wait), none for tiny
     /// batches.
-    func start() {
+    private func start() {
         let count = order.count < 32 ? 0 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        startedWorkers = count
         for _ in 0..<count {
             workers.enter()
             DispatchQueue.global(qos: .userInitiated).async {
@@ -53,12 +74,14 @@ final class PipelinedVerifier: @unchecked Sendable {
         }
     }
 
-    /// Stops the workers and waits for them; call once the consumer is done (or has failed).
-    func stop() {
-        condition.lock()
-        stopped = true
-        condition.unlock()
-        workers.wait()
+    /// Stops the workers and waits for them without blocking the calling thread: each finishes the change it is
+    /// verifying and claims no more; the continuation is resumed once the last one has returned.
+    private func stop() async {
+        condition.withLock { stopped = true }
+        guard startedWorkers > 0 else { return }  // a small batch, verified by the consumer alone
+        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+            workers.notify(queue: .global(qos: .userInitiated)) { finished.resume() }
+        }
     }
 
     /// The outcome for the change at `position` in the processing order, verifying unclaimed work on the calling

@@ -27,10 +27,9 @@ extension Store {
             batch: batch, order: order, checkSignatures: options.verifySignatures, checkedSignatures: options.checkedSignatures,
             skewGuard: HybridLogicalClock(maximumSkewMillis: configuration.maximumSkewMillis), wallMillis: wallMillis)
         // Verification starts before the writer is free: a batch waiting behind another one's transaction (the
-        // next page of a pull, the next push of a node) is verified meanwhile.
-        verifier.start()
-        defer { verifier.stop() }
-        return try await writer.writeWithoutTransaction { db in
+        // next page of a pull, the next push of a node) is verified meanwhile. The workers are stopped, and awaited,
+        // once the transaction has committed or failed.
+        return try await verifier.verifying { try await writer.writeWithoutTransaction { db in
             var result: ApplyResult?
             try db.inTransaction(.immediate) {
                 guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
@@ -55,6 +54,6 @@ extension Store {
                 return .commit
             }
             return result!
-        }
+        } }
     }
 }

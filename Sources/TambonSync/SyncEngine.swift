@@ -69,25 +69,41 @@ public struct SyncEngine: Sendable {
     ) async throws {
         // The next batch is read, encoded and compressed while the hub handles the one before it, so the node's
         // share of the work stays off the round trip.
-        var upcoming = prepareBatch(after: nil)
-        defer { upcoming.cancel() }
-        while let prepared = try await upcoming.value {
-            let last = prepared.changes[prepared.changes.count - 1]
-            upcoming = prepareBatch(after: last.seq)
-            let response = try await client.pushSizing.adapting {
-                try await client.post(SyncProtocol.Path.push, body: prepared.body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
+        try await Self.readingAhead(prepareBatch(after: nil)) { upcoming in
+            while let prepared = try await upcoming.value {
+                let last = prepared.changes[prepared.changes.count - 1]
+                upcoming = prepareBatch(after: last.seq)
+                let response = try await client.pushSizing.adapting {
+                    try await client.post(SyncProtocol.Path.push, body: prepared.body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
+                }
+                report.record(response)
+                report.pushRequests += 1
+                let accepted = try SyncMessage.integer(response.members, "accepted_seq")
+                try Self.checkNotStale(acceptedSeq: accepted, node: node)
+                try await store.acknowledge(seq: accepted)
+                report.pushed += prepared.changes.count
+                progress("pushed \(prepared.changes.count) change(s), hub holds this node up to #\(accepted)")
+                logger.debug("pushed", metadata: ["changes": "\(prepared.changes.count)", "accepted_seq": "\(accepted)"])
+                guard accepted >= last.seq else {
+                    throw TambonError(.badResponse, "not_accepted", "the hub accepted up to #\(accepted) of a batch ending at #\(last.seq)")
+                }
             }
-            report.record(response)
-            report.pushRequests += 1
-            let accepted = try SyncMessage.integer(response.members, "accepted_seq")
-            try Self.checkNotStale(acceptedSeq: accepted, node: node)
-            try await store.acknowledge(seq: accepted)
-            report.pushed += prepared.changes.count
-            progress("pushed \(prepared.changes.count) change(s), hub holds this node up to #\(accepted)")
-            logger.debug("pushed", metadata: ["changes": "\(prepared.changes.count)", "accepted_seq": "\(accepted)"])
-            guard accepted >= last.seq else {
-                throw TambonError(.badResponse, "not_accepted", "the hub accepted up to #\(accepted) of a batch ending at #\(last.seq)")
-            }
+        }
+    }
+
+    /// Runs `body`, which keeps the next piece of work going in `task` (replacing it as it goes); if `body` throws,
+    /// the task then pending is cancelled and awaited before the error is rethrown, so nothing started by a round
+    /// outlives it.
+    private static func readingAhead<Value: Sendable>(
+        _ task: Task<Value, Error>, isolation: isolated (any Actor)? = #isolation, _ body: (inout Task<Value, Error>) async throws -> Void
+    ) async throws {
+        var task = task
+        do {
+            try await body(&task)
+        } catch {
+            task.cancel()
+            _ = await task.result
+            throw error
         }
     }
 
@@ -99,7 +115,7 @@ public struct SyncEngine: Sendable {
 
     /// Reads the pending changes after `seq` (after the hub's acknowledgement if nil), sized for the link and cut at
     /// the protocol's byte limit, and encodes them; nil when nothing is pending.
-    private func prepareBatch(after seq: Int64?) -> Task<PreparedBatch?, any Error> {
+    private func prepareBatch(after seq: Int64?) -> Task<PreparedBatch?, Error> {
         Task { [store, client] in
             var batch = try await store.pendingStoredChanges(limit: client.pushSizing.size, after: seq)
             var size = 0
@@ -119,38 +135,38 @@ public struct SyncEngine: Sendable {
     ) async throws {
         // While one page is applied, the next one is already being fetched: the hub reads and sends it, and this
         // node verifies it, while the page before it is written.
-        var fetching = fetchPage(after: cursor, nonce: nil, node: node, link: link, deadline: deadline)
-        defer { fetching.cancel() }
-        while true {
-            let (cursor, response, changes) = try await fetching.value
-            report.record(response)
-            report.pullRequests += 1
-            let next = try SyncMessage.integer(response.members, "cursor")
-            if let accepted = response.members["accepted_seq"]?.numberValue {
-                try Self.checkNotStale(acceptedSeq: Int64(accepted), node: node)
-            }
-            let more = response.members["more"] == .bool(true)
-            if more {
-                // The nonce is drawn before this page's transaction takes the store's writer.
-                let nonce = try await store.nextCounterValue(Store.CursorName.requestNonce)
-                fetching = fetchPage(after: next, nonce: nonce, node: node, link: link, deadline: deadline)
-            }
-            do {
-                // An empty page at the same cursor (the usual answer of a node that is up to date) changes nothing.
-                if !changes.isEmpty || next != cursor {
-                    try await store.apply(changes, settingCursor: (Store.CursorName.pull, next))
+        try await Self.readingAhead(fetchPage(after: cursor, nonce: nil, node: node, link: link, deadline: deadline)) { fetching in
+            while true {
+                let (cursor, response, changes) = try await fetching.value
+                report.record(response)
+                report.pullRequests += 1
+                let next = try SyncMessage.integer(response.members, "cursor")
+                if let accepted = response.members["accepted_seq"]?.numberValue {
+                    try Self.checkNotStale(acceptedSeq: Int64(accepted), node: node)
                 }
-            } catch let rejection as ChangeRejection {
-                if case .invalid(let text) = rejection.reason, text.contains("protocol version") {
-                    throw TambonError(.upgradeRequired, "upgrade_needed",
-                        "the hub sent changes this version cannot read (\(text)); upgrade needed — pulling stopped before them")
+                let more = response.members["more"] == .bool(true)
+                if more {
+                    // The nonce is drawn before this page's transaction takes the store's writer.
+                    let nonce = try await store.nextCounterValue(Store.CursorName.requestNonce)
+                    fetching = fetchPage(after: next, nonce: nonce, node: node, link: link, deadline: deadline)
                 }
-                throw rejection
+                do {
+                    // An empty page at the same cursor (the usual answer of a node that is up to date) changes nothing.
+                    if !changes.isEmpty || next != cursor {
+                        try await store.apply(changes, settingCursor: (Store.CursorName.pull, next))
+                    }
+                } catch let rejection as ChangeRejection {
+                    if case .invalid(let text) = rejection.reason, text.contains("protocol version") {
+                        throw TambonError(.upgradeRequired, "upgrade_needed",
+                            "the hub sent changes this version cannot read (\(text)); upgrade needed — pulling stopped before them")
+                    }
+                    throw rejection
+                }
+                report.pulled += changes.count
+                if !changes.isEmpty { progress("pulled \(changes.count) change(s)") }
+                logger.debug("pulled", metadata: ["changes": "\(changes.count)", "cursor": "\(next)"])
+                if !more { break }
             }
-            report.pulled += changes.count
-            if !changes.isEmpty { progress("pulled \(changes.count) change(s)") }
-            logger.debug("pulled", metadata: ["changes": "\(changes.count)", "cursor": "\(next)"])
-            if !more { break }
         }
     }
 
@@ -158,7 +174,7 @@ public struct SyncEngine: Sendable {
     /// the task's value carries the cursor it asked from.
     private func fetchPage(
         after cursor: Int64, nonce: Int64?, node: NodeInfo, link: HubLink, deadline: TimeAmount
-    ) -> Task<(Int64, HubClient.Response, [Change]), any Error> {
+    ) -> Task<(Int64, HubClient.Response, [Change]), Error> {
         Task { [store, client] in
             let body: JSONValue = [
                 "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),

@@ -33,8 +33,17 @@ struct SyncBenchmark {
             host: "127.0.0.1", port: 0, logger: logger
         ) { channel in port.set(channel.localAddress?.port ?? 0) }
         let server = Task { try await app.runService() }
-        defer { server.cancel() }
-        let hubPort = try await port.wait()
+        // However the measurements end, the hub is stopped and awaited before this returns.
+        return try await withTeardown {
+            try await measure(hubStore: hubStore, hubPort: try await port.wait(), material: material)
+        } teardown: {
+            server.cancel()
+            _ = await server.result
+        }
+    }
+
+    /// The measurements, against the hub serving `hubStore` on `hubPort`.
+    private func measure(hubStore: Store, hubPort: Int, material: TLSSetup.Material) async throws -> [String: JSONValue] {
         let url = "https://127.0.0.1:\(hubPort)"
 
         // (a) 100,000 operations: 10,000 records × 5 fields, then 10,000 changes updating 5 fields each.

@@ -50,8 +50,4 @@ struct CLI {
         guard result.status == 0, let newline = result.stdout.lastIndex(of: "\n") else { throw CLIFailure("curl failed: \(result.stderr)") }
         return (Int(result.stdout[result.stdout.index(after: newline)...]) ?? 0, String(result.stdout[..<newline]))
     }
-
-    static func temporaryDirectory() -> String {
-        NSTemporaryDirectory() + "tambon-cli-" + UUID().uuidString
-    }
 }

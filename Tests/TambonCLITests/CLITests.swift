@@ -1,4 +1,5 @@
 import Foundation
+import TambonTestSupport
 import Testing
 
 @Suite struct CLITests {
@@ -12,7 +13,7 @@ import Testing
     }
 
     func initNode(_ office: String = "6500101") throws -> String {
-        let directory = CLI.temporaryDirectory()
+        let directory = temporaryDirectory("tambon-cli")
         let result = try CLI.run("node", "init", "--data", directory, "--office", office, "--name", "อบต.ทดสอบ")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("initialised node "))
@@ -95,13 +96,13 @@ import Testing
     }
 
     @Test func failuresExitNonZeroWithOneLineAndWriteNothing() throws {
-        let missing = CLI.temporaryDirectory()
+        let missing = temporaryDirectory("tambon-cli")
         expectFailure(try CLI.run("records", "put", "--data", missing, "c", "r", "x=1"), mentioning: "no such data directory")
         expectFailure(try CLI.run("records", "get", "--data", missing, "c", "r"), mentioning: "no such data directory")
         expectFailure(try CLI.run("records", "digest", "--data", missing), mentioning: "node init")
         #expect(!FileManager.default.fileExists(atPath: missing), "a failed command must not create the directory")
 
-        let empty = CLI.temporaryDirectory()
+        let empty = temporaryDirectory("tambon-cli")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: empty) }
         expectFailure(try CLI.run("records", "put", "--data", empty, "c", "r", "x=1"), mentioning: "holds no Tambon node")
@@ -126,7 +127,7 @@ import Testing
     }
 
     @Test func usageErrorsAreOneLineToo() throws {
-        let data = CLI.temporaryDirectory()
+        let data = temporaryDirectory("tambon-cli")
         expectFailure(try CLI.run("node", "init", "--data", data, "--office", "65/01"), mentioning: "invalid office code")
         #expect(!FileManager.default.fileExists(atPath: data))
         expectFailure(try CLI.run("records", "put", "--data", data, "c"), mentioning: "Missing expected argument")

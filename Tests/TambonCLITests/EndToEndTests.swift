@@ -1,11 +1,12 @@
 import Foundation
+import TambonTestSupport
 import Testing
 
 /// The building-permit path with every part a real process: `tambon hub serve`, an office node and a survey node
 /// (`tambon node serve` and `tambon node sync`), driven over HTTP as a browser or a script would.
 @Suite(.serialized) struct EndToEndTests {
     @Test func aPermitGoesFromTheCitizenThroughAnOfflineSiteInspectionToItsNumber() async throws {
-        let root = CLI.temporaryDirectory()
+        let root = temporaryDirectory("tambon-cli")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let hubDir = root + "/hub", officeDir = root + "/office", surveyDir = root + "/survey"

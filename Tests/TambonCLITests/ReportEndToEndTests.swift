@@ -1,11 +1,12 @@
 import Foundation
+import TambonTestSupport
 import Testing
 
 /// A food certificate issued at an office node reaches the hub's national report: `tambon hub serve` and
 /// `tambon node serve` as real processes, the hub's reports read over HTTPS with curl as an operator would.
 @Suite(.serialized) struct ReportEndToEndTests {
     @Test func aCertificateIssuedOfflineShowsInTheNationalReportAfterSync() async throws {
-        let root = CLI.temporaryDirectory()
+        let root = temporaryDirectory("tambon-cli")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let hubDir = root + "/hub", officeDir = root + "/office"

@@ -1,9 +1,10 @@
 import Foundation
+import TambonTestSupport
 import Testing
 
 @Suite(.serialized) struct SyncCLITests {
     @Test func hubAndNodesFollowTheCommandContract() throws {
-        let root = CLI.temporaryDirectory()
+        let root = temporaryDirectory("tambon-cli")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let hubDir = root + "/hub", office = root + "/office", survey = root + "/survey", other = root + "/other"
@@ -69,7 +70,7 @@ import Testing
     }
 
     @Test func syncCommandsFailClearlyWhenNotEnrolledOrUnreachable() throws {
-        let root = CLI.temporaryDirectory()
+        let root = temporaryDirectory("tambon-cli")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let node = root + "/node"
         #expect(try CLI.run("node", "init", "--data", node, "--office", "6500101").status == 0)
@@ -82,7 +83,7 @@ import Testing
 
 @Suite(.serialized) struct CrashCLITests {
     @Test func aNodeKilledMidSyncResumesWithNothingLostOrDoubled() throws {
-        let root = CLI.temporaryDirectory()
+        let root = temporaryDirectory("tambon-cli")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let hubDir = root + "/hub", office = root + "/office", survey = root + "/survey"
@@ -122,7 +123,7 @@ import Testing
     }
 
     @Test func aManualSyncBesideNodeServeIsSafe() throws {
-        let root = CLI.temporaryDirectory()
+        let root = temporaryDirectory("tambon-cli")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let hubDir = root + "/hub", office = root + "/office"

@@ -1,27 +1,20 @@
-import Synchronization
+import Testing
 import TambonCore
 import TambonOSS
 import TambonStore
-import Testing
 @testable import TambonOffice
-
-/// A clock the tests move by hand: 26 Nov 2026, 09:00 in Thailand, plus whatever they add.
-final class ManualClock: Sendable {
-    private let millis = Mutex<Int64>(1_795_626_000_000 + 2 * 3_600_000)
-    func now() -> Int64 { millis.withLock { $0 } }
-    func advance(days: Int) { millis.withLock { $0 += Int64(days) * 86_400_000 } }
-}
+import TambonTestSupport
 
 struct OfficeFixture {
-    let clock = ManualClock()
+    /// The office's clock starts at 26 Nov 2026, 02:00 in Thailand (25 Nov, 19:00 UTC); tests move it by hand.
+    static let start: Int64 = 1_795_626_000_000 + 2 * 3_600_000
+
+    let clock = ManualClock(OfficeFixture.start)
     let store: Store
     let book: ApplicationBook
 
     init(role: String? = nil, catalog: ServiceCatalog = ServiceCatalog()) async throws {
-        var configuration = StoreConfiguration()
-        let clock = self.clock
-        configuration.wallClock = { clock.now() }
-        store = try Store.inMemory(configuration: configuration)
+        store = try Store.inMemory(configuration: clock.configuration)
         try await store.initialiseNode(office: "5001", name: "office")
         if let role {
             try await store.saveHubLink(url: "https://hub.example:8443", caPEM: "-", hubID: NodeIdentity().id, role: role)

@@ -54,13 +54,10 @@ import TambonTestSupport
     @Test func theSQLReportEqualsTheReferenceComputation() async throws {
         let office = try await OfficeFixture()
         // A hub's store: it holds (and here writes) every office's records.
-        var configuration = StoreConfiguration()
-        let clock = office.clock
-        configuration.wallClock = { clock.now() }
-        let store = try Store.inMemory(configuration: configuration)
+        let store = try Store.inMemory(configuration: office.clock.configuration)
         try await store.initialiseNode(office: Store.hubOffice, name: "hub")
         var generator = SeededGenerator(seed: 11)
-        let now = office.clock.now()
+        let now = office.clock.now
         var edits: [LocalEdit] = []
         for index in 0..<400 {
             edits.append(SyntheticApplication.edit(collection: ApplicationRecord.collection, office: ["5001", "5002", "5003"][(index / 2) % 3], index: index,

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TambonCore
 @testable import TambonStore
+import TambonTestSupport
 
 @Suite struct ApplyTests {
     /// Applies `batch` expecting a refusal, and checks that nothing at all changed.

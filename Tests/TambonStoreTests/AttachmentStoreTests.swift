@@ -3,10 +3,11 @@ import Foundation
 import Testing
 import TambonCore
 @testable import TambonStore
+import TambonTestSupport
 
 @Suite struct AttachmentStoreTests {
     static func temporary() -> AttachmentStore {
-        AttachmentStore(root: NSTemporaryDirectory() + "tambon-attach-test-" + UUID().uuidString)
+        AttachmentStore(root: temporaryDirectory("tambon-attach-test"))
     }
 
     static func hash(_ bytes: [UInt8]) -> String { Hex.encode(Array(SHA256.hash(data: bytes))) }

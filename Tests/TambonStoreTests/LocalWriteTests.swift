@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TambonCore
 @testable import TambonStore
+import TambonTestSupport
 
 @Suite struct LocalWriteTests {
     @Test func aWriteIsOneSignedChainedChangeAndUpdatesTheState() async throws {

@@ -1,38 +1,7 @@
 import Foundation
 import TambonCore
 import TambonStore
-
-/// A wall clock tests set by hand.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var millis: Int64
-
-    init(_ millis: Int64 = 1_800_000_000_000) {
-        self.millis = millis
-    }
-
-    var now: Int64 {
-        lock.lock()
-        defer { lock.unlock() }
-        return millis
-    }
-
-    func set(_ value: Int64) {
-        lock.lock()
-        millis = value
-        lock.unlock()
-    }
-
-    func advance(_ delta: Int64) {
-        lock.lock()
-        millis += delta
-        lock.unlock()
-    }
-
-    var configuration: StoreConfiguration {
-        StoreConfiguration(wallClock: { [self] in now })
-    }
-}
+import TambonTestSupport
 
 /// A remote origin producing correctly chained, signed changes for tests.
 final class TestOrigin: @unchecked Sendable {
@@ -72,9 +41,4 @@ func makeNode(office: String = "5001", clock: ManualClock = ManualClock()) async
     let store = try Store.inMemory(configuration: clock.configuration)
     try await store.initialiseNode(office: office, name: "test \(office)")
     return store
-}
-
-func temporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "tambon-test-" + UUID().uuidString
-    return path
 }

@@ -24,82 +24,84 @@ import Testing
     }
 
     @Test func filesReachTheHubAndTheOfficesOtherNodesButNoOtherOffice() async throws {
-        let hub = try await HubFixture()
-        let office = try await hub.node(office: "6500101")
-        let survey = try await hub.node(office: "6500101", role: .survey)
-        let other = try await hub.node(office: "6500102")
-        defer { Task { for n in [office, survey, other] { await n.close() }; await hub.stop() } }
-        let plan = Self.randomPDF(2_300_000)
-        let hash = try await Self.attach(plan, to: office, record: "APP23456")
+        try await withHub { hub in
+            let office = try await hub.node(office: "6500101")
+            let survey = try await hub.node(office: "6500101", role: .survey)
+            let other = try await hub.node(office: "6500102")
+            let plan = Self.randomPDF(2_300_000)
+            let hash = try await Self.attach(plan, to: office, record: "APP23456")
 
-        let sent = try await office.sync()
-        #expect(sent.filesSent == 1)
-        #expect(try hub.store.attachments.contents(of: hash) == plan)
-        let received = try await survey.sync()
-        #expect(received.filesReceived == 1)
-        #expect(try survey.store.attachments.contents(of: hash) == plan)
-        #expect(try await office.sync().filesSent == 0, "a file the hub holds is not sent again")
-        #expect(try await office.store.attachmentsAtHub() == [hash], "and later rounds do not even ask about it")
+            let sent = try await office.sync()
+            #expect(sent.filesSent == 1)
+            #expect(try hub.store.attachments.contents(of: hash) == plan)
+            let received = try await survey.sync()
+            #expect(received.filesReceived == 1)
+            #expect(try survey.store.attachments.contents(of: hash) == plan)
+            #expect(try await office.sync().filesSent == 0, "a file the hub holds is not sent again")
+            #expect(try await office.store.attachmentsAtHub() == [hash], "and later rounds do not even ask about it")
 
-        // Office B: never gets the record, and the hub refuses the file even when asked by hash.
-        try await other.sync()
-        #expect(!other.store.attachments.has(hash))
-        await #expect {
-            try await other.client.post(SyncProtocol.Path.blobsGet, body: ["protocol": 1, "sha256": .string(hash), "offset": 0],
-                                        store: other.store, node: other.info.id, hub: other.hubID, deadline: .seconds(10))
-        } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
-        // Nor may a node upload a file no record of its office refers to.
-        let stray = Self.randomPDF(100)
-        let strayHash = Hex.encode(Array(SHA256.hash(data: stray)))
-        await #expect {
-            try await other.client.post(SyncProtocol.Path.blobsPut + "/\(strayHash)/\(stray.count)/0", bytes: stray, contentType: "application/octet-stream",
-                                        headers: [(SyncProtocol.Header.chunkHash, strayHash)], store: other.store, node: other.info.id, hub: other.hubID,
-                                        deadline: .seconds(10))
-        } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
-        #expect(!hub.store.attachments.has(strayHash))
+            // Office B: never gets the record, and the hub refuses the file even when asked by hash.
+            try await other.sync()
+            #expect(!other.store.attachments.has(hash))
+            await #expect {
+                try await other.client.post(SyncProtocol.Path.blobsGet, body: ["protocol": 1, "sha256": .string(hash), "offset": 0],
+                                            store: other.store, node: other.info.id, hub: other.hubID, deadline: .seconds(10))
+            } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
+            // Nor may a node upload a file no record of its office refers to.
+            let stray = Self.randomPDF(100)
+            let strayHash = Hex.encode(Array(SHA256.hash(data: stray)))
+            await #expect {
+                try await other.client.post(SyncProtocol.Path.blobsPut + "/\(strayHash)/\(stray.count)/0", bytes: stray, contentType: "application/octet-stream",
+                                            headers: [(SyncProtocol.Header.chunkHash, strayHash)], store: other.store, node: other.info.id, hub: other.hubID,
+                                            deadline: .seconds(10))
+            } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
+            #expect(!hub.store.attachments.has(strayHash))
+        }
     }
 
     @Test func aFileWaitsAtTheReaderUntilItsWriterHasSentIt() async throws {
-        let hub = try await HubFixture()
-        let office = try await hub.node(office: "6500101")
-        let survey = try await hub.node(office: "6500101", role: .survey)
-        defer { Task { await office.close(); await survey.close(); await hub.stop() } }
-        let photo = Self.randomPDF(5000)
-        let hash = try await Self.attach(photo, to: survey, record: "APP34567")
-        // The record reaches the hub but the file not yet (the survey node's round is cut short after the changes).
-        try await SyncEngine(store: survey.store, client: survey.client, logger: quietLogger).pushOnly()
-        let early = try await office.sync()
-        #expect(early.filesWaiting == 1 && !office.store.attachments.has(hash), "the office shows the record, not half a file")
-        try await survey.sync()
-        #expect(try await office.sync().filesReceived == 1)
-        #expect(try office.store.attachments.contents(of: hash) == photo)
+        try await withHub { hub in
+            let office = try await hub.node(office: "6500101")
+            let survey = try await hub.node(office: "6500101", role: .survey)
+            let photo = Self.randomPDF(5000)
+            let hash = try await Self.attach(photo, to: survey, record: "APP34567")
+            // The record reaches the hub but the file not yet (the survey node's round is cut short after the changes).
+            try await SyncEngine(store: survey.store, client: survey.client, logger: quietLogger).pushOnly()
+            let early = try await office.sync()
+            #expect(early.filesWaiting == 1 && !office.store.attachments.has(hash), "the office shows the record, not half a file")
+            try await survey.sync()
+            #expect(try await office.sync().filesReceived == 1)
+            #expect(try office.store.attachments.contents(of: hash) == photo)
+        }
     }
 
     @Test func transfersResumeThroughConnectionsCutAtRandom() async throws {
-        let hub = try await HubFixture()
-        let hubPort = Int(hub.url.split(separator: ":").last!)!
-        let proxy = try FaultyProxy(upstreamPort: hubPort, faults: .init(cutAfterBytes: 200_000...900_000))
-        let office = try await hub.node(office: "6500101")
-        let survey = try await hub.node(office: "6500101", role: .survey)
-        defer { Task { proxy.stop(); await office.close(); await survey.close(); await hub.stop() } }
-        let plans = [Self.randomPDF(3_200_000), Self.randomPDF(1_500_000)]
-        var hashes: [String] = []
-        for (index, plan) in plans.enumerated() { hashes.append(try await Self.attach(plan, to: office, record: "APP4567\(index + 2)")) }
+        try await withHub { hub in
+            let hubPort = Int(hub.url.split(separator: ":").last!)!
+            let proxy = try FaultyProxy(upstreamPort: hubPort, faults: .init(cutAfterBytes: 200_000...900_000))
+            defer { proxy.stop() }
+            let office = try await hub.node(office: "6500101")
+            let survey = try await hub.node(office: "6500101", role: .survey)
+            let plans = [Self.randomPDF(3_200_000), Self.randomPDF(1_500_000)]
+            var hashes: [String] = []
+            for (index, plan) in plans.enumerated() { hashes.append(try await Self.attach(plan, to: office, record: "APP4567\(index + 2)")) }
 
-        func syncThroughProxy(_ node: TestNode) async throws -> Int {
-            let client = try HubClient(url: "https://127.0.0.1:\(proxy.port)", caPEM: hub.caPEM, connectTimeout: .seconds(2), readTimeout: .seconds(5))
-            defer { Task { await client.shutdown() } }
-            for attempt in 1...200 {
-                if (try? await SyncEngine(store: node.store, client: client, logger: quietLogger).round(deadline: .seconds(20))) != nil { return attempt }
+            func syncThroughProxy(_ node: TestNode) async throws -> Int {
+                let proxied = try HubClient(url: "https://127.0.0.1:\(proxy.port)", caPEM: hub.caPEM, connectTimeout: .seconds(2), readTimeout: .seconds(5))
+                return try await withHubClient(proxied) { client in
+                    for attempt in 1...200 {
+                        if (try? await SyncEngine(store: node.store, client: client, logger: quietLogger).round(deadline: .seconds(20))) != nil { return attempt }
+                    }
+                    throw TambonError(.unavailable, "test", "never completed")
+                }
             }
-            throw TambonError(.unavailable, "test", "never completed")
-        }
-        let up = try await syncThroughProxy(office)
-        let down = try await syncThroughProxy(survey)
-        #expect(proxy.cuts > 0 && up + down > 2, "the link was cut and the transfers resumed")
-        for (plan, hash) in zip(plans, hashes) {
-            #expect(try hub.store.attachments.contents(of: hash) == plan)
-            #expect(try survey.store.attachments.contents(of: hash) == plan)
+            let up = try await syncThroughProxy(office)
+            let down = try await syncThroughProxy(survey)
+            #expect(proxy.cuts > 0 && up + down > 2, "the link was cut and the transfers resumed")
+            for (plan, hash) in zip(plans, hashes) {
+                #expect(try hub.store.attachments.contents(of: hash) == plan)
+                #expect(try survey.store.attachments.contents(of: hash) == plan)
+            }
         }
     }
 }

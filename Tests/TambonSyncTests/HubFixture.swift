@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOSSL
+import Synchronization
 import TambonCore
 import TambonHub
 import TambonProtocol
@@ -12,40 +13,35 @@ import TambonSync
 import TambonTLS
 import TambonTestSupport
 
-/// A wall clock tests set by hand (shared by hub and nodes, or one per machine).
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var millis: Int64
-
-    init(_ millis: Int64 = 1_800_000_000_000) { self.millis = millis }
-
-    var now: Int64 {
-        lock.lock()
-        defer { lock.unlock() }
-        return millis
-    }
-
-    func advance(_ delta: Int64) {
-        lock.lock()
-        millis += delta
-        lock.unlock()
-    }
-
-    var configuration: StoreConfiguration { StoreConfiguration(wallClock: { [self] in now }) }
+/// Runs `body` against a real hub (see ``HubFixture``) and stops it once the body has returned or thrown — the
+/// server cancelled and awaited, every node client it enrolled shut down, its directory removed — rethrowing the
+/// body's error.
+@discardableResult
+func withHub<Result>(clock: ManualClock = ManualClock(), _ body: (HubFixture) async throws -> Result) async throws -> Result {
+    let hub = try await HubFixture(clock: clock)
+    return try await withTeardown { try await body(hub) } teardown: { await hub.stop() }
 }
 
-/// A real hub over TLS on a free loopback port, in this process.
+/// Runs `body` with `client`, then shuts the client down — awaited — whether the body returned or threw.
+@discardableResult
+func withHubClient<Result>(_ client: HubClient, _ body: (HubClient) async throws -> Result) async throws -> Result {
+    try await withTeardown { try await body(client) } teardown: { await client.shutdown() }
+}
+
+/// A real hub over TLS on a free loopback port, in this process; made and stopped by ``withHub(clock:_:)``.
 final class HubFixture: @unchecked Sendable {
     let store: Store
-    let clock: TestClock
+    let clock: ManualClock
     private(set) var url = ""
     let caPEM: String
-    private var server: Task<Void, any Error>?
+    private var server: Task<Void, Error>?
     private let directory: String
+    /// The clients of the nodes made by ``node(office:role:clock:)``, shut down by ``stop()``.
+    private let nodeClients = Mutex<[HubClient]>([])
 
-    init(clock: TestClock = TestClock()) async throws {
+    fileprivate init(clock: ManualClock) async throws {
         self.clock = clock
-        directory = NSTemporaryDirectory() + "tambon-hub-" + UUID().uuidString
+        directory = temporaryDirectory("tambon-hub")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let material = try TLSSetup.generate(hubName: "test hub", hostnames: [])
         try material.certificatePEM.write(toFile: directory + "/cert.pem", atomically: true, encoding: .utf8)
@@ -80,24 +76,28 @@ final class HubFixture: @unchecked Sendable {
     func metricsText() async throws -> String {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-        defer { Task { try? await http.shutdown() } }
-        let response = try await http.execute(HTTPClientRequest(url: url + "/metrics"), timeout: .seconds(10))
-        return String(buffer: try await response.body.collect(upTo: 1 << 20))
+        return try await HTTPClient.withHTTPClient(configuration: .init(tlsConfiguration: tls)) { http in
+            let response = try await http.execute(HTTPClientRequest(url: url + "/metrics"), timeout: .seconds(10))
+            return String(buffer: try await response.body.collect(upTo: 1 << 20))
+        }
     }
 
-    func stop() async {
+    /// Shuts down the nodes' clients, then stops serving and removes the hub's files.
+    fileprivate func stop() async {
+        for client in nodeClients.withLock({ $0 }) { await client.shutdown() }
         await halt()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// A new node of `office`, enrolled with a fresh token of `role`.
-    func node(office: String, role: Peer.Role = .office, clock: TestClock? = nil) async throws -> TestNode {
+    /// A new node of `office`, enrolled with a fresh token of `role`; its client is shut down when the hub stops.
+    func node(office: String, role: Peer.Role = .office, clock: ManualClock? = nil) async throws -> TestNode {
         let store = try Store.inMemory(configuration: (clock ?? self.clock).configuration)
         try await store.initialiseNode(office: office, name: "node of \(office)")
         let token = try await self.store.createEnrolmentToken(office: office, role: role)
         try await NodeEnrolment.join(store: store, url: url, caPEM: caPEM, token: token)
-        return try await TestNode(store: store, hub: self)
+        let node = try await TestNode(store: store, hub: self)
+        nodeClients.withLock { $0.append(node.client) }
+        return node
     }
 }
 
@@ -127,8 +127,6 @@ struct TestNode: Sendable {
         return try await client.send(path, bytes: SyncMessage.encode(body), store: store, node: info.id, hub: hubID, nonce: n,
                                      protocolVersion: protocolVersion)
     }
-
-    func close() async { await client.shutdown() }
 }
 
 /// Tests expect failures on purpose; their warnings would only bury the test report.
