@@ -115,7 +115,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
-            ]
+            ],
+            resources: [.embedInCode("Templates")]
         ),
         // The node's HTTP server (health, the web app) and its background sync loop.
         .target(
