@@ -128,10 +128,10 @@ public struct HubReportWeb: Sendable {
                 let total = byOffice[office]!
                 let seen = lastSync[office]
                 return ["office": office, "count": total.count, "overdue": total.overdue, "decided": total.decided,
-                        "asOf": seen.map(PageController.thaiTime) ?? "ไม่เคยซิงก์",
+                        "asOf": seen.map(PageRenderer.thaiTime) ?? "ไม่เคยซิงก์",
                         "stale": (seen ?? 0) < staleBefore]
             },
-            "stale": stale.map { ["office": $0.key, "asOf": $0.value.map(PageController.thaiTime) ?? "ไม่เคยซิงก์"] },
+            "stale": stale.map { ["office": $0.key, "asOf": $0.value.map(PageRenderer.thaiTime) ?? "ไม่เคยซิงก์"] },
             "staleDays": Self.staleDays,
             "filterFrom": filter.from?.iso ?? "", "filterTo": filter.to?.iso ?? "",
             "services": Self.services.map { ["value": $0, "label": ServiceCatalog.names[$0] ?? $0, "selected": $0 == filter.service] },
@@ -143,7 +143,7 @@ public struct HubReportWeb: Sendable {
                 ["service": ServiceCatalog.names[row.service] ?? row.service, "status": ApplicationStatus(rawValue: row.status).thai, "count": row.count,
                  "overdue": row.overdue, "median": row.medianDaysToDecision.map { String($0) } ?? "–"]
             }
-            values["officeAsOf"] = lastSync[office].map(PageController.thaiTime) ?? "ไม่เคยซิงก์"
+            values["officeAsOf"] = lastSync[office].map(PageRenderer.thaiTime) ?? "ไม่เคยซิงก์"
         }
         return render(values, status: .ok)
     }
