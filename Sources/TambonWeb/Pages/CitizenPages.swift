@@ -4,8 +4,8 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 
-/// The citizens' pages: the services' forms (an application filed with its files), tracking an application and
-/// withdrawing it.
+/// The citizens' pages: the services' forms (an application filed with its files, all or nothing), tracking an
+/// application and withdrawing it.
 struct CitizenPages: Sendable {
     let pages: PageRenderer
     var web: OfficeWeb { pages.web }
@@ -42,15 +42,12 @@ struct CitizenPages: Sendable {
         return try await file(request, body: body, form: Form(body))
     }
 
-    /// Files an application with the form's files; on a refusal, the form again with each field's error.
+    /// Files an application with the form's files, all or nothing (no application, nor half of one, when a file
+    /// cannot be stored); on a refusal, the form again with each field's error.
     func file<Form: ServiceForm>(_ request: Request, body: FormBody, form: Form) async throws -> Response {
         do {
-            try Self.checkFiles(body)
-            let application = try await web.book.submit(service: Form.service, applicant: form.applicant, details: form.details)
-            for file in body.files {
-                try await web.book.attach(to: application.id, bytes: file.bytes, name: file.name, kind: Self.kind(ofField: file.field),
-                                          actor: "citizen", role: .citizen)
-            }
+            let application = try await web.book.submit(
+                service: Form.service, applicant: form.applicant, details: form.details, attachments: try Self.uploads(body))
             let total = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0))
             return try await pages.page("submitted", title: "ยื่นคำขอแล้ว", request: request, status: .created,
                                         ["code": application.id, "total": total.thaiText])
@@ -65,14 +62,15 @@ struct CitizenPages: Sendable {
 
     /// The form's files, each checked first, so a bad one is refused beside its own field (named in the error)
     /// before anything is stored.
-    static func checkFiles(_ body: FormBody) throws {
-        for file in body.files {
+    static func uploads(_ body: FormBody) throws -> [ApplicationBook.Upload] {
+        try body.files.map { file in
             do throws(FieldError) {
                 _ = try AttachmentPolicy.check(file.bytes, name: file.name, kind: kind(ofField: file.field))
             } catch {
                 let field = FieldError(file.field, th: "\(file.name): \(error.thai)", en: "\(file.name): \(error.english)")
                 throw OfficeError.invalid(ValidationErrors([field]))
             }
+            return ApplicationBook.Upload(bytes: file.bytes, name: file.name, kind: kind(ofField: file.field))
         }
     }
 
