@@ -135,6 +135,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
+            resources: [.embedInCode("Templates")],
             swiftSettings: strict
         ),
         // The node's side of sync: its HTTPS client, enrolment, sync rounds, attachment transfer, export.

@@ -20,10 +20,27 @@ public struct ApplicationBook: Sendable {
     /// Keys an action's JSON may carry; anything else (an official number above all) is never taken from a request.
     static let payloadKeys: Set<String> = ["reason", "assignee", "inspection", "year", "receipt"]
 
-    /// A new application. Every field is checked before anything is stored; the fees are computed from the office's
-    /// table on the day. Returns the stored application (its id is the citizen's tracking code).
+    /// A file filed with a new application: its bytes, the name it came with and its kind (`plan`, `photo`, `document`).
+    public struct Upload: Sendable {
+        public let bytes: [UInt8]
+        public let name: String
+        public let kind: String
+
+        public init(bytes: [UInt8], name: String, kind: String) {
+            self.bytes = bytes
+            self.name = name
+            self.kind = kind
+        }
+    }
+
+    /// A new application with its files (`attachments`), all or nothing. Every field and file is checked before
+    /// anything is stored; the fees are computed from the office's table on the day. The files are stored first
+    /// (by their SHA-256: a file nothing refers to is harmless), then one transaction writes the application with
+    /// its references, so a failure part-way leaves no application behind, nor half of one. Returns the stored
+    /// application (its id is the citizen's tracking code).
     public func submit(
-        service: String, applicant: [String: JSONValue], details: [String: JSONValue], actor: String = "citizen", role: ActorRole = .citizen
+        service: String, applicant: [String: JSONValue], details: [String: JSONValue], attachments: [Upload] = [],
+        actor: String = "citizen", role: ActorRole = .citizen
     ) async throws -> ApplicationRecord {
         guard catalog.workflow(service) != nil else {
             throw OfficeError(.invalid, code: "unknown_service", th: "ไม่มีบริการ \"\(service)\"", en: "no service \"\(service)\"")
@@ -38,24 +55,43 @@ public struct ApplicationBook: Sendable {
             problems += error.errors
             checked = nil
         }
+        var types: [String] = []
+        for upload in attachments {
+            do throws(FieldError) {
+                types.append(try AttachmentPolicy.check(upload.bytes, name: upload.name, kind: upload.kind))
+            } catch { problems.append(error) }
+        }
         guard problems.isEmpty, let person, let checked else { throw OfficeError.invalid(ValidationErrors(problems)) }
+        // The files first; the same bytes sent twice are one file and one reference.
+        var stored: [(hash: String, upload: Upload, type: String)] = []
+        for (upload, type) in zip(attachments, types) {
+            let hash = try store.attachments.put(upload.bytes)
+            if !stored.contains(where: { $0.hash == hash }) { stored.append((hash, upload, type)) }
+        }
+        let files = stored
         let millis = store.configuration.wallClock()
         let changes = try await store.transaction { transaction in
             var code = TrackingCode()
             var attempts = 0
             while try transaction.record(collection: ApplicationRecord.collection, id: code.value) != nil {
                 attempts += 1
-                guard attempts < 8 else { throw OfficeError(.internal, code: "tracking_code", th: "สร้างรหัสติดตามไม่สำเร็จ", en: "could not draw a free tracking code") }
+                guard attempts < 8 else {
+                    throw OfficeError(.internal, code: "tracking_code", th: "สร้างรหัสติดตามไม่สำเร็จ", en: "could not draw a free tracking code")
+                }
                 code = TrackingCode()
             }
             let event = ApplicationEvent(id: Self.eventID(transaction), hlc: transaction.stamp, action: "submit", actor: actor, role: role)
+            let references = files.map { file in
+                Self.reference(file.hash, size: file.upload.bytes.count, type: file.type, name: file.upload.name, kind: file.upload.kind,
+                               by: actor, at: transaction.stamp)
+            }
             return [LocalEdit(
                 collection: ApplicationRecord.collection, record: code.value,
                 set: [
                     "service": .string(service), "office": .string(transaction.node.office), "applicant": .object(person.value),
                     "details": .object(checked.details), "submitted_ms": .number(Double(millis)), "fees": .object(checked.fees),
                 ],
-                add: [SetElement(field: "events", id: event.id, value: event.value)])]
+                add: [SetElement(field: "events", id: event.id, value: event.value)] + references)]
         }
         return try await application(changes[0].record)
     }
@@ -82,13 +118,15 @@ public struct ApplicationBook: Sendable {
                 number = try NumberRegister.next(in: transaction, series: application.service, year: year)
                 payload["number"] = .string(number!.description)
             }
-            let event = ApplicationEvent(id: Self.eventID(transaction), hlc: transaction.stamp, action: action, actor: actor, role: role, payload: payload)
+            let event = ApplicationEvent(
+                id: Self.eventID(transaction), hlc: transaction.stamp, action: action, actor: actor, role: role, payload: payload)
             do throws(ActionRefusal) {
                 _ = try application.timeline.trying(event, workflow: workflow)
             } catch { throw OfficeError.refused(error) }
             // Only a valid decision reaches the register, and only on the office node; a refusal writes nothing.
             let register = try number.map { try NumberRegister.issue($0, in: transaction, series: application.service, application: id) }
-            let stored = LocalEdit(collection: ApplicationRecord.collection, record: id, add: [SetElement(field: "events", id: event.id, value: event.value)])
+            let stored = LocalEdit(
+                collection: ApplicationRecord.collection, record: id, add: [SetElement(field: "events", id: event.id, value: event.value)])
             return [stored] + (register.map { [$0] } ?? [])
         }
         return try await application(id)
@@ -118,13 +156,20 @@ public struct ApplicationBook: Sendable {
         }
         let hash = try store.attachments.put(bytes)
         let changes = try await store.transaction { transaction in
-            [LocalEdit(collection: ApplicationRecord.collection, record: application.id, add: [SetElement(
-                field: AttachmentReference.field, id: hash,
-                value: ["sha256": .string(hash), "size": .number(Double(bytes.count)), "type": .string(type), "name": .string(name),
-                        "kind": .string(kind), "by": .string(actor), "at": .string(transaction.stamp.hex)])])]
+            [LocalEdit(collection: ApplicationRecord.collection, record: application.id, add: [
+                Self.reference(hash, size: bytes.count, type: type, name: name, kind: kind, by: actor, at: transaction.stamp),
+            ])]
         }
         guard case .add(_, _, .object(let reference))? = changes.first?.operations.first else { preconditionFailure("an attach writes one element") }
         return reference
+    }
+
+    /// An element of a record's `attachments` set: the stored file `hash` and what it is, who attached it and when.
+    static func reference(_ hash: String, size: Int, type: String, name: String, kind: String, by actor: String, at stamp: HLC) -> SetElement {
+        SetElement(
+            field: AttachmentReference.field, id: hash,
+            value: ["sha256": .string(hash), "size": .number(Double(size)), "type": .string(type), "name": .string(name),
+                    "kind": .string(kind), "by": .string(actor), "at": .string(stamp.hex)])
     }
 
     /// One application, or 404.
@@ -136,7 +181,9 @@ public struct ApplicationBook: Sendable {
     }
 
     /// The officer queue: the office's applications, filtered, overdue first.
-    public func queue(office: String, service: String? = nil, status: ApplicationStatus? = nil, assignee: String? = nil) async throws -> [ApplicationRecord] {
+    public func queue(
+        office: String, service: String? = nil, status: ApplicationStatus? = nil, assignee: String? = nil
+    ) async throws -> [ApplicationRecord] {
         let day = today()
         let applications = try await store.records(collection: ApplicationRecord.collection, office: office).compactMap {
             try? ApplicationRecord($0, catalog: catalog)

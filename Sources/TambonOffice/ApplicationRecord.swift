@@ -18,7 +18,8 @@ public struct ApplicationRecord: Sendable {
     public let timeline: Timeline
     /// In one of its service's final statuses: nothing more happens to it.
     public let isClosed: Bool
-    /// Attached files (element values of the `attachments` set), oldest first.
+    /// Attached files (element values of the `attachments` set), oldest first; those filed with the application
+    /// (attached at once) in the form's order: plans, photos, documents.
     public let attachments: [[String: JSONValue]]
     /// The office's food-certificate fee table (for the yearly fees of a food certificate).
     let foodCertificateFees: FeeTable<FoodCertificateFees>
@@ -40,7 +41,13 @@ public struct ApplicationRecord: Sendable {
         foodCertificateFees = catalog.foodCertificateFees
         isClosed = timeline.state.status.map(workflow.finalStatuses.contains) ?? false
         attachments = (record.sets[AttachmentReference.field] ?? [:]).values.compactMap(\.objectValue)
-            .sorted { ($0["at"]?.stringValue ?? "", $0["sha256"]?.stringValue ?? "") < ($1["at"]?.stringValue ?? "", $1["sha256"]?.stringValue ?? "") }
+            .sorted { Self.order(ofAttachment: $0) < Self.order(ofAttachment: $1) }
+    }
+
+    /// When it was attached, then its kind (plan, photo, document), then its hash.
+    static func order(ofAttachment reference: [String: JSONValue]) -> (String, Int, String) {
+        let kind = ["plan", "photo", "document"].firstIndex(of: reference["kind"]?.stringValue ?? "") ?? 3
+        return (reference["at"]?.stringValue ?? "", kind, reference["sha256"]?.stringValue ?? "")
     }
 
     public var state: ApplicationState { timeline.state }
@@ -61,7 +68,9 @@ public struct ApplicationRecord: Sendable {
     public func publicView(on today: CivilDate) -> JSONValue {
         var members = summary(on: today)
         members["timeline"] = .array(timeline.entries.map { entry in
-            var item: [String: JSONValue] = ["action": .string(entry.event.action), "on": .string(entry.event.date.iso), "applied": .bool(entry.applied)]
+            var item: [String: JSONValue] = [
+                "action": .string(entry.event.action), "on": .string(entry.event.date.iso), "applied": .bool(entry.applied),
+            ]
             if let refusal = entry.refusal { item["not_applied_reason"] = .string(refusal.thai) }
             return .object(item)
         })
@@ -106,7 +115,10 @@ public struct ApplicationRecord: Sendable {
             item["id"] = .string(entry.event.id)
             item["on"] = .string(entry.event.date.iso)
             item["applied"] = .bool(entry.applied)
-            if let refusal = entry.refusal { item["not_applied_reason"] = .string(refusal.thai); item["not_applied_reason_en"] = .string(refusal.english) }
+            if let refusal = entry.refusal {
+                item["not_applied_reason"] = .string(refusal.thai)
+                item["not_applied_reason_en"] = .string(refusal.english)
+            }
             return .object(item)
         })
         return .object(members)

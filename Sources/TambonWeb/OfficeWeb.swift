@@ -34,7 +34,10 @@ public struct OfficeWeb: Sendable {
     /// Adds the JSON API and the pages to `router`.
     public func addRoutes(to router: Router<BasicRequestContext>) {
         APIController(web: self).addRoutes(to: router)
-        PageController(web: self).addRoutes(to: router)
+        let pages = PageRenderer(web: self)
+        CitizenPages(pages: pages).addRoutes(to: router)
+        StaffPages(pages: pages).addRoutes(to: router)
+        PrintPages(pages: pages).addRoutes(to: router)
     }
 
     /// The staff session of a request (from its cookie), or nil.

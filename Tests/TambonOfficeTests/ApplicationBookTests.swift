@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 import TambonCore
 import TambonOSS
@@ -29,7 +31,9 @@ struct OfficeFixture {
         "land_title": ["type": "chanote", "number": "4521"], "building_use": "residence", "storeys": 2, "floor_area_m2": 120,
         "location": ["lat": 18.7605, "lon": 98.9360],
     ]
-    static let inspection: [String: JSONValue] = ["inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": "ตรงตามแบบ"]]
+    static let inspection: [String: JSONValue] = [
+        "inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": "ตรงตามแบบ"],
+    ]
 
     func submit() async throws -> ApplicationRecord {
         try await book.submit(service: "building-permit", applicant: Self.applicant, details: Self.details)
@@ -71,12 +75,55 @@ struct OfficeFixture {
         #expect(try await office.store.statistics().changes == 0, "nothing stored")
     }
 
+    /// An application and its files are filed all or nothing: the files are checked, then stored, then one
+    /// transaction writes the application with every reference.
+    @Test func anApplicationIsFiledWithAllItsFilesOrNotAtAll() async throws {
+        let office = try await OfficeFixture()
+        let plans = ApplicationBook.Upload(bytes: Array("%PDF-1.7 plans".utf8), name: "plans.pdf", kind: "plan")
+        let photo = ApplicationBook.Upload(bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 7], name: "site.png", kind: "photo")
+        let book = office.book
+        let submit = { @Sendable (files: [ApplicationBook.Upload]) in
+            try await book.submit(service: "building-permit", applicant: OfficeFixture.applicant, details: OfficeFixture.details, attachments: files)
+        }
+        let storedFiles = { @Sendable () -> [String] in
+            let paths = FileManager.default.subpaths(atPath: book.store.attachments.root) ?? []
+            return paths.filter { AttachmentStore.isValidHash(($0 as NSString).lastPathComponent) }
+        }
+        // A bad second file: refused beside its field before anything, not even the first file, is stored.
+        let program = ApplicationBook.Upload(bytes: Array("MZ".utf8), name: "setup.exe", kind: "document")
+        await #expect {
+            try await submit([plans, program])
+        } throws: { error in
+            (error as? OfficeError)?.fields.map(\.field) == ["file"]
+        }
+        #expect(try await office.store.statistics().changes == 0)
+        #expect(storedFiles().isEmpty)
+        // The plans are already held; a file where the store writes new files makes the photo's write fail part-way.
+        try office.store.attachments.put(plans.bytes)
+        let partial = office.store.attachments.root + "/partial"
+        try FileManager.default.removeItem(atPath: partial)
+        #expect(FileManager.default.createFile(atPath: partial, contents: Data()))
+        await #expect(throws: StoreError.self) { try await submit([plans, photo]) }
+        #expect(try await office.store.statistics().changes == 0, "no application")
+        #expect(try await office.store.attachmentReferences().isEmpty, "no reference")
+        // Once the write goes through, one change holds the application and both references.
+        try FileManager.default.removeItem(atPath: partial)
+        let application = try await submit([photo, plans, plans])
+        #expect(try await office.store.statistics().changes == 1)
+        let kinds = application.attachments.compactMap { $0["kind"]?.stringValue }
+        #expect(kinds == ["plan", "photo"], "the same file twice is one reference; plans first, as on the form")
+        #expect(application.attachments.allSatisfy { office.store.attachments.has($0["sha256"]?.stringValue ?? "") })
+        #expect(application.attachments.allSatisfy { $0["by"] == "citizen" && $0["size"]?.numberValue ?? 0 > 0 })
+        #expect(storedFiles().count == 2)
+    }
+
     @Test func theFullPathIssuesGapFreePermitNumbersOnTheOfficeNode() async throws {
         let office = try await OfficeFixture()
         var numbers: [String] = []
         for _ in 0..<3 {
             let application = try await office.inspected()
-            let approved = try await office.book.act(on: application.id, action: "approve", payload: ["number": "999/2569"], actor: "somsri", role: .officer)
+            let approved = try await office.book.act(
+                on: application.id, action: "approve", payload: ["number": "999/2569"], actor: "somsri", role: .officer)
             #expect(approved.state.status == .approved)
             numbers.append(approved.state.number?.description ?? "-")
         }
@@ -149,7 +196,8 @@ struct OfficeFixture {
     @Test func thePublicViewShowsStatusAndDeadlineButNoPersonalData() async throws {
         let office = try await OfficeFixture()
         let application = try await office.submit()
-        try await office.book.act(on: application.id, action: "return", payload: ["reason": "ขาดสำเนาโฉนดของนายสมชาย"], actor: "somsri", role: .officer)
+        try await office.book.act(
+            on: application.id, action: "return", payload: ["reason": "ขาดสำเนาโฉนดของนายสมชาย"], actor: "somsri", role: .officer)
         let view = try await office.book.application(application.id).publicView(on: office.book.today())
         let text = view.canonicalText
         #expect(view.objectValue?["status"] == "returned")
@@ -171,9 +219,15 @@ struct OfficeFixture {
         #expect(try await users.authenticate(name: "somsri", password: "correct horse battery")?.name == "somsri")
         #expect(try await users.authenticate(name: "somsri", password: "wrong password!") == nil)
         #expect(try await users.authenticate(name: "nobody", password: "correct horse battery") == nil)
-        await #expect { try await users.add(name: "somsri", role: .admin, password: "another long one") } throws: { ($0 as? OfficeError)?.kind == .conflict }
-        await #expect { try await users.add(name: "Somsri!", role: .admin, password: "another long one") } throws: { ($0 as? OfficeError)?.code == "invalid_name" }
-        await #expect { try await users.add(name: "chai", role: .surveyor, password: "short") } throws: { ($0 as? OfficeError)?.code == "weak_password" }
+        await #expect { try await users.add(name: "somsri", role: .admin, password: "another long one") } throws: {
+            ($0 as? OfficeError)?.kind == .conflict
+        }
+        await #expect { try await users.add(name: "Somsri!", role: .admin, password: "another long one") } throws: {
+            ($0 as? OfficeError)?.code == "invalid_name"
+        }
+        await #expect { try await users.add(name: "chai", role: .surveyor, password: "short") } throws: {
+            ($0 as? OfficeError)?.code == "weak_password"
+        }
         let stored = try #require(try await store.record(collection: UserDirectory.collection, id: "5001.somsri"))
         #expect(stored.fields["password_hash"]?.stringValue?.hasPrefix("$2") == true, "only a bcrypt hash is stored")
         #expect(!stored.jsonValue.canonicalText.contains("correct horse"))

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -20,7 +21,8 @@ import TambonWebTestSupport
 
     @Test func staffAndTheApplicantAttachFilesCheckedByContent() async throws {
         let fixture = try await WebFixture()
-        let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        let submitted = try await fixture.web.book.submit(
+            service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
         let pdf = Array("%PDF-1.7\n plan of the house".utf8)
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
         try await fixture.application.test(.router) { client in
@@ -44,12 +46,14 @@ import TambonWebTestSupport
                 #expect($0.status == .notFound)
             }
             // An executable named .pdf is refused by its content; so is a file over 20 MiB.
-            let (badHeaders, badBody) = Self.upload([], file: ("plan.pdf", "application/pdf", Array("MZ\u{90}\u{0}binary".utf8)), headers: officer.headers())
+            let (badHeaders, badBody) = Self.upload(
+                [], file: ("plan.pdf", "application/pdf", Array("MZ\u{90}\u{0}binary".utf8)), headers: officer.headers())
             try await client.execute(uri: uri, method: .post, headers: badHeaders, body: badBody) { response in
                 #expect(response.status == .unprocessableContent)
                 let parsed = try WebFixture.object(response)
                 #expect(parsed["field"] == "file")
-                #expect(parsed["message"] != nil && parsed["fields"]?.objectValue?["file"]?.objectValue?["message"]?.stringValue?.contains("PDF") == true)
+                #expect(parsed["message"] != nil
+                    && parsed["fields"]?.objectValue?["file"]?.objectValue?["message"]?.stringValue?.contains("PDF") == true)
             }
             let huge = Array("%PDF-".utf8) + [UInt8](repeating: 0x20, count: AttachmentPolicy.maximumBytes + 100_000)
             let (hugeHeaders, hugeBody) = Self.upload([], file: ("big.pdf", "application/pdf", huge), headers: officer.headers())
@@ -75,7 +79,8 @@ import TambonWebTestSupport
         try await fixture.application.test(.router) { client in
             let (cookieHeaders, token) = try await PageTests.formToken(client)
             let fields = PageTests.goodForm + [("form_token", token)]
-            let (badType, badBody) = WebFixture.multipart(fields, files: [(field: "plans", name: "plans.exe", type: "application/pdf", bytes: Array("MZ".utf8))])
+            let (badType, badBody) = WebFixture.multipart(
+                fields, files: [(field: "plans", name: "plans.exe", type: "application/pdf", bytes: Array("MZ".utf8))])
             var headers = cookieHeaders
             headers[.contentType] = badType
             try await client.execute(uri: "/apply/building-permit", method: .post, headers: headers, body: badBody) { response in
@@ -89,5 +94,44 @@ import TambonWebTestSupport
         }
         let application = try #require(try await fixture.store.records(collection: "applications").first)
         #expect(application.sets["attachments"]?.values.first?.objectValue?["kind"] == "plan")
+    }
+
+    /// The form's files are stored first, then one transaction files the application with their references: when
+    /// the second file cannot be stored, no application and no reference is left; once it can, all are there.
+    @Test func aCitizensApplicationIsFiledWithAllItsFilesOrNotAtAll() async throws {
+        let fixture = try await WebFixture()
+        let pdf = Array("%PDF-1.7\n the plans".utf8)
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(" the title deed".utf8)
+        let attachments = fixture.store.attachments
+        // The plans are already held (the same file sent before); a file where the store writes new files makes
+        // the deed's write fail.
+        try attachments.put(pdf)
+        let partial = attachments.root + "/partial"
+        try FileManager.default.removeItem(atPath: partial)
+        #expect(FileManager.default.createFile(atPath: partial, contents: Data()))
+        try await fixture.application.test(.router) { client in
+            let (cookieHeaders, token) = try await PageTests.formToken(client)
+            let (type, body) = WebFixture.multipart(PageTests.goodForm + [("form_token", token)], files: [
+                (field: "plans", name: "plans.pdf", type: "application/pdf", bytes: pdf),
+                (field: "documents", name: "deed.png", type: "image/png", bytes: png),
+            ])
+            var headers = cookieHeaders
+            headers[.contentType] = type
+            try await client.execute(uri: "/apply/building-permit", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .internalServerError)
+            }
+            #expect(try await fixture.store.records(collection: "applications").isEmpty, "no application")
+            #expect(try await fixture.store.attachmentReferences().isEmpty, "no reference to the plans")
+            try FileManager.default.removeItem(atPath: partial)
+            try await client.execute(uri: "/apply/building-permit", method: .post, headers: headers, body: body) {
+                #expect($0.status == .created)
+            }
+        }
+        let applications = try await fixture.store.records(collection: "applications")
+        #expect(applications.count == 1)
+        let references = try #require(applications.first?.sets["attachments"]).values.compactMap(\.objectValue)
+        #expect(references.compactMap { $0["name"]?.stringValue }.sorted() == ["deed.png", "plans.pdf"])
+        #expect(Set(references.compactMap { $0["kind"]?.stringValue }) == ["plan", "document"])
+        #expect(references.allSatisfy { attachments.has($0["sha256"]?.stringValue ?? "") }, "both files are held")
     }
 }

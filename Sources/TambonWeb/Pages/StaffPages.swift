@@ -1,0 +1,156 @@
+import HTTPTypes
+import Hummingbird
+import TambonCore
+import TambonOSS
+import TambonOffice
+import TambonStore
+import TambonWebKit
+
+/// The staff's pages: logging in and out, the office's queue, an application's page and the actions taken on it.
+/// Every page but the login page needs a staff session (without one it sends to the login page); every form
+/// that changes something carries the session's CSRF token.
+struct StaffPages: Sendable {
+    let pages: PageRenderer
+    var web: OfficeWeb { pages.web }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/login") { request, _ in try await pages.page("login", title: "เข้าสู่ระบบ", request: request) }
+        router.post("/login") { request, _ in try await self.login(request) }
+        router.post("/logout") { request, _ in try await self.logout(request) }
+        router.get("/office") { request, _ in try await self.queue(request) }
+        router.get("/office/applications/:id") { request, context in
+            guard let session = try await pages.staffOrLogin(request) else { return PageRenderer.redirect("/login") }
+            return try await self.application(request, session: session, id: try context.parameters.require("id"), error: nil)
+        }
+        router.post("/office/applications/:id/actions") { request, context in
+            try await self.act(request, id: try context.parameters.require("id"))
+        }
+    }
+
+    func login(_ request: Request) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        try pages.checkFormToken(request, form)
+        let name = form["name"] ?? ""
+        guard let account = try await web.users.authenticate(name: name, password: form["password"] ?? "") else {
+            return try await pages.page("login", title: "เข้าสู่ระบบ", request: request, status: .unauthorized,
+                                        ["error": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "name": name])
+        }
+        let session = await web.sessions.start(for: account)
+        return PageRenderer.redirect("/office", cookie: web.cookie(OfficeWeb.sessionCookie, session.token))
+    }
+
+    func logout(_ request: Request) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        let session = try await web.staff(request, csrf: form["csrf"] ?? "")
+        await web.sessions.end(session.token)
+        return PageRenderer.redirect("/", cookie: web.cookie(OfficeWeb.sessionCookie, "", maxAge: 0))
+    }
+
+    static let queueStatuses: [ApplicationStatus] = [
+        .submitted, .accepted, .returned, .inspectionAssigned, .inspected, .approved, .rejected, .withdrawn, .revoked, .closed,
+    ]
+
+    func queue(_ request: Request) async throws -> Response {
+        guard let session = try await pages.staffOrLogin(request) else { return PageRenderer.redirect("/login") }
+        let query = request.uri.queryParameters
+        let status = query["status"].map(String.init).flatMap { $0.isEmpty ? nil : ApplicationStatus(rawValue: $0) }
+        // A surveyor sees the inspections assigned to them unless they ask otherwise.
+        let assignee = query["assignee"].map(String.init).map { $0.isEmpty ? nil : $0 } ?? (session.role == .surveyor ? session.user : nil)
+        let today = web.book.today()
+        let service = query["service"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let applications = try await web.book.queue(office: session.office, service: service, status: status, assignee: assignee)
+        let rows: [[String: Any]] = applications.map { application in
+            let state = application.state
+            return ["id": application.id, "service": application.service, "status": state.status?.thai ?? "-",
+                    "assignee": state.assignee ?? "", "urgency": DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass,
+                    "daysLeft": state.clock.daysLeft(on: today).map(String.init) ?? "–"]
+        }
+        return try await pages.page("queue", title: "คำขอของสำนักงาน", request: request, [
+            "rows": rows, "assignee": assignee ?? "",
+            "services": ServiceCatalog.services.map { ["value": $0, "label": ServiceCatalog.names[$0] ?? $0, "selected": $0 == service] },
+            "statuses": Self.queueStatuses.map { ["value": $0.rawValue, "label": $0.thai, "selected": $0 == status] },
+        ])
+    }
+
+    func application(
+        _ request: Request, session: SessionStore.Session, id: String, error: String?, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let application = try await web.application(id, for: session)
+        let today = web.book.today()
+        guard case .object(let view) = application.officeView(on: today) else {
+            throw WebError(.internalServerError, "internal", th: "", en: "")
+        }
+        var values = PageRenderer.plain(view)
+        if let error { values["actionError"] = error }
+        values["status_th"] = application.state.status?.thai ?? "-"
+        if let due = application.deadline(on: today) { values["due"] = due.thaiText }
+        if let number = application.state.number { values["number"] = number.description }
+        values["nationalID"] = (try? NationalID(application.applicant["national_id"]?.stringValue ?? ""))?.formatted ?? ""
+        values["landText"] = BuildingPermitDetails.landTitleText(application.details["land_title"])
+        values["useText"] = BuildingPermitDetails.useText(application.details["building_use"]?.stringValue ?? "")
+        values["feeTotal"] = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0)).thaiText
+        values["isFood"] = application.service == FoodCertificateWorkflow.service
+        values["isPermit"] = application.service == BuildingPermitWorkflow.service
+        values["printPath"] = application.service == FoodCertificateWorkflow.service ? "certificate" : "permit"
+        values["placeKind"] = (application.details["place_kind"]?.stringValue).flatMap(FoodCertificateDetails.PlaceKind.init(rawValue:))?.thai ?? ""
+        values["feesDue"] = application.feesDue(on: today)?.dues.map { due -> [String: Any] in
+            ["year": due.year, "dueOn": due.dueOn.thaiText, "amount": due.amount.thaiText, "late": due.isLate,
+             "paid": due.payment != nil, "receipt": due.payment?.receipt ?? "", "paidOn": due.payment?.paidOn.thaiText ?? ""]
+        } ?? []
+        values["attachments"] = application.attachments.map { item -> [String: Any] in
+            let hash = item["sha256"]?.stringValue ?? ""
+            return ["name": item["name"]?.stringValue ?? hash, "kind": AttachmentPolicy.kinds[item["kind"]?.stringValue ?? ""] ?? "",
+                    "size": String((Int(item["size"]?.numberValue ?? 0) + 1023) / 1024), "sha256": hash,
+                    "here": web.store.attachments.has(hash), "id": application.id]
+        }
+        values["canAttach"] = !application.isClosed
+        values["csrf"] = session.csrf
+        values["atHub"] = try await web.store.hubHasLatestChange(collection: ApplicationRecord.collection, record: application.id)
+        values["timeline"] = application.timeline.entries.map { entry in
+            var item: [String: Any] = [
+                "on": entry.event.date.thaiShortText, "action": PageRenderer.actionLabels[entry.event.action] ?? entry.event.action,
+                "actor": entry.event.actor, "applied": entry.applied, "not_applied_reason": entry.refusal?.thai ?? "",
+            ]
+            if let reason = entry.event.payload["reason"]?.stringValue { item["eventReason"] = reason }
+            return item
+        }
+        values["actions"] = actions(on: application, for: session, on: today)
+        return try await pages.page("application", title: "คำขอ \(application.id)", request: request, status: status, values)
+    }
+
+    /// The actions `session` may take on `application` now, each a form with the fields it needs.
+    func actions(on application: ApplicationRecord, for session: SessionStore.Session, on today: CivilDate) -> [[String: Any]]? {
+        guard let workflow = web.book.catalog.workflow(application.service) else { return nil }
+        let probe = ApplicationEvent.Probe(hlc: HLC(millis: UInt64(max(0, web.store.configuration.wallClock())), counter: 0))
+        return workflow.available(to: session.role, actor: session.user, in: application.state, probe: probe).map { action in
+            ["action": action, "label": PageRenderer.actionLabels[action] ?? action, "id": application.id, "csrf": session.csrf,
+             "needsReason": ["return", "reject", "extend", "revoke"].contains(action), "needsAssignee": action == "assign-inspection",
+             "needsYear": action == "renew" || action == "record-payment", "needsReceipt": action == "record-payment",
+             "year": today.buddhistYear,
+             "needsInspection": action == "record-inspection"] as [String: Any]
+        }
+    }
+
+    func act(_ request: Request, id: String) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
+        let action = form["action"] ?? ""
+        var payload: [String: JSONValue] = [:]
+        if let reason = form["reason"] { payload["reason"] = .string(reason) }
+        if let assignee = form["assignee"] { payload["assignee"] = .string(assignee) }
+        if let year = form["year"].flatMap(Int.init) { payload["year"] = .number(Double(year)) }
+        if let receipt = form["receipt"] { payload["receipt"] = .string(receipt) }
+        if action == "record-inspection" {
+            var inspection: [String: JSONValue] = ["result": .string(form["result"] ?? ""), "notes": .string(form["notes"] ?? "")]
+            for key in ["lat", "lon", "accuracy_m"] { if let number = form[key].flatMap(Double.init) { inspection[key] = .number(number) } }
+            payload["inspection"] = .object(inspection)
+        }
+        let application = try await web.application(id, for: session)
+        do {
+            try await web.book.act(on: application.id, action: action, payload: payload, actor: session.user, role: session.role)
+        } catch let error as OfficeError {
+            return try await self.application(request, session: session, id: id, error: error.thai, status: HTTPResponse.Status(code: error.status))
+        }
+        return PageRenderer.redirect("/office/applications/\(application.id)")
+    }
+}
