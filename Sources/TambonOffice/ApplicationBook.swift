@@ -39,16 +39,13 @@ public struct ApplicationBook: Sendable {
     /// its references, so a failure part-way leaves no application behind, nor half of one. Returns the stored
     /// application (its id is the citizen's tracking code).
     public func submit(
-        service: String, applicant: [String: JSONValue], details: [String: JSONValue], attachments: [Upload] = [],
+        service: ServiceID, applicant: [String: JSONValue], details: [String: JSONValue], attachments: [Upload] = [],
         actor: String = "citizen", role: ActorRole = .citizen
     ) async throws -> ApplicationRecord {
-        guard catalog.workflow(service) != nil else {
-            throw OfficeError(.invalid, code: "unknown_service", th: "ไม่มีบริการ \"\(service)\"", en: "no service \"\(service)\"")
-        }
         var problems: [FieldError] = []
         var person: Applicant?
         do throws(ValidationErrors) { person = try Applicant(applicant) } catch { problems += error.errors }
-        let checked: (details: [String: JSONValue], fees: [String: JSONValue])?
+        let checked: ServiceFiling?
         do {
             checked = try catalog.file(service, details, on: today())
         } catch let error as ValidationErrors {
@@ -80,7 +77,7 @@ public struct ApplicationBook: Sendable {
                 }
                 code = TrackingCode()
             }
-            let event = ApplicationEvent(id: Self.eventID(transaction), hlc: transaction.stamp, action: "submit", actor: actor, role: role)
+            let event = ApplicationEvent(id: Self.eventID(transaction), hlc: transaction.stamp, action: .submit, actor: actor, role: role)
             let references = files.map { file in
                 Self.reference(file.hash, size: file.upload.bytes.count, type: file.type, name: file.upload.name, kind: file.upload.kind,
                                by: actor, at: transaction.stamp)
@@ -88,7 +85,7 @@ public struct ApplicationBook: Sendable {
             return [LocalEdit(
                 collection: ApplicationRecord.collection, record: code.value,
                 set: [
-                    "service": .string(service), "office": .string(transaction.node.office), "applicant": .object(person.value),
+                    "service": .string(service.rawValue), "office": .string(transaction.node.office), "applicant": .object(person.value),
                     "details": .object(checked.details), "submitted_ms": .number(Double(millis)), "fees": .object(checked.fees),
                 ],
                 add: [SetElement(field: "events", id: event.id, value: event.value)] + references)]
@@ -100,7 +97,7 @@ public struct ApplicationBook: Sendable {
     /// same transaction that stores it, so two officers acting at once on one node cannot both succeed wrongly;
     /// an approval issues the next official number in that transaction too, once it is otherwise valid.
     @discardableResult
-    public func act(on id: String, action: String, payload: [String: JSONValue], actor: String, role: ActorRole) async throws -> ApplicationRecord {
+    public func act(on id: String, action: ActionName, payload: [String: JSONValue], actor: String, role: ActorRole) async throws -> ApplicationRecord {
         let catalog = self.catalog
         var cleaned = payload.filter { Self.payloadKeys.contains($0.key) }
         if action == "record-inspection", let inspection = try? SiteInspection(payload: payload) {
@@ -115,7 +112,7 @@ public struct ApplicationBook: Sendable {
             var number: OfficialNumber?
             if catalog.issuesNumber(service: application.service, action: action) {
                 let year = CivilDate(thaiDayOf: Int64(transaction.stamp.millis)).buddhistYear
-                number = try NumberRegister.next(in: transaction, series: application.service, year: year)
+                number = try NumberRegister.next(in: transaction, series: application.service.rawValue, year: year)
                 payload["number"] = .string(number!.description)
             }
             let event = ApplicationEvent(
@@ -124,7 +121,7 @@ public struct ApplicationBook: Sendable {
                 _ = try application.timeline.trying(event, workflow: workflow)
             } catch { throw OfficeError.refused(error) }
             // Only a valid decision reaches the register, and only on the office node; a refusal writes nothing.
-            let register = try number.map { try NumberRegister.issue($0, in: transaction, series: application.service, application: id) }
+            let register = try number.map { try NumberRegister.issue($0, in: transaction, series: application.service.rawValue, application: id) }
             let stored = LocalEdit(
                 collection: ApplicationRecord.collection, record: id, add: [SetElement(field: "events", id: event.id, value: event.value)])
             return [stored] + (register.map { [$0] } ?? [])
@@ -182,7 +179,7 @@ public struct ApplicationBook: Sendable {
 
     /// The officer queue: the office's applications, filtered, overdue first.
     public func queue(
-        office: String, service: String? = nil, status: ApplicationStatus? = nil, assignee: String? = nil
+        office: String, service: ServiceID? = nil, status: ApplicationStatus? = nil, assignee: String? = nil
     ) async throws -> [ApplicationRecord] {
         let day = today()
         let applications = try await store.records(collection: ApplicationRecord.collection, office: office).compactMap {

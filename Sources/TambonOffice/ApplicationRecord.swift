@@ -8,7 +8,7 @@ public struct ApplicationRecord: Sendable {
     public static let collection = "applications"
 
     public let id: String
-    public let service: String
+    public let service: ServiceID
     public let office: String
     /// Personal data: shown to the office's staff only.
     public let applicant: [String: JSONValue]
@@ -21,11 +21,11 @@ public struct ApplicationRecord: Sendable {
     /// Attached files (element values of the `attachments` set), oldest first; those filed with the application
     /// (attached at once) in the form's order: plans, photos, documents.
     public let attachments: [[String: JSONValue]]
-    /// The office's food-certificate fee table (for the yearly fees of a food certificate).
-    let foodCertificateFees: FeeTable<FoodCertificateFees>
+    /// The service as the office runs it (its workflow and settings).
+    let offered: any OfferedService
 
     public init(_ record: RecordSnapshot, catalog: ServiceCatalog) throws(OfficeError) {
-        guard let service = record.fields["service"]?.stringValue, let workflow = catalog.workflow(service) else {
+        guard let service = record.fields["service"]?.stringValue.map({ ServiceID(rawValue: $0) }), let offered = catalog.service(service) else {
             throw OfficeError(.internal, code: "unknown_service", th: "ไม่รู้จักบริการของคำขอนี้",
                               en: "application \(record.id) is of a service this node does not know")
         }
@@ -37,8 +37,9 @@ public struct ApplicationRecord: Sendable {
         fees = record.fields["fees"]?.objectValue ?? [:]
         submittedMillis = Int64(record.fields["submitted_ms"]?.numberValue ?? 0)
         let events = (record.sets["events"] ?? [:]).compactMap { ApplicationEvent(id: $0.key, value: $0.value) }
+        let workflow = offered.workflow
         timeline = Timeline(events: events, workflow: workflow)
-        foodCertificateFees = catalog.foodCertificateFees
+        self.offered = offered
         isClosed = timeline.state.status.map(workflow.finalStatuses.contains) ?? false
         attachments = (record.sets[AttachmentReference.field] ?? [:]).values.compactMap(\.objectValue)
             .sorted { Self.order(ofAttachment: $0) < Self.order(ofAttachment: $1) }
@@ -57,19 +58,13 @@ public struct ApplicationRecord: Sendable {
         state.clock.stoppedOn == nil ? state.clock.dueDate(on: today) : nil
     }
 
-    /// A food certificate's yearly fees as of `today` (nil for other services).
-    public func feesDue(on today: CivilDate) -> FoodCertificateDues? {
-        guard service == FoodCertificateWorkflow.service else { return nil }
-        return FoodCertificateDues(notifiedOn: CivilDate(thaiDayOf: submittedMillis), state: state, fees: foodCertificateFees, on: today)
-    }
-
     /// What anyone holding the tracking code may see: status, timeline and deadline — no personal data (no
     /// names, ID numbers, phones, addresses, notes or reasons typed by staff).
     public func publicView(on today: CivilDate) -> JSONValue {
         var members = summary(on: today)
         members["timeline"] = .array(timeline.entries.map { entry in
             var item: [String: JSONValue] = [
-                "action": .string(entry.event.action), "on": .string(entry.event.date.iso), "applied": .bool(entry.applied),
+                "action": .string(entry.event.action.rawValue), "on": .string(entry.event.date.iso), "applied": .bool(entry.applied),
             ]
             if let refusal = entry.refusal { item["not_applied_reason"] = .string(refusal.thai) }
             return .object(item)
@@ -81,7 +76,7 @@ public struct ApplicationRecord: Sendable {
     private func summary(on today: CivilDate) -> [String: JSONValue] {
         let state = self.state
         var members: [String: JSONValue] = [
-            "tracking_code": .string(id), "service": .string(service), "office": .string(office),
+            "tracking_code": .string(id), "service": .string(service.rawValue), "office": .string(office),
             "status": .string(state.status?.rawValue ?? "unknown"), "status_th": .string(state.status?.thai ?? "-"),
             "submitted_on": .string(CivilDate(thaiDayOf: submittedMillis).iso),
         ]
@@ -103,13 +98,8 @@ public struct ApplicationRecord: Sendable {
         members["reason"] = state.reason.map { .string($0) } ?? .null
         members["attachments"] = .array(attachments.map { .object($0) })
         members["urgency"] = .string(DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass)
-        if let dues = feesDue(on: today) {
-            members["fees_due"] = .array(dues.dues.map { due in
-                .object(["year": .number(Double(due.year)), "due_on": .string(due.dueOn.iso), "amount": .number(Double(due.amount.satang)),
-                         "late": .bool(due.isLate), "receipt": due.payment.map { .string($0.receipt) } ?? .null,
-                         "paid_on": due.payment.map { .string($0.paidOn.iso) } ?? .null])
-            })
-        }
+        // What the service adds (a food certificate's yearly dues).
+        members.merge(offered.officeView(state: state, submittedOn: CivilDate(thaiDayOf: submittedMillis), on: today)) { $1 }
         members["timeline"] = .array(timeline.entries.map { entry in
             var item = entry.event.value.objectValue ?? [:]
             item["id"] = .string(entry.event.id)

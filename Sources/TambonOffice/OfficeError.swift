@@ -42,3 +42,10 @@ public struct OfficeError: Error, Sendable, CustomStringConvertible {
 extension OfficeError: TambonErrorConvertible {
     public var tambonError: TambonError { TambonError(kind, TambonError.Code(code), english, thai: thai, cause: self) }
 }
+
+extension OfficeError {
+    /// A refusal of the pure layers (a service's settings or filing) as the office reports it.
+    public init(_ error: TambonError) {
+        self.init(error.kind, code: error.code.rawValue, th: error.thai, en: error.english)
+    }
+}

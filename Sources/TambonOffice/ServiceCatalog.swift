@@ -1,66 +1,108 @@
 import TambonCore
 import TambonOSS
 
-/// The services an office offers and the settings they run with (per office: periods, waivers, fee tables).
+/// The application services an office offers and the settings it runs each with (periods, waivers, fee tables),
+/// plus the office-wide signatory. A service plugs in through ``TambonOSS/ApplicationService``; adding one is its
+/// folder and one line in ``all``.
 public struct ServiceCatalog: Sendable {
-    public var buildingPermit: BuildingPermitSettings
-    public var buildingPermitFees: FeeTable<BuildingPermitFees>
-    /// Days from acceptance to the food certificate's decision (domain facts: 7 working days, unverified).
-    public var foodCertificatePeriodDays: Int
-    public var foodCertificateFees: FeeTable<FoodCertificateFees>
+    /// Every application service, in the order screens list them.
+    public static let all: [any ApplicationService.Type] = [
+        BuildingPermitService.self,
+        FoodCertificateService.self,
+    ]
+
+    /// The services this catalog holds, in order, each with the office's settings.
+    public let offered: [any OfferedService]
     /// Who signs the office's permits and certificates (printed under the signature line); nil: left blank.
     public var signatory: Signatory?
 
-    public init(
-        buildingPermit: BuildingPermitSettings = BuildingPermitSettings(),
-        buildingPermitFees: FeeTable<BuildingPermitFees> = try! FeeTable([.init(effectiveFrom: CivilDate(iso: "2021-01-01")!, schedule: .defaults)]),
-        foodCertificatePeriodDays: Int = 7,
-        foodCertificateFees: FeeTable<FoodCertificateFees> = try! FeeTable([.init(effectiveFrom: CivilDate(iso: "2021-01-01")!, schedule: .defaults)])
-    ) {
-        self.buildingPermit = buildingPermit
-        self.buildingPermitFees = buildingPermitFees
-        self.foodCertificatePeriodDays = foodCertificatePeriodDays
-        self.foodCertificateFees = foodCertificateFees
+    /// The services with their default settings.
+    public init(services: [any ApplicationService.Type] = ServiceCatalog.all) {
+        offered = services.map { $0.offeredWithDefaults() }
     }
 
-    public static let services = [BuildingPermitWorkflow.service, FoodCertificateWorkflow.service]
+    /// The services with the settings of an office's document (its members checked; absent ones default).
+    public init(document: [String: JSONValue], services: [any ApplicationService.Type] = ServiceCatalog.all) throws {
+        offered = try services.map { try $0.offered(from: document) }
+    }
 
-    /// What each service issues, in Thai: how queues, filters and reports name it.
-    public static let names = [
-        BuildingPermitWorkflow.service: "ใบอนุญาตก่อสร้างอาคาร",
-        FoodCertificateWorkflow.service: "หนังสือรับรองการแจ้งสถานที่จำหน่ายอาหาร/สะสมอาหาร",
-    ]
+    /// The codes of every service Tambon offers (filters, reports).
+    public static var services: [ServiceID] { all.map { $0.id } }
+
+    /// What each service issues, in Thai.
+    public static var names: [ServiceID: String] { Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.thaiName) }) }
+
+    /// The codes of the services this catalog holds.
+    public var services: [ServiceID] { offered.map(\.id) }
+
+    /// The service `id` as this office runs it, or nil if it does not offer it.
+    public func service(_ id: ServiceID) -> (any OfferedService)? {
+        offered.first { $0.id == id }
+    }
+
+    /// The office's settings for service `S` (its defaults if the catalog does not hold it).
+    public func settings<S: ApplicationService>(_ service: S.Type) -> S.Settings {
+        offered.lazy.compactMap { $0 as? Offered<S> }.first?.settings ?? S.defaultSettings
+    }
 
     /// The workflow of `service`, or nil if this office does not offer it.
-    public func workflow(_ service: String) -> (any ServiceWorkflow)? {
-        switch service {
-        case BuildingPermitWorkflow.service: BuildingPermitWorkflow(settings: buildingPermit)
-        case FoodCertificateWorkflow.service: FoodCertificateWorkflow(periodDays: foodCertificatePeriodDays)
-        default: nil
-        }
+    public func workflow(_ service: ServiceID) -> (any ServiceWorkflow)? {
+        self.service(service)?.workflow
     }
 
-    /// Actions whose approval issues an official number, by service.
-    public func issuesNumber(service: String, action: String) -> Bool {
-        ServiceCatalog.services.contains(service) && action == "approve"
+    /// Whether `action` on an application of `service` issues an official number.
+    public func issuesNumber(service: ServiceID, action: ActionName) -> Bool {
+        self.service(service)?.issuesNumber(for: action) ?? false
     }
 
     /// A service's details checked, in their stored form, and the fees due on filing (satang).
-    public func file(_ service: String, _ details: [String: JSONValue], on day: CivilDate) throws -> (details: [String: JSONValue], fees: [String: JSONValue]) {
-        let missing = OfficeError(.internal, code: "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน",
-                                  en: "the office has no fee schedule in force on \(day.iso)")
-        switch service {
-        case FoodCertificateWorkflow.service:
-            let checked = try FoodCertificateDetails(details)
-            guard let schedule = foodCertificateFees.schedule(on: day) else { throw missing }
-            return (checked.value, ["annual": .number(Double(schedule.annualFee.satang)), "late_surcharge_percent": .number(Double(schedule.lateSurchargePercent)),
-                                    "total": .number(Double(schedule.annualFee.satang)), "currency": "THB-satang"])
-        default:
-            let checked = try BuildingPermitDetails(details, settings: buildingPermit)
-            guard let schedule = buildingPermitFees.schedule(on: day) else { throw missing }
-            let quote = schedule.quote(area: checked.floorArea, storeys: checked.storeys)
-            return (checked.value, ["plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
-                                    "total": .number(Double(quote.total.satang)), "currency": "THB-satang"])
+    public func file(_ service: ServiceID, _ details: [String: JSONValue], on day: CivilDate) throws -> ServiceFiling {
+        guard let offered = self.service(service) else {
+            throw OfficeError(.invalid, code: "unknown_service", th: "ไม่มีบริการ \"\(service)\"", en: "no service \"\(service)\"")
+        }
+        do {
+            return try offered.file(details, on: day)
+        } catch let error as TambonError {
+            throw OfficeError(error)
         }
     }
+
+    /// The settings document of this catalog: every service's members and the signatory.
+    public func document() throws -> [String: JSONValue] {
+        var document: [String: JSONValue] = [:]
+        for service in offered { document.merge(try service.document()) { $1 } }
+        if let signatory { document["signatory"] = try SettingsDocument.value(signatory) }
+        return document
+    }
+}
+
+/// A service as one office runs it: the service's code, names and rules with that office's settings.
+public protocol OfferedService: Sendable {
+    var id: ServiceID { get }
+    var thaiName: String { get }
+    var workflow: any ServiceWorkflow { get }
+    func issuesNumber(for action: ActionName) -> Bool
+    func file(_ details: [String: JSONValue], on day: CivilDate) throws -> ServiceFiling
+    func officeView(state: ApplicationState, submittedOn: CivilDate, on today: CivilDate) -> [String: JSONValue]
+    func document() throws -> [String: JSONValue]
+}
+
+/// ``OfferedService`` for one service type.
+public struct Offered<S: ApplicationService>: OfferedService {
+    public let settings: S.Settings
+
+    public var id: ServiceID { S.id }
+    public var thaiName: String { S.thaiName }
+    public var workflow: any ServiceWorkflow { S.workflow(settings) }
+    public func issuesNumber(for action: ActionName) -> Bool { S.issuesNumber(for: action) }
+    public func file(_ details: [String: JSONValue], on day: CivilDate) throws -> ServiceFiling { try S.file(details, settings: settings, on: day) }
+    public func officeView(state: ApplicationState, submittedOn: CivilDate, on today: CivilDate) -> [String: JSONValue] {
+        S.officeView(settings: settings, state: state, submittedOn: submittedOn, on: today)
+    }
+    public func document() throws -> [String: JSONValue] { try S.document(of: settings) }
+}
+
+extension ApplicationService {
+    static func offeredWithDefaults() -> any OfferedService { Offered<Self>(settings: defaultSettings) }
+    static func offered(from document: [String: JSONValue]) throws -> any OfferedService { Offered<Self>(settings: try settings(from: document)) }
 }

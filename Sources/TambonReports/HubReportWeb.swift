@@ -38,14 +38,16 @@ public struct HubReportWeb: Sendable {
         router.get("/reports") { request, _ in try await self.page(request) }
     }
 
-    static let services = ServiceCatalog.services
+    /// Every service's code as reports carry it, and what each issues in Thai.
+    static let services = ServiceCatalog.services.map(\.rawValue)
+    static let names = Dictionary(uniqueKeysWithValues: ServiceCatalog.all.map { ($0.id.rawValue, $0.thaiName) })
 
     func filter(_ request: Request) throws -> ReportFilter {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         do {
             return try ReportFilter(query: query, services: Self.services)
-        } catch {
+        } catch let error as ValidationErrors {
             throw WebError(.unprocessableContent, "invalid_filter", th: "ตัวกรองรายงานไม่ถูกต้อง", en: "invalid report filter", fields: error.errors)
         }
     }
@@ -98,7 +100,7 @@ public struct HubReportWeb: Sendable {
         let monthChart = SVGChart.stackedColumns(
             title: "คำขอต่อเดือน แยกตามบริการ (Applications per month by service)", categories: Array(months),
             series: Self.services.map { service in
-                SVGChart.Series(name: ServiceCatalog.names[service] ?? service, color: Self.serviceColors[service] ?? "#555",
+                SVGChart.Series(name: Self.names[service] ?? service, color: Self.serviceColors[service] ?? "#555",
                                 values: months.map { monthly[$0]?[service] ?? 0 })
             })
         var byOffice: [String: (count: Int, overdue: Int, decided: Int)] = [:]
@@ -122,7 +124,7 @@ public struct HubReportWeb: Sendable {
             "monthChart": monthChart, "overdueChart": overdueChart,
             "national": byServiceStatus.keys.sorted().map { key -> [String: Any] in
                 let parts = key.split(separator: "\u{1}").map(String.init)
-                return ["service": ServiceCatalog.names[parts[0]] ?? parts[0], "status": ApplicationStatus(rawValue: parts[1]).thai, "count": byServiceStatus[key]!]
+                return ["service": Self.names[parts[0]] ?? parts[0], "status": ApplicationStatus(rawValue: parts[1]).thai, "count": byServiceStatus[key]!]
             },
             "offices": byOffice.keys.sorted().map { office -> [String: Any] in
                 let total = byOffice[office]!
@@ -134,13 +136,13 @@ public struct HubReportWeb: Sendable {
             "stale": stale.map { ["office": $0.key, "asOf": $0.value.map(CivilDate.thaiTime) ?? "ไม่เคยซิงก์"] },
             "staleDays": Self.staleDays,
             "filterFrom": filter.from?.iso ?? "", "filterTo": filter.to?.iso ?? "",
-            "services": Self.services.map { ["value": $0, "label": ServiceCatalog.names[$0] ?? $0, "selected": $0 == filter.service] },
+            "services": Self.services.map { ["value": $0, "label": Self.names[$0] ?? $0, "selected": $0 == filter.service] },
             "csvQuery": Self.query(filter, csv: true),
         ]
         if let office = filter.office {
             values["office"] = office
             values["officeRows"] = rows.map { row -> [String: Any] in
-                ["service": ServiceCatalog.names[row.service] ?? row.service, "status": ApplicationStatus(rawValue: row.status).thai, "count": row.count,
+                ["service": Self.names[row.service] ?? row.service, "status": ApplicationStatus(rawValue: row.status).thai, "count": row.count,
                  "overdue": row.overdue, "median": row.medianDaysToDecision.map { String($0) } ?? "–"]
             }
             values["officeAsOf"] = lastSync[office].map(CivilDate.thaiTime) ?? "ไม่เคยซิงก์"

@@ -15,14 +15,17 @@ public struct ReportIndex: Sendable {
     let database: any DatabaseWriter
     /// Today's date in Thailand (injected for tests).
     public let today: @Sendable () -> CivilDate
+    /// The application services whose records the index reads (every one Tambon offers, unless a test adds one).
+    public let services: [any ApplicationService.Type]
 
     /// The index's file, beside the store's.
     public static let fileName = "reports.sqlite"
     /// Changes of the log read per refresh step.
     static let refreshStep = 2_000
 
-    public init(store: Store, today: (@Sendable () -> CivilDate)? = nil) throws {
+    public init(store: Store, today: (@Sendable () -> CivilDate)? = nil, services: [any ApplicationService.Type] = ServiceCatalog.all) throws {
         self.store = store
+        self.services = services
         let clock = store.configuration.wallClock
         self.today = today ?? { CivilDate(thaiDayOf: clock()) }
         if let path = store.projectionPath(Self.fileName) {
@@ -86,7 +89,7 @@ public struct ReportIndex: Sendable {
         while true {
             let cursor = try await database.read { db in try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")! }
             let step = try await store.snapshot { snapshot -> (facts: [(String, ReportFact)], through: Int64)? in
-                try Self.step(snapshot, after: cursor, on: today)
+                try Self.step(snapshot, after: cursor, on: today, services: services)
             }
             guard let step else { return refreshed }
             let written = try await database.write { db -> Bool in
@@ -101,7 +104,9 @@ public struct ReportIndex: Sendable {
 
     /// The facts of the applications changed after arrival `cursor` (one step), and the arrival read to; nil when
     /// the log holds nothing newer.
-    static func step(_ snapshot: StoreSnapshot, after cursor: Int64, on today: CivilDate) throws -> (facts: [(String, ReportFact)], through: Int64)? {
+    static func step(
+        _ snapshot: StoreSnapshot, after cursor: Int64, on today: CivilDate, services: [any ApplicationService.Type]
+    ) throws -> (facts: [(String, ReportFact)], through: Int64)? {
         let (changed, through) = try snapshot.changedRecords(
             collections: [ApplicationRecord.collection, OfficeSettings.collection], after: cursor, limit: refreshStep)
         guard through > cursor else { return nil }
@@ -117,7 +122,7 @@ public struct ReportIndex: Sendable {
         var facts: [(String, ReportFact)] = []
         for record in try snapshot.records(collection: ApplicationRecord.collection, ids: ids) {
             let office = record.fields["office"]?.stringValue ?? record.scope.first ?? ""
-            if catalogs[office] == nil { catalogs[office] = try catalog(snapshot, of: office) }
+            if catalogs[office] == nil { catalogs[office] = try catalog(snapshot, of: office, services: services) }
             guard let application = try? ApplicationRecord(record, catalog: catalogs[office]!) else { continue }
             facts.append((application.id, fact(of: application, on: today)))
         }
@@ -157,16 +162,16 @@ public struct ReportIndex: Sendable {
     }
 
     /// An office's settings as its nodes wrote them (the hub holds every office's `office_settings` record).
-    static func catalog(_ snapshot: StoreSnapshot, of office: String) throws -> ServiceCatalog {
+    static func catalog(_ snapshot: StoreSnapshot, of office: String, services: [any ApplicationService.Type]) throws -> ServiceCatalog {
         guard let value = try snapshot.record(collection: OfficeSettings.collection, id: office)?.fields["settings"],
-            let catalog = try? OfficeSettings.catalog(from: value)
-        else { return ServiceCatalog() }
+            let catalog = try? OfficeSettings.catalog(from: value, services: services)
+        else { return ServiceCatalog(services: services) }
         return catalog
     }
 
     static func fact(of application: ApplicationRecord, on today: CivilDate) -> ReportFact {
         let location = (try? GeoPoint.pinned(application.details["location"])) ?? nil
-        return ReportFact(office: application.office, service: application.service, submittedOn: CivilDate(thaiDayOf: application.submittedMillis),
+        return ReportFact(office: application.office, service: application.service.rawValue, submittedOn: CivilDate(thaiDayOf: application.submittedMillis),
                           timeline: application.timeline, location: location, on: today)
     }
 

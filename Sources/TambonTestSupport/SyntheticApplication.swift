@@ -3,18 +3,24 @@ import TambonOSS
 import TambonStore
 
 /// Generated applications as a hub holds them after their offices synced, for the report tests and benchmark:
-/// two thirds building permits, one third food certificates, submitted within `withinDays` days before `now`,
-/// then accepted, returned, inspected, approved or rejected — or not yet — with a pin (one in seven has none).
+/// two thirds of the first service (building permits by default), one third the second (food certificates),
+/// submitted within `withinDays` days before `now`, then accepted, returned, inspected (where the service's workflow
+/// inspects), approved or rejected — or not yet — with a pin (one in seven has none). Each service gives its own
+/// details (`ApplicationService.syntheticDetails`).
 public enum SyntheticApplication {
+    public static let defaultServices: [any ApplicationService.Type] = [BuildingPermitService.self, FoodCertificateService.self]
+
     public static func edit(
-        collection: String, office: String, index: Int, now: Int64, withinDays: Int64, random: inout SeededGenerator
+        collection: String, office: String, index: Int, now: Int64, withinDays: Int64, random: inout SeededGenerator,
+        services: [any ApplicationService.Type] = defaultServices
     ) -> LocalEdit {
         let day: Int64 = 86_400_000
-        let permit = index % 3 != 0
+        let service = services.count > 1 && index % 3 == 0 ? services[1] : services[0]
+        let permit = service.defaultWorkflow.actions.contains("assign-inspection")
         let submitted = now - Int64.random(in: 1...withinDays, using: &random) * day
         var at = submitted
         var events: [SetElement] = []
-        func event(_ action: String, role: ActorRole = .officer, after days: ClosedRange<Int64>, _ payload: [String: JSONValue] = [:]) {
+        func event(_ action: ActionName, role: ActorRole = .officer, after days: ClosedRange<Int64>, _ payload: [String: JSONValue] = [:]) {
             at = min(now, at + Int64.random(in: days, using: &random) * day + 60_000)
             let value = ApplicationEvent(id: "\(at)-\(events.count)", hlc: HLC(millis: UInt64(at), counter: 0), action: action, actor: "synthetic",
                                          role: role, payload: payload)
@@ -38,12 +44,10 @@ public enum SyntheticApplication {
             }
         }
         let location: JSONValue = index % 7 == 0 ? .null : ["lat": .number(lat), "lon": .number(lon)]
-        let details: [String: JSONValue] = permit
-            ? ["land_title": ["type": "chanote", "number": "1"], "building_use": "residence", "storeys": 2, "floor_area_m2": 120, "location": location]
-            : ["establishment_name": "ร้านทดสอบ", "place_kind": "selling", "area_m2": 40, "in_market": false, "workers": 3, "address": "-", "location": location]
+        let details = service.syntheticDetails(location: location)
         return LocalEdit(
             collection: collection, record: "S\(office)-\(index)",
-            set: ["service": .string(permit ? "building-permit" : "food-certificate"), "office": .string(office),
+            set: ["service": .string(service.id.rawValue), "office": .string(office),
                   "applicant": ["name": "-", "national_id": "1234545678781", "phone": "0800000000", "address": "-"], "details": .object(details),
                   "submitted_ms": .number(Double(submitted)), "fees": ["total": 0]],
             add: events, scope: [office])

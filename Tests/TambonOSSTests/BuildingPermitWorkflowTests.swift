@@ -10,7 +10,7 @@ import TambonCore
 
     /// An event on day `day` (counted from 26 Nov 2026), `tick` ordering events within the day.
     static func event(
-        _ action: String, day: Int, tick: UInt16 = 0, by actor: String = "officer-1", role: ActorRole = .officer,
+        _ action: ActionName, day: Int, tick: UInt16 = 0, by actor: String = "officer-1", role: ActorRole = .officer,
         _ payload: [String: JSONValue] = [:], id: String? = nil
     ) -> ApplicationEvent {
         ApplicationEvent(

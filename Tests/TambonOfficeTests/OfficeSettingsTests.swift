@@ -8,7 +8,7 @@ import Testing
     @Test func settingsAreStoredCheckedAndUsedForFeesAndPeriods() async throws {
         let store = try Store.inMemory()
         try await store.initialiseNode(office: "5001", name: "office")
-        #expect(try await OfficeSettings.load(from: store).buildingPermit == BuildingPermitSettings(), "defaults until set")
+        #expect(try await OfficeSettings.load(from: store).settings(BuildingPermitService.self).permit == BuildingPermitSettings(), "defaults until set")
 
         // A waiver year, then the office's own plan-check rate of 1 baht/m² for every height; a shorter period.
         let value: JSONValue = [
@@ -20,14 +20,15 @@ import Testing
         ]
         try await OfficeSettings.save(value, to: store)
         let catalog = try await OfficeSettings.load(from: store)
-        #expect(catalog.buildingPermit.periodDays == 30 && catalog.buildingPermit.inspectionWaived && catalog.buildingPermit.extensionDays == 45)
+        let permit = catalog.settings(BuildingPermitService.self).permit
+        #expect(permit.periodDays == 30 && permit.inspectionWaived && permit.extensionDays == 45)
         let today = try #require(CivilDate(iso: "2026-11-26"))
         let waiverDay = try #require(CivilDate(iso: "2020-06-01"))
-        let fees = try #require(catalog.buildingPermitFees.schedule(on: today))
+        let fees = try #require(catalog.settings(BuildingPermitService.self).fees.schedule(on: today))
         #expect(fees.quote(area: 120, storeys: 2).total == Money(baht: 320))
-        #expect(catalog.buildingPermitFees.schedule(on: waiverDay)?.quote(area: 120, storeys: 2).total == .zero)
+        #expect(catalog.settings(BuildingPermitService.self).fees.schedule(on: waiverDay)?.quote(area: 120, storeys: 2).total == .zero)
         // The stored form round-trips.
-        #expect(try OfficeSettings.catalog(from: OfficeSettings.value(of: catalog)).buildingPermitFees == catalog.buildingPermitFees)
+        #expect(try OfficeSettings.catalog(from: OfficeSettings.value(of: catalog)).settings(BuildingPermitService.self).fees == catalog.settings(BuildingPermitService.self).fees)
 
         let changes = try await store.statistics().changes
         for bad: JSONValue in [
@@ -53,12 +54,13 @@ import Testing
         ]
         try await OfficeSettings.save(value, to: store)
         let catalog = try await OfficeSettings.load(from: store)
-        #expect(catalog.foodCertificatePeriodDays == 10 && catalog.signatory?.title == "นายกองค์การบริหารส่วนตำบลแม่เหียะ")
-        let schedule = try #require(catalog.foodCertificateFees.schedule(on: CivilDate(iso: "2026-11-26")!))
+        #expect(catalog.settings(FoodCertificateService.self).periodDays == 10 && catalog.signatory?.title == "นายกองค์การบริหารส่วนตำบลแม่เหียะ")
+        let schedule = try #require(catalog.settings(FoodCertificateService.self).fees.schedule(on: CivilDate(iso: "2026-11-26")!))
         #expect(schedule.annualFee == Money(baht: 50) && schedule.lateSurchargePercent == 25)
         #expect((catalog.workflow("food-certificate") as? FoodCertificateWorkflow)?.periodDays == 10)
         let again = try OfficeSettings.catalog(from: OfficeSettings.value(of: catalog))
-        #expect(again.foodCertificateFees == catalog.foodCertificateFees && again.signatory == catalog.signatory && again.foodCertificatePeriodDays == 10)
+        let food = catalog.settings(FoodCertificateService.self)
+        #expect(again.settings(FoodCertificateService.self) == food && again.signatory == catalog.signatory && food.periodDays == 10)
 
         let changes = try await store.statistics().changes
         for bad: JSONValue in [

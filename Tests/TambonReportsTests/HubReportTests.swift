@@ -24,7 +24,7 @@ struct HubReportFixture {
         store = try Store.inMemory()
         try await store.initialiseNode(office: Store.hubOffice, name: "ศูนย์กลาง")
         let day: Int64 = 86_400_000
-        func event(_ action: String, at millis: Int64, _ payload: [String: JSONValue] = [:]) -> SetElement {
+        func event(_ action: ActionName, at millis: Int64, _ payload: [String: JSONValue] = [:]) -> SetElement {
             let value = ApplicationEvent(id: "\(millis)-\(action)", hlc: HLC(millis: UInt64(millis), counter: 0), action: action, actor: "t",
                                          role: action == "submit" ? .citizen : .officer, payload: payload)
             return SetElement(field: "events", id: value.id, value: value.value)

@@ -4,15 +4,15 @@ import TambonCore
 /// record-inspection → approve (issues the permit number) or reject; `return` pauses the clock until the office
 /// accepts again; `extend` lengthens the period; the applicant may `withdraw` until the decision.
 public struct BuildingPermitWorkflow: ServiceWorkflow {
-    public static let service = "building-permit"
-    public var service: String { Self.service }
+    public static let service = ServiceID.buildingPermit
+    public var service: ServiceID { Self.service }
     public let settings: BuildingPermitSettings
 
     public init(settings: BuildingPermitSettings = BuildingPermitSettings()) {
         self.settings = settings
     }
 
-    public var actions: [String] {
+    public var actions: [ActionName] {
         ["accept", "return", "assign-inspection", "record-inspection", "extend", "approve", "reject", "withdraw"]
     }
 

@@ -5,8 +5,8 @@ import TambonCore
 /// fee), `record-payment` of a year's fee with its receipt, `replace` a lost or damaged certificate (same number,
 /// s.50), `revoke` (reason), `notify-closure` (s.51).
 public struct FoodCertificateWorkflow: ServiceWorkflow {
-    public static let service = "food-certificate"
-    public var service: String { Self.service }
+    public static let service = ServiceID.foodCertificate
+    public var service: ServiceID { Self.service }
     /// Days from acceptance to the decision. The domain facts give 7 working days, unverified: a setting, counted
     /// in calendar days by default as a conservative reading.
     public let periodDays: Int
@@ -18,7 +18,7 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
     /// A certificate stays open after approval (renewals, replacements) until revoked or closed.
     public var finalStatuses: Set<ApplicationStatus> { [.rejected, .withdrawn, .revoked, .closed] }
 
-    public var actions: [String] { ["accept", "approve", "reject", "withdraw", "renew", "record-payment", "replace", "revoke", "notify-closure"] }
+    public var actions: [ActionName] { ["accept", "approve", "reject", "withdraw", "renew", "record-payment", "replace", "revoke", "notify-closure"] }
 
     public func apply(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal) {
         let status = state.status

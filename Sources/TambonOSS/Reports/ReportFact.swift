@@ -45,7 +45,7 @@ public struct ReportFact: Sendable, Equatable {
     }
 
     /// The actions that decide an application.
-    public static let decisions: Set<String> = ["approve", "reject", "withdraw"]
+    public static let decisions: Set<ActionName> = ["approve", "reject", "withdraw"]
 
     /// Past the legal deadline: decided after it, or undecided, its clock running, and the deadline gone by.
     public func isOverdue(on today: CivilDate) -> Bool {

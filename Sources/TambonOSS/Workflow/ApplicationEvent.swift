@@ -11,14 +11,14 @@ public struct ApplicationEvent: Sendable, Equatable {
     /// When, on the writing node's hybrid logical clock: orders events causally (an action taken after seeing
     /// another sorts after it) and gives the time.
     public let hlc: HLC
-    public let action: String
+    public let action: ActionName
     /// The user name, or `citizen`.
     public let actor: String
     public let role: ActorRole
     /// What the action carries (`reason`, `assignee`, `inspection`, `number`, …).
     public let payload: [String: JSONValue]
 
-    public init(id: String, hlc: HLC, action: String, actor: String, role: ActorRole, payload: [String: JSONValue] = [:]) {
+    public init(id: String, hlc: HLC, action: ActionName, actor: String, role: ActorRole, payload: [String: JSONValue] = [:]) {
         self.id = id
         self.hlc = hlc
         self.action = action
@@ -38,7 +38,7 @@ public struct ApplicationEvent: Sendable, Equatable {
     /// The stored form (the set element's value).
     public var value: JSONValue {
         var members: [String: JSONValue] = [
-            "action": .string(action), "actor": .string(actor), "role": .string(role.rawValue), "at": .string(hlc.hex),
+            "action": .string(action.rawValue), "actor": .string(actor), "role": .string(role.rawValue), "at": .string(hlc.hex),
         ]
         if !payload.isEmpty { members["payload"] = .object(payload) }
         return .object(members)
@@ -50,6 +50,6 @@ public struct ApplicationEvent: Sendable, Equatable {
             let actor = members["actor"]?.stringValue, let role = members["role"]?.stringValue.flatMap(ActorRole.init(rawValue:)),
             let at = members["at"]?.stringValue.flatMap(HLC.init(hex:))
         else { return nil }
-        self.init(id: id, hlc: at, action: action, actor: actor, role: role, payload: members["payload"]?.objectValue ?? [:])
+        self.init(id: id, hlc: at, action: ActionName(action), actor: actor, role: role, payload: members["payload"]?.objectValue ?? [:])
     }
 }

@@ -4,10 +4,10 @@ import TambonCore
 /// certificate, …) supplies its actions; the frame (``Timeline``) orders the events and records which applied.
 public protocol ServiceWorkflow: Sendable {
     /// The service's code in records and URLs (`building-permit`).
-    var service: String { get }
+    var service: ServiceID { get }
 
     /// The actions this service knows, in the order an officer's screen lists them.
-    var actions: [String] { get }
+    var actions: [ActionName] { get }
 
     /// Statuses after which nothing more happens.
     var finalStatuses: Set<ApplicationStatus> { get }
@@ -22,7 +22,7 @@ extension ServiceWorkflow {
     /// `submit` (by the citizen, or an officer for them), nothing else happens before it, and nothing after a final
     /// status.
     public func step(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal) {
-        if event.action == "submit" {
+        if event.action == .submit {
             guard state.status == nil else { throw WorkflowRules.notNow(event.action, state.status) }
             try WorkflowRules.requireApplicantOrOfficial(event)
             state.status = .submitted
@@ -38,7 +38,7 @@ extension ServiceWorkflow {
     }
 
     /// The actions `role` could take now (for the buttons on the application page).
-    public func available(to role: ActorRole, actor: String, in state: ApplicationState, probe: ApplicationEvent.Probe) -> [String] {
+    public func available(to role: ActorRole, actor: String, in state: ApplicationState, probe: ApplicationEvent.Probe) -> [ActionName] {
         actions.filter { action in
             var copy = state
             do throws(ActionRefusal) {
@@ -58,7 +58,7 @@ extension ApplicationEvent {
         public let hlc: HLC
         public init(hlc: HLC) { self.hlc = hlc }
 
-        func event(action: String, actor: String, role: ActorRole) -> ApplicationEvent {
+        func event(action: ActionName, actor: String, role: ActorRole) -> ApplicationEvent {
             ApplicationEvent(id: "probe", hlc: hlc, action: action, actor: actor, role: role)
         }
     }

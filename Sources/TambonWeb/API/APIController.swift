@@ -35,7 +35,7 @@ struct APIController: Sendable {
         }
         do {
             let application = try await web.book.submit(
-                service: service, applicant: body["applicant"]?.objectValue ?? [:], details: body["details"]?.objectValue ?? [:],
+                service: ServiceID(rawValue: service), applicant: body["applicant"]?.objectValue ?? [:], details: body["details"]?.objectValue ?? [:],
                 actor: session?.user ?? "citizen", role: session?.role ?? .citizen)
             guard case .object(var members) = application.publicView(on: web.book.today()) else { throw WebError(.internalServerError, "internal", th: "", en: "") }
             members["id"] = .string(application.id)
@@ -50,7 +50,7 @@ struct APIController: Sendable {
         let session = try await web.apiStaff(request)
         let query = request.uri.queryParameters
         let applications = try await web.book.queue(
-            office: session.office, service: query["service"].map(String.init), status: query["status"].map { ApplicationStatus(rawValue: String($0)) },
+            office: session.office, service: query["service"].map { ServiceID(rawValue: String($0)) }, status: query["status"].map { ApplicationStatus(rawValue: String($0)) },
             assignee: query["assignee"].map(String.init) ?? (session.role == .surveyor ? session.user : nil))
         let today = web.book.today()
         return JSONResponse.make(["applications": .array(applications.map { $0.officeView(on: today) })])
@@ -81,7 +81,7 @@ struct APIController: Sendable {
             }
             let session = try await web.apiStaff(request)
             let application = try await web.application(id, for: session)
-            let updated = try await web.book.act(on: application.id, action: action, payload: body, actor: session.user, role: session.role)
+            let updated = try await web.book.act(on: application.id, action: ActionName(rawValue: action), payload: body, actor: session.user, role: session.role)
             return JSONResponse.make(updated.officeView(on: web.book.today()))
         } catch let error as OfficeError {
             throw WebError(error)
@@ -164,13 +164,14 @@ struct APIController: Sendable {
         else {
             throw WebError(.badRequest, "invalid_input", th: "ต้องระบุพื้นที่ (floor_area_m2) และจำนวนชั้น (storeys)", en: "give floor_area_m2 and storeys")
         }
-        guard let schedule = web.book.catalog.buildingPermitFees.schedule(on: web.book.today()) else {
+        let settings = web.book.catalog.settings(BuildingPermitService.self)
+        guard let schedule = settings.fees.schedule(on: web.book.today()) else {
             throw WebError(.internalServerError, "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียม", en: "no fee schedule in force")
         }
         let quote = schedule.quote(area: area, storeys: storeys)
         return JSONResponse.make(["plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
                                   "total": .number(Double(quote.total.satang)), "total_th": .string(quote.total.thaiText),
-                                  "over_limit": .bool(area > web.book.catalog.buildingPermit.maximumAreaSquareMetres)])
+                                  "over_limit": .bool(area > settings.permit.maximumAreaSquareMetres)])
     }
 
     static func object(_ request: Request) async throws -> [String: JSONValue] {

@@ -52,7 +52,7 @@ struct BuildingPermitForm: ServiceForm {
     /// The fees the typed area and storeys come to on `day`, for the quote step; nil until both are numbers.
     func quote(_ catalog: ServiceCatalog, on day: CivilDate) -> [String: String]? {
         guard let area = Double(self["floor_area_m2"]), let storeys = Int(self["storeys"]),
-            let schedule = catalog.buildingPermitFees.schedule(on: day)
+            let schedule = catalog.settings(BuildingPermitService.self).fees.schedule(on: day)
         else { return nil }
         let quote = schedule.quote(area: area, storeys: storeys)
         return ["planCheck": quote.planCheckFee.thaiText, "permit": quote.permitFee.thaiText, "total": quote.total.thaiText]

@@ -122,7 +122,7 @@ struct CitizenPages: Sendable {
             "canUpload": application.state.status == .submitted || application.state.status == .returned,
             "attachments": String(application.attachments.count),
             "timeline": application.timeline.entries.map { entry in
-                ["on": entry.event.date.thaiShortText, "label": PageRenderer.actionLabels[entry.event.action] ?? entry.event.action,
+                ["on": entry.event.date.thaiShortText, "label": PageRenderer.actionLabels[entry.event.action.rawValue] ?? entry.event.action.rawValue,
                  "applied": entry.applied, "reason": entry.refusal?.thai ?? ""] as [String: Any]
             },
         ]

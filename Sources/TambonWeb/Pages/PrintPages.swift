@@ -39,7 +39,7 @@ struct PrintPages: Sendable {
             "area": details["floor_area_m2"]?.numberValue.map { String($0) } ?? "",
             "storeys": details["storeys"]?.numberValue.map { String(Int($0)) } ?? "",
             "use": BuildingPermitDetails.useText(details["building_use"]?.stringValue ?? ""),
-            "issued": issued.thaiText, "validUntil": issued.adding(years: web.book.catalog.buildingPermit.validityYears).thaiText,
+            "issued": issued.thaiText, "validUntil": issued.adding(years: web.book.catalog.settings(BuildingPermitService.self).permit.validityYears).thaiText,
         ]
         return try await pages.page("permit", title: "ใบอนุญาต", request: request, values)
     }
@@ -58,7 +58,7 @@ struct PrintPages: Sendable {
         }
         let today = web.book.today()
         let details = application.details
-        let dues = application.feesDue(on: today)?.dues ?? []
+        let dues = FoodCertificateForm.dues(of: application, catalog: web.book.catalog, on: today)
         // The certificate runs to the day before the next year's fee falls due.
         let current = dues.last
         let signatory = web.book.catalog.signatory

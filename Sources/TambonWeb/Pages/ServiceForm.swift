@@ -1,11 +1,12 @@
 import TambonCore
+import TambonOSS
 
 /// A service's citizen form: its page, and the mapping between the form's fields and the service's application
 /// both ways — what was posted, as the applicant and details to file; and what was typed, back into the page with
 /// each field's error beside it.
 protocol ServiceForm {
     /// The service the form files applications for.
-    static var service: String { get }
+    static var service: ServiceID { get }
     /// The form's template and page title.
     static var template: String { get }
     static var title: String { get }

@@ -57,17 +57,17 @@ struct StaffPages: Sendable {
         // A surveyor sees the inspections assigned to them unless they ask otherwise.
         let assignee = query["assignee"].map(String.init).map { $0.isEmpty ? nil : $0 } ?? (session.role == .surveyor ? session.user : nil)
         let today = web.book.today()
-        let service = query["service"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let service = query["service"].map(String.init).flatMap { $0.isEmpty ? nil : ServiceID(rawValue: $0) }
         let applications = try await web.book.queue(office: session.office, service: service, status: status, assignee: assignee)
         let rows: [[String: Any]] = applications.map { application in
             let state = application.state
-            return ["id": application.id, "service": application.service, "status": state.status?.thai ?? "-",
+            return ["id": application.id, "service": application.service.rawValue, "status": state.status?.thai ?? "-",
                     "assignee": state.assignee ?? "", "urgency": DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass,
                     "daysLeft": state.clock.daysLeft(on: today).map(String.init) ?? "–"]
         }
         return try await pages.page("queue", title: "คำขอของสำนักงาน", request: request, [
             "rows": rows, "assignee": assignee ?? "",
-            "services": ServiceCatalog.services.map { ["value": $0, "label": ServiceCatalog.names[$0] ?? $0, "selected": $0 == service] },
+            "services": ServiceCatalog.services.map { ["value": $0.rawValue, "label": ServiceCatalog.names[$0] ?? $0.rawValue, "selected": $0 == service] },
             "statuses": Self.queueStatuses.map { ["value": $0.rawValue, "label": $0.thai, "selected": $0 == status] },
         ])
     }
@@ -93,10 +93,10 @@ struct StaffPages: Sendable {
         values["isPermit"] = application.service == BuildingPermitWorkflow.service
         values["printPath"] = application.service == FoodCertificateWorkflow.service ? "certificate" : "permit"
         values["placeKind"] = (application.details["place_kind"]?.stringValue).flatMap(FoodCertificateDetails.PlaceKind.init(rawValue:))?.thai ?? ""
-        values["feesDue"] = application.feesDue(on: today)?.dues.map { due -> [String: Any] in
+        values["feesDue"] = FoodCertificateForm.dues(of: application, catalog: web.book.catalog, on: today).map { due -> [String: Any] in
             ["year": due.year, "dueOn": due.dueOn.thaiText, "amount": due.amount.thaiText, "late": due.isLate,
              "paid": due.payment != nil, "receipt": due.payment?.receipt ?? "", "paidOn": due.payment?.paidOn.thaiText ?? ""]
-        } ?? []
+        }
         values["attachments"] = application.attachments.map { item -> [String: Any] in
             let hash = item["sha256"]?.stringValue ?? ""
             return ["name": item["name"]?.stringValue ?? hash, "kind": AttachmentPolicy.kinds[item["kind"]?.stringValue ?? ""] ?? "",
@@ -108,7 +108,7 @@ struct StaffPages: Sendable {
         values["atHub"] = try await web.store.hubHasLatestChange(collection: ApplicationRecord.collection, record: application.id)
         values["timeline"] = application.timeline.entries.map { entry in
             var item: [String: Any] = [
-                "on": entry.event.date.thaiShortText, "action": PageRenderer.actionLabels[entry.event.action] ?? entry.event.action,
+                "on": entry.event.date.thaiShortText, "action": PageRenderer.actionLabels[entry.event.action.rawValue] ?? entry.event.action.rawValue,
                 "actor": entry.event.actor, "applied": entry.applied, "not_applied_reason": entry.refusal?.thai ?? "",
             ]
             if let reason = entry.event.payload["reason"]?.stringValue { item["eventReason"] = reason }
@@ -123,7 +123,7 @@ struct StaffPages: Sendable {
         guard let workflow = web.book.catalog.workflow(application.service) else { return nil }
         let probe = ApplicationEvent.Probe(hlc: HLC(millis: UInt64(max(0, web.store.configuration.wallClock())), counter: 0))
         return workflow.available(to: session.role, actor: session.user, in: application.state, probe: probe).map { action in
-            ["action": action, "label": PageRenderer.actionLabels[action] ?? action, "id": application.id, "csrf": session.csrf,
+            ["action": action.rawValue, "label": PageRenderer.actionLabels[action.rawValue] ?? action.rawValue, "id": application.id, "csrf": session.csrf,
              "needsReason": ["return", "reject", "extend", "revoke"].contains(action), "needsAssignee": action == "assign-inspection",
              "needsYear": action == "renew" || action == "record-payment", "needsReceipt": action == "record-payment",
              "year": today.buddhistYear,
@@ -147,7 +147,7 @@ struct StaffPages: Sendable {
         }
         let application = try await web.application(id, for: session)
         do {
-            try await web.book.act(on: application.id, action: action, payload: payload, actor: session.user, role: session.role)
+            try await web.book.act(on: application.id, action: ActionName(rawValue: action), payload: payload, actor: session.user, role: session.role)
         } catch let error as OfficeError {
             return try await self.application(request, session: session, id: id, error: error.thai, status: HTTPResponse.Status(code: error.status))
         }
