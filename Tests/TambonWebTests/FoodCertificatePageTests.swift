@@ -68,6 +68,10 @@ import Testing
             try await client.execute(uri: "/office/applications/\(filed.id)", method: .get, headers: staff.headers()) { response in
                 let html = WebFixture.text(response)
                 #expect(html.contains("บันทึกการชำระค่าธรรมเนียม") && html.contains("ยังไม่ชำระ") && html.contains("/certificate"))
+                #expect(html.contains("ค่าธรรมเนียมรายปี") && html.contains("พิมพ์หนังสือรับรอง</a>") && !html.contains("<h2>อาคาร</h2>"))
+            }
+            try await client.execute(uri: "/office/applications/\(filed.id)/permit", method: .get, headers: staff.headers()) {
+                #expect($0.status == .conflict, "a certificate is not printed as a permit")
             }
             try await client.execute(uri: "/office/applications/\(filed.id)/actions", method: .post, headers: {
                 var headers = PageTests.formHeaders

@@ -156,6 +156,9 @@ import Testing
                 let html = WebFixture.text(response)
                 #expect(html.contains("อนุญาตแล้ว") && html.contains("1/2569"))
                 #expect(html.contains("1-2345-45678-78-1"), "staff see the applicant")
+                #expect(html.contains("<h2>อาคาร</h2>") && html.contains("เอกสารสิทธิ์"), "the permit's own panel")
+                #expect(html.contains("/\(application.id)/permit\">พิมพ์ใบอนุญาต</a>"), "its print link")
+                #expect(!html.contains("ค่าธรรมเนียมรายปี"), "no other service's panel")
             }
             try await client.execute(uri: page + "/actions", method: .post, headers: headers, body: Self.form([("csrf", csrf), ("action", "reject"), ("reason", "x")])) { response in
                 #expect(response.status == .conflict)

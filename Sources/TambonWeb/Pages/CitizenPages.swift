@@ -13,12 +13,15 @@ struct CitizenPages: Sendable {
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in try await pages.page("home", title: "บริการประชาชน", request: request) }
-        router.get("/apply/building-permit") { request, _ in try await self.blank(BuildingPermitForm.self, request) }
-        router.post("/apply/building-permit") { request, _ in try await self.submitBuildingPermit(request) }
-        router.get("/apply/food-certificate") { request, _ in try await self.blank(FoodCertificateForm.self, request) }
-        router.post("/apply/food-certificate") { request, _ in try await self.submit(FoodCertificateForm.self, request) }
+        for service in ServicePagesCatalog.all { addForm(of: service, to: router) }
         router.get("/track") { request, _ in try await self.track(request) }
         router.post("/track/withdraw") { request, _ in try await self.withdraw(request) }
+    }
+
+    /// `/apply/<service>`: the service's form, empty, and its posting.
+    func addForm<Service: ServicePages>(of _: Service.Type, to router: Router<BasicRequestContext>) {
+        router.get("/apply/\(Service.service.rawValue)") { request, _ in try await self.blank(Service.Form.self, request) }
+        router.post("/apply/\(Service.service.rawValue)") { request, _ in try await self.submit(Service.Form.self, request) }
     }
 
     /// A service's form, empty.
@@ -26,21 +29,16 @@ struct CitizenPages: Sendable {
         try await pages.page(Form.template, title: Form.title, request: request, Form.blank.values(errors: [:]))
     }
 
-    /// The building-permit form: its quote step shows the fees with the input kept; its submit step files it.
-    func submitBuildingPermit(_ request: Request) async throws -> Response {
-        let body = try await PageRenderer.form(request)
-        try pages.checkFormToken(request, body)
-        let form = BuildingPermitForm(body)
-        guard body["step"] == "quote" else { return try await file(request, body: body, form: form) }
-        var values = form.values(errors: [:])
-        if let quote = form.quote(web.book.catalog, on: web.book.today()) { values["quote"] = quote }
-        return try await pages.page(BuildingPermitForm.template, title: BuildingPermitForm.title, request: request, values)
-    }
-
+    /// A posted form: a preview step (the building permit's quote, with the input kept) shows the form again with
+    /// what it adds; otherwise the application is filed.
     func submit<Form: ServiceForm>(_: Form.Type, _ request: Request) async throws -> Response {
         let body = try await PageRenderer.form(request)
         try pages.checkFormToken(request, body)
-        return try await file(request, body: body, form: Form(body))
+        let form = Form(body)
+        guard body["step"] == "quote", let preview = form.preview(web.book.catalog, on: web.book.today()) else {
+            return try await file(request, body: body, form: form)
+        }
+        return try await pages.page(Form.template, title: Form.title, request: request, form.values(errors: [:]).merging(preview) { $1 })
     }
 
     /// Files an application with the form's files, all or nothing (no application, nor half of one, when a file

@@ -52,6 +52,11 @@ struct PageRenderer: Sendable {
 
     static let formCookie = "tambon_form"
 
+    /// A part of a page (a service's panel) rendered on its own, to be placed unescaped in the page.
+    func render(_ template: String, _ values: [String: Any]) -> String {
+        library.render(values, withTemplate: template) ?? ""
+    }
+
     /// Checks a public form's token against its cookie; a missing or different one is refused (403), nothing done.
     func checkFormToken(_ request: Request, _ form: FormBody) throws {
         guard let cookie = request.cookies[Self.formCookie]?.value, let token = form["form_token"],

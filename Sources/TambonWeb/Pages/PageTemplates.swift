@@ -8,6 +8,9 @@ enum PageTemplates {
     static func library() throws -> MustacheLibrary {
         var library = MustacheLibrary()
         for (name, bytes) in files { try library.register(text(of: bytes), named: name) }
+        for service in ServicePagesCatalog.all {
+            for (name, bytes) in service.templates { try library.register(text(of: bytes), named: name) }
+        }
         return library
     }
 
@@ -20,9 +23,7 @@ enum PageTemplates {
         // Citizen/
         "home": PackageResources.home_mustache, "submitted": PackageResources.submitted_mustache,
         "track": PackageResources.track_mustache,
-        // BuildingPermit/, FoodCertificate/: each service's form and print-out.
-        "apply": PackageResources.apply_mustache, "permit": PackageResources.permit_mustache,
-        "apply_food": PackageResources.apply_food_mustache, "certificate": PackageResources.certificate_mustache,
+        // Each service's own (its form, panel and print-out) are listed by its `ServicePages`.
         // Staff/
         "login": PackageResources.login_mustache, "queue": PackageResources.queue_mustache,
         "application": PackageResources.application_mustache,

@@ -1,5 +1,6 @@
 import TambonCore
 import TambonOSS
+import TambonOffice
 
 /// A service's citizen form: its page, and the mapping between the form's fields and the service's application
 /// both ways — what was posted, as the applicant and details to file; and what was typed, back into the page with
@@ -19,9 +20,14 @@ protocol ServiceForm {
 
     /// The page's values: the input kept, each field's error (`errors`, by the service's field names) beside it.
     func values(errors: [String: String]) -> [String: Any]
+
+    /// What a preview step (`step=quote`) adds to the form, or nil for a form without one (it files at once).
+    func preview(_ catalog: ServiceCatalog, on day: CivilDate) -> [String: Any]?
 }
 
 extension ServiceForm {
+    func preview(_ catalog: ServiceCatalog, on day: CivilDate) -> [String: Any]? { nil }
+
     /// The form as first shown: every field empty.
     static var blank: Self { Self(FormBody(values: [:])) }
 

@@ -86,16 +86,13 @@ struct StaffPages: Sendable {
         if let due = application.deadline(on: today) { values["due"] = due.thaiText }
         if let number = application.state.number { values["number"] = number.description }
         values["nationalID"] = (try? NationalID(application.applicant["national_id"]?.stringValue ?? ""))?.formatted ?? ""
-        values["landText"] = BuildingPermitDetails.landTitleText(application.details["land_title"])
-        values["useText"] = BuildingPermitDetails.useText(application.details["building_use"]?.stringValue ?? "")
         values["feeTotal"] = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0)).thaiText
-        values["isFood"] = application.service == FoodCertificateWorkflow.service
-        values["isPermit"] = application.service == BuildingPermitWorkflow.service
-        values["printPath"] = application.service == FoodCertificateWorkflow.service ? "certificate" : "permit"
-        values["placeKind"] = (application.details["place_kind"]?.stringValue).flatMap(FoodCertificateDetails.PlaceKind.init(rawValue:))?.thai ?? ""
-        values["feesDue"] = FoodCertificateForm.dues(of: application, catalog: web.book.catalog, on: today).map { due -> [String: Any] in
-            ["year": due.year, "dueOn": due.dueOn.thaiText, "amount": due.amount.thaiText, "late": due.isLate,
-             "paid": due.payment != nil, "receipt": due.payment?.receipt ?? "", "paidOn": due.payment?.paidOn.thaiText ?? ""]
+        // The service's own panel (its details, its fees) and printed document.
+        if let service = ServicePagesCatalog.pages(application.service) {
+            values["printPath"] = service.printPath
+            values["printName"] = service.printName
+            values.merge(service.panelValues(application, catalog: web.book.catalog, on: today)) { $1 }
+            values["panel"] = pages.render(service.panelTemplate, values)
         }
         values["attachments"] = application.attachments.map { item -> [String: Any] in
             let hash = item["sha256"]?.stringValue ?? ""

@@ -49,6 +49,11 @@ struct BuildingPermitForm: ServiceForm {
         return ["f": f]
     }
 
+    /// The quote step: the form again with the fees, once the area and storeys are numbers.
+    func preview(_ catalog: ServiceCatalog, on day: CivilDate) -> [String: Any]? {
+        quote(catalog, on: day).map { ["quote": $0] } ?? [:]
+    }
+
     /// The fees the typed area and storeys come to on `day`, for the quote step; nil until both are numbers.
     func quote(_ catalog: ServiceCatalog, on day: CivilDate) -> [String: String]? {
         guard let area = Double(self["floor_area_m2"]), let storeys = Int(self["storeys"]),

@@ -51,13 +51,4 @@ struct FoodCertificateForm: ServiceForm {
         f["inMarket"] = input["d_in_market"] == "yes"
         return ["f": f]
     }
-
-    /// A food certificate's yearly fees as of `today`, with the office's fee table; none for other services.
-    static func dues(of application: ApplicationRecord, catalog: ServiceCatalog, on today: CivilDate) -> [FoodCertificateDues.Due] {
-        guard application.service == .foodCertificate else { return [] }
-        return FoodCertificateService.dues(
-            settings: catalog.settings(FoodCertificateService.self), state: application.state,
-            submittedOn: CivilDate(thaiDayOf: application.submittedMillis), on: today
-        ).dues
-    }
 }
