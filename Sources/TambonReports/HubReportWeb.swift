@@ -48,14 +48,14 @@ public struct HubReportWeb: Sendable {
         do {
             return try ReportFilter(query: query, services: Self.services)
         } catch let error as ValidationErrors {
-            throw WebError(.unprocessableContent, "invalid_filter", th: "ตัวกรองรายงานไม่ถูกต้อง", en: "invalid report filter", fields: error.errors)
+            throw WebError(.unprocessable, "invalid_filter", th: "ตัวกรองรายงานไม่ถูกต้อง", en: "invalid report filter", fields: error.errors)
         }
     }
 
     func applications(_ request: Request) async throws -> Response {
         let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
         guard format == "json" || format == "csv" else {
-            throw WebError(.unprocessableContent, "invalid_format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv",
+            throw WebError(.unprocessable, "invalid_format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv",
                            fields: [FieldError("format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv")])
         }
         let rows = try await index.rows(filter: try filter(request), dataAsOf: try await index.officeSync().compactMapValues { $0 })

@@ -9,8 +9,9 @@ public final class PortBox: @unchecked Sendable {
 
     public func set(_ value: Int) { lock.withLock { port = value } }
 
-    /// Waits up to `seconds` for the port.
-    public func wait(seconds: Double = 10) async throws -> Int {
+    /// Waits up to `seconds` for the port: generous, since a loaded 2-core machine running the suites in parallel
+    /// can take well over 10 s to start a TLS server.
+    public func wait(seconds: Double = 60) async throws -> Int {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let value = lock.withLock({ port }) { return value }

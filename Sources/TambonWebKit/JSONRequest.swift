@@ -14,7 +14,7 @@ public enum JSONRequest {
         }
         let buffer = try await request.body.collect(upTo: maximumBytes)
         guard case .object(let members)? = try? JSONValue(parsing: Array(buffer: buffer)) else {
-            throw WebError(.badRequest, "malformed_json", th: "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง", en: "the body must be a JSON object")
+            throw WebError(.invalid, "malformed_json", th: "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง", en: "the body must be a JSON object")
         }
         return members
     }

@@ -6,17 +6,18 @@ import TambonOSS
 import TambonOffice
 import TambonProtocol
 
-/// A refused web request: the status, and a JSON body with the code, the Thai message (first), the English one
-/// and, for forms, the message of each field.
+/// The web's edge for a refused request: the error's kind chooses the status (the one table in
+/// `TambonError+HTTP`), and the JSON body carries the code, the Thai message (first), the English one and, for
+/// forms, the message of each field.
 public struct WebError: HTTPResponseError {
-    public let status: HTTPResponse.Status
+    public let kind: TambonError.Kind
     public let code: String
     public let thai: String
     public let english: String
     public let fields: [FieldError]
 
-    public init(_ status: HTTPResponse.Status, _ code: String, th thai: String, en english: String, fields: [FieldError] = []) {
-        self.status = status
+    public init(_ kind: TambonError.Kind, _ code: String, th thai: String, en english: String, fields: [FieldError] = []) {
+        self.kind = kind
         self.code = code
         self.thai = thai
         self.english = english
@@ -24,10 +25,25 @@ public struct WebError: HTTPResponseError {
     }
 
     public init(_ error: OfficeError) {
-        self.init(HTTPResponse.Status(code: error.kind.httpStatus), error.code, th: error.thai, en: error.english, fields: error.fields)
+        self.init(error.kind, error.code, th: error.thai, en: error.english, fields: error.fields)
     }
 
-    public static let unauthenticated = WebError(.unauthorized, "unauthenticated", th: "กรุณาเข้าสู่ระบบ", en: "log in first")
+    /// Any error met while answering: its own kind and messages, an internal failure's text kept off the page.
+    public init(_ error: any Error) {
+        switch error {
+        case let error as WebError: self = error
+        case let error as OfficeError: self.init(error)
+        default:
+            let converted = TambonError(error)
+            self = converted.kind == .internal
+                ? WebError(.internal, "internal", th: converted.kind.thai, en: "the request could not be handled")
+                : WebError(converted.kind, converted.code.rawValue, th: converted.thai, en: converted.english)
+        }
+    }
+
+    public var status: HTTPResponse.Status { HTTPResponse.Status(code: kind.httpStatus) }
+
+    public static let unauthenticated = WebError(.unauthenticated, "unauthenticated", th: "กรุณาเข้าสู่ระบบ", en: "log in first")
     public static let badCSRF = WebError(.forbidden, "csrf", th: "แบบฟอร์มหมดอายุหรือไม่ได้มาจากระบบนี้ กรุณาลองใหม่",
                                          en: "missing or wrong CSRF token: reload the page and try again")
 

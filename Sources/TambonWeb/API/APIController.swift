@@ -31,13 +31,13 @@ struct APIController: Sendable {
         let body = try await Self.object(request)
         let session = await web.session(of: request)
         guard let service = body["service"]?.stringValue else {
-            throw WebError(.badRequest, "invalid_input", th: "ต้องระบุบริการ (service)", en: "\"service\" is required")
+            throw WebError(.invalid, "invalid_input", th: "ต้องระบุบริการ (service)", en: "\"service\" is required")
         }
         do {
             let application = try await web.book.submit(
                 service: ServiceID(rawValue: service), applicant: body["applicant"]?.objectValue ?? [:], details: body["details"]?.objectValue ?? [:],
                 actor: session?.user ?? "citizen", role: session?.role ?? .citizen)
-            guard case .object(var members) = application.publicView(on: web.book.today()) else { throw WebError(.internalServerError, "internal", th: "", en: "") }
+            guard case .object(var members) = application.publicView(on: web.book.today()) else { throw WebError(.internal, "internal", th: "", en: "") }
             members["id"] = .string(application.id)
             members["fees"] = .object(application.fees)
             return JSONResponse.make(.object(members), status: .created)
@@ -66,7 +66,7 @@ struct APIController: Sendable {
     func act(_ request: Request, id: String) async throws -> Response {
         let body = try await Self.object(request)
         guard let action = body["action"]?.stringValue else {
-            throw WebError(.badRequest, "invalid_input", th: "ต้องระบุการดำเนินการ (action)", en: "\"action\" is required")
+            throw WebError(.invalid, "invalid_input", th: "ต้องระบุการดำเนินการ (action)", en: "\"action\" is required")
         }
         do {
             if await web.session(of: request) == nil, action == "withdraw" {
@@ -95,7 +95,7 @@ struct APIController: Sendable {
         do {
             buffer = try await request.body.collect(upTo: AttachmentPolicy.maximumBytes + 64 * 1024)
         } catch {
-            throw WebError(.contentTooLarge, "too_large", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB",
+            throw WebError(.tooLarge, "too_large", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB",
                            fields: [FieldError("file", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB")])
         }
         guard request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true else {
@@ -103,7 +103,7 @@ struct APIController: Sendable {
         }
         let form = try FormBody(contentType: request.headers[.contentType], bytes: Array(buffer: buffer))
         guard form.files.count == 1, let file = form.files.first else {
-            throw WebError(.unprocessableContent, "invalid_input", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file",
+            throw WebError(.unprocessable, "invalid_input", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file",
                            fields: [FieldError("file", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file")])
         }
         let kind = form["kind"] ?? "document"
@@ -162,11 +162,11 @@ struct APIController: Sendable {
         guard let area = query["floor_area_m2"].flatMap({ Double(String($0)) }), area > 0, area.isFinite,
             let storeys = query["storeys"].flatMap({ Int(String($0)) }), (1...10).contains(storeys)
         else {
-            throw WebError(.badRequest, "invalid_input", th: "ต้องระบุพื้นที่ (floor_area_m2) และจำนวนชั้น (storeys)", en: "give floor_area_m2 and storeys")
+            throw WebError(.invalid, "invalid_input", th: "ต้องระบุพื้นที่ (floor_area_m2) และจำนวนชั้น (storeys)", en: "give floor_area_m2 and storeys")
         }
         let settings = web.book.catalog.settings(BuildingPermitService.self)
         guard let schedule = settings.fees.schedule(on: web.book.today()) else {
-            throw WebError(.internalServerError, "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียม", en: "no fee schedule in force")
+            throw WebError(.internal, "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียม", en: "no fee schedule in force")
         }
         let quote = schedule.quote(area: area, storeys: storeys)
         return JSONResponse.make(["plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),

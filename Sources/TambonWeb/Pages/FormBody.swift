@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import MultipartKit
 import NIOCore
+import TambonCore
 import TambonWebKit
 
 /// A submitted form: `application/x-www-form-urlencoded`, or `multipart/form-data` with files (parsed by
@@ -30,7 +31,7 @@ struct FormBody {
         }
         guard let boundary = contentType.split(separator: ";").lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
             .first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst("boundary=".count)
-        else { throw WebError(.badRequest, "malformed_form", th: "แบบฟอร์มไม่สมบูรณ์", en: "multipart body without a boundary") }
+        else { throw WebError(.invalid, "malformed_form", th: "แบบฟอร์มไม่สมบูรณ์", en: "multipart body without a boundary") }
         var values: [String: String] = [:]
         var files: [File] = []
         var headers: [String: String] = [:]
@@ -54,7 +55,7 @@ struct FormBody {
         do {
             try parser.execute(bytes)
         } catch {
-            throw WebError(.badRequest, "malformed_form", th: "แบบฟอร์มไม่สมบูรณ์", en: "the multipart body could not be read")
+            throw WebError(.invalid, "malformed_form", th: "แบบฟอร์มไม่สมบูรณ์", en: "the multipart body could not be read")
         }
         self.init(values: values, files: files)
     }

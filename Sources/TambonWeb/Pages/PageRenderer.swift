@@ -109,7 +109,7 @@ struct PageRenderer: Sendable {
         do {
             buffer = try await request.body.collect(upTo: maximumFormBytes)
         } catch {
-            throw WebError(.contentTooLarge, "too_large", th: "ไฟล์ที่แนบรวมกันใหญ่เกินไป (รวมไม่เกิน 60 MB)",
+            throw WebError(.tooLarge, "too_large", th: "ไฟล์ที่แนบรวมกันใหญ่เกินไป (รวมไม่เกิน 60 MB)",
                            en: "the form is too large (60 MiB at most)")
         }
         return try FormBody(contentType: request.headers[.contentType], bytes: Array(buffer: buffer))

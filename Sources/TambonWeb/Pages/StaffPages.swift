@@ -78,7 +78,7 @@ struct StaffPages: Sendable {
         let application = try await web.application(id, for: session)
         let today = web.book.today()
         guard case .object(let view) = application.officeView(on: today) else {
-            throw WebError(.internalServerError, "internal", th: "", en: "")
+            throw WebError(.internal, "internal", th: "", en: "")
         }
         var values = PageRenderer.plain(view)
         if let error { values["actionError"] = error }

@@ -29,7 +29,7 @@ public struct SessionEndpoints: Sendable {
         guard let name = (body["username"] ?? body["name"])?.stringValue, let password = body["password"]?.stringValue,
             let account = try await users.authenticate(name: name, password: password)
         else {
-            throw WebError(.unauthorized, "bad_credentials", th: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", en: "wrong user name or password")
+            throw WebError(.unauthenticated, "bad_credentials", th: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", en: "wrong user name or password")
         }
         let session = await sessions.start(for: account)
         var headers = HTTPFields()
