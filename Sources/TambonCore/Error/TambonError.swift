@@ -34,12 +34,9 @@ public struct TambonError: Error, Sendable, CustomStringConvertible {
     }
 
     /// A stable, machine-readable code (`fork`, `revoked_node`, `invalid_input`, …): it goes on the wire.
-    public struct Code: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public struct Code: StringCode {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
-        public init(_ rawValue: String) { self.rawValue = rawValue }
-        public init(stringLiteral value: String) { rawValue = value }
-        public var description: String { rawValue }
     }
 
     public let kind: Kind

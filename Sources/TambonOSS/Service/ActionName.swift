@@ -1,11 +1,10 @@
+import TambonCore
+
 /// An action on an application, as its event stores it (`approve`). Typed inside the code, a string on the wire.
 /// The frame's own and the common ones are declared here; a service declares the rest in its folder.
-public struct ActionName: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct ActionName: StringCode {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
 
     /// Files the application: the first event of every application, by the citizen or an officer for them.
     public static let submit: ActionName = "submit"

@@ -1,10 +1,9 @@
+import TambonCore
+
 /// A service's code, as records, URLs and reports carry it (`building-permit`). Typed inside the code, a string on
 /// the wire; each service declares its own (`ServiceID.buildingPermit` lives in the building permit's folder).
-public struct ServiceID: RawRepresentable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct ServiceID: StringCode, Comparable {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
     public static func < (lhs: ServiceID, rhs: ServiceID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
