@@ -263,6 +263,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "TambonHubTests",
+            dependencies: [
+                "TambonCore", "TambonProtocol", "TambonStore", "TambonHub",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "TambonReportsTests",
             dependencies: [
                 "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonReports", "TambonWebKit", "TambonTestSupport",

@@ -6,10 +6,10 @@ import TambonProtocol
 
 /// The hub's edge for errors: any failure of a request becomes the protocol's refusal, an HTTP status chosen by the
 /// error's kind and the JSON body `{"error": code, "message": text}` with its details (SPEC §9).
-struct HubRefusal: HTTPResponseError, Sendable {
-    var error: TambonError
+public struct HubRefusal: HTTPResponseError, Sendable {
+    public var error: TambonError
 
-    init(_ error: any Error) {
+    public init(_ error: any Error) {
         if error is NIOTooManyBytesError {
             self.error = TambonError(.tooLarge, "body_too_large", "the request body is larger than \(SyncProtocol.maximumWireBytes) bytes")
         } else {
@@ -20,9 +20,9 @@ struct HubRefusal: HTTPResponseError, Sendable {
         }
     }
 
-    var status: HTTPResponse.Status { HTTPResponse.Status(code: error.kind.httpStatus) }
+    public var status: HTTPResponse.Status { HTTPResponse.Status(code: error.kind.httpStatus) }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] = String(SyncProtocol.version)

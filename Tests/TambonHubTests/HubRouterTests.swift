@@ -1,0 +1,100 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+import TambonCore
+import TambonHub
+import TambonProtocol
+import TambonStore
+
+/// The hub's protocol endpoints through Hummingbird's router test client: no sockets, no TLS. What a request gets
+/// before any node is involved — the version check, authentication — and the shape of every refusal.
+@Suite struct HubRouterTests {
+    struct Hub {
+        let store: Store
+        let application: Application<RouterResponder<BasicRequestContext>>
+
+        init() async throws {
+            store = try Store.inMemory()
+            let node = try await store.initialiseNode(office: Store.hubOffice, name: "hub")
+            let router = Router(context: BasicRequestContext.self)
+            HubController(store: store, hub: node, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+                .addRoutes(to: router)
+            application = Application(router: router)
+        }
+    }
+
+    static func headers(protocol version: String? = "1", node: String? = nil) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if let version { headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] = version }
+        if let node {
+            headers[HTTPField.Name(SyncProtocol.Header.node)!] = node
+            headers[HTTPField.Name(SyncProtocol.Header.nonce)!] = "1"
+            headers[HTTPField.Name(SyncProtocol.Header.signature)!] = String(repeating: "00", count: 64)
+        }
+        return headers
+    }
+
+    /// A refusal's status, its JSON body's code and message, and the protocol header on it.
+    static func refusal(_ response: TestResponse) throws -> (status: Int, code: String, message: String) {
+        #expect(response.headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] == "1")
+        let body = try SyncMessage.object(Array(buffer: response.body))
+        return (Int(response.status.code), body["error"]?.stringValue ?? "", body["message"]?.stringValue ?? "")
+    }
+
+    @Test func helloNamesTheHubWithoutAuthentication() async throws {
+        let hub = try await Hub()
+        let id = try #require(try await hub.store.node()).id
+        try await hub.application.test(.router) { client in
+            try await client.execute(uri: SyncProtocol.Path.hello, method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try SyncMessage.object(Array(buffer: response.body))
+                #expect(body["hub"]?.stringValue == id.hex && body["protocol"] == 1)
+            }
+        }
+    }
+
+    @Test func aRequestWithoutTheProtocolOrASignatureIsRefusedBeforeAnyWork() async throws {
+        let hub = try await Hub()
+        let before = try await hub.store.statistics().changes
+        try await hub.application.test(.router) { client in
+            let body = ByteBuffer(string: #"{"protocol":1,"changes":[]}"#)
+            try await client.execute(uri: SyncProtocol.Path.push, method: .post, headers: Self.headers(protocol: nil), body: body) {
+                let refusal = try Self.refusal($0)
+                #expect(refusal.status == 400 && refusal.code == "missing_protocol")
+            }
+            try await client.execute(uri: SyncProtocol.Path.push, method: .post, headers: Self.headers(protocol: "9"), body: body) {
+                let refusal = try Self.refusal($0)
+                #expect(refusal.status == 426 && refusal.code == "unsupported_protocol")
+            }
+            try await client.execute(uri: SyncProtocol.Path.pull, method: .post, headers: Self.headers(), body: body) {
+                let refusal = try Self.refusal($0)
+                #expect(refusal.status == 401 && refusal.code == "unauthenticated" && refusal.message.contains(SyncProtocol.Header.signature))
+            }
+            let stranger = NodeIdentity().id.hex
+            try await client.execute(uri: SyncProtocol.Path.push, method: .post, headers: Self.headers(node: stranger), body: body) {
+                let refusal = try Self.refusal($0)
+                #expect(refusal.status == 401, "an unknown node, whatever it signed: \(refusal)")
+            }
+        }
+        #expect(try await hub.store.statistics().changes == before, "nothing was applied")
+    }
+
+    @Test func everyErrorBecomesTheProtocolsRefusalByItsKind() async throws {
+        let fork = ChangeRejection(origin: NodeIdentity().id, seq: 3, reason: .fork(heldHash: []))
+        #expect(HubRefusal(fork).status == .conflict && HubRefusal(fork).error.code == "fork")
+        let revoked = StoreError(.revokedNode, "node revoked")
+        #expect(HubRefusal(revoked).status == .forbidden && HubRefusal(revoked).error.code == "revoked_node")
+        #expect(HubRefusal(NIOTooManyBytesError()).status == .contentTooLarge)
+        struct DiskOnFire: Error {}
+        let hidden = HubRefusal(DiskOnFire())
+        #expect(hidden.status == .internalServerError && hidden.error.code == "internal")
+        #expect(!hidden.error.english.contains("DiskOnFire"), "an internal failure's text stays in the hub's log")
+        for kind in TambonError.Kind.allCases {
+            #expect(TambonError.Kind(httpStatus: kind.httpStatus) == kind, "one table, both directions: \(kind)")
+        }
+    }
+}
