@@ -207,7 +207,7 @@ let package = Package(
 
         // Test and benchmark support: a TCP proxy that cuts, delays and throttles connections; a seeded generator;
         // generated applications.
-        .target(name: "TambonTestSupport", dependencies: ["TambonCore", "TambonOSS", "TambonStore"], swiftSettings: strict),
+        .target(name: "TambonTestSupport", dependencies: ["TambonCore", "TambonOSS", "TambonStore", "TambonOffice"], swiftSettings: strict),
         // Test support for the web apps: requests, responses and staff sessions through Hummingbird's test client.
         .target(
             name: "TambonWebTestSupport",
@@ -258,7 +258,7 @@ let package = Package(
             name: "TambonStoreTests", dependencies: ["TambonCore", "TambonStore", "TambonTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TambonOfficeTests",
-            // TambonReports until OfficeFixture moves to the test support (ReportIndexTests uses it).
+            // TambonReports for the third service's run through the hub's report index.
             dependencies: ["TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonReports", "TambonTestSupport"],
             swiftSettings: strict
         ),

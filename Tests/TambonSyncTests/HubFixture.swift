@@ -34,7 +34,7 @@ final class HubFixture: @unchecked Sendable {
     let clock: ManualClock
     private(set) var url = ""
     let caPEM: String
-    private var server: Task<Void, Error>?
+    private var server: Task<Void, any Error>?
     private let directory: String
     /// The clients of the nodes made by ``node(office:role:clock:)``, shut down by ``stop()``.
     private let nodeClients = Mutex<[HubClient]>([])
