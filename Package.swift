@@ -255,7 +255,10 @@ let package = Package(
         .testTarget(
             name: "TambonOSSTests", dependencies: ["TambonCore", "TambonOSS", "TambonTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "TambonStoreTests", dependencies: ["TambonCore", "TambonStore", "TambonTestSupport"], swiftSettings: strict),
+            name: "TambonStoreTests",
+            dependencies: ["TambonCore", "TambonStore", "TambonTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TambonOfficeTests",
             // TambonReports for the third service's run through the hub's report index.

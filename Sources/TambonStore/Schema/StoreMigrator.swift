@@ -137,6 +137,17 @@ enum StoreMigrator {
                     CREATE TABLE attachments_at_hub (sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4-report-index-moved-out") { db in
+            try db.execute(
+                sql: """
+                    -- A hub's report index used to keep its tables here (its own migration, "reports-v1"); it now has a
+                    -- database of its own (reports.sqlite) and rebuilds there from the log. Drop the old copy.
+                    DROP TABLE IF EXISTS report_facts;
+                    DROP TABLE IF EXISTS report_groups;
+                    DROP TABLE IF EXISTS report_cursor;
+                    DELETE FROM grdb_migrations WHERE identifier = 'reports-v1';
+                    """)
+        }
         return migrator
     }
 }
