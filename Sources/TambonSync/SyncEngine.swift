@@ -96,7 +96,7 @@ public struct SyncEngine: Sendable {
     /// the task then pending is cancelled and awaited before the error is rethrown, so nothing started by a round
     /// outlives it.
     private static func readingAhead<Value: Sendable>(
-        _ task: Task<Value, Error>, isolation: isolated (any Actor)? = #isolation, _ body: (inout Task<Value, Error>) async throws -> Void
+        _ task: Task<Value, any Error>, isolation: isolated (any Actor)? = #isolation, _ body: (inout Task<Value, any Error>) async throws -> Void
     ) async throws {
         var task = task
         do {
@@ -116,7 +116,7 @@ public struct SyncEngine: Sendable {
 
     /// Reads the pending changes after `seq` (after the hub's acknowledgement if nil), sized for the link and cut at
     /// the protocol's byte limit, and encodes them; nil when nothing is pending.
-    private func prepareBatch(after seq: Int64?) -> Task<PreparedBatch?, Error> {
+    private func prepareBatch(after seq: Int64?) -> Task<PreparedBatch?, any Error> {
         Task { [store, transport] in
             var batch = try await store.pendingStoredChanges(limit: transport.sizing.push.size, after: seq)
             var size = 0
@@ -175,7 +175,7 @@ public struct SyncEngine: Sendable {
     /// the task's value carries the cursor it asked from.
     private func fetchPage(
         after cursor: Int64, nonce: Int64?, signer: RequestSigner, deadline: TimeAmount
-    ) -> Task<(Int64, HubResponse, [Change]), Error> {
+    ) -> Task<(Int64, HubResponse, [Change]), any Error> {
         Task { [transport] in
             let body: JSONValue = [
                 "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),
