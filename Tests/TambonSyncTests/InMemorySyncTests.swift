@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import TambonCore
 import TambonProtocol
@@ -162,6 +163,28 @@ import Testing
         try await node.store.write(collection: "permits", record: "app-1", set: ["area": 1])
         #expect(try await node.sync().pushed == 1)
         #expect(try await signer.nextNonce() > 1000, "the counter moved past the hub's last nonce")
+    }
+
+    @Test func aNodeIsRestoredFromTheHubOverTheSameTransport() async throws {
+        let hub = try await Hub()
+        let old = try await hub.node(office: "6500101")
+        try await old.store.write(collection: "permits", record: "app-1", set: ["area": 120])
+        try await old.store.write(collection: "permits", record: "app-2", set: ["area": 80])
+        try await old.sync()
+        try await hub.store.revoke(node: try #require(try await old.store.node()).id)
+
+        let directory = DataDirectory(path: temporaryDirectory("tambon-restore"))
+        defer { try? FileManager.default.removeItem(atPath: directory.path) }
+        let token = try await hub.store.createEnrolmentToken(office: "6500101", role: .office)
+        let transport = InMemoryHubTransport(responder: hub.responder, logger: quietLogger)
+        let (store, report) = try await NodeEnrolment.restore(
+            directory: directory, configuration: hub.clock.configuration, transport: transport, url: "https://hub.test", caPEM: "",
+            token: token)
+        #expect(try await store.node()?.office == "6500101")
+        #expect(try await store.node()?.id != old.store.node()?.id)
+        #expect(report.pulled == 2)
+        #expect(try await store.digest(scope: "6500101") == hub.store.digest(scope: "6500101"))
+        #expect(try await store.hubLink()?.url == "https://hub.test")
     }
 
     /// The signer needs no store: enrolment signed by a bare key, with nonces from a counter in memory, including
