@@ -208,6 +208,19 @@ let package = Package(
         // Test and benchmark support: a TCP proxy that cuts, delays and throttles connections; a seeded generator;
         // generated applications.
         .target(name: "TambonTestSupport", dependencies: ["TambonCore", "TambonOSS", "TambonStore", "TambonOffice"], swiftSettings: strict),
+        // Test support for sync: a transport into the hub's own router in the same process (no TLS, no sockets).
+        .target(
+            name: "TambonSyncTestSupport",
+            dependencies: [
+                "TambonCore", "TambonProtocol", "TambonStore", "TambonSync", "TambonHub", "TambonReports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Test support for the web apps: requests, responses and staff sessions through Hummingbird's test client.
         .target(
             name: "TambonWebTestSupport",
@@ -304,7 +317,7 @@ let package = Package(
             name: "TambonSyncTests",
             dependencies: [
                 "TambonCore", "TambonProtocol", "TambonTLS", "TambonStore", "TambonSync", "TambonHub", "TambonServer",
-                "TambonTestSupport", "TambonOSS", "TambonOffice",
+                "TambonTestSupport", "TambonSyncTestSupport", "TambonOSS", "TambonOffice",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

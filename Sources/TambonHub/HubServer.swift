@@ -14,15 +14,26 @@ public enum HubServer {
         bcryptCost: UInt8 = 12, refreshReportsEvery: Duration? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
-        guard let hub = try await store.node() else { throw StoreError.notInitialised }
-        let router = Router(context: BasicRequestContext.self)
-        HubController(store: store, hub: hub, logger: logger).addRoutes(to: router)
+        guard try await store.node() != nil else { throw StoreError.notInitialised }
         let index = try ReportIndex(store: store)
-        HubReportWeb(store: store, index: index, bcryptCost: bcryptCost).addRoutes(to: router)
+        let router = try await makeRouter(store: store, index: index, logger: logger, bcryptCost: bcryptCost)
         let refresher = refreshReportsEvery.map { ReportRefresher(index: index, logger: logger, interval: $0) }
         return Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "tambon-hub"),
             services: refresher.map { [$0] } ?? [], onServerRunning: onServerRunning, logger: logger)
+    }
+
+    /// Every route of the hub — the protocol's endpoints and the reports — with no server: what
+    /// ``makeApplication(store:tls:host:port:logger:bcryptCost:refreshReportsEvery:onServerRunning:)`` serves, and
+    /// what tests call in the same process.
+    public static func makeRouter(
+        store: Store, index: ReportIndex, logger: Logger, bcryptCost: UInt8 = 12
+    ) async throws -> Router<BasicRequestContext> {
+        guard let hub = try await store.node() else { throw StoreError.notInitialised }
+        let router = Router(context: BasicRequestContext.self)
+        HubController(store: store, hub: hub, logger: logger).addRoutes(to: router)
+        HubReportWeb(store: store, index: index, bcryptCost: bcryptCost).addRoutes(to: router)
+        return router
     }
 }

@@ -10,9 +10,8 @@ import TambonStore
 /// the other side already holds.
 struct AttachmentSync {
     let store: Store
-    let client: HubClient
-    let node: NodeInfo
-    let link: HubLink
+    let transport: any HubTransport
+    let signer: RequestSigner
     let deadline: TimeAmount
     let logger: Logger
 
@@ -23,11 +22,11 @@ struct AttachmentSync {
         let local = references.filter { !atHub.contains($0.sha256) && store.attachments.has($0.sha256) }
         for start in stride(from: 0, to: local.count, by: SyncProtocol.maximumBlobQueries) {
             let batch = Array(local[start..<min(local.count, start + SyncProtocol.maximumBlobQueries)])
-            let response = try await client.post(
+            let response = try await transport.post(
                 SyncProtocol.Path.blobsHave,
                 body: ["protocol": .number(Double(SyncProtocol.version)),
                        "blobs": .array(batch.map { ["sha256": .string($0.sha256), "size": .number(Double($0.size))] })],
-                store: store, node: node.id, hub: link.hubID, deadline: deadline)
+                signer: signer, deadline: deadline)
             report.record(response)
             var held: [String: Int] = [:]
             for item in response.members["blobs"]?.arrayValue ?? [] where item.objectValue?["refused"] == nil {
@@ -48,13 +47,13 @@ struct AttachmentSync {
     private func upload(_ reference: AttachmentReference, from start: Int, report: inout SyncReport) async throws {
         var offset = start
         while offset < reference.size {
-            let chunk = try store.attachments.read(reference.sha256, offset: offset, length: max(16 * 1024, client.chunkSizing.size))
+            let chunk = try store.attachments.read(reference.sha256, offset: offset, length: max(16 * 1024, transport.sizing.chunk.size))
             guard !chunk.isEmpty else { break }
-            let response = try await client.chunkSizing.adapting {
-                try await client.post(
+            let response = try await transport.sizing.chunk.adapting {
+                try await transport.post(
                     SyncProtocol.Path.blobsPut + "/\(reference.sha256)/\(reference.size)/\(offset)", bytes: chunk,
                     contentType: "application/octet-stream", headers: [(SyncProtocol.Header.chunkHash, Hex.encode(Array(SHA256.hash(data: chunk))))],
-                    store: store, node: node.id, hub: link.hubID, deadline: deadline)
+                    signer: signer, deadline: deadline)
             }
             report.record(response)
             offset = Int(response.members["received"]?.numberValue ?? Double(offset + chunk.count))
@@ -70,13 +69,13 @@ struct AttachmentSync {
             var offset = store.attachments.partialSize(of: reference.sha256)
             do {
                 while offset < reference.size {
-                    let length = max(16 * 1024, client.chunkSizing.size)
-                    let response = try await client.chunkSizing.adapting {
-                        try await client.post(
+                    let length = max(16 * 1024, transport.sizing.chunk.size)
+                    let response = try await transport.sizing.chunk.adapting {
+                        try await transport.post(
                             SyncProtocol.Path.blobsGet,
                             body: ["protocol": .number(Double(SyncProtocol.version)), "sha256": .string(reference.sha256),
                                    "offset": .number(Double(offset)), "length": .number(Double(length))],
-                            store: store, node: node.id, hub: link.hubID, deadline: deadline)
+                            signer: signer, deadline: deadline)
                     }
                     report.record(response)
                     guard !response.body.isEmpty else {

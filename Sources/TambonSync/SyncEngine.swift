@@ -11,19 +11,20 @@ import TambonStore
 /// nothing that would change the state.
 public struct SyncEngine: Sendable {
     public let store: Store
-    public let client: HubClient
+    /// How the requests reach the hub: ``HubClient`` over HTTPS, or an in-process hub in tests.
+    public let transport: any HubTransport
     public let logger: Logger
 
-    public init(store: Store, client: HubClient, logger: Logger = Logger(label: "tambon.sync")) {
+    public init(store: Store, transport: any HubTransport, logger: Logger = Logger(label: "tambon.sync")) {
         self.store = store
-        self.client = client
+        self.transport = transport
         self.logger = logger
     }
 
     /// Runs one round; `progress` receives human-readable lines (the CLI prints them on stderr).
     @discardableResult
     public func round(deadline: TimeAmount = .seconds(120), progress: @Sendable (String) -> Void = { _ in }) async throws -> SyncReport {
-        let (start, link) = try await begin()
+        let (start, signer) = try await begin()
         let node = start.node
         var logger = self.logger
         logger[metadataKey: "node"] = "\(node.id.short)"
@@ -31,11 +32,11 @@ public struct SyncEngine: Sendable {
         var report = SyncReport()
         do {
             if start.pending > 0 {
-                try await push(node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
+                try await push(node: node, signer: signer, report: &report, deadline: deadline, progress: progress, logger: logger)
             }
-            try await pull(from: start.pullCursor, node: node, link: link, report: &report, deadline: deadline, progress: progress, logger: logger)
+            try await pull(from: start.pullCursor, node: node, signer: signer, report: &report, deadline: deadline, progress: progress, logger: logger)
             // Files after the changes that refer to them: the hub accepts only files its records refer to.
-            let files = AttachmentSync(store: store, client: client, node: node, link: link, deadline: deadline, logger: logger)
+            let files = AttachmentSync(store: store, transport: transport, signer: signer, deadline: deadline, logger: logger)
             let references = try await store.attachmentReferences(office: node.office)
             try await files.push(references, report: &report)
             try await files.pull(references, report: &report)
@@ -57,14 +58,14 @@ public struct SyncEngine: Sendable {
     /// Pushes every pending change and pulls nothing (the benchmark measures a push alone). Not recorded as a
     /// sync in `node status`, since the node has not caught up.
     public func pushOnly(deadline: TimeAmount = .seconds(120)) async throws -> SyncReport {
-        let (start, link) = try await begin()
+        let (start, signer) = try await begin()
         var report = SyncReport()
-        try await push(node: start.node, link: link, report: &report, deadline: deadline, progress: { _ in }, logger: logger)
+        try await push(node: start.node, signer: signer, report: &report, deadline: deadline, progress: { _ in }, logger: logger)
         return report
     }
 
     private func push(
-        node: NodeInfo, link: HubLink, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
+        node: NodeInfo, signer: RequestSigner, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
         logger: Logger
     ) async throws {
         // The next batch is read, encoded and compressed while the hub handles the one before it, so the node's
@@ -73,8 +74,8 @@ public struct SyncEngine: Sendable {
             while let prepared = try await upcoming.value {
                 let last = prepared.changes[prepared.changes.count - 1]
                 upcoming = prepareBatch(after: last.seq)
-                let response = try await client.pushSizing.adapting {
-                    try await client.post(SyncProtocol.Path.push, body: prepared.body, store: store, node: node.id, hub: link.hubID, deadline: deadline)
+                let response = try await transport.sizing.push.adapting {
+                    try await transport.post(SyncProtocol.Path.push, body: prepared.body, signer: signer, deadline: deadline)
                 }
                 report.record(response)
                 report.pushRequests += 1
@@ -95,7 +96,7 @@ public struct SyncEngine: Sendable {
     /// the task then pending is cancelled and awaited before the error is rethrown, so nothing started by a round
     /// outlives it.
     private static func readingAhead<Value: Sendable>(
-        _ task: Task<Value, Error>, isolation: isolated (any Actor)? = #isolation, _ body: (inout Task<Value, Error>) async throws -> Void
+        _ task: Task<Value, any Error>, isolation: isolated (any Actor)? = #isolation, _ body: (inout Task<Value, any Error>) async throws -> Void
     ) async throws {
         var task = task
         do {
@@ -110,14 +111,14 @@ public struct SyncEngine: Sendable {
     /// A push batch ready to send.
     private struct PreparedBatch: Sendable {
         let changes: [StoredChange]
-        let body: HubClient.EncodedBody
+        let body: EncodedBody
     }
 
     /// Reads the pending changes after `seq` (after the hub's acknowledgement if nil), sized for the link and cut at
     /// the protocol's byte limit, and encodes them; nil when nothing is pending.
-    private func prepareBatch(after seq: Int64?) -> Task<PreparedBatch?, Error> {
-        Task { [store, client] in
-            var batch = try await store.pendingStoredChanges(limit: client.pushSizing.size, after: seq)
+    private func prepareBatch(after seq: Int64?) -> Task<PreparedBatch?, any Error> {
+        Task { [store, transport] in
+            var batch = try await store.pendingStoredChanges(limit: transport.sizing.push.size, after: seq)
             var size = 0
             if let cut = batch.firstIndex(where: { size += $0.canonicalOperations.count + 512; return size > SyncProtocol.pushBatchBytes }), cut > 0 {
                 batch.removeSubrange(cut...)
@@ -125,17 +126,17 @@ public struct SyncEngine: Sendable {
             guard !batch.isEmpty else { return nil }
             // Written from the stored bytes: the values are already canonical JSON.
             let body = ChangeBatchWriter.message(["protocol": .number(Double(SyncProtocol.version))], changes: batch)
-            return PreparedBatch(changes: batch, body: try HubClient.encode(bytes: body))
+            return PreparedBatch(changes: batch, body: try EncodedBody.encode(bytes: body))
         }
     }
 
     private func pull(
-        from cursor: Int64, node: NodeInfo, link: HubLink, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
+        from cursor: Int64, node: NodeInfo, signer: RequestSigner, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
         logger: Logger
     ) async throws {
         // While one page is applied, the next one is already being fetched: the hub reads and sends it, and this
         // node verifies it, while the page before it is written.
-        try await Self.readingAhead(fetchPage(after: cursor, nonce: nil, node: node, link: link, deadline: deadline)) { fetching in
+        try await Self.readingAhead(fetchPage(after: cursor, nonce: nil, signer: signer, deadline: deadline)) { fetching in
             while true {
                 let (cursor, response, changes) = try await fetching.value
                 report.record(response)
@@ -147,8 +148,8 @@ public struct SyncEngine: Sendable {
                 let more = response.members["more"] == .bool(true)
                 if more {
                     // The nonce is drawn before this page's transaction takes the store's writer.
-                    let nonce = try await store.nextCounterValue(Store.CursorName.requestNonce)
-                    fetching = fetchPage(after: next, nonce: nonce, node: node, link: link, deadline: deadline)
+                    let nonce = try await signer.nextNonce()
+                    fetching = fetchPage(after: next, nonce: nonce, signer: signer, deadline: deadline)
                 }
                 do {
                     // An empty page at the same cursor (the usual answer of a node that is up to date) changes nothing.
@@ -173,27 +174,28 @@ public struct SyncEngine: Sendable {
     /// Requests the page after `cursor` and reads its changes (off the applying task, so that work overlaps too);
     /// the task's value carries the cursor it asked from.
     private func fetchPage(
-        after cursor: Int64, nonce: Int64?, node: NodeInfo, link: HubLink, deadline: TimeAmount
-    ) -> Task<(Int64, HubClient.Response, [Change]), Error> {
-        Task { [store, client] in
+        after cursor: Int64, nonce: Int64?, signer: RequestSigner, deadline: TimeAmount
+    ) -> Task<(Int64, HubResponse, [Change]), any Error> {
+        Task { [transport] in
             let body: JSONValue = [
                 "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),
-                "limit": .number(Double(client.pullSizing.size)),
+                "limit": .number(Double(transport.sizing.pull.size)),
             ]
-            let response = try await client.pullSizing.adapting {
-                try await client.post(SyncProtocol.Path.pull, body: body, store: store, node: node.id, hub: link.hubID, nonce: nonce, deadline: deadline)
+            let response = try await transport.sizing.pull.adapting {
+                try await transport.post(SyncProtocol.Path.pull, body: body, signer: signer, nonce: nonce, deadline: deadline)
             }
             return (cursor, response, try SyncMessage.changes(response.members))
         }
     }
 
-    /// The round's starting point in one read; a node that has not joined a hub cannot sync.
-    private func begin() async throws -> (SyncStart, HubLink) {
+    /// The round's starting point in one read, and the signer of its requests; a node that has not joined a hub
+    /// cannot sync.
+    private func begin() async throws -> (SyncStart, RequestSigner) {
         let start = try await store.syncStart()
         guard let link = start.link else {
             throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data DIR --hub URL --token TOKEN --ca FILE")
         }
-        return (start, link)
+        return (start, .store(store, node: start.node.id, hub: link.hubID))
     }
 
     /// The hub holding more of this node's log than the node itself means this directory is older than the

@@ -17,7 +17,7 @@ public struct SyncReport: Sendable, Equatable {
     public init() {}
 
     /// Counts a response's bytes and takes the skew it measured.
-    mutating func record(_ response: HubClient.Response) {
+    mutating func record(_ response: HubResponse) {
         bytesSent += response.sentBytes
         bytesReceived += response.receivedBytes
         if let hub = response.hubMillis { skewMillis = response.localMidpointMillis - hub }

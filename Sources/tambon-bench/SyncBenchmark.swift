@@ -65,14 +65,14 @@ struct SyncBenchmark {
         let operations = 100_000
         print("pushing them to the hub …")
         let pushClient = try HubClient(url: url, caPEM: material.caCertificatePEM)
-        let (pushSeconds, pushReport) = try await timed { try await SyncEngine(store: writer, client: pushClient, logger: quiet).round(deadline: .seconds(600)) }
+        let (pushSeconds, pushReport) = try await timed { try await SyncEngine(store: writer, transport: pushClient, logger: quiet).round(deadline: .seconds(600)) }
         await pushClient.shutdown()
         print(String(format: "(a) push: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pushSeconds, pushSeconds,
                      Double(pushReport.bytesSent) / 20_000))
 
         let reader = try await node(office: "5001", role: .survey, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "reader")
         let pullClient = try HubClient(url: url, caPEM: material.caCertificatePEM)
-        let (pullSeconds, pullReport) = try await timed { try await SyncEngine(store: reader, client: pullClient, logger: quiet).round(deadline: .seconds(600)) }
+        let (pullSeconds, pullReport) = try await timed { try await SyncEngine(store: reader, transport: pullClient, logger: quiet).round(deadline: .seconds(600)) }
         await pullClient.shutdown()
         print(String(format: "    pull: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pullSeconds, pullSeconds,
                      Double(pullReport.bytesReceived) / 20_000))
@@ -97,14 +97,14 @@ struct SyncBenchmark {
         let proxy = try FaultyProxy(upstreamPort: hubPort, faults: .init(latency: 0.3, bytesPerSecond: bandwidth))
         defer { proxy.stop() }
         let slowClient = try HubClient(url: "https://127.0.0.1:\(proxy.port)", caPEM: material.caCertificatePEM, readTimeout: .seconds(600))
-        let (throttledSeconds, slowReport) = try await timed { try await SyncEngine(store: slow, client: slowClient, logger: quiet).pushOnly(deadline: .seconds(900)) }
+        let (throttledSeconds, slowReport) = try await timed { try await SyncEngine(store: slow, transport: slowClient, logger: quiet).pushOnly(deadline: .seconds(900)) }
         let bound = Double(slowReport.bytesSent) / Double(bandwidth)
         print(String(format: "(c) throttled push of 10,000 operations: %.1f s against a bound of %.1f s (%.2f×; target ≤ 1.25×)",
                      throttledSeconds, bound, throttledSeconds / bound))
         // The same again on the connection the first push left open, as `node serve` keeps it between rounds: no
         // TLS handshake, one round trip.
         for index in 2_000..<4_000 { try await slow.write(collection: "permit_applications", record: "slow-\(index)", set: Self.slowFields(index)) }
-        let (warmSeconds, warmReport) = try await timed { try await SyncEngine(store: slow, client: slowClient, logger: quiet).pushOnly(deadline: .seconds(900)) }
+        let (warmSeconds, warmReport) = try await timed { try await SyncEngine(store: slow, transport: slowClient, logger: quiet).pushOnly(deadline: .seconds(900)) }
         await slowClient.shutdown()
         let warmBound = Double(warmReport.bytesSent) / Double(bandwidth)
         print(String(format: "    on the open connection: %.1f s against a bound of %.1f s (%.2f×); new connections: %d", warmSeconds, warmBound,
@@ -197,7 +197,7 @@ struct SyncBenchmark {
                     var latencies: [Double] = []
                     while ContinuousClock.now < deadline {
                         let started = ContinuousClock.now
-                        try await SyncEngine(store: store, client: client, logger: logger).round()
+                        try await SyncEngine(store: store, transport: client, logger: logger).round()
                         let elapsed = ContinuousClock.now - started
                         latencies.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
                         count += 1

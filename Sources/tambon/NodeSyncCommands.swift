@@ -45,7 +45,7 @@ struct NodeSyncCommand: AsyncParsableCommand {
             throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data \(options.data) --hub URL --token TOKEN --ca FILE")
         }
         let client = try HubClient(url: link.url, caPEM: link.caPEM, readTimeout: .seconds(Int64(timeout)))
-        let engine = SyncEngine(store: store, client: client, logger: Logging.make("tambon.sync", level: .warning))
+        let engine = SyncEngine(store: store, transport: client, logger: Logging.make("tambon.sync", level: .warning))
         let seconds = timeout
         do {
             let report = try await withThrowingTaskGroup(of: SyncReport?.self) { group in

@@ -45,14 +45,14 @@ import Testing
             #expect(!other.store.attachments.has(hash))
             await #expect {
                 try await other.client.post(SyncProtocol.Path.blobsGet, body: ["protocol": 1, "sha256": .string(hash), "offset": 0],
-                                            store: other.store, node: other.info.id, hub: other.hubID, deadline: .seconds(10))
+                                            signer: other.signer, deadline: .seconds(10))
             } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
             // Nor may a node upload a file no record of its office refers to.
             let stray = Self.randomPDF(100)
             let strayHash = Hex.encode(Array(SHA256.hash(data: stray)))
             await #expect {
                 try await other.client.post(SyncProtocol.Path.blobsPut + "/\(strayHash)/\(stray.count)/0", bytes: stray, contentType: "application/octet-stream",
-                                            headers: [(SyncProtocol.Header.chunkHash, strayHash)], store: other.store, node: other.info.id, hub: other.hubID,
+                                            headers: [(SyncProtocol.Header.chunkHash, strayHash)], signer: other.signer,
                                             deadline: .seconds(10))
             } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
             #expect(!hub.store.attachments.has(strayHash))
@@ -66,7 +66,7 @@ import Testing
             let photo = Self.randomPDF(5000)
             let hash = try await Self.attach(photo, to: survey, record: "APP34567")
             // The record reaches the hub but the file not yet (the survey node's round is cut short after the changes).
-            try await SyncEngine(store: survey.store, client: survey.client, logger: quietLogger).pushOnly()
+            try await SyncEngine(store: survey.store, transport: survey.client, logger: quietLogger).pushOnly()
             let early = try await office.sync()
             #expect(early.filesWaiting == 1 && !office.store.attachments.has(hash), "the office shows the record, not half a file")
             try await survey.sync()
@@ -90,7 +90,7 @@ import Testing
                 let proxied = try HubClient(url: "https://127.0.0.1:\(proxy.port)", caPEM: hub.caPEM, connectTimeout: .seconds(2), readTimeout: .seconds(5))
                 return try await withHubClient(proxied) { client in
                     for attempt in 1...200 {
-                        if (try? await SyncEngine(store: node.store, client: client, logger: quietLogger).round(deadline: .seconds(20))) != nil { return attempt }
+                        if (try? await SyncEngine(store: node.store, transport: client, logger: quietLogger).round(deadline: .seconds(20))) != nil { return attempt }
                     }
                     throw TambonError(.unavailable, "test", "never completed")
                 }

@@ -29,7 +29,7 @@ import Testing
                 try await withHubClient(try HubClient(url: proxied, caPEM: hub.caPEM, connectTimeout: .seconds(2), readTimeout: .seconds(5))) { client in
                     for attempt in 1...300 {
                         do {
-                            try await SyncEngine(store: node.store, client: client, logger: quietLogger).round(deadline: .seconds(10))
+                            try await SyncEngine(store: node.store, transport: client, logger: quietLogger).round(deadline: .seconds(10))
                             return attempt
                         } catch {
                             continue
@@ -59,7 +59,7 @@ import Testing
                 try await node.store.write(collection: "fees", record: "bill-\(index)", set: ["amount": .number(Double(index))])
             }
             let finished = try await withHubClient(try HubClient(url: hub.url, caPEM: hub.caPEM, maximumPushChanges: 500)) { client in
-                async let pushing = SyncEngine(store: node.store, client: client, logger: quietLogger).round(deadline: .seconds(30))
+                async let pushing = SyncEngine(store: node.store, transport: client, logger: quietLogger).round(deadline: .seconds(30))
                 // Let some batches land, then restart the hub under the running push.
                 var landed = 0
                 for _ in 0..<400 where landed == 0 {
@@ -76,7 +76,7 @@ import Testing
 
             try await hub.start()
             try await withHubClient(try HubClient(url: hub.url, caPEM: hub.caPEM)) { again in
-                try await SyncEngine(store: node.store, client: again, logger: quietLogger).round(deadline: .seconds(60))
+                try await SyncEngine(store: node.store, transport: again, logger: quietLogger).round(deadline: .seconds(60))
                 #expect(try await hub.store.statistics().changes == 2000)
                 #expect(try await node.store.pendingCount() == 0)
                 #expect(try await node.store.digest(scope: "6500101") == hub.store.digest(scope: "6500101"))

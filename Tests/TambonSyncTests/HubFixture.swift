@@ -115,16 +115,19 @@ struct TestNode: Sendable {
         hubID = try await hub.store.node()!.id
     }
 
+    /// Signs as this node, with its store's nonce counter.
+    var signer: RequestSigner { .store(store, node: info.id, hub: hubID) }
+
     @discardableResult
     func sync() async throws -> SyncReport {
-        try await SyncEngine(store: store, client: client, logger: quietLogger).round(deadline: .seconds(30))
+        try await SyncEngine(store: store, transport: client, logger: quietLogger).round(deadline: .seconds(30))
     }
 
     /// A signed request with an arbitrary body, as a misbehaving node would send it.
-    func send(_ path: String, _ body: JSONValue, nonce: Int64? = nil, protocolVersion: String = "1") async throws -> HubClient.Response {
+    func send(_ path: String, _ body: JSONValue, nonce: Int64? = nil, protocolVersion: String = "1") async throws -> HubResponse {
         let n: Int64
         if let nonce { n = nonce } else { n = try await store.nextCounterValue(Store.CursorName.requestNonce) }
-        return try await client.send(path, bytes: SyncMessage.encode(body), store: store, node: info.id, hub: hubID, nonce: n,
+        return try await client.send(path, bytes: SyncMessage.encode(body), signer: signer, nonce: n,
                                      protocolVersion: protocolVersion)
     }
 }

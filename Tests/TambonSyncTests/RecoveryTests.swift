@@ -66,7 +66,7 @@ import TambonTestSupport
             // The restored node works: it writes and syncs as the office's node.
             try await store.write(collection: "permits", record: "app-1", set: ["status": "accepted"])
             try await withHubClient(try HubClient(url: hub.url, caPEM: hub.caPEM)) { client in
-                try await SyncEngine(store: store, client: client, logger: quietLogger).round()
+                try await SyncEngine(store: store, transport: client, logger: quietLogger).round()
             }
             #expect(try await hub.store.record(collection: "permits", id: "app-1")?.fields == ["area": 120, "status": "accepted"])
         }
@@ -84,11 +84,11 @@ import TambonTestSupport
             try FileManager.default.copyItem(atPath: path, toPath: path + "-backup")
             try await store.write(collection: "c", record: "r", set: ["x": 2])
             try await withHubClient(try HubClient(url: hub.url, caPEM: hub.caPEM)) { client in
-                try await SyncEngine(store: store, client: client, logger: quietLogger).round()
+                try await SyncEngine(store: store, transport: client, logger: quietLogger).round()
 
                 let backup = try DataDirectory(path: path + "-backup").open(configuration: hub.clock.configuration)
                 do {
-                    try await SyncEngine(store: backup, client: client, logger: quietLogger).round()
+                    try await SyncEngine(store: backup, transport: client, logger: quietLogger).round()
                     Issue.record("a stale copy synced as if nothing happened")
                 } catch let error as StoreError {
                     #expect(error.code == .staleLog)
@@ -96,7 +96,7 @@ import TambonTestSupport
                 }
                 // Had it written first, the hub would have refused the reused seq as a fork.
                 try await backup.write(collection: "c", record: "r", set: ["x": 3])
-                await #expect(throws: TambonError.self) { try await SyncEngine(store: backup, client: client, logger: quietLogger).round() }
+                await #expect(throws: TambonError.self) { try await SyncEngine(store: backup, transport: client, logger: quietLogger).round() }
                 #expect(try await hub.store.record(collection: "c", id: "r")?.fields["x"] == 2)
             }
         }

@@ -72,14 +72,14 @@ import TambonTestSupport
             let stranger = try await freshNode("6500101")
             let strangerID = try #require(try await stranger.node()).id
             await expectRefusal(status: 401, code: "unknown_node") {
-                _ = try await node.client.send("/v1/pull", bytes: SyncMessage.encode(pull), store: stranger, node: strangerID, hub: node.hubID, nonce: 1)
+                _ = try await node.client.send("/v1/pull", bytes: SyncMessage.encode(pull), signer: .store(stranger, node: strangerID, hub: node.hubID), nonce: 1)
             }
             // Claiming to be the enrolled node but signed by another key.
             await expectRefusal(status: 401, code: "bad_request_signature") {
-                _ = try await node.client.send("/v1/pull", bytes: SyncMessage.encode(pull), store: stranger, node: node.info.id, hub: node.hubID, nonce: 5000)
+                _ = try await node.client.send("/v1/pull", bytes: SyncMessage.encode(pull), signer: .store(stranger, node: node.info.id, hub: node.hubID), nonce: 5000)
             }
             await expectRefusal(status: 400, code: "malformed_json") {
-                _ = try await node.client.send("/v1/pull", bytes: Array("{\"after\":".utf8), store: node.store, node: node.info.id, hub: node.hubID, nonce: 6000)
+                _ = try await node.client.send("/v1/pull", bytes: Array("{\"after\":".utf8), signer: node.signer, nonce: 6000)
             }
             try await hub.store.revoke(node: node.info.id)
             await expectRefusal(status: 403, code: "revoked_node") { try await node.sync() }
@@ -91,7 +91,7 @@ import TambonTestSupport
         try await withHub { hub in
             let node = try await hub.node(office: "6500101")
             await expectRefusal(status: 401, code: "unauthenticated") {
-                _ = try await node.client.send("/v1/pull", bytes: Array("{}".utf8), store: node.store, node: node.info.id, hub: node.hubID, nonce: 0)
+                _ = try await node.client.send("/v1/pull", bytes: Array("{}".utf8), signer: node.signer, nonce: 0)
             }
         }
     }
@@ -107,10 +107,9 @@ import TambonTestSupport
                     "area": .number(Double(index) + 0.5), "name": .string("ร้าน \"\(index)\" {ok}"),
                 ]))
             }
-            func push(_ bytes: [UInt8]) async throws -> HubClient.Response {
+            func push(_ bytes: [UInt8]) async throws -> HubResponse {
                 let nonce = try await a.store.nextCounterValue(Store.CursorName.requestNonce)
-                return try await a.client.send("/v1/push", bytes: try Gzip.compress(bytes), contentEncoding: "gzip", store: a.store,
-                                               node: a.info.id, hub: a.hubID, nonce: nonce)
+                return try await a.client.send("/v1/push", bytes: try Gzip.compress(bytes), contentEncoding: "gzip", signer: a.signer, nonce: nonce)
             }
             func body(_ batch: [Change]) -> [UInt8] {
                 SyncMessage.encode(["protocol": 1, "changes": ChangeCodec.batchValue(batch)])
@@ -195,12 +194,12 @@ import TambonTestSupport
             var random = SystemRandomNumberGenerator()
             let noise = (0..<(9 << 20)).map { _ in UInt8.random(in: 0...255, using: &random) }
             await expectRefusal(status: 413, code: "body_too_large") {
-                _ = try await node.client.send("/v1/push", bytes: noise, store: node.store, node: node.info.id, hub: node.hubID, nonce: 99)
+                _ = try await node.client.send("/v1/push", bytes: noise, signer: node.signer, nonce: 99)
             }
             // A small gzip body that expands beyond the limit.
             let bomb = try Gzip.compress([UInt8](repeating: 0x20, count: SyncProtocol.maximumBodyBytes + 1024))
             await expectRefusal(status: 413, code: "body_too_large") {
-                _ = try await node.client.send("/v1/push", bytes: bomb, contentEncoding: "gzip", store: node.store, node: node.info.id, hub: node.hubID, nonce: 100)
+                _ = try await node.client.send("/v1/push", bytes: bomb, contentEncoding: "gzip", signer: node.signer, nonce: 100)
             }
         }
     }

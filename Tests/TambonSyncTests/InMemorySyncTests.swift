@@ -1,0 +1,233 @@
+import Foundation
+import Hummingbird
+import TambonCore
+import TambonProtocol
+import TambonStore
+import TambonSync
+import TambonSyncTestSupport
+import TambonTestSupport
+import Testing
+
+/// Sync rounds against the hub's own application in this process, through ``InMemoryHubTransport``: no TLS, no
+/// socket, and links that are cut exactly where a test says.
+@Suite struct InMemorySyncTests {
+    /// A hub store and its routes; nodes reach them through their own in-memory transports.
+    struct Hub {
+        let store: Store
+        let clock: ManualClock
+        let responder: RouterResponder<BasicRequestContext>
+
+        init(clock: ManualClock = ManualClock()) async throws {
+            self.clock = clock
+            store = try Store.inMemory(configuration: clock.configuration)
+            try await store.initialiseNode(office: Store.hubOffice, name: "in-memory hub")
+            responder = try await InMemoryHubTransport.hub(store, logger: quietLogger)
+        }
+
+        /// A new node of `office`, enrolled over its own transport.
+        func node(office: String, role: Peer.Role = .office, maximumPushChanges: Int = SyncProtocol.maximumPushChanges) async throws -> Node {
+            let store = try Store.inMemory(configuration: clock.configuration)
+            try await store.initialiseNode(office: office, name: "node of \(office)")
+            let transport = InMemoryHubTransport(responder: responder, maximumPushChanges: maximumPushChanges, logger: quietLogger)
+            let token = try await self.store.createEnrolmentToken(office: office, role: role)
+            try await NodeEnrolment.join(store: store, transport: transport, url: "https://hub.test", caPEM: "", token: token)
+            return Node(store: store, transport: transport)
+        }
+    }
+
+    struct Node {
+        let store: Store
+        let transport: InMemoryHubTransport
+
+        @discardableResult
+        func sync() async throws -> SyncReport {
+            try await SyncEngine(store: store, transport: transport, logger: quietLogger).round(deadline: .seconds(30))
+        }
+
+        func signer() async throws -> RequestSigner {
+            let node = try #require(try await store.node())
+            let link = try #require(try await store.hubLink())
+            return .store(store, node: node.id, hub: link.hubID)
+        }
+    }
+
+    @Test func pushAndPullConvergeThroughTheHubsRouterWithNoTLS() async throws {
+        let hub = try await Hub()
+        let office = try await hub.node(office: "6500101")
+        let survey = try await hub.node(office: "6500101", role: .survey)
+        let other = try await hub.node(office: "6500102")
+        for index in 0..<5 {
+            try await office.store.write(collection: "permits", record: "app-\(index)", set: ["area": .number(Double(100 + index))])
+        }
+        try await survey.store.write(collection: "permits", record: "app-0", add: [SetElement(field: "inspections", id: "v1", value: "pass")])
+        try await other.store.write(collection: "permits", record: "app-9", set: ["area": 80])
+
+        let pushed = try await office.sync()
+        #expect(pushed.pushed == 5 && pushed.pushRequests == 1)
+        #expect(office.transport.paths.contains(SyncProtocol.Path.push))
+        try await survey.sync()
+        try await other.sync()
+        let pulled = try await office.sync()
+        #expect(pulled.pushed == 0 && pulled.pulled == 1, "the office receives the survey node's inspection")
+
+        let digest = try await hub.store.digest(scope: "6500101")
+        #expect(try await office.store.digest(scope: "6500101") == digest)
+        #expect(try await survey.store.digest(scope: "6500101") == digest)
+        #expect(try await survey.store.record(collection: "permits", id: "app-4")?.fields["area"] == 104)
+        #expect(try await office.store.record(collection: "permits", id: "app-0")?.sets["inspections"]?["v1"] == "pass")
+        #expect(try await other.store.record(collection: "permits", id: "app-0") == nil, "office B never receives office A's records")
+        #expect(try await office.store.pendingCount() == 0)
+        #expect(try await office.store.hubLink()?.lastError == nil)
+    }
+
+    @Test func aRefusalComesBackAsItsKindAndIsRecorded() async throws {
+        let hub = try await Hub()
+        let node = try await hub.node(office: "6500101")
+        try await node.store.write(collection: "permits", record: "app-1", set: ["area": 120])
+        try await hub.store.revoke(node: try #require(try await node.store.node()).id)
+        do {
+            try await node.sync()
+            Issue.record("a revoked node synced")
+        } catch let refusal as TambonError {
+            #expect(refusal.kind == .forbidden && refusal.kind == TambonError.Kind(httpStatus: 403))
+            #expect(refusal.code.rawValue == "revoked_node")
+        }
+        #expect(try await node.store.hubLink()?.lastError?.contains("revoked") == true)
+        #expect(try await hub.store.record(collection: "permits", id: "app-1") == nil)
+
+        // A body the hub cannot read: 400, read back as `.invalid`, with the hub's code and message.
+        let other = try await hub.node(office: "6500102")
+        let signer = try await other.signer()
+        do {
+            _ = try await other.transport.send("/v1/pull", bytes: Array("{\"after\":".utf8), signer: signer, nonce: try await signer.nextNonce())
+            Issue.record("a malformed pull was answered")
+        } catch let refusal as TambonError {
+            #expect(refusal.kind == .invalid && refusal.code.rawValue == "malformed_json" && refusal.english.count > 10)
+        }
+    }
+
+    @Test func aCutPushHalvesTheNextBatchAndTheNextRoundResumes() async throws {
+        let hub = try await Hub()
+        let node = try await hub.node(office: "6500101", maximumPushChanges: 8)
+        for index in 0..<20 {
+            try await node.store.write(collection: "fees", record: "bill-\(index)", set: ["amount": .number(Double(index))])
+        }
+        node.transport.cutNext(SyncProtocol.Path.push)
+        await #expect { try await node.sync() } throws: { ($0 as? TambonError)?.kind == .unavailable }
+        #expect(node.transport.sizing.push.size == 4, "the cut halved the batch")
+        #expect(try await hub.store.statistics().changes == 0)
+
+        // The next push carries the halved batch: the hub applies it, and this answer is lost too.
+        node.transport.cutNext(SyncProtocol.Path.push, handled: true)
+        await #expect { try await node.sync() } throws: { ($0 as? TambonError)?.kind == .unavailable }
+        #expect(try await hub.store.statistics().changes == 4, "the batch after the cut held 4 changes, not 8")
+        #expect(node.transport.sizing.push.size == 2)
+
+        let report = try await node.sync()
+        #expect(report.pushed == 20 && report.pushRequests >= 3)
+        #expect(node.transport.sizing.push.size == 8, "each answered push doubled the size back")
+        #expect(try await hub.store.statistics().changes == 20)
+        #expect(try await node.store.pendingCount() == 0)
+    }
+
+    @Test func anAnswerLostAfterTheHubAppliedIsRepeatedHarmlessly() async throws {
+        let hub = try await Hub()
+        let writer = try await hub.node(office: "6500101")
+        let reader = try await hub.node(office: "6500101", role: .survey)
+        for index in 0..<6 {
+            try await writer.store.write(collection: "fees", record: "bill-\(index)", set: ["amount": .number(Double(index))])
+        }
+        writer.transport.cutNext(SyncProtocol.Path.push, handled: true)
+        await #expect { try await writer.sync() } throws: { ($0 as? TambonError)?.kind == .unavailable }
+        #expect(try await hub.store.statistics().changes == 6, "the hub applied the push whose answer was lost")
+        #expect(try await writer.store.pendingCount() == 6)
+        #expect(try await writer.sync().pushed == 6, "sent again")
+        #expect(try await hub.store.statistics().changes == 6, "and not applied twice")
+        #expect(try await writer.store.pendingCount() == 0)
+
+        reader.transport.cutNext(SyncProtocol.Path.pull, handled: true)
+        let maximum = reader.transport.sizing.pull.size
+        await #expect { try await reader.sync() } throws: { ($0 as? TambonError)?.kind == .unavailable }
+        #expect(reader.transport.sizing.pull.size == maximum / 2)
+        #expect(try await reader.sync().pulled == 6)
+        #expect(try await reader.store.digest(scope: "6500101") == hub.store.digest(scope: "6500101"))
+    }
+
+    @Test func aNonceCounterBehindTheHubsIsMovedPastItOnce() async throws {
+        let hub = try await Hub()
+        let node = try await hub.node(office: "6500101")
+        let signer = try await node.signer()
+        // Another process on the same directory got far ahead (nonce 1000), so this counter is behind the hub's.
+        _ = try await node.transport.send(SyncProtocol.Path.pull, bytes: SyncMessage.encode(["protocol": 1, "after": 0, "limit": 1]),
+                                          signer: signer, nonce: 1000)
+        try await node.store.write(collection: "permits", record: "app-1", set: ["area": 1])
+        #expect(try await node.sync().pushed == 1)
+        #expect(try await signer.nextNonce() > 1000, "the counter moved past the hub's last nonce")
+    }
+
+    @Test func aNodeIsRestoredFromTheHubOverTheSameTransport() async throws {
+        let hub = try await Hub()
+        let old = try await hub.node(office: "6500101")
+        try await old.store.write(collection: "permits", record: "app-1", set: ["area": 120])
+        try await old.store.write(collection: "permits", record: "app-2", set: ["area": 80])
+        try await old.sync()
+        try await hub.store.revoke(node: try #require(try await old.store.node()).id)
+
+        let directory = DataDirectory(path: temporaryDirectory("tambon-restore"))
+        defer { try? FileManager.default.removeItem(atPath: directory.path) }
+        let token = try await hub.store.createEnrolmentToken(office: "6500101", role: .office)
+        let transport = InMemoryHubTransport(responder: hub.responder, logger: quietLogger)
+        let (store, report) = try await NodeEnrolment.restore(
+            directory: directory, configuration: hub.clock.configuration, transport: transport, url: "https://hub.test", caPEM: "",
+            token: token)
+        #expect(try await store.node()?.office == "6500101")
+        #expect(try await store.node()?.id != old.store.node()?.id)
+        #expect(report.pulled == 2)
+        #expect(try await store.digest(scope: "6500101") == hub.store.digest(scope: "6500101"))
+        #expect(try await store.hubLink()?.url == "https://hub.test")
+    }
+
+    /// The signer needs no store: enrolment signed by a bare key, with nonces from a counter in memory, including
+    /// one drawn ahead of the request.
+    @Test func aSignerWithNoStoreSignsWhatTheHubVerifies() async throws {
+        let hub = try await Hub()
+        let identity = NodeIdentity()
+        let hubID = try #require(try await hub.store.node()).id
+        let counter = NonceCounter()
+        let clock = hub.clock
+        let signer = RequestSigner(
+            node: identity.id, hub: hubID, nextNonce: { await counter.next() }, advanceNonce: { await counter.advance(past: $0) },
+            sign: { identity.sign($0) }, wallClock: { clock.now })
+
+        let headers = try await signer.headers(method: "POST", path: "/v1/pull", nonce: 9, body: [1, 2, 3])
+        let signature = try #require(headers.first { $0.0 == SyncProtocol.Header.signature }.flatMap { Hex.decode($0.1) })
+        let message = SyncProtocol.signingMessage(method: "POST", path: "/v1/pull", hub: hubID, nonce: 9, body: [1, 2, 3])
+        #expect(SignatureVerifier.isValid(signature: signature, message: message, publicKey: identity.id.bytes))
+        #expect(headers.first { $0.0 == SyncProtocol.Header.time }?.1 == String(hub.clock.now))
+
+        let transport = InMemoryHubTransport(responder: hub.responder, logger: quietLogger)
+        let token = try await hub.store.createEnrolmentToken(office: "6500101", role: .office)
+        let ahead = try await signer.nextNonce()
+        let drawnLater = try await signer.nextNonce()
+        let enrolled = try await transport.post(
+            SyncProtocol.Path.enrol, body: ["token": .string(token), "office": "6500101", "name": "bare key", "protocol": 1],
+            signer: signer, nonce: ahead, deadline: .seconds(10))
+        #expect(enrolled.members["role"] == "office")
+        #expect(try await hub.store.lastNonce(of: identity.id) == ahead, "the nonce drawn ahead is the one sent")
+        _ = try await transport.post(SyncProtocol.Path.pull, body: ["protocol": 1, "after": 0, "limit": 1], signer: signer, nonce: drawnLater,
+                                     deadline: .seconds(10))
+        #expect(try await hub.store.lastNonce(of: identity.id) == drawnLater)
+    }
+}
+
+/// A request-nonce counter kept in memory.
+private actor NonceCounter {
+    private var last: Int64 = 0
+
+    func next() -> Int64 {
+        last += 1
+        return last
+    }
+
+    func advance(past value: Int64) { last = max(last, value) }
+}
