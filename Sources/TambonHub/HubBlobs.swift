@@ -13,7 +13,8 @@ struct HubBlobs: Sendable {
 
     func have(_ members: [String: JSONValue], peer: Peer) async throws -> JSONValue {
         guard case .array(let items)? = members["blobs"], items.count <= SyncProtocol.maximumBlobQueries else {
-            throw TambonError(.invalid, "malformed_message", "\"blobs\" must be an array of at most \(SyncProtocol.maximumBlobQueries) {sha256, size}")
+            throw TambonError(
+                .invalid, "malformed_message", "\"blobs\" must be an array of at most \(SyncProtocol.maximumBlobQueries) {sha256, size}")
         }
         var answers: [JSONValue] = []
         for item in items {
@@ -33,7 +34,8 @@ struct HubBlobs: Sendable {
     func put(hash: String, size: Int, offset: Int, chunk: [UInt8], chunkHash: String, peer: Peer) async throws -> Int {
         guard let reference = try await store.attachmentReference(hash, office: peer.office) else {
             logger.notice("refused attachment", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "reason": "not_referenced"])
-            throw TambonError(.forbidden, "not_referenced", "no record of office \(peer.office) refers to attachment \(hash.prefix(12))…: push the record first")
+            throw TambonError(
+                .forbidden, "not_referenced", "no record of office \(peer.office) refers to attachment \(hash.prefix(12))…: push the record first")
         }
         guard reference.size == size else {
             throw TambonError(.invalid, "size_mismatch", "attachment \(hash.prefix(12))… is \(reference.size) bytes by its record, not \(size)")

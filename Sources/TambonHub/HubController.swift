@@ -4,8 +4,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import TambonCore
-import TambonStore
 import TambonProtocol
+import TambonStore
 
 /// The hub's protocol endpoints (SPEC §9–§12): hello, enrol, push, pull.
 public struct HubController: Sendable {
@@ -23,8 +23,11 @@ public struct HubController: Sendable {
 
     public func addRoutes(to router: Router<BasicRequestContext>) {
         router.get(RouterPath(SyncProtocol.Path.hello)) { _, _ in
-            self.json(["hub": .string(self.hub.id.hex), "office": .string(self.hub.office), "protocol": .number(Double(SyncProtocol.version)),
-                       "software": .string(SyncProtocol.softwareVersion)], request: nil)
+            self.json(
+                [
+                    "hub": .string(self.hub.id.hex), "office": .string(self.hub.office), "protocol": .number(Double(SyncProtocol.version)),
+                    "software": .string(SyncProtocol.softwareVersion),
+                ], request: nil)
         }
         router.get("/metrics") { _, _ -> Response in
             var headers = HTTPFields()
@@ -105,10 +108,12 @@ public struct HubController: Sendable {
             if refusal.error.kind == .internal {
                 logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             } else {
-                logger.notice("refused", metadata: [
-                    "path": "\(request.uri.path)", "node": "\(request.headers[Self.name(SyncProtocol.Header.node)]?.prefix(12) ?? "-")",
-                    "status": "\(refusal.status.code)", "reason": "\(code)",
-                ])
+                logger.notice(
+                    "refused",
+                    metadata: [
+                        "path": "\(request.uri.path)", "node": "\(request.headers[Self.name(SyncProtocol.Header.node)]?.prefix(12) ?? "-")",
+                        "status": "\(refusal.status.code)", "reason": "\(code)",
+                    ])
             }
             throw refusal
         }
@@ -123,14 +128,17 @@ public struct HubController: Sendable {
             throw TambonError(.invalid, "missing_protocol", "requests must carry \(SyncProtocol.Header.protocolVersion)")
         }
         guard version == String(SyncProtocol.version) else {
-            throw TambonError(.upgradeRequired, "unsupported_protocol",
+            throw TambonError(
+                .upgradeRequired, "unsupported_protocol",
                 "this hub speaks protocol \(SyncProtocol.version); the node sent \(version): upgrade the node")
         }
         guard let node = headers[Self.name(SyncProtocol.Header.node)].flatMap(NodeID.init(hex:)),
             let nonce = headers[Self.name(SyncProtocol.Header.nonce)].flatMap({ Int64($0) }), nonce > 0,
             let signature = headers[Self.name(SyncProtocol.Header.signature)].flatMap(Hex.decode), signature.count == 64
         else {
-            throw TambonError(.unauthenticated, "unauthenticated", "the request is not signed by a node (\(SyncProtocol.Header.node), \(SyncProtocol.Header.nonce), \(SyncProtocol.Header.signature))")
+            throw TambonError(
+                .unauthenticated, "unauthenticated",
+                "the request is not signed by a node (\(SyncProtocol.Header.node), \(SyncProtocol.Header.nonce), \(SyncProtocol.Header.signature))")
         }
         let speculation = await speculation(for: request, node: node)
         var wire: ByteBuffer
@@ -202,15 +210,18 @@ public struct HubController: Sendable {
     private func enrol(_ request: SignedRequest) async throws -> JSONValue {
         let token = try SyncMessage.string(request.members, "token")
         // A node being restored does not know its office yet: the token says it.
-        let office = try request.members["office"] == nil && request.members["restore"] == .bool(true)
+        let office =
+            try request.members["office"] == nil && request.members["restore"] == .bool(true)
             ? await store.enrolmentTokenOffice(token) : SyncMessage.string(request.members, "office")
         let name = (request.members["name"]?.stringValue).map { String($0.prefix(200)) } ?? office
         guard Names.isValidOffice(office) else { throw TambonError(.invalid, "invalid_office", "invalid office code \"\(office)\"") }
         let peer = try await store.enrol(token: token, node: request.node, office: office, name: name)
         _ = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         logger.info("enrolled", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "role": "\(peer.role.rawValue)"])
-        return ["hub": .string(hub.id.hex), "office": .string(peer.office), "role": .string(peer.role.rawValue),
-                "protocol": .number(Double(SyncProtocol.version))]
+        return [
+            "hub": .string(hub.id.hex), "office": .string(peer.office), "role": .string(peer.role.rawValue),
+            "protocol": .number(Double(SyncProtocol.version)),
+        ]
     }
 
     private func push(_ request: SignedRequest) async throws -> JSONValue {
@@ -221,8 +232,10 @@ public struct HubController: Sendable {
         }
         let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer, checkedSignatures: request.speculated?.checked)
         metrics.accepted(outcome.applied)
-        return ["accepted_seq": .number(Double(outcome.acceptedSeq)), "applied": .number(Double(outcome.applied)),
-                "duplicates": .number(Double(outcome.duplicates))]
+        return [
+            "accepted_seq": .number(Double(outcome.acceptedSeq)), "applied": .number(Double(outcome.applied)),
+            "duplicates": .number(Double(outcome.duplicates)),
+        ]
     }
 
     private func pull(_ request: SignedRequest) async throws -> [UInt8] {

@@ -26,18 +26,29 @@ public struct HubIntake: Sendable {
     public func accept(_ changes: [Change], from peer: Peer, checkedSignatures: CheckedSignatures? = nil) async throws -> Outcome {
         guard peer.active else { throw StoreError(.revokedNode, "node \(peer.id.short)… has been revoked by the hub operator") }
         if let foreign = changes.first(where: { $0.origin != peer.id }) {
-            throw TambonError(.forbidden, "foreign_origin",
+            throw TambonError(
+                .forbidden, "foreign_origin",
                 "change \(foreign.origin.short)…#\(foreign.seq) was not written by node \(peer.id.short)…")
         }
         do {
-            let result = try await store.apply(changes, options: ApplyOptions(verifySignatures: true, enforceChain: true, writerOffice: peer.office, checkedSignatures: checkedSignatures))
+            let result = try await store.apply(
+                changes,
+                options: ApplyOptions(verifySignatures: true, enforceChain: true, writerOffice: peer.office, checkedSignatures: checkedSignatures))
             let accepted = try await store.peer(peer.id)?.acceptedSeq ?? 0
-            logger.info("accepted", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "applied": "\(result.applied)",
-                                               "duplicates": "\(result.duplicates)", "accepted_seq": "\(accepted)"])
+            logger.info(
+                "accepted",
+                metadata: [
+                    "node": "\(peer.id.short)", "office": "\(peer.office)", "applied": "\(result.applied)",
+                    "duplicates": "\(result.duplicates)", "accepted_seq": "\(accepted)",
+                ])
             return Outcome(applied: result.applied, duplicates: result.duplicates, acceptedSeq: accepted)
         } catch let rejection as ChangeRejection {
-            logger.warning("refused changes", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)",
-                                                          "reason": "\(rejection.code)", "change": "#\(rejection.seq)"])
+            logger.warning(
+                "refused changes",
+                metadata: [
+                    "node": "\(peer.id.short)", "office": "\(peer.office)",
+                    "reason": "\(rejection.code)", "change": "#\(rejection.seq)",
+                ])
             throw rejection
         }
     }

@@ -10,31 +10,37 @@ public final class HubMetrics: Sendable {
 
     func request(endpoint: String, outcome: String, seconds: Duration) {
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(namespace: Self.namespace, metricName: "requests", unitName: "total",
-                                             helpText: "Sync requests by endpoint and outcome (ok or the refusal code)"),
+            descriptor: MetricNameDescriptor(
+                namespace: Self.namespace, metricName: "requests", unitName: "total",
+                helpText: "Sync requests by endpoint and outcome (ok or the refusal code)"),
             labels: [("endpoint", endpoint), ("outcome", outcome)]
         ).increment()
         registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(namespace: Self.namespace, metricName: "request_duration", unitName: "seconds",
-                                             helpText: "Time to answer a sync request"),
+            descriptor: MetricNameDescriptor(
+                namespace: Self.namespace, metricName: "request_duration", unitName: "seconds",
+                helpText: "Time to answer a sync request"),
             labels: [("endpoint", endpoint)],
-            buckets: [.milliseconds(5), .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250),
-                      .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)]
+            buckets: [
+                .milliseconds(5), .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+            ]
         ).record(seconds)
     }
 
     func accepted(_ count: Int) {
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(namespace: Self.namespace, metricName: "changes_accepted", unitName: "total",
-                                             helpText: "Changes newly applied from pushes and imports"),
+            descriptor: MetricNameDescriptor(
+                namespace: Self.namespace, metricName: "changes_accepted", unitName: "total",
+                helpText: "Changes newly applied from pushes and imports"),
             labels: []
         ).increment(by: Int64(count))
     }
 
     func refused(reason: String) {
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(namespace: Self.namespace, metricName: "changes_refused", unitName: "total",
-                                             helpText: "Pushes refused, by reason"),
+            descriptor: MetricNameDescriptor(
+                namespace: Self.namespace, metricName: "changes_refused", unitName: "total",
+                helpText: "Pushes refused, by reason"),
             labels: [("reason", reason)]
         ).increment()
     }

@@ -15,7 +15,8 @@ public struct HubRefusal: HTTPResponseError, Sendable {
         } else {
             let converted = TambonError(error)
             // An internal failure's text stays in the hub's log; the node learns only that it happened.
-            self.error = converted.kind == .internal
+            self.error =
+                converted.kind == .internal
                 ? TambonError(.internal, "internal", "the hub failed to handle the request", cause: error) : converted
         }
     }

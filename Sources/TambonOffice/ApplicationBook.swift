@@ -79,16 +79,19 @@ public struct ApplicationBook: Sendable {
             }
             let event = ApplicationEvent(id: Self.eventID(transaction), hlc: transaction.stamp, action: .submit, actor: actor, role: role)
             let references = files.map { file in
-                Self.reference(file.hash, size: file.upload.bytes.count, type: file.type, name: file.upload.name, kind: file.upload.kind,
-                               by: actor, at: transaction.stamp)
+                Self.reference(
+                    file.hash, size: file.upload.bytes.count, type: file.type, name: file.upload.name, kind: file.upload.kind,
+                    by: actor, at: transaction.stamp)
             }
-            return [LocalEdit(
-                collection: ApplicationRecord.collection, record: code.value,
-                set: [
-                    "service": .string(service.rawValue), "office": .string(transaction.node.office), "applicant": .object(person.value),
-                    "details": .object(checked.details), "submitted_ms": .number(Double(millis)), "fees": .object(checked.fees),
-                ],
-                add: [SetElement(field: "events", id: event.id, value: event.value)] + references)]
+            return [
+                LocalEdit(
+                    collection: ApplicationRecord.collection, record: code.value,
+                    set: [
+                        "service": .string(service.rawValue), "office": .string(transaction.node.office), "applicant": .object(person.value),
+                        "details": .object(checked.details), "submitted_ms": .number(Double(millis)), "fees": .object(checked.fees),
+                    ],
+                    add: [SetElement(field: "events", id: event.id, value: event.value)] + references)
+            ]
         }
         return try await application(changes[0].record)
     }
@@ -97,7 +100,8 @@ public struct ApplicationBook: Sendable {
     /// same transaction that stores it, so two officers acting at once on one node cannot both succeed wrongly;
     /// an approval issues the next official number in that transaction too, once it is otherwise valid.
     @discardableResult
-    public func act(on id: String, action: ActionName, payload: [String: JSONValue], actor: String, role: ActorRole) async throws -> ApplicationRecord {
+    public func act(on id: String, action: ActionName, payload: [String: JSONValue], actor: String, role: ActorRole) async throws -> ApplicationRecord
+    {
         let catalog = self.catalog
         var cleaned = payload.filter { Self.payloadKeys.contains($0.key) }
         if action == "record-inspection", let inspection = try? SiteInspection(payload: payload) {
@@ -148,14 +152,19 @@ public struct ApplicationBook: Sendable {
             throw OfficeError(.conflict, code: "invalid_for_status", th: "คำขอนี้สิ้นสุดแล้ว แนบไฟล์เพิ่มไม่ได้", en: "the application is closed")
         }
         if role == .citizen && application.state.status != .submitted && application.state.status != .returned {
-            throw OfficeError(.conflict, code: "invalid_for_status", th: "แนบเอกสารเพิ่มได้เมื่อคำขอรอตรวจหรือถูกส่งคืนเท่านั้น",
-                              en: "a citizen may add documents only while the application is submitted or returned")
+            throw OfficeError(
+                .conflict, code: "invalid_for_status", th: "แนบเอกสารเพิ่มได้เมื่อคำขอรอตรวจหรือถูกส่งคืนเท่านั้น",
+                en: "a citizen may add documents only while the application is submitted or returned")
         }
         let hash = try store.attachments.put(bytes)
         let changes = try await store.transaction { transaction in
-            [LocalEdit(collection: ApplicationRecord.collection, record: application.id, add: [
-                Self.reference(hash, size: bytes.count, type: type, name: name, kind: kind, by: actor, at: transaction.stamp),
-            ])]
+            [
+                LocalEdit(
+                    collection: ApplicationRecord.collection, record: application.id,
+                    add: [
+                        Self.reference(hash, size: bytes.count, type: type, name: name, kind: kind, by: actor, at: transaction.stamp)
+                    ])
+            ]
         }
         guard case .add(_, _, .object(let reference))? = changes.first?.operations.first else { preconditionFailure("an attach writes one element") }
         return reference
@@ -165,8 +174,10 @@ public struct ApplicationBook: Sendable {
     static func reference(_ hash: String, size: Int, type: String, name: String, kind: String, by actor: String, at stamp: HLC) -> SetElement {
         SetElement(
             field: AttachmentReference.field, id: hash,
-            value: ["sha256": .string(hash), "size": .number(Double(size)), "type": .string(type), "name": .string(name),
-                    "kind": .string(kind), "by": .string(actor), "at": .string(stamp.hex)])
+            value: [
+                "sha256": .string(hash), "size": .number(Double(size)), "type": .string(type), "name": .string(name),
+                "kind": .string(kind), "by": .string(actor), "at": .string(stamp.hex),
+            ])
     }
 
     /// One application, or 404.

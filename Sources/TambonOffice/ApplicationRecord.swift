@@ -26,8 +26,9 @@ public struct ApplicationRecord: Sendable {
 
     public init(_ record: RecordSnapshot, catalog: ServiceCatalog) throws(OfficeError) {
         guard let service = record.fields["service"]?.stringValue.map({ ServiceID(rawValue: $0) }), let offered = catalog.service(service) else {
-            throw OfficeError(.internal, code: "unknown_service", th: "ไม่รู้จักบริการของคำขอนี้",
-                              en: "application \(record.id) is of a service this node does not know")
+            throw OfficeError(
+                .internal, code: "unknown_service", th: "ไม่รู้จักบริการของคำขอนี้",
+                en: "application \(record.id) is of a service this node does not know")
         }
         id = record.id
         self.service = service
@@ -62,13 +63,14 @@ public struct ApplicationRecord: Sendable {
     /// names, ID numbers, phones, addresses, notes or reasons typed by staff).
     public func publicView(on today: CivilDate) -> JSONValue {
         var members = summary(on: today)
-        members["timeline"] = .array(timeline.entries.map { entry in
-            var item: [String: JSONValue] = [
-                "action": .string(entry.event.action.rawValue), "on": .string(entry.event.date.iso), "applied": .bool(entry.applied),
-            ]
-            if let refusal = entry.refusal { item["not_applied_reason"] = .string(refusal.thai) }
-            return .object(item)
-        })
+        members["timeline"] = .array(
+            timeline.entries.map { entry in
+                var item: [String: JSONValue] = [
+                    "action": .string(entry.event.action.rawValue), "on": .string(entry.event.date.iso), "applied": .bool(entry.applied),
+                ]
+                if let refusal = entry.refusal { item["not_applied_reason"] = .string(refusal.thai) }
+                return .object(item)
+            })
         return .object(members)
     }
 
@@ -100,17 +102,18 @@ public struct ApplicationRecord: Sendable {
         members["urgency"] = .string(DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass)
         // What the service adds (a food certificate's yearly dues).
         members.merge(offered.officeView(state: state, submittedOn: CivilDate(thaiDayOf: submittedMillis), on: today)) { $1 }
-        members["timeline"] = .array(timeline.entries.map { entry in
-            var item = entry.event.value.objectValue ?? [:]
-            item["id"] = .string(entry.event.id)
-            item["on"] = .string(entry.event.date.iso)
-            item["applied"] = .bool(entry.applied)
-            if let refusal = entry.refusal {
-                item["not_applied_reason"] = .string(refusal.thai)
-                item["not_applied_reason_en"] = .string(refusal.english)
-            }
-            return .object(item)
-        })
+        members["timeline"] = .array(
+            timeline.entries.map { entry in
+                var item = entry.event.value.objectValue ?? [:]
+                item["id"] = .string(entry.event.id)
+                item["on"] = .string(entry.event.date.iso)
+                item["applied"] = .bool(entry.applied)
+                if let refusal = entry.refusal {
+                    item["not_applied_reason"] = .string(refusal.thai)
+                    item["not_applied_reason_en"] = .string(refusal.english)
+                }
+                return .object(item)
+            })
         return .object(members)
     }
 }

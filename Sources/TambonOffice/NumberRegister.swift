@@ -26,7 +26,8 @@ public enum NumberRegister {
     static func issue(_ number: OfficialNumber, in transaction: LocalTransaction, series: String, application: String) throws -> LocalEdit {
         let role = try transaction.role()
         guard role == .office else {
-            throw OfficeError(.conflict, code: "not_office_node",
+            throw OfficeError(
+                .conflict, code: "not_office_node",
                 th: "ออกเลขที่ได้เฉพาะที่เครื่องหลักของสำนักงาน (office node) — เครื่องนี้เป็น \(role.rawValue)",
                 en: "official numbers are issued only by the office's office node; this node is the \(role.rawValue) node")
         }
@@ -34,7 +35,10 @@ public enum NumberRegister {
         return LocalEdit(
             collection: collection, record: recordID(office: office, series: series, year: number.year),
             set: ["last": .number(Double(number.sequence)), "series": .string(series), "year": .number(Double(number.year))],
-            add: [SetElement(field: "issued", id: String(number.sequence), value: ["application": .string(application), "at": .string(transaction.stamp.hex)])],
+            add: [
+                SetElement(
+                    field: "issued", id: String(number.sequence), value: ["application": .string(application), "at": .string(transaction.stamp.hex)])
+            ],
             scope: [office])
     }
 }

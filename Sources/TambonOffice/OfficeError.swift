@@ -24,17 +24,19 @@ public struct OfficeError: Error, Sendable, CustomStringConvertible {
     public static let notFound = OfficeError(.notFound, code: "not_found", th: "ไม่พบคำขอนี้", en: "no such application")
 
     public static func invalid(_ errors: ValidationErrors) -> OfficeError {
-        OfficeError(.unprocessable, code: "invalid_input", th: "ข้อมูลไม่ครบหรือไม่ถูกต้อง กรุณาแก้ไขตามที่ระบุ",
-                    en: "some fields are missing or invalid", fields: errors.errors)
+        OfficeError(
+            .unprocessable, code: "invalid_input", th: "ข้อมูลไม่ครบหรือไม่ถูกต้อง กรุณาแก้ไขตามที่ระบุ",
+            en: "some fields are missing or invalid", fields: errors.errors)
     }
 
     public static func refused(_ refusal: ActionRefusal) -> OfficeError {
-        let kind: TambonError.Kind = switch refusal.code {
-        case .invalidForStatus: .conflict
-        case .forbidden: .forbidden
-        case .unknownAction: .invalid
-        default: .unprocessable
-        }
+        let kind: TambonError.Kind =
+            switch refusal.code {
+            case .invalidForStatus: .conflict
+            case .forbidden: .forbidden
+            case .unknownAction: .invalid
+            default: .unprocessable
+            }
         return OfficeError(kind, code: refusal.code.rawValue, th: refusal.thai, en: refusal.english)
     }
 }

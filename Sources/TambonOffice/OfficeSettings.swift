@@ -50,8 +50,9 @@ public enum OfficeSettings {
             var catalog = try ServiceCatalog(document: document, services: services)
             if let signatory = try SettingsDocument.member("signatory", of: document, as: Signatory.self) {
                 guard !signatory.name.isEmpty, signatory.name.count <= 200, !signatory.title.isEmpty, signatory.title.count <= 200 else {
-                    throw OfficeError(.unprocessable, code: "invalid_settings", th: "ผู้ลงนามต้องมีชื่อและตำแหน่ง (ไม่เกิน 200 ตัวอักษร)",
-                                      en: "signatory needs a name and a title of at most 200 characters")
+                    throw OfficeError(
+                        .unprocessable, code: "invalid_settings", th: "ผู้ลงนามต้องมีชื่อและตำแหน่ง (ไม่เกิน 200 ตัวอักษร)",
+                        en: "signatory needs a name and a title of at most 200 characters")
                 }
                 catalog.signatory = signatory
             }

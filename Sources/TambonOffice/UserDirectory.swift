@@ -31,15 +31,19 @@ public struct UserDirectory: Sendable {
     @discardableResult
     public func add(name: String, role: ActorRole, password: String) async throws -> UserAccount {
         guard Self.isValidName(name) else {
-            throw OfficeError(.unprocessable, code: "invalid_name", th: "ชื่อผู้ใช้ต้องเป็นอักษรภาษาอังกฤษตัวเล็ก ตัวเลข . _ - ยาว 2–32 ตัว ขึ้นต้นด้วยตัวอักษร",
-                              en: "a user name is 2–32 lower-case letters, digits, '.', '_' or '-', starting with a letter")
+            throw OfficeError(
+                .unprocessable, code: "invalid_name", th: "ชื่อผู้ใช้ต้องเป็นอักษรภาษาอังกฤษตัวเล็ก ตัวเลข . _ - ยาว 2–32 ตัว ขึ้นต้นด้วยตัวอักษร",
+                en: "a user name is 2–32 lower-case letters, digits, '.', '_' or '-', starting with a letter")
         }
         guard role != .citizen else {
-            throw OfficeError(.unprocessable, code: "invalid_role", th: "บทบาทต้องเป็น admin, officer หรือ surveyor", en: "the role must be admin, officer or surveyor")
+            throw OfficeError(
+                .unprocessable, code: "invalid_role", th: "บทบาทต้องเป็น admin, officer หรือ surveyor", en: "the role must be admin, officer or surveyor"
+            )
         }
         guard password.count >= Self.minimumPasswordLength, password.count <= 72 else {
-            throw OfficeError(.unprocessable, code: "weak_password", th: "รหัสผ่านต้องยาว \(Self.minimumPasswordLength)–72 ตัวอักษร",
-                              en: "the password must be \(Self.minimumPasswordLength)–72 characters")
+            throw OfficeError(
+                .unprocessable, code: "weak_password", th: "รหัสผ่านต้องยาว \(Self.minimumPasswordLength)–72 ตัวอักษร",
+                en: "the password must be \(Self.minimumPasswordLength)–72 characters")
         }
         let hash = Bcrypt.hash(password, cost: cost)
         let now = store.configuration.wallClock()
@@ -49,10 +53,14 @@ public struct UserDirectory: Sendable {
             if try transaction.record(collection: Self.collection, id: id) != nil {
                 throw OfficeError(.conflict, code: "user_exists", th: "มีผู้ใช้ชื่อ \(name) อยู่แล้ว", en: "there is already a user \(name)")
             }
-            return [LocalEdit(collection: Self.collection, record: id, set: [
-                "name": .string(name), "role": .string(role.rawValue), "password_hash": .string(hash), "created_ms": .number(Double(now)),
-                "disabled": false,
-            ], scope: [office])]
+            return [
+                LocalEdit(
+                    collection: Self.collection, record: id,
+                    set: [
+                        "name": .string(name), "role": .string(role.rawValue), "password_hash": .string(hash), "created_ms": .number(Double(now)),
+                        "disabled": false,
+                    ], scope: [office])
+            ]
         }
         guard let record = try await store.record(collection: Self.collection, id: changes[0].record),
             let account = UserAccount(fields: record.fields, office: record.scope[0])

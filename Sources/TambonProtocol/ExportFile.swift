@@ -31,8 +31,10 @@ public enum ExportFile {
             throw TambonError(.invalid, "not_an_export", "this is not a Tambon export file")
         }
         guard members["protocol"]?.numberValue == Double(SyncProtocol.version) else {
-            throw TambonError(.upgradeRequired, "unsupported_protocol",
-                "the file was written with protocol \(members["protocol"]?.numberValue.map { "\(Int($0))" } ?? "?"); this hub speaks \(SyncProtocol.version)")
+            throw TambonError(
+                .upgradeRequired, "unsupported_protocol",
+                "the file was written with protocol \(members["protocol"]?.numberValue.map { "\(Int($0))" } ?? "?"); this hub speaks \(SyncProtocol.version)"
+            )
         }
         guard let node = members["node"]?.stringValue.flatMap(NodeID.init(hex:)),
             let signature = members.removeValue(forKey: "signature")?.stringValue.flatMap(Hex.decode)

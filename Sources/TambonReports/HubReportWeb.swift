@@ -1,12 +1,12 @@
 import HTTPTypes
 import Hummingbird
 import Mustache
-import TambonWebKit
 import NIOCore
 import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonWebKit
 
 /// The hub's reports on the web: the applications report (JSON and CSV) and its page with server-drawn charts are
 /// public open data — counts per office, service and status, nothing about any person; the map of sites needs an
@@ -55,8 +55,9 @@ public struct HubReportWeb: Sendable {
     func applications(_ request: Request) async throws -> Response {
         let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
         guard format == "json" || format == "csv" else {
-            throw WebError(.unprocessable, "invalid_format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv",
-                           fields: [FieldError("format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv")])
+            throw WebError(
+                .unprocessable, "invalid_format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv",
+                fields: [FieldError("format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv")])
         }
         let rows = try await index.rows(filter: try filter(request), dataAsOf: try await index.officeSync().compactMapValues { $0 })
         guard format == "csv" else {
@@ -100,8 +101,9 @@ public struct HubReportWeb: Sendable {
         let monthChart = SVGChart.stackedColumns(
             title: "คำขอต่อเดือน แยกตามบริการ (Applications per month by service)", categories: Array(months),
             series: Self.services.map { service in
-                SVGChart.Series(name: Self.names[service] ?? service, color: Self.serviceColors[service] ?? "#555",
-                                values: months.map { monthly[$0]?[service] ?? 0 })
+                SVGChart.Series(
+                    name: Self.names[service] ?? service, color: Self.serviceColors[service] ?? "#555",
+                    values: months.map { monthly[$0]?[service] ?? 0 })
             })
         var byOffice: [String: (count: Int, overdue: Int, decided: Int)] = [:]
         var byServiceStatus: [String: Int] = [:]
@@ -124,14 +126,18 @@ public struct HubReportWeb: Sendable {
             "monthChart": monthChart, "overdueChart": overdueChart,
             "national": byServiceStatus.keys.sorted().map { key -> [String: Any] in
                 let parts = key.split(separator: "\u{1}").map(String.init)
-                return ["service": Self.names[parts[0]] ?? parts[0], "status": ApplicationStatus(rawValue: parts[1]).thai, "count": byServiceStatus[key]!]
+                return [
+                    "service": Self.names[parts[0]] ?? parts[0], "status": ApplicationStatus(rawValue: parts[1]).thai, "count": byServiceStatus[key]!,
+                ]
             },
             "offices": byOffice.keys.sorted().map { office -> [String: Any] in
                 let total = byOffice[office]!
                 let seen = lastSync[office]
-                return ["office": office, "count": total.count, "overdue": total.overdue, "decided": total.decided,
-                        "asOf": seen.map(CivilDate.thaiTime) ?? "ไม่เคยซิงก์",
-                        "stale": (seen ?? 0) < staleBefore]
+                return [
+                    "office": office, "count": total.count, "overdue": total.overdue, "decided": total.decided,
+                    "asOf": seen.map(CivilDate.thaiTime) ?? "ไม่เคยซิงก์",
+                    "stale": (seen ?? 0) < staleBefore,
+                ]
             },
             "stale": stale.map { ["office": $0.key, "asOf": $0.value.map(CivilDate.thaiTime) ?? "ไม่เคยซิงก์"] },
             "staleDays": Self.staleDays,
@@ -142,8 +148,10 @@ public struct HubReportWeb: Sendable {
         if let office = filter.office {
             values["office"] = office
             values["officeRows"] = rows.map { row -> [String: Any] in
-                ["service": Self.names[row.service] ?? row.service, "status": ApplicationStatus(rawValue: row.status).thai, "count": row.count,
-                 "overdue": row.overdue, "median": row.medianDaysToDecision.map { String($0) } ?? "–"]
+                [
+                    "service": Self.names[row.service] ?? row.service, "status": ApplicationStatus(rawValue: row.status).thai, "count": row.count,
+                    "overdue": row.overdue, "median": row.medianDaysToDecision.map { String($0) } ?? "–",
+                ]
             }
             values["officeAsOf"] = lastSync[office].map(CivilDate.thaiTime) ?? "ไม่เคยซิงก์"
         }

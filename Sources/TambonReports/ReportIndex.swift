@@ -1,8 +1,8 @@
 import GRDB
-import TambonSQLite
 import TambonCore
 import TambonOSS
 import TambonOffice
+import TambonSQLite
 import TambonStore
 
 /// The hub's report index: one row of `ReportFact` per application, in a database of its own beside the store
@@ -43,32 +43,33 @@ public struct ReportIndex: Sendable {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("reports-v1") { db in
-            try db.execute(sql: """
-                -- Each (office, service, status) a report row can have, numbered: facts carry the number, so a
-                -- national report groups and orders by one integer.
-                CREATE TABLE report_groups (
-                    grp INTEGER PRIMARY KEY,
-                    office TEXT NOT NULL,
-                    service TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    UNIQUE (office, service, status)
-                );
-                -- One row per application; days are days since 1970-01-01 (Thai calendar days).
-                CREATE TABLE report_facts (
-                    record_id TEXT PRIMARY KEY,
-                    grp INTEGER NOT NULL REFERENCES report_groups (grp),
-                    submitted_day INTEGER NOT NULL,
-                    decision_days INTEGER,
-                    overdue_from INTEGER,
-                    lat REAL,
-                    lon REAL
-                ) WITHOUT ROWID;
-                -- Covers every report: group order, the medians' order, the overdue test and the date filter.
-                CREATE INDEX report_facts_by_group ON report_facts (grp, decision_days, overdue_from, submitted_day);
-                -- How far through the change log (arrival) the index is.
-                CREATE TABLE report_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), arrival INTEGER NOT NULL);
-                INSERT INTO report_cursor VALUES (1, 0);
-                """)
+            try db.execute(
+                sql: """
+                    -- Each (office, service, status) a report row can have, numbered: facts carry the number, so a
+                    -- national report groups and orders by one integer.
+                    CREATE TABLE report_groups (
+                        grp INTEGER PRIMARY KEY,
+                        office TEXT NOT NULL,
+                        service TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        UNIQUE (office, service, status)
+                    );
+                    -- One row per application; days are days since 1970-01-01 (Thai calendar days).
+                    CREATE TABLE report_facts (
+                        record_id TEXT PRIMARY KEY,
+                        grp INTEGER NOT NULL REFERENCES report_groups (grp),
+                        submitted_day INTEGER NOT NULL,
+                        decision_days INTEGER,
+                        overdue_from INTEGER,
+                        lat REAL,
+                        lon REAL
+                    ) WITHOUT ROWID;
+                    -- Covers every report: group order, the medians' order, the overdue test and the date filter.
+                    CREATE INDEX report_facts_by_group ON report_facts (grp, decision_days, overdue_from, submitted_day);
+                    -- How far through the change log (arrival) the index is.
+                    CREATE TABLE report_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), arrival INTEGER NOT NULL);
+                    INSERT INTO report_cursor VALUES (1, 0);
+                    """)
         }
         return migrator
     }
@@ -132,7 +133,9 @@ public struct ReportIndex: Sendable {
     static func write(_ rows: [(String, ReportFact)], _ db: Database) throws {
         let group = try RawStatement(db, "SELECT grp FROM report_groups WHERE office = ? AND service = ? AND status = ?")
         let newGroup = try RawStatement(db, "INSERT INTO report_groups (office, service, status) VALUES (?, ?, ?)")
-        let upsert = try RawStatement(db, """
+        let upsert = try RawStatement(
+            db,
+            """
             INSERT OR REPLACE INTO report_facts (record_id, grp, submitted_day, decision_days, overdue_from, lat, lon)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
@@ -171,8 +174,9 @@ public struct ReportIndex: Sendable {
 
     static func fact(of application: ApplicationRecord, on today: CivilDate) -> ReportFact {
         let location = (try? GeoPoint.pinned(application.details["location"])) ?? nil
-        return ReportFact(office: application.office, service: application.service.rawValue, submittedOn: CivilDate(thaiDayOf: application.submittedMillis),
-                          timeline: application.timeline, location: location, on: today)
+        return ReportFact(
+            office: application.office, service: application.service.rawValue, submittedOn: CivilDate(thaiDayOf: application.submittedMillis),
+            timeline: application.timeline, location: location, on: today)
     }
 
     // MARK: - Reports
@@ -214,7 +218,8 @@ public struct ReportIndex: Sendable {
         /// walks the index once instead of seeking each group.
         func scan(_ db: Database, _ columns: String, _ tail: String = "") throws -> RawStatement {
             let groups = groupClause.isEmpty ? "1" : "grp IN (SELECT grp FROM report_groups \(groupClause))"
-            let statement = try RawStatement(db, "SELECT \(columns) FROM report_facts INDEXED BY report_facts_by_group WHERE \(groups) \(dayClause) \(tail)")
+            let statement = try RawStatement(
+                db, "SELECT \(columns) FROM report_facts INDEXED BY report_facts_by_group WHERE \(groups) \(dayClause) \(tail)")
             var position: Int32 = 1
             for text in groupArguments { try statement.bind(position, text: text); position += 1 }
             for day in dayArguments { try statement.bind(position, day); position += 1 }
@@ -238,8 +243,10 @@ public struct ReportIndex: Sendable {
             var days: [Int] = []
             func close() {
                 guard let key = keys[current], count > 0 else { return }
-                rows.append(ReportRow(office: key.office, service: key.service, status: key.status, count: count, overdue: overdue,
-                                      medianDaysToDecision: ApplicationReport.median(days), dataAsOfMillis: dataAsOf[key.office]))
+                rows.append(
+                    ReportRow(
+                        office: key.office, service: key.service, status: key.status, count: count, overdue: overdue,
+                        medianDaysToDecision: ApplicationReport.median(days), dataAsOfMillis: dataAsOf[key.office]))
             }
             try scan.query { row in
                 let grp = row.int64(0)

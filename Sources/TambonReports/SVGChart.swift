@@ -24,15 +24,18 @@ enum SVGChart {
                 guard value > 0 else { continue }
                 let h = Double(value) * scale
                 y -= h
-                svg += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(slot * 0.7))\" height=\"\(f(h))\" fill=\"\(item.color)\"><title>\(escape(category)) · \(escape(item.name)): \(value)</title></rect>"
+                svg +=
+                    "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(slot * 0.7))\" height=\"\(f(h))\" fill=\"\(item.color)\"><title>\(escape(category)) · \(escape(item.name)): \(value)</title></rect>"
             }
             if categories.count <= 24 || index % 3 == 0 {
-                svg += "<text x=\"\(f(x + slot * 0.35))\" y=\"\(f(height - bottom + 14))\" font-size=\"10\" text-anchor=\"middle\">\(escape(category))</text>"
+                svg +=
+                    "<text x=\"\(f(x + slot * 0.35))\" y=\"\(f(height - bottom + 14))\" font-size=\"10\" text-anchor=\"middle\">\(escape(category))</text>"
             }
         }
         for (index, item) in series.enumerated() {
             let x = left + Double(index) * 200
-            svg += "<rect x=\"\(f(x))\" y=\"\(f(height - 14))\" width=\"10\" height=\"10\" fill=\"\(item.color)\"/>"
+            svg +=
+                "<rect x=\"\(f(x))\" y=\"\(f(height - 14))\" width=\"10\" height=\"10\" fill=\"\(item.color)\"/>"
                 + "<text x=\"\(f(x + 14))\" y=\"\(f(height - 5))\" font-size=\"11\">\(escape(item.name))</text>"
         }
         return svg + "</svg>"
@@ -50,7 +53,8 @@ enum SVGChart {
         for (index, item) in items.enumerated() {
             let y = top + Double(index) * rowHeight
             let w = Double(item.value) / maximum * (width - left - 60)
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 12))\" font-size=\"11\" text-anchor=\"end\">\(escape(item.label))</text>"
+            svg +=
+                "<text x=\"\(f(left - 6))\" y=\"\(f(y + 12))\" font-size=\"11\" text-anchor=\"end\">\(escape(item.label))</text>"
                 + "<rect x=\"\(f(left))\" y=\"\(f(y + 2))\" width=\"\(f(max(1, w)))\" height=\"\(f(rowHeight - 5))\" fill=\"\(color)\"/>"
                 + "<text x=\"\(f(left + w + 4))\" y=\"\(f(y + 12))\" font-size=\"11\">\(item.value)</text>"
         }

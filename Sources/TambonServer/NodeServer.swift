@@ -1,11 +1,11 @@
 import Hummingbird
 import HummingbirdTLS
-import NIOSSL
 import Logging
 import NIOCore
+import NIOSSL
 import TambonCore
-import TambonStore
 import TambonOffice
+import TambonStore
 import TambonSync
 import TambonWeb
 
@@ -32,10 +32,13 @@ public enum NodeServer {
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(.object(members)))))
         }
-        OfficeWeb(store: store, node: node, catalog: try await OfficeSettings.load(from: store), bcryptCost: bcryptCost,
-                  secureCookies: tls != nil).addRoutes(to: router)
+        OfficeWeb(
+            store: store, node: node, catalog: try await OfficeSettings.load(from: store), bcryptCost: bcryptCost,
+            secureCookies: tls != nil
+        ).addRoutes(to: router)
         return Application(
-            router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(), configuration: .init(address: .hostname(host, port: port), serverName: "tambon-node"),
+            router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "tambon-node"),
             services: syncLoop.map { [$0] } ?? [], onServerRunning: onServerRunning, logger: logger)
     }
 }

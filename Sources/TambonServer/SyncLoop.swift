@@ -57,9 +57,11 @@ public struct SyncLoop: Service {
                     }
                 } catch {
                     schedule.failed(now: store.configuration.wallClock(), jitter: Double.random(in: 0...1))
-                    logger.warning("sync failed; retrying", metadata: [
-                        "error": "\(error)", "retry_in_ms": "\(schedule.due - store.configuration.wallClock())",
-                    ])
+                    logger.warning(
+                        "sync failed; retrying",
+                        metadata: [
+                            "error": "\(error)", "retry_in_ms": "\(schedule.due - store.configuration.wallClock())",
+                        ])
                 }
             }
             try? await Task.sleep(for: pollInterval)

@@ -20,7 +20,8 @@ public struct DataDirectory: Sendable {
                 throw StoreError(.invalidArgument, "\(path) exists and is not a directory")
             }
             if files.fileExists(atPath: databasePath) {
-                throw StoreError(.alreadyInitialised, "\(path) already holds a Tambon node",
+                throw StoreError(
+                    .alreadyInitialised, "\(path) already holds a Tambon node",
                     hint: "choose another --data directory; an existing node is never overwritten")
             }
         } else {
@@ -39,7 +40,8 @@ public struct DataDirectory: Sendable {
     public func open(configuration: StoreConfiguration) throws -> Store {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw StoreError(.notInitialised, "no such data directory: \(path)",
+            throw StoreError(
+                .notInitialised, "no such data directory: \(path)",
                 hint: "tambon node init --data \(path) --office CODE")
         }
         guard FileManager.default.fileExists(atPath: databasePath) else {

@@ -15,9 +15,12 @@ struct NodeRow {
     let lastHash: [UInt8]?
 
     static func fetch(_ db: Database) throws -> NodeRow? {
-        guard let row = try Row.fetchOne(db, cached: """
-            SELECT node_id, private_key, office, name, host, created_ms, clock, last_seq, last_hash FROM node WHERE id = 1
-            """)
+        guard
+            let row = try Row.fetchOne(
+                db,
+                cached: """
+                    SELECT node_id, private_key, office, name, host, created_ms, clock, last_seq, last_hash FROM node WHERE id = 1
+                    """)
         else { return nil }
         let idData: Data = row[0]
         guard let id = NodeID(bytes: Array(idData)) else {
@@ -38,8 +41,9 @@ struct NodeRow {
     }
 
     var info: NodeInfo {
-        NodeInfo(id: id, office: office, name: name, host: host, createdMillis: createdMillis, clock: clock,
-                 lastSeq: lastSeq, lastHash: lastHash)
+        NodeInfo(
+            id: id, office: office, name: name, host: host, createdMillis: createdMillis, clock: clock,
+            lastSeq: lastSeq, lastHash: lastHash)
     }
 
     static func saveClock(_ db: Database, _ clock: HLC) throws {

@@ -29,31 +29,33 @@ extension Store {
         // Verification starts before the writer is free: a batch waiting behind another one's transaction (the
         // next page of a pull, the next push of a node) is verified meanwhile. The workers are stopped, and awaited,
         // once the transaction has committed or failed.
-        return try await verifier.verifying { try await writer.writeWithoutTransaction { db in
-            var result: ApplyResult?
-            try db.inTransaction(.immediate) {
-                guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
-                var log = try LogCursor(db: db, ownID: node.id, options: options)
-                var newest = HLC.zero
-                for (position, index) in order.enumerated() {
-                    let change = batch[index]
-                    let encoded = try verifier.outcome(at: position).get()
-                    if try log.append(change, operations: encoded) {
-                        newest = max(newest, change.hlc)
+        return try await verifier.verifying {
+            try await writer.writeWithoutTransaction { db in
+                var result: ApplyResult?
+                try db.inTransaction(.immediate) {
+                    guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
+                    var log = try LogCursor(db: db, ownID: node.id, options: options)
+                    var newest = HLC.zero
+                    for (position, index) in order.enumerated() {
+                        let change = batch[index]
+                        let encoded = try verifier.outcome(at: position).get()
+                        if try log.append(change, operations: encoded) {
+                            newest = max(newest, change.hlc)
+                        }
                     }
+                    if log.applied > 0 {
+                        var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
+                        // Skew was checked against the same wall time during verification.
+                        try NodeRow.saveClock(db, try clock.receive(newest, origin: nil, wallMillis: wallMillis))
+                    }
+                    if let cursor {
+                        try Self.setCursor(db, cursor.name, cursor.value)
+                    }
+                    result = ApplyResult(applied: log.applied, duplicates: log.duplicates, lastArrival: log.arrival)
+                    return .commit
                 }
-                if log.applied > 0 {
-                    var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
-                    // Skew was checked against the same wall time during verification.
-                    try NodeRow.saveClock(db, try clock.receive(newest, origin: nil, wallMillis: wallMillis))
-                }
-                if let cursor {
-                    try Self.setCursor(db, cursor.name, cursor.value)
-                }
-                result = ApplyResult(applied: log.applied, duplicates: log.duplicates, lastArrival: log.arrival)
-                return .commit
+                return result!
             }
-            return result!
-        } }
+        }
     }
 }

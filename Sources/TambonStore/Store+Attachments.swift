@@ -19,11 +19,14 @@ extension Store {
 
     /// The `attachments` elements of records in `office`'s scope, narrowed to values containing `text` if given.
     private static func references(_ db: Database, office: String?, containing text: String?) throws -> [AttachmentReference] {
-        try String.fetchAll(db, cached: """
-            SELECT e.value FROM set_elements e JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id
-            WHERE e.field = ? AND r.scope LIKE ? AND instr(e.value, ?) > 0
-            """, arguments: [AttachmentReference.field, office.map { "%\"" + $0 + "\"%" } ?? "%", text ?? ""])
-            .compactMap { AttachmentReference(try decodeValue($0)) }
+        try String.fetchAll(
+            db,
+            cached: """
+                SELECT e.value FROM set_elements e JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id
+                WHERE e.field = ? AND r.scope LIKE ? AND instr(e.value, ?) > 0
+                """, arguments: [AttachmentReference.field, office.map { "%\"" + $0 + "\"%" } ?? "%", text ?? ""]
+        )
+        .compactMap { AttachmentReference(try decodeValue($0)) }
     }
 
     /// Attachments the hub has confirmed it holds whole.

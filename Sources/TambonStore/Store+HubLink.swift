@@ -22,9 +22,12 @@ extension Store {
     }
 
     static func hubLink(_ db: Database) throws -> HubLink? {
-        guard let row = try Row.fetchOne(db, cached: """
-            SELECT url, ca_pem, hub_id, role, joined_ms, last_success_ms, last_error, last_error_ms, skew_ms FROM hub_link
-            """)
+        guard
+            let row = try Row.fetchOne(
+                db,
+                cached: """
+                    SELECT url, ca_pem, hub_id, role, joined_ms, last_success_ms, last_error, last_error_ms, skew_ms FROM hub_link
+                    """)
         else { return nil }
         let hubID: Data = row[2]
         guard let id = NodeID(bytes: Array(hubID)) else { throw StoreError(.corrupt, "the hub's id is malformed") }
@@ -69,10 +72,12 @@ extension Store {
         try await writer.read { db in
             guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
             let acknowledged = max(try Self.cursor(db, CursorName.acknowledged), seq ?? 0)
-            let rows = try Row.fetchAll(db, cached: """
-                SELECT origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig FROM changes
-                WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [Data(node.id.bytes), acknowledged, limit])
+            let rows = try Row.fetchAll(
+                db,
+                cached: """
+                    SELECT origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig FROM changes
+                    WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
+                    """, arguments: [Data(node.id.bytes), acknowledged, limit])
             return try rows.map { try Self.stored(from: $0, offset: 0) }
         }
     }
@@ -97,9 +102,11 @@ extension Store {
     public func hubHasLatestChange(collection: String, record: String) async throws -> Bool {
         try await writer.read { db in
             guard let node = try NodeRow.fetch(db) else { return false }
-            let latest = try Int64.fetchOne(db, cached: """
-                SELECT MAX(seq) FROM changes WHERE collection = ? AND record_id = ? AND origin = ?
-                """, arguments: [collection, record, Data(node.id.bytes)])
+            let latest = try Int64.fetchOne(
+                db,
+                cached: """
+                    SELECT MAX(seq) FROM changes WHERE collection = ? AND record_id = ? AND origin = ?
+                    """, arguments: [collection, record, Data(node.id.bytes)])
             guard let latest else { return true }
             return latest <= (try Self.cursor(db, CursorName.acknowledged))
         }

@@ -30,7 +30,8 @@ extension Store {
             try db.inTransaction(.immediate) {
                 guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
                 if let host = configuration.host, node.host != host {
-                    throw StoreError(.copiedDataDirectory,
+                    throw StoreError(
+                        .copiedDataDirectory,
                         "this data directory belongs to node \(node.id.short)… initialised on another machine (\(node.host)); "
                             + "writing here would make a second node with the same id and sequence numbers",
                         hint: "restore this office's node from the hub instead; if the old machine is gone for good, "
@@ -60,7 +61,8 @@ extension Store {
     private func writeChange(_ db: Database, edit: LocalEdit, node: NodeRow, seq: Int64, previous: [UInt8]?, hlc: HLC) throws -> Change {
         let collection = edit.collection
         let record = edit.record
-        let operations: [ChangeOperation] = edit.fields.keys.sorted().map { .set(field: $0, value: edit.fields[$0]!) }
+        let operations: [ChangeOperation] =
+            edit.fields.keys.sorted().map { .set(field: $0, value: edit.fields[$0]!) }
             + edit.elements.map { .add(field: $0.field, id: $0.id, value: $0.value) }
         let requestedScope = edit.scope.map { Array(Set($0)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
         let writer = try ChangeWriter(db)
@@ -70,7 +72,8 @@ extension Store {
         // anything else would be refused by the hub and block this node's log behind it.
         if node.office != Store.hubOffice {
             guard recordScope.contains(node.office), heldScope.map({ $0.contains(node.office) }) ?? true else {
-                throw StoreError(.invalidWrite, "\(collection)/\(record) does not belong to office \(node.office); a node writes only its own office's records")
+                throw StoreError(
+                    .invalidWrite, "\(collection)/\(record) does not belong to office \(node.office); a node writes only its own office's records")
             }
         }
         let draft = Change(

@@ -8,7 +8,8 @@ extension Store {
     public static let defaultTokenLifetimeMillis: Int64 = 7 * 86_400_000
 
     /// A new one-time enrolment token for a node of `office` (only its SHA-256 is stored).
-    public func createEnrolmentToken(office: String, role: Peer.Role, lifetimeMillis: Int64 = Store.defaultTokenLifetimeMillis) async throws -> String {
+    public func createEnrolmentToken(office: String, role: Peer.Role, lifetimeMillis: Int64 = Store.defaultTokenLifetimeMillis) async throws -> String
+    {
         guard Names.isValidOffice(office) else { throw StoreError(.invalidArgument, "invalid office code \"\(office)\"") }
         // The hub's own scope (its operators' accounts) is never replicated to a node.
         guard office != Self.hubOffice else { throw StoreError(.invalidArgument, "\"\(office)\" is the hub's own scope, not an office") }
@@ -35,7 +36,9 @@ extension Store {
         let office = try await writer.read { db in
             try String.fetchOne(db, cached: "SELECT office FROM enrolment_tokens WHERE token_hash = ?", arguments: [Data(Self.tokenHash(token))])
         }
-        guard let office else { throw StoreError(.invalidToken, "unknown enrolment token", hint: "ask the hub operator for a new one (tambon hub token)") }
+        guard let office else {
+            throw StoreError(.invalidToken, "unknown enrolment token", hint: "ask the hub operator for a new one (tambon hub token)")
+        }
         return office
     }
 
@@ -44,9 +47,10 @@ extension Store {
     public func enrol(token: String, node: NodeID, office: String, name: String) async throws -> Peer {
         let now = configuration.wallClock()
         return try await writer.write { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT office, role, expires_ms, used_by FROM enrolment_tokens WHERE token_hash = ?",
-                arguments: [Data(Self.tokenHash(token))])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT office, role, expires_ms, used_by FROM enrolment_tokens WHERE token_hash = ?",
+                    arguments: [Data(Self.tokenHash(token))])
             else { throw StoreError(.invalidToken, "unknown enrolment token", hint: "ask the hub operator for a new one (tambon hub token)") }
             let tokenOffice: String = row[0]
             let role = Peer.Role(rawValue: row[1]) ?? .survey
@@ -66,9 +70,11 @@ extension Store {
                 throw StoreError(status == "revoked" ? .revokedNode : .alreadyJoined, "node \(node.short)… is already known to the hub (\(status))")
             }
             if role == .office,
-                let active = try Data.fetchOne(db, cached: "SELECT node_id FROM peers WHERE office = ? AND role = 'office' AND status = 'active'", arguments: [office])
+                let active = try Data.fetchOne(
+                    db, cached: "SELECT node_id FROM peers WHERE office = ? AND role = 'office' AND status = 'active'", arguments: [office])
             {
-                throw StoreError(.officeNodeExists,
+                throw StoreError(
+                    .officeNodeExists,
                     "office \(office) already has an active office node (\(Hex.encode(active).prefix(12))…)",
                     hint: "revoke it first (tambon hub revoke) or enrol this machine as a survey node")
             }
@@ -134,8 +140,9 @@ extension Store {
             guard try Self.peer(db, node) != nil else {
                 throw StoreError(.unknownNode, "no enrolled node \(node.hex)", hint: "tambon hub nodes --data DIR")
             }
-            try db.execute(cached: "UPDATE peers SET status = 'revoked', revoked_ms = ? WHERE node_id = ? AND status = 'active'",
-                           arguments: [now, Data(node.bytes)])
+            try db.execute(
+                cached: "UPDATE peers SET status = 'revoked', revoked_ms = ? WHERE node_id = ? AND status = 'active'",
+                arguments: [now, Data(node.bytes)])
             return try Self.peer(db, node)!
         }
     }
@@ -155,11 +162,14 @@ extension Store {
     }
 
     static func peer(_ db: Database, _ id: NodeID) throws -> Peer? {
-        guard let row = try Row.fetchOne(db, cached: """
-            SELECT office, role, name, status, enrolled_ms, last_seen_ms, skew_ms,
-                   (SELECT IFNULL(MAX(seq), 0) FROM changes WHERE origin = peers.node_id)
-            FROM peers WHERE node_id = ?
-            """, arguments: [Data(id.bytes)])
+        guard
+            let row = try Row.fetchOne(
+                db,
+                cached: """
+                    SELECT office, role, name, status, enrolled_ms, last_seen_ms, skew_ms,
+                           (SELECT IFNULL(MAX(seq), 0) FROM changes WHERE origin = peers.node_id)
+                    FROM peers WHERE node_id = ?
+                    """, arguments: [Data(id.bytes)])
         else { return nil }
         return Peer(
             id: id, office: row[0], role: Peer.Role(rawValue: row[1]) ?? .survey, name: row[2], active: (row[3] as String) == "active",

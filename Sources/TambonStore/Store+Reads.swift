@@ -10,8 +10,9 @@ extension Store {
 
     /// The same within a transaction the caller holds.
     static func record(_ db: Database, collection: String, id: String) throws -> RecordSnapshot? {
-        guard let scopeText = try String.fetchOne(
-            db, cached: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, id])
+        guard
+            let scopeText = try String.fetchOne(
+                db, cached: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, id])
         else { return nil }
         var fields: [String: JSONValue] = [:]
         for row in try Row.fetchAll(
@@ -35,25 +36,34 @@ extension Store {
         try await writer.read { db in
             let needle = office.map { "%\"" + $0 + "\"%" } ?? "%"
             var scopes: [(String, String)] = []
-            for row in try Row.fetchAll(db, cached: """
-                SELECT record_id, scope FROM records WHERE collection = ? AND scope LIKE ? ORDER BY record_id
-                """, arguments: [collection, needle]) {
+            for row in try Row.fetchAll(
+                db,
+                cached: """
+                    SELECT record_id, scope FROM records WHERE collection = ? AND scope LIKE ? ORDER BY record_id
+                    """, arguments: [collection, needle])
+            {
                 scopes.append((row[0], row[1]))
             }
             var fields: [String: [String: JSONValue]] = [:]
             // Fields and elements of the same records only (a hub holds every office's).
-            for row in try Row.fetchAll(db, cached: """
-                SELECT f.record_id, f.field, f.value FROM fields f JOIN records r ON r.collection = f.collection AND r.record_id = f.record_id
-                WHERE f.collection = ? AND r.scope LIKE ?
-                """, arguments: [collection, needle]) {
+            for row in try Row.fetchAll(
+                db,
+                cached: """
+                    SELECT f.record_id, f.field, f.value FROM fields f JOIN records r ON r.collection = f.collection AND r.record_id = f.record_id
+                    WHERE f.collection = ? AND r.scope LIKE ?
+                    """, arguments: [collection, needle])
+            {
                 fields[row[0], default: [:]][row[1]] = try Self.decodeValue(row[2])
             }
             var sets: [String: [String: [String: JSONValue]]] = [:]
-            for row in try Row.fetchAll(db, cached: """
-                SELECT e.record_id, e.field, e.element_id, e.value FROM set_elements e
-                JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id
-                WHERE e.collection = ? AND r.scope LIKE ?
-                """, arguments: [collection, needle]) {
+            for row in try Row.fetchAll(
+                db,
+                cached: """
+                    SELECT e.record_id, e.field, e.element_id, e.value FROM set_elements e
+                    JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id
+                    WHERE e.collection = ? AND r.scope LIKE ?
+                    """, arguments: [collection, needle])
+            {
                 sets[row[0], default: [:]][row[1], default: [:]][row[2]] = try Self.decodeValue(row[3])
             }
             return try scopes.map { id, scope in
@@ -89,15 +99,19 @@ extension Store {
             let rows: [Row]
             let end: Int64
             if let office {
-                rows = try Row.fetchAll(db, cached: """
-                    SELECT f.position, \(columns) FROM feed f JOIN changes c ON c.arrival = f.arrival
-                    WHERE f.office = ? AND f.position > ? AND c.origin != ? ORDER BY f.position LIMIT ?
-                    """, arguments: [office, cursor, excluded, limit])
+                rows = try Row.fetchAll(
+                    db,
+                    cached: """
+                        SELECT f.position, \(columns) FROM feed f JOIN changes c ON c.arrival = f.arrival
+                        WHERE f.office = ? AND f.position > ? AND c.origin != ? ORDER BY f.position LIMIT ?
+                        """, arguments: [office, cursor, excluded, limit])
                 end = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(position), 0) FROM feed WHERE office = ?", arguments: [office]) ?? 0
             } else {
-                rows = try Row.fetchAll(db, cached: """
-                    SELECT c.arrival, \(columns) FROM changes c WHERE c.arrival > ? AND c.origin != ? ORDER BY c.arrival LIMIT ?
-                    """, arguments: [cursor, excluded, limit])
+                rows = try Row.fetchAll(
+                    db,
+                    cached: """
+                        SELECT c.arrival, \(columns) FROM changes c WHERE c.arrival > ? AND c.origin != ? ORDER BY c.arrival LIMIT ?
+                        """, arguments: [cursor, excluded, limit])
                 end = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(arrival), 0) FROM changes") ?? 0
             }
             let changes = try rows.map { row in (position: row[0] as Int64, change: try Self.stored(from: row, offset: 1)) }
@@ -111,16 +125,18 @@ extension Store {
     public func digest(scope office: String) async throws -> String {
         try await writer.read { db in
             let needle = "\"" + office + "\""
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT collection, record_id, 0, NULL, NULL, scope FROM records WHERE instr(scope, ?1) > 0
-                UNION ALL
-                SELECT f.collection, f.record_id, 1, f.field, NULL, f.value FROM fields f
-                  JOIN records r ON r.collection = f.collection AND r.record_id = f.record_id WHERE instr(r.scope, ?1) > 0
-                UNION ALL
-                SELECT e.collection, e.record_id, 2, e.field, e.element_id, e.value FROM set_elements e
-                  JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id WHERE instr(r.scope, ?1) > 0
-                ORDER BY 1, 2, 3, 4, 5
-                """, arguments: [needle])
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT collection, record_id, 0, NULL, NULL, scope FROM records WHERE instr(scope, ?1) > 0
+                    UNION ALL
+                    SELECT f.collection, f.record_id, 1, f.field, NULL, f.value FROM fields f
+                      JOIN records r ON r.collection = f.collection AND r.record_id = f.record_id WHERE instr(r.scope, ?1) > 0
+                    UNION ALL
+                    SELECT e.collection, e.record_id, 2, e.field, e.element_id, e.value FROM set_elements e
+                      JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id WHERE instr(r.scope, ?1) > 0
+                    ORDER BY 1, 2, 3, 4, 5
+                    """, arguments: [needle])
             var digest = StateDigest()
             while let row = try cursor.next() {
                 let kind: Int = row[2]

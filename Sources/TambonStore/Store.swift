@@ -39,14 +39,16 @@ public struct Store: Sendable {
         }
         let pool = try DatabasePool(path: path, configuration: config)
         let directory = (path as NSString).deletingLastPathComponent
-        return try Store(writer: pool, configuration: configuration,
-                         attachments: AttachmentStore(root: (directory.isEmpty ? "." : directory) + "/attachments"))
+        return try Store(
+            writer: pool, configuration: configuration,
+            attachments: AttachmentStore(root: (directory.isEmpty ? "." : directory) + "/attachments"))
     }
 
     /// An in-memory store, for tests (its attachments go to a fresh temporary directory).
     public static func inMemory(configuration: StoreConfiguration = .init()) throws -> Store {
-        try Store(writer: try DatabaseQueue(), configuration: configuration,
-                  attachments: AttachmentStore(root: NSTemporaryDirectory() + "tambon-attachments-" + UUID().uuidString))
+        try Store(
+            writer: try DatabaseQueue(), configuration: configuration,
+            attachments: AttachmentStore(root: NSTemporaryDirectory() + "tambon-attachments-" + UUID().uuidString))
     }
 
     /// Makes this store a node: a fresh Ed25519 identity for `office`. Refused if the store already has one.
@@ -64,7 +66,8 @@ public struct Store: Sendable {
             var info: NodeInfo?
             try db.inTransaction(.immediate) {
                 if let existing = try NodeRow.fetch(db) {
-                    throw StoreError(.alreadyInitialised, "this data directory already holds node \(existing.id.hex) of office \(existing.office)",
+                    throw StoreError(
+                        .alreadyInitialised, "this data directory already holds node \(existing.id.hex) of office \(existing.office)",
                         hint: "choose another --data directory; an existing node is never overwritten")
                 }
                 try db.execute(
@@ -107,10 +110,12 @@ public struct Store: Sendable {
     /// Counts of what the store holds.
     public func statistics() async throws -> StoreStatistics {
         try await writer.read { db in
-            let row = try Row.fetchOne(db, cached: """
-                SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM changes),
-                       (SELECT COUNT(DISTINCT origin) FROM changes), (SELECT IFNULL(MAX(arrival), 0) FROM changes)
-                """)!
+            let row = try Row.fetchOne(
+                db,
+                cached: """
+                    SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM changes),
+                           (SELECT COUNT(DISTINCT origin) FROM changes), (SELECT IFNULL(MAX(arrival), 0) FROM changes)
+                    """)!
             return StoreStatistics(records: row[0], changes: row[1], origins: row[2], lastArrival: row[3])
         }
     }

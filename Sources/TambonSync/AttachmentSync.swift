@@ -24,8 +24,10 @@ struct AttachmentSync {
             let batch = Array(local[start..<min(local.count, start + SyncProtocol.maximumBlobQueries)])
             let response = try await transport.post(
                 SyncProtocol.Path.blobsHave,
-                body: ["protocol": .number(Double(SyncProtocol.version)),
-                       "blobs": .array(batch.map { ["sha256": .string($0.sha256), "size": .number(Double($0.size))] })],
+                body: [
+                    "protocol": .number(Double(SyncProtocol.version)),
+                    "blobs": .array(batch.map { ["sha256": .string($0.sha256), "size": .number(Double($0.size))] }),
+                ],
                 signer: signer, deadline: deadline)
             report.record(response)
             var held: [String: Int] = [:]
@@ -73,8 +75,10 @@ struct AttachmentSync {
                     let response = try await transport.sizing.chunk.adapting {
                         try await transport.post(
                             SyncProtocol.Path.blobsGet,
-                            body: ["protocol": .number(Double(SyncProtocol.version)), "sha256": .string(reference.sha256),
-                                   "offset": .number(Double(offset)), "length": .number(Double(length))],
+                            body: [
+                                "protocol": .number(Double(SyncProtocol.version)), "sha256": .string(reference.sha256),
+                                "offset": .number(Double(offset)), "length": .number(Double(length)),
+                            ],
                             signer: signer, deadline: deadline)
                     }
                     report.record(response)

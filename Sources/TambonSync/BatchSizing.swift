@@ -1,6 +1,6 @@
+import Foundation
 import TambonCore
 import TambonProtocol
-import Foundation
 
 /// How many changes go into one push or pull request, adapted to the link: halved after a request that the link
 /// cut, doubled back after one that got through. On a link that drops every few kilobytes, requests shrink until

@@ -49,7 +49,8 @@ public struct HubResponse: Sendable {
             }
         }
         if let version = wire.header(SyncProtocol.Header.protocolVersion), version != String(SyncProtocol.version) {
-            throw TambonError(.upgradeRequired, "upgrade_needed",
+            throw TambonError(
+                .upgradeRequired, "upgrade_needed",
                 "the hub speaks protocol \(version), this node \(SyncProtocol.version): upgrade needed")
         }
         let members = (try? SyncMessage.object(bytes)) ?? [:]

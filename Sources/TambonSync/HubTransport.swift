@@ -40,8 +40,9 @@ extension HubTransport {
     public func post(
         _ path: String, body: EncodedBody, signer: RequestSigner, nonce: Int64? = nil, deadline: TimeAmount
     ) async throws -> HubResponse {
-        try await post(path, bytes: body.bytes, contentType: "application/json", contentEncoding: body.encoding, signer: signer,
-                       nonce: nonce, deadline: deadline)
+        try await post(
+            path, bytes: body.bytes, contentType: "application/json", contentEncoding: body.encoding, signer: signer,
+            nonce: nonce, deadline: deadline)
     }
 
     /// A signed POST of raw bytes (an attachment chunk), with the same nonce handling. `nonce` is one the caller
@@ -57,8 +58,9 @@ extension HubTransport {
             drawn = try await signer.nextNonce()
         }
         do {
-            return try await send(path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers,
-                                  signer: signer, nonce: drawn, deadline: deadline)
+            return try await send(
+                path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers,
+                signer: signer, nonce: drawn, deadline: deadline)
         } catch let failure as TambonError where failure.code == "replayed_request" {
             // Another process on the same directory (a manual sync beside `node serve`) used a higher nonce that
             // reached the hub first, or this directory's counter is behind: move past the hub's and send again, once.
@@ -66,8 +68,9 @@ extension HubTransport {
                 try await signer.advanceNonce(past: Int64(last))
             }
             let fresh = try await signer.nextNonce()
-            return try await send(path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers,
-                                  signer: signer, nonce: fresh, deadline: deadline)
+            return try await send(
+                path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers,
+                signer: signer, nonce: fresh, deadline: deadline)
         }
     }
 

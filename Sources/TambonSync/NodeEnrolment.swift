@@ -24,8 +24,10 @@ public enum NodeEnrolment {
         }
         let response = try await transport.post(
             SyncProtocol.Path.enrol,
-            body: ["token": .string(token), "office": .string(node.office), "name": .string(node.name),
-                   "protocol": .number(Double(SyncProtocol.version))],
+            body: [
+                "token": .string(token), "office": .string(node.office), "name": .string(node.name),
+                "protocol": .number(Double(SyncProtocol.version)),
+            ],
             signer: .store(store, node: node.id, hub: hubID), deadline: .seconds(30))
         let role = response.members["role"]?.stringValue ?? "office"
         try await store.saveHubLink(url: url, caPEM: caPEM, hubID: hubID, role: role)

@@ -34,7 +34,8 @@ public struct SyncEngine: Sendable {
             if start.pending > 0 {
                 try await push(node: node, signer: signer, report: &report, deadline: deadline, progress: progress, logger: logger)
             }
-            try await pull(from: start.pullCursor, node: node, signer: signer, report: &report, deadline: deadline, progress: progress, logger: logger)
+            try await pull(
+                from: start.pullCursor, node: node, signer: signer, report: &report, deadline: deadline, progress: progress, logger: logger)
             // Files after the changes that refer to them: the hub accepts only files its records refer to.
             let files = AttachmentSync(store: store, transport: transport, signer: signer, deadline: deadline, logger: logger)
             let references = try await store.attachmentReferences(office: node.office)
@@ -120,7 +121,9 @@ public struct SyncEngine: Sendable {
         Task { [store, transport] in
             var batch = try await store.pendingStoredChanges(limit: transport.sizing.push.size, after: seq)
             var size = 0
-            if let cut = batch.firstIndex(where: { size += $0.canonicalOperations.count + 512; return size > SyncProtocol.pushBatchBytes }), cut > 0 {
+            if let cut = batch.firstIndex(where: {
+                size += $0.canonicalOperations.count + 512; return size > SyncProtocol.pushBatchBytes
+            }), cut > 0 {
                 batch.removeSubrange(cut...)
             }
             guard !batch.isEmpty else { return nil }
@@ -131,7 +134,8 @@ public struct SyncEngine: Sendable {
     }
 
     private func pull(
-        from cursor: Int64, node: NodeInfo, signer: RequestSigner, report: inout SyncReport, deadline: TimeAmount, progress: @Sendable (String) -> Void,
+        from cursor: Int64, node: NodeInfo, signer: RequestSigner, report: inout SyncReport, deadline: TimeAmount,
+        progress: @Sendable (String) -> Void,
         logger: Logger
     ) async throws {
         // While one page is applied, the next one is already being fetched: the hub reads and sends it, and this
@@ -158,7 +162,8 @@ public struct SyncEngine: Sendable {
                     }
                 } catch let rejection as ChangeRejection {
                     if case .invalid(let text) = rejection.reason, text.contains("protocol version") {
-                        throw TambonError(.upgradeRequired, "upgrade_needed",
+                        throw TambonError(
+                            .upgradeRequired, "upgrade_needed",
                             "the hub sent changes this version cannot read (\(text)); upgrade needed — pulling stopped before them")
                     }
                     throw rejection
@@ -193,7 +198,8 @@ public struct SyncEngine: Sendable {
     private func begin() async throws -> (SyncStart, RequestSigner) {
         let start = try await store.syncStart()
         guard let link = start.link else {
-            throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data DIR --hub URL --token TOKEN --ca FILE")
+            throw StoreError(
+                .notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data DIR --hub URL --token TOKEN --ca FILE")
         }
         return (start, .store(store, node: start.node.id, hub: link.hubID))
     }
@@ -202,7 +208,8 @@ public struct SyncEngine: Sendable {
     /// node's history (restored from a backup, or a copy): writing on would fork.
     static func checkNotStale(acceptedSeq: Int64, node: NodeInfo) throws {
         guard acceptedSeq > node.lastSeq else { return }
-        throw StoreError(.staleLog,
+        throw StoreError(
+            .staleLog,
             "the hub holds this node's changes up to #\(acceptedSeq) but this data directory ends at #\(node.lastSeq): "
                 + "it is older than the node's history (restored from a backup, or a copy)",
             hint: "stop writing here and rebuild the node from the hub (tambon node restore)")

@@ -46,7 +46,10 @@ public enum TLSSetup {
         let server = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(serverKey.publicKey),
             notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(825 * 86_400),
-            issuer: caName, subject: try DistinguishedName { OrganizationName("Tambon"); CommonName(hubName) },
+            issuer: caName,
+            subject: try DistinguishedName {
+                OrganizationName("Tambon"); CommonName(hubName)
+            },
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)

@@ -30,7 +30,7 @@ public struct OfficeFixture {
         "location": ["lat": 18.7605, "lon": 98.9360],
     ]
     public static let inspection: [String: JSONValue] = [
-        "inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": "ตรงตามแบบ"],
+        "inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": "ตรงตามแบบ"]
     ]
 
     public func submit() async throws -> ApplicationRecord {

@@ -22,8 +22,9 @@ public enum SyntheticApplication {
         var events: [SetElement] = []
         func event(_ action: ActionName, role: ActorRole = .officer, after days: ClosedRange<Int64>, _ payload: [String: JSONValue] = [:]) {
             at = min(now, at + Int64.random(in: days, using: &random) * day + 60_000)
-            let value = ApplicationEvent(id: "\(at)-\(events.count)", hlc: HLC(millis: UInt64(at), counter: 0), action: action, actor: "synthetic",
-                                         role: role, payload: payload)
+            let value = ApplicationEvent(
+                id: "\(at)-\(events.count)", hlc: HLC(millis: UInt64(at), counter: 0), action: action, actor: "synthetic",
+                role: role, payload: payload)
             events.append(SetElement(field: "events", id: value.id, value: value.value))
         }
         event("submit", role: .citizen, after: 0...0)
@@ -34,7 +35,9 @@ public enum SyntheticApplication {
         if stage == 2 { event("return", after: 1...10, ["reason": "เอกสารไม่ครบ"]) }
         if permit && stage >= 3 {
             event("assign-inspection", after: 1...5, ["assignee": "surveyor"])
-            event("record-inspection", after: 1...20, ["inspection": ["result": "pass", "lat": .number(lat), "lon": .number(lon), "accuracy_m": 5, "notes": ""]])
+            event(
+                "record-inspection", after: 1...20,
+                ["inspection": ["result": "pass", "lat": .number(lat), "lon": .number(lon), "accuracy_m": 5, "notes": ""]])
         }
         if stage >= 5 {
             if stage == 9 {
@@ -47,9 +50,11 @@ public enum SyntheticApplication {
         let details = service.syntheticDetails(location: location)
         return LocalEdit(
             collection: collection, record: "S\(office)-\(index)",
-            set: ["service": .string(service.id.rawValue), "office": .string(office),
-                  "applicant": ["name": "-", "national_id": "1234545678781", "phone": "0800000000", "address": "-"], "details": .object(details),
-                  "submitted_ms": .number(Double(submitted)), "fees": ["total": 0]],
+            set: [
+                "service": .string(service.id.rawValue), "office": .string(office),
+                "applicant": ["name": "-", "national_id": "1234545678781", "phone": "0800000000", "address": "-"], "details": .object(details),
+                "submitted_ms": .number(Double(submitted)), "fees": ["total": 0],
+            ],
             add: events, scope: [office])
     }
 }

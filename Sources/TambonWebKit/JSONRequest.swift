@@ -9,8 +9,9 @@ public enum JSONRequest {
         // Only JSON: a page on another site can post a form, but not `application/json` without the browser
         // asking first (CORS), which this server never allows.
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            throw WebError(.unsupportedMediaType, "json_only", th: "ต้องส่งข้อมูลเป็น JSON (Content-Type: application/json)",
-                           en: "send JSON with Content-Type: application/json")
+            throw WebError(
+                .unsupportedMediaType, "json_only", th: "ต้องส่งข้อมูลเป็น JSON (Content-Type: application/json)",
+                en: "send JSON with Content-Type: application/json")
         }
         let buffer = try await request.body.collect(upTo: maximumBytes)
         guard case .object(let members)? = try? JSONValue(parsing: Array(buffer: buffer)) else {

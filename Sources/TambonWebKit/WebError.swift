@@ -35,7 +35,8 @@ public struct WebError: HTTPResponseError {
         case let error as OfficeError: self.init(error)
         default:
             let converted = TambonError(error)
-            self = converted.kind == .internal
+            self =
+                converted.kind == .internal
                 ? WebError(.internal, "internal", th: converted.kind.thai, en: "the request could not be handled")
                 : WebError(converted.kind, converted.code.rawValue, th: converted.thai, en: converted.english)
         }
@@ -44,8 +45,9 @@ public struct WebError: HTTPResponseError {
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: kind.httpStatus) }
 
     public static let unauthenticated = WebError(.unauthenticated, "unauthenticated", th: "กรุณาเข้าสู่ระบบ", en: "log in first")
-    public static let badCSRF = WebError(.forbidden, "csrf", th: "แบบฟอร์มหมดอายุหรือไม่ได้มาจากระบบนี้ กรุณาลองใหม่",
-                                         en: "missing or wrong CSRF token: reload the page and try again")
+    public static let badCSRF = WebError(
+        .forbidden, "csrf", th: "แบบฟอร์มหมดอายุหรือไม่ได้มาจากระบบนี้ กรุณาลองใหม่",
+        en: "missing or wrong CSRF token: reload the page and try again")
 
     public var body: JSONValue {
         var members: [String: JSONValue] = ["error": .string(code), "message": .string(thai), "message_en": .string(english)]
@@ -54,8 +56,10 @@ public struct WebError: HTTPResponseError {
             members["field"] = .string(first.field)
             members["message"] = .string(first.thai)
             members["message_en"] = .string(first.english)
-            members["fields"] = .object(Dictionary(fields.map { ($0.field, ["message": .string($0.thai), "message_en": .string($0.english)]) },
-                                                   uniquingKeysWith: { first, _ in first }))
+            members["fields"] = .object(
+                Dictionary(
+                    fields.map { ($0.field, ["message": .string($0.thai), "message_en": .string($0.english)]) },
+                    uniquingKeysWith: { first, _ in first }))
         }
         return .object(members)
     }

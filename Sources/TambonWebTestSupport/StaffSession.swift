@@ -10,7 +10,10 @@ public struct StaffSession: Sendable {
     public let csrf: String
 
     public static func login(_ client: some TestClientProtocol, name: String, password: String) async throws -> StaffSession {
-        try await client.execute(uri: "/api/v1/session", method: .post, headers: HTTPTesting.jsonHeaders, body: HTTPTesting.json(["username": .string(name), "password": .string(password)])) { response in
+        try await client.execute(
+            uri: "/api/v1/session", method: .post, headers: HTTPTesting.jsonHeaders,
+            body: HTTPTesting.json(["username": .string(name), "password": .string(password)])
+        ) { response in
             let cookie = try #require(response.headers[.setCookie])
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
             let token = String(cookie.split(separator: ";")[0])
@@ -26,5 +29,3 @@ public struct StaffSession: Sendable {
         return headers
     }
 }
-
-import Testing

@@ -32,8 +32,10 @@ struct ReportBenchmark {
         for (number, office) in offices.enumerated() {
             var edits: [LocalEdit] = []
             for index in 0..<Self.applicationsPerOffice {
-                edits.append(SyntheticApplication.edit(collection: ApplicationRecord.collection, office: office, index: index, now: now,
-                                                       withinDays: 540, random: &random))
+                edits.append(
+                    SyntheticApplication.edit(
+                        collection: ApplicationRecord.collection, office: office, index: index, now: now,
+                        withinDays: 540, random: &random))
             }
             let batch = edits
             changes += try await store.transaction { _ in batch }.count
@@ -53,8 +55,10 @@ struct ReportBenchmark {
         started = Date()
         let indexed = try await index.refresh()
         let indexing = Date().timeIntervalSince(started)
-        print(String(format: "report index built from the log: %d applications in %.1f s (%.0f /s); later refreshes read only what changed",
-                     indexed, indexing, Double(indexed) / indexing))
+        print(
+            String(
+                format: "report index built from the log: %d applications in %.1f s (%.0f /s); later refreshes read only what changed",
+                indexed, indexing, Double(indexed) / indexing))
 
         let officeSync = try await index.officeSync()
         let lastSync = officeSync.compactMapValues { $0 }
@@ -73,7 +77,8 @@ struct ReportBenchmark {
         }
         let ranged = try await time("national, one service, 3 months") {
             let to = CivilDate(thaiDayOf: now)
-            return try await index.rows(filter: ReportFilter(service: "food-certificate", from: to.adding(days: -91), to: to), dataAsOf: lastSync).count
+            return try await index.rows(filter: ReportFilter(service: "food-certificate", from: to.adding(days: -91), to: to), dataAsOf: lastSync)
+                .count
         }
         let monthly = try await time("applications per month by service") { try await index.monthly(filter: ReportFilter()).count }
         let sites = try await time("sites.geojson (every pin)") {
@@ -81,13 +86,18 @@ struct ReportBenchmark {
         }
         let stale = officeSync.values.filter { ($0 ?? 0) < now - 7 * 86_400_000 }.count
         print("  offices not synced for over a week: \(stale)")
-        print(String(format: "national report p50 %.1f ms, max %.1f ms: target < 200 ms %@", national.p50, national.max, national.p50 < 200 ? "met" : "NOT met"))
+        print(
+            String(
+                format: "national report p50 %.1f ms, max %.1f ms: target < 200 ms %@", national.p50, national.max,
+                national.p50 < 200 ? "met" : "NOT met"))
         try? FileManager.default.removeItem(atPath: directory + "/hub.sqlite")
         return [
-            "benchmark": "reports", "offices": .number(Double(Self.offices)), "applications": .number(Double(Self.offices * Self.applicationsPerOffice)),
+            "benchmark": "reports", "offices": .number(Double(Self.offices)),
+            "applications": .number(Double(Self.offices * Self.applicationsPerOffice)),
             "load_s": .number((loading * 10).rounded() / 10), "index_build_s": .number((indexing * 10).rounded() / 10),
             "national_json_ms_p50": .number(national.p50), "national_json_ms_max": .number(national.max),
-            "national_rows_ms_p50": .number(query.p50), "national_csv_ms_p50": .number(csv.p50), "office_ms_p50": .number(office.p50), "ranged_ms_p50": .number(ranged.p50),
+            "national_rows_ms_p50": .number(query.p50), "national_csv_ms_p50": .number(csv.p50), "office_ms_p50": .number(office.p50),
+            "ranged_ms_p50": .number(ranged.p50),
             "monthly_ms_p50": .number(monthly.p50), "sites_ms_p50": .number(sites.p50),
             "national_target_met": .bool(national.p50 < 200),
             "cores": .number(Double(ProcessInfo.processInfo.activeProcessorCount)),

@@ -38,8 +38,14 @@ struct StoreBenchmark {
         let rowsPerSecond = Double(operations) / bare
         let bytesPerOp = Double(verified.bytes) / Double(operations)
         print("")
-        print(String(format: "(a) apply, signatures verified:   %9.0f ops/s  (%6.3f s, %7.0f changes/s)", opsVerified, verified.seconds, Double(changes.count) / verified.seconds))
-        print(String(format: "    apply, signatures unverified: %9.0f ops/s  (%6.3f s, %7.0f changes/s)", opsUnverified, unverified.seconds, Double(changes.count) / unverified.seconds))
+        print(
+            String(
+                format: "(a) apply, signatures verified:   %9.0f ops/s  (%6.3f s, %7.0f changes/s)", opsVerified, verified.seconds,
+                Double(changes.count) / verified.seconds))
+        print(
+            String(
+                format: "    apply, signatures unverified: %9.0f ops/s  (%6.3f s, %7.0f changes/s)", opsUnverified, unverified.seconds,
+                Double(changes.count) / unverified.seconds))
         print(String(format: "(b) bare SQLite insert:           %9.0f rows/s (%6.3f s)", rowsPerSecond, bare))
         print(String(format: "(c) ratio unverified / bare:      %9.3f   (target ≥ 0.5)", opsUnverified / rowsPerSecond))
         print(String(format: "    ratio verified / bare:        %9.3f", opsVerified / rowsPerSecond))
@@ -137,7 +143,8 @@ struct StoreBenchmark {
             guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw BenchFailure(String(cString: sqlite3_errmsg(db))) }
         }
         try exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
-        try exec("""
+        try exec(
+            """
             CREATE TABLE fields (collection TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
             hlc INTEGER NOT NULL, origin BLOB NOT NULL, PRIMARY KEY (collection, record_id, field)) WITHOUT ROWID
             """)

@@ -50,32 +50,44 @@ struct SyncBenchmark {
         print("preparing 20,000 local changes on the office node …")
         let writer = try await node(office: "5001", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "writer")
         for index in 0..<10_000 {
-            try await writer.write(collection: "permit_applications", record: "app-\(index)", set: [
-                "applicant_name": .string("นายสมชาย ใจดี \(index)"), "area_m2": .number(Double(60 + index % 90) + 0.5),
-                "status": "submitted", "storeys": .number(Double(1 + index % 2)),
-                "site": ["lat": .number(18.79 + Double(index) / 1e5), "lon": 98.98],
-            ])
+            try await writer.write(
+                collection: "permit_applications", record: "app-\(index)",
+                set: [
+                    "applicant_name": .string("นายสมชาย ใจดี \(index)"), "area_m2": .number(Double(60 + index % 90) + 0.5),
+                    "status": "submitted", "storeys": .number(Double(1 + index % 2)),
+                    "site": ["lat": .number(18.79 + Double(index) / 1e5), "lon": 98.98],
+                ])
         }
         for index in 0..<10_000 {
-            try await writer.write(collection: "permit_applications", record: "app-\(index)", set: [
-                "area_m2": .number(Double(61 + index % 89)), "assignee": .string("surveyor-\(index % 7)"), "fee_baht": 260,
-                "status": "accepted", "storeys": 2,
-            ])
+            try await writer.write(
+                collection: "permit_applications", record: "app-\(index)",
+                set: [
+                    "area_m2": .number(Double(61 + index % 89)), "assignee": .string("surveyor-\(index % 7)"), "fee_baht": 260,
+                    "status": "accepted", "storeys": 2,
+                ])
         }
         let operations = 100_000
         print("pushing them to the hub …")
         let pushClient = try HubClient(url: url, caPEM: material.caCertificatePEM)
-        let (pushSeconds, pushReport) = try await timed { try await SyncEngine(store: writer, transport: pushClient, logger: quiet).round(deadline: .seconds(600)) }
+        let (pushSeconds, pushReport) = try await timed {
+            try await SyncEngine(store: writer, transport: pushClient, logger: quiet).round(deadline: .seconds(600))
+        }
         await pushClient.shutdown()
-        print(String(format: "(a) push: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pushSeconds, pushSeconds,
-                     Double(pushReport.bytesSent) / 20_000))
+        print(
+            String(
+                format: "(a) push: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pushSeconds, pushSeconds,
+                Double(pushReport.bytesSent) / 20_000))
 
         let reader = try await node(office: "5001", role: .survey, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "reader")
         let pullClient = try HubClient(url: url, caPEM: material.caCertificatePEM)
-        let (pullSeconds, pullReport) = try await timed { try await SyncEngine(store: reader, transport: pullClient, logger: quiet).round(deadline: .seconds(600)) }
+        let (pullSeconds, pullReport) = try await timed {
+            try await SyncEngine(store: reader, transport: pullClient, logger: quiet).round(deadline: .seconds(600))
+        }
         await pullClient.shutdown()
-        print(String(format: "    pull: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pullSeconds, pullSeconds,
-                     Double(pullReport.bytesReceived) / 20_000))
+        print(
+            String(
+                format: "    pull: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pullSeconds, pullSeconds,
+                Double(pullReport.bytesReceived) / 20_000))
         let agree = try await reader.digest(scope: "5001") == hubStore.digest(scope: "5001")
         print("    digests agree: \(agree)")
 
@@ -83,12 +95,17 @@ struct SyncBenchmark {
         let bare = try StoreBenchmark(directory: directory).bareInsert(rows: operations)
         let rowsPerSecond = Double(operations) / bare
         let opsPerSecond = Double(operations) / max(pushSeconds, pullSeconds)
-        print(String(format: "(b) bare SQLite insert: %.0f rows/s; ratio (slower direction) %.3f (target ≥ 0.3)", rowsPerSecond, opsPerSecond / rowsPerSecond))
+        print(
+            String(
+                format: "(b) bare SQLite insert: %.0f rows/s; ratio (slower direction) %.3f (target ≥ 0.3)", rowsPerSecond,
+                opsPerSecond / rowsPerSecond))
         // What verifying every change's signature alone costs, on every core of this machine: each direction does it.
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let verifyFloor = try await signatureFloor(changes: 20_000, cores: cores)
-        print(String(format: "    verifying the 20,000 signatures alone takes %.2f s on %d cores: at most %.0f ops/s, a ratio of at most %.3f",
-                     verifyFloor, cores, Double(operations) / verifyFloor, Double(operations) / verifyFloor / rowsPerSecond))
+        print(
+            String(
+                format: "    verifying the 20,000 signatures alone takes %.2f s on %d cores: at most %.0f ops/s, a ratio of at most %.3f",
+                verifyFloor, cores, Double(operations) / verifyFloor, Double(operations) / verifyFloor / rowsPerSecond))
 
         // (c) a 10,000-operation slice through a link of 256 kbit/s with 300 ms added latency.
         let slow = try await node(office: "5002", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "slow")
@@ -97,24 +114,34 @@ struct SyncBenchmark {
         let proxy = try FaultyProxy(upstreamPort: hubPort, faults: .init(latency: 0.3, bytesPerSecond: bandwidth))
         defer { proxy.stop() }
         let slowClient = try HubClient(url: "https://127.0.0.1:\(proxy.port)", caPEM: material.caCertificatePEM, readTimeout: .seconds(600))
-        let (throttledSeconds, slowReport) = try await timed { try await SyncEngine(store: slow, transport: slowClient, logger: quiet).pushOnly(deadline: .seconds(900)) }
+        let (throttledSeconds, slowReport) = try await timed {
+            try await SyncEngine(store: slow, transport: slowClient, logger: quiet).pushOnly(deadline: .seconds(900))
+        }
         let bound = Double(slowReport.bytesSent) / Double(bandwidth)
-        print(String(format: "(c) throttled push of 10,000 operations: %.1f s against a bound of %.1f s (%.2f×; target ≤ 1.25×)",
-                     throttledSeconds, bound, throttledSeconds / bound))
+        print(
+            String(
+                format: "(c) throttled push of 10,000 operations: %.1f s against a bound of %.1f s (%.2f×; target ≤ 1.25×)",
+                throttledSeconds, bound, throttledSeconds / bound))
         // The same again on the connection the first push left open, as `node serve` keeps it between rounds: no
         // TLS handshake, one round trip.
         for index in 2_000..<4_000 { try await slow.write(collection: "permit_applications", record: "slow-\(index)", set: Self.slowFields(index)) }
-        let (warmSeconds, warmReport) = try await timed { try await SyncEngine(store: slow, transport: slowClient, logger: quiet).pushOnly(deadline: .seconds(900)) }
+        let (warmSeconds, warmReport) = try await timed {
+            try await SyncEngine(store: slow, transport: slowClient, logger: quiet).pushOnly(deadline: .seconds(900))
+        }
         await slowClient.shutdown()
         let warmBound = Double(warmReport.bytesSent) / Double(bandwidth)
-        print(String(format: "    on the open connection: %.1f s against a bound of %.1f s (%.2f×); new connections: %d", warmSeconds, warmBound,
-                     warmSeconds / warmBound, proxy.connections))
+        print(
+            String(
+                format: "    on the open connection: %.1f s against a bound of %.1f s (%.2f×); new connections: %d", warmSeconds, warmBound,
+                warmSeconds / warmBound, proxy.connections))
 
         // (d) 50 nodes doing no-op syncs for 20 seconds.
         var idle: [Store] = []
         for index in 0..<50 {
-            idle.append(try await node(office: "6\(String(format: "%03d", index))", role: .office, hub: hubStore, url: url,
-                                       ca: material.caCertificatePEM, name: "idle-\(index)", durable: false))
+            idle.append(
+                try await node(
+                    office: "6\(String(format: "%03d", index))", role: .office, hub: hubStore, url: url,
+                    ca: material.caCertificatePEM, name: "idle-\(index)", durable: false))
         }
         let (syncs, latencies) = try await noOpSyncs(nodes: idle, url: url, ca: material.caCertificatePEM, seconds: 20)
         let sorted = latencies.sorted()
@@ -145,8 +172,10 @@ struct SyncBenchmark {
 
     /// Five fields of an application written on the slow node: 5 operations.
     static func slowFields(_ index: Int) -> [String: JSONValue] {
-        ["applicant_name": .string("นางสาวมาลี ดีใจ \(index)"), "area_m2": .number(Double(40 + index % 100)),
-         "status": "submitted", "storeys": 1, "site": ["lat": .number(17.0 + Double(index) / 1e5), "lon": 99.5]]
+        [
+            "applicant_name": .string("นางสาวมาลี ดีใจ \(index)"), "area_m2": .number(Double(40 + index % 100)),
+            "status": "submitted", "storeys": 1, "site": ["lat": .number(17.0 + Double(index) / 1e5), "lon": 99.5],
+        ]
     }
 
     /// Seconds to verify `changes` Ed25519 signatures split over `cores` threads, as the store's verifier does.
@@ -169,7 +198,8 @@ struct SyncBenchmark {
         }.0
     }
 
-    private func node(office: String, role: Peer.Role, hub: Store, url: String, ca: String, name: String, durable: Bool = true) async throws -> Store {
+    private func node(office: String, role: Peer.Role, hub: Store, url: String, ca: String, name: String, durable: Bool = true) async throws -> Store
+    {
         var configuration = StoreConfiguration()
         configuration.durableCommits = durable
         let store = try DataDirectory(path: directory + "/" + name).create(configuration: configuration)

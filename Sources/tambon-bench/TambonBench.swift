@@ -21,11 +21,12 @@ struct TambonBench {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let figures = switch arguments[0] {
-            case "store": try await StoreBenchmark(directory: directory).run()
-            case "sync": try await SyncBenchmark(directory: directory).run()
-            default: try await ReportBenchmark(directory: directory).run()
-            }
+            let figures =
+                switch arguments[0] {
+                case "store": try await StoreBenchmark(directory: directory).run()
+                case "sync": try await SyncBenchmark(directory: directory).run()
+                default: try await ReportBenchmark(directory: directory).run()
+                }
             print(JSONValue.object(figures).canonicalText)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -74,8 +74,9 @@ struct HubInitCommand: AsyncParsableCommand {
         }
         let store = try options.directory.create(configuration: DataOptions.storeConfiguration)
         let hub = try await store.initialiseNode(office: Store.hubOffice, name: name)
-        try FileManager.default.createDirectory(atPath: HubFiles.tlsDirectory(options.data), withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: HubFiles.tlsDirectory(options.data), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         try HubFiles.write(material.certificate, to: HubFiles.certificate(options.data), mode: 0o644)
         try HubFiles.write(material.key, to: HubFiles.key(options.data), mode: 0o600)
         print("initialised hub \(hub.id.hex)")
@@ -153,8 +154,9 @@ struct HubNodesCommand: AsyncParsableCommand {
         for peer in try await store.peers() {
             let seen = peer.lastSeenMillis.map(Timestamps.iso) ?? "never"
             let skew = peer.skewMillis.map { ($0 >= 0 ? "+" : "") + "\($0)ms" } ?? "unknown"
-            print("\(peer.id.hex) office=\(peer.office) role=\(peer.role.rawValue) status=\(peer.active ? "active" : "revoked") "
-                + "last_seen=\(seen) accepted_seq=\(peer.acceptedSeq) skew=\(skew)")
+            print(
+                "\(peer.id.hex) office=\(peer.office) role=\(peer.role.rawValue) status=\(peer.active ? "active" : "revoked") "
+                    + "last_seen=\(seen) accepted_seq=\(peer.acceptedSeq) skew=\(skew)")
         }
     }
 }
@@ -186,9 +188,12 @@ struct HubImportCommand: AsyncParsableCommand {
         let (store, _) = try await options.openNode()
         let (node, changes) = try ExportFile.read(Array(data))
         guard let peer = try await store.peer(node) else {
-            throw StoreError(.unknownNode, "node \(node.hex) is not enrolled with this hub", hint: "enrol it first (tambon hub token, tambon node join)")
+            throw StoreError(
+                .unknownNode, "node \(node.hex) is not enrolled with this hub", hint: "enrol it first (tambon hub token, tambon node join)")
         }
         let outcome = try await HubIntake(store: store, logger: Logging.make("tambon.hub", level: .warning)).accept(changes, from: peer)
-        print("imported \(outcome.applied) change(s) from node \(node.hex) (\(outcome.duplicates) already held); hub holds it up to #\(outcome.acceptedSeq)")
+        print(
+            "imported \(outcome.applied) change(s) from node \(node.hex) (\(outcome.duplicates) already held); hub holds it up to #\(outcome.acceptedSeq)"
+        )
     }
 }

@@ -1,4 +1,5 @@
 import TambonCore
+
 /// `HOST:PORT` for --listen.
 enum ListenAddress {
     static func parse(_ text: String) throws -> (host: String, port: Int) {

@@ -42,7 +42,8 @@ struct NodeSyncCommand: AsyncParsableCommand {
         guard timeout > 0 else { throw TambonError.command("--timeout must be positive") }
         let (store, _) = try await options.openNode()
         guard let link = try await store.hubLink() else {
-            throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data \(options.data) --hub URL --token TOKEN --ca FILE")
+            throw StoreError(
+                .notJoined, "this node is not enrolled with a hub", hint: "tambon node join --data \(options.data) --hub URL --token TOKEN --ca FILE")
         }
         let client = try HubClient(url: link.url, caPEM: link.caPEM, readTimeout: .seconds(Int64(timeout)))
         let engine = SyncEngine(store: store, transport: client, logger: Logging.make("tambon.sync", level: .warning))
@@ -60,7 +61,8 @@ struct NodeSyncCommand: AsyncParsableCommand {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let report = first else {
-                    throw TambonError.command("sync did not finish within \(seconds) s; what completed is kept and the next sync resumes from there", kind: .unavailable)
+                    throw TambonError.command(
+                        "sync did not finish within \(seconds) s; what completed is kept and the next sync resumes from there", kind: .unavailable)
                 }
                 return report
             }
@@ -130,7 +132,8 @@ struct NodeServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: DataOptions
-    @Option(help: ArgumentHelp("Address of the node's web server (default: this machine only).", valueName: "HOST:PORT")) var listen: String = "127.0.0.1:8080"
+    @Option(help: ArgumentHelp("Address of the node's web server (default: this machine only).", valueName: "HOST:PORT")) var listen: String =
+        "127.0.0.1:8080"
     @Option(help: ArgumentHelp("TLS certificate chain (PEM) for serving the office network over HTTPS.", valueName: "FILE")) var tlsCert: String?
     @Option(help: ArgumentHelp("The TLS certificate's private key (PEM).", valueName: "FILE")) var tlsKey: String?
     @Flag(help: "Serve plain HTTP on a non-loopback address (officers' passwords would cross the network in clear).")
@@ -169,7 +172,8 @@ struct NodeServeCommand: AsyncParsableCommand {
             } else {
                 let files = try NodeTLSFiles.ensure(data: options.data, nodeName: node.name, host: host)
                 tls = try TLSSetup.serverConfiguration(certificatePath: files.certificate, keyPath: files.key)
-                logger.notice("serving HTTPS with this node's own certificate; install its CA in the office browsers", metadata: ["ca": "\(files.ca)"])
+                logger.notice(
+                    "serving HTTPS with this node's own certificate; install its CA in the office browsers", metadata: ["ca": "\(files.ca)"])
             }
         }
         let scheme = tls == nil ? "http" : "https"

@@ -1,6 +1,6 @@
-import TambonCore
 import ArgumentParser
 import Foundation
+import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
@@ -42,4 +42,3 @@ struct NodeUserListCommand: AsyncParsableCommand {
         }
     }
 }
-

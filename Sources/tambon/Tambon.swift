@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
 import TambonCore
+import TambonHub
+import TambonOffice
 import TambonProtocol
 import TambonStore
 import TambonSync
-import TambonHub
-import TambonOffice
 
 @main
 struct Tambon: AsyncParsableCommand {

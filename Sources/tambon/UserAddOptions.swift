@@ -1,5 +1,5 @@
-import TambonCore
 import ArgumentParser
+import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore

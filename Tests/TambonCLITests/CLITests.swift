@@ -30,7 +30,9 @@ import Testing
 
         let get = try CLI.run("records", "get", "--data", data, "permits", "app-1")
         #expect(get.status == 0)
-        #expect(get.stdout == #"{"area":120,"gone":null,"name":"สมชาย","ok":true,"site":{"lat":18.79,"lon":98.98},"status":"draft","tags":["a","b"]}"# + "\n")
+        #expect(
+            get.stdout == #"{"area":120,"gone":null,"name":"สมชาย","ok":true,"site":{"lat":18.79,"lon":98.98},"status":"draft","tags":["a","b"]}"#
+                + "\n")
 
         #expect(try CLI.run("records", "put", "--data", data, "permits", "app-1", "area=130.5").status == 0)
         #expect(try CLI.run("records", "get", "--data", data, "permits", "app-1").stdout.contains(#""area":130.5"#))
@@ -47,16 +49,22 @@ import Testing
     @Test func staffAccountsAreAddedWithThePasswordOnStandardInput() throws {
         let data = try initNode()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let added = try CLI.run(["node", "user", "add", "--data", data, "--name", "somsri", "--role", "officer", "--password-stdin"],
-                                input: "a long enough password\n")
+        let added = try CLI.run(
+            ["node", "user", "add", "--data", data, "--name", "somsri", "--role", "officer", "--password-stdin"],
+            input: "a long enough password\n")
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stdout.contains("added officer somsri to office 6500101"))
-        expectFailure(try CLI.run(["node", "user", "add", "--data", data, "--name", "somsri", "--role", "admin", "--password-stdin"],
-                                  input: "another long password\n"), mentioning: "already a user somsri")
-        expectFailure(try CLI.run(["node", "user", "add", "--data", data, "--name", "chai", "--role", "surveyor", "--password-stdin"],
-                                  input: "short\n"), mentioning: "password")
+        expectFailure(
+            try CLI.run(
+                ["node", "user", "add", "--data", data, "--name", "somsri", "--role", "admin", "--password-stdin"],
+                input: "another long password\n"), mentioning: "already a user somsri")
+        expectFailure(
+            try CLI.run(
+                ["node", "user", "add", "--data", data, "--name", "chai", "--role", "surveyor", "--password-stdin"],
+                input: "short\n"), mentioning: "password")
         expectFailure(try CLI.run("node", "user", "add", "--data", data, "--name", "chai", "--role", "surveyor"), mentioning: "--password-stdin")
-        expectFailure(try CLI.run("node", "user", "add", "--data", data, "--name", "chai", "--role", "citizen", "--password-stdin"), mentioning: "--role")
+        expectFailure(
+            try CLI.run("node", "user", "add", "--data", data, "--name", "chai", "--role", "citizen", "--password-stdin"), mentioning: "--role")
         #expect(try CLI.run("node", "user", "list", "--data", data).stdout == "somsri\tofficer\n")
     }
 
@@ -75,8 +83,9 @@ import Testing
         let mode = try FileManager.default.attributesOfItem(atPath: data + "/tls/node-key.pem")[.posixPermissions] as? Int
         #expect(mode == 0o600)
         // Plain HTTP there only when asked for explicitly, with a warning.
-        let insecure = try ServerProcess(arguments: ["node", "serve", "--data", data, "--listen", "0.0.0.0:0", "--insecure-http"],
-                                         address: #"address=https?://[^ ]+"#)
+        let insecure = try ServerProcess(
+            arguments: ["node", "serve", "--data", data, "--listen", "0.0.0.0:0", "--insecure-http"],
+            address: #"address=https?://[^ ]+"#)
         #expect(insecure.url.hasPrefix("http://"))
         #expect(insecure.output.contains("in clear"))
         insecure.stop()

@@ -24,7 +24,8 @@ import Testing
             #expect(join.status == 0, "\(join.stderr)")
         }
         for (name, role) in [("somsri", "officer"), ("chai", "surveyor")] {
-            let added = try CLI.run(["node", "user", "add", "--data", officeDir, "--name", name, "--role", role, "--password-stdin"], input: "password of \(name)\n")
+            let added = try CLI.run(
+                ["node", "user", "add", "--data", officeDir, "--name", name, "--role", role, "--password-stdin"], input: "password of \(name)\n")
             #expect(added.status == 0, "\(added.stderr)")
         }
         hub.stop()
@@ -33,19 +34,25 @@ import Testing
         let office = try ServerProcess(arguments: ["node", "serve", "--data", officeDir, "--listen", "127.0.0.1:0"], address: address)
         defer { office.stop() }
         let citizen = WebClient(base: office.url)
-        let applied = try await citizen.send("POST", "/api/v1/applications", json: [
-            "service": "building-permit",
-            "applicant": ["name": "นางสาวมาลี ดีใจ", "national_id": "3100600445635", "phone": "0812345678", "address": "5 หมู่ 1 ต.แม่เหียะ"],
-            "details": ["land_title": ["type": "chanote", "number": "4521"], "building_use": "residence", "storeys": 2, "floor_area_m2": 120,
-                        "location": ["lat": 18.7605, "lon": 98.936]],
-        ])
+        let applied = try await citizen.send(
+            "POST", "/api/v1/applications",
+            json: [
+                "service": "building-permit",
+                "applicant": ["name": "นางสาวมาลี ดีใจ", "national_id": "3100600445635", "phone": "0812345678", "address": "5 หมู่ 1 ต.แม่เหียะ"],
+                "details": [
+                    "land_title": ["type": "chanote", "number": "4521"], "building_use": "residence", "storeys": 2, "floor_area_m2": 120,
+                    "location": ["lat": 18.7605, "lon": 98.936],
+                ],
+            ])
         #expect(applied.status == 201, "\(applied.text)")
         let code = try #require(applied.json["tracking_code"] as? String)
         let id = try #require(applied.json["id"] as? String)
         let officer = WebClient(base: office.url)
         try await officer.login("somsri", "password of somsri")
         #expect(try await officer.send("POST", "/api/v1/applications/\(id)/actions", json: ["action": "accept"]).status == 200)
-        #expect(try await officer.send("POST", "/api/v1/applications/\(id)/actions", json: ["action": "assign-inspection", "assignee": "chai"]).status == 200)
+        #expect(
+            try await officer.send("POST", "/api/v1/applications/\(id)/actions", json: ["action": "assign-inspection", "assignee": "chai"]).status
+                == 200)
 
         // The hub returns; the survey laptop syncs, then goes into the field with no link at all.
         hub = try ServerProcess(arguments: hubArguments, address: address)
@@ -59,15 +66,21 @@ import Testing
         try await surveyor.login("chai", "password of chai")
         let assigned = try await surveyor.send("GET", "/api/v1/applications")
         #expect((assigned.json["applications"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id], "the surveyor's inspections")
-        let inspected = try await surveyor.send("POST", "/api/v1/applications/\(id)/actions", json: [
-            "action": "record-inspection", "inspection": ["lat": 18.76061, "lon": 98.93604, "accuracy_m": 4.5, "result": "pass", "notes": "ตรงตามแบบ"],
-        ])
+        let inspected = try await surveyor.send(
+            "POST", "/api/v1/applications/\(id)/actions",
+            json: [
+                "action": "record-inspection",
+                "inspection": ["lat": 18.76061, "lon": 98.93604, "accuracy_m": 4.5, "result": "pass", "notes": "ตรงตามแบบ"],
+            ])
         #expect(inspected.status == 200, "\(inspected.text)")
         let photo = Data([0xFF, 0xD8, 0xFF, 0xE0]) + Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-        let uploaded = try await surveyor.send("POST", "/api/v1/applications/\(id)/attachments", file: ("site.jpg", "image/jpeg", photo), fields: ["kind": "photo"])
+        let uploaded = try await surveyor.send(
+            "POST", "/api/v1/applications/\(id)/attachments", file: ("site.jpg", "image/jpeg", photo), fields: ["kind": "photo"])
         #expect(uploaded.status == 201, "\(uploaded.text)")
         let photoHash = try #require(uploaded.json["sha256"] as? String)
-        #expect(try await surveyor.send("POST", "/api/v1/applications/\(id)/actions", json: ["action": "approve"]).status == 403, "a surveyor does not approve")
+        #expect(
+            try await surveyor.send("POST", "/api/v1/applications/\(id)/actions", json: ["action": "approve"]).status == 403,
+            "a surveyor does not approve")
         let officerInTheField = WebClient(base: survey.url)
         try await officerInTheField.login("somsri", "password of somsri")
         let refused = try await officerInTheField.send("POST", "/api/v1/applications/\(id)/actions", json: ["action": "approve"])
@@ -96,7 +109,8 @@ import Testing
         #expect(try CLI.run("node", "sync", "--data", officeDir).status == 0)
         #expect(try CLI.run("node", "sync", "--data", surveyDir).status == 0)
         #expect(try await WebClient(base: survey.url).send("GET", "/api/v1/track/\(code)").json["document_number"] as? String == number)
-        let register = try CLI.run("records", "get", "--data", hubDir, "number_registers", "6500101.building-permit.\(number.split(separator: "/")[1])")
+        let register = try CLI.run(
+            "records", "get", "--data", hubDir, "number_registers", "6500101.building-permit.\(number.split(separator: "/")[1])")
         #expect(register.stdout.contains("\"last\":1"), "one number in the register: \(register.stdout)")
     }
 }

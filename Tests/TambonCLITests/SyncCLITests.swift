@@ -22,7 +22,8 @@ import Testing
         let token = try CLI.run("hub", "token", "--data", hubDir, "--office", "6500101")
         #expect(token.status == 0 && token.stdout.split(separator: "\n").count == 1)
         #expect(try CLI.run("node", "init", "--data", office, "--office", "6500101").status == 0)
-        let join = try CLI.run("node", "join", "--data", office, "--hub", hub.url, "--token", token.stdout.trimmingCharacters(in: .newlines), "--ca", ca)
+        let join = try CLI.run(
+            "node", "join", "--data", office, "--hub", hub.url, "--token", token.stdout.trimmingCharacters(in: .newlines), "--ca", ca)
         #expect(join.status == 0, "\(join.stderr)")
         #expect(try CLI.run("records", "put", "--data", office, "permits", "app-1", "area=120", "status=draft").status == 0)
         let sync = try CLI.run("node", "sync", "--data", office)
@@ -32,10 +33,12 @@ import Testing
         // A token is single-use, and a second office node is refused.
         let reuse = try CLI.run("node", "init", "--data", other, "--office", "6500101")
         #expect(reuse.status == 0)
-        let again = try CLI.run("node", "join", "--data", other, "--hub", hub.url, "--token", token.stdout.trimmingCharacters(in: .newlines), "--ca", ca)
+        let again = try CLI.run(
+            "node", "join", "--data", other, "--hub", hub.url, "--token", token.stdout.trimmingCharacters(in: .newlines), "--ca", ca)
         #expect(again.status != 0 && again.stderr.contains("already been used"))
 
-        let surveyToken = try CLI.run("hub", "token", "--data", hubDir, "--office", "6500101", "--role", "survey").stdout.trimmingCharacters(in: .newlines)
+        let surveyToken = try CLI.run("hub", "token", "--data", hubDir, "--office", "6500101", "--role", "survey").stdout.trimmingCharacters(
+            in: .newlines)
         #expect(try CLI.run("node", "init", "--data", survey, "--office", "6500101").status == 0)
         #expect(try CLI.run("node", "join", "--data", survey, "--hub", hub.url, "--token", surveyToken, "--ca", ca).status == 0)
         #expect(try CLI.run("node", "sync", "--data", survey).status == 0)
@@ -150,6 +153,7 @@ import Testing
         }
         #expect(try CLI.run("node", "status", "--data", office).stdout.contains("pending  0 change(s)"))
         #expect(try CLI.run("node", "status", "--data", hubDir).stdout.contains("changes  8 from 1 node(s)"))
-        #expect(try CLI.run("records", "digest", "--data", office).stdout == CLI.run("records", "digest", "--data", hubDir, "--scope", "6500101").stdout)
+        #expect(
+            try CLI.run("records", "digest", "--data", office).stdout == CLI.run("records", "digest", "--data", hubDir, "--scope", "6500101").stdout)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -24,8 +25,10 @@ final class WebClient: @unchecked Sendable {
     }
 
     @discardableResult
-    func send(_ method: String, _ path: String, json: [String: Any]? = nil, file: (name: String, type: String, bytes: Data)? = nil,
-              fields: [String: String] = [:]) async throws -> Reply {
+    func send(
+        _ method: String, _ path: String, json: [String: Any]? = nil, file: (name: String, type: String, bytes: Data)? = nil,
+        fields: [String: String] = [:]
+    ) async throws -> Reply {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
         if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
@@ -36,7 +39,9 @@ final class WebClient: @unchecked Sendable {
             let boundary = "e2e-\(UUID().uuidString)"
             var body = Data()
             for (name, value) in fields { body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8) }
-            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8)
+            body += Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8
+            )
             body += file.bytes + Data("\r\n--\(boundary)--\r\n".utf8)
             request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
             request.httpBody = body

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TambonCore
 
 @Suite struct ChangeTests {
@@ -36,8 +37,10 @@ import Testing
         let change = try Change(
             origin: identity.id, seq: 2, hlc: HLC(millis: 1_800_000_000_000, counter: 3), collection: "c.x-y_z",
             record: "r:1", scope: ["1", "A-2"],
-            operations: [.set(field: "ชื่อ".isEmpty ? "x" : "name", value: ["ก": [1.5, nil], "a": "\u{0}"]),
-                         .add(field: "events", id: "e1", value: 1e-9)],
+            operations: [
+                .set(field: "ชื่อ".isEmpty ? "x" : "name", value: ["ก": [1.5, nil], "a": "\u{0}"]),
+                .add(field: "events", id: "e1", value: 1e-9),
+            ],
             previous: Array(repeating: 0xAB, count: 32)
         ).signed(by: identity)
         #expect(change.canonicalBody == CanonicalJSON.encode(ChangeCodec.bodyValue(of: change)))
@@ -175,7 +178,9 @@ import Testing
         for (label, broken) in [("first dropped", Array(values.dropFirst())), ("middle dropped", [values[0], values[2]])] {
             var failedAt: Int?
             do {
-                _ = try ChangeCodec.batch(from: broken) { index, error -> ChangeFormatError in failedAt = index; return error }
+                _ = try ChangeCodec.batch(from: broken) { index, error -> ChangeFormatError in
+                    failedAt = index; return error
+                }
                 Issue.record("\(label) was accepted")
             } catch {
                 #expect("\(error)".contains("prev"), "\(label): \(error)")

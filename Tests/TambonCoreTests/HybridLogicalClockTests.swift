@@ -1,5 +1,6 @@
 import Crypto
 import Testing
+
 @testable import TambonCore
 
 @Suite struct HybridLogicalClockTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TambonCore
 
 @Suite struct JSONParserTests {

@@ -3,11 +3,11 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
-import Testing
 import TambonCore
 import TambonHub
 import TambonProtocol
 import TambonStore
+import Testing
 
 /// The hub's protocol endpoints through Hummingbird's router test client: no sockets, no TLS. What a request gets
 /// before any node is involved — the version check, authentication — and the shape of every refusal.

@@ -1,6 +1,7 @@
-import Testing
-import TambonTestSupport
 import TambonCore
+import TambonTestSupport
+import Testing
+
 @testable import TambonOSS
 
 @Suite struct BuildingPermitWorkflowTests {
@@ -24,12 +25,13 @@ import TambonCore
     static func date(_ day: Int) -> CivilDate { CivilDate(thaiDayOf: Int64(dayZero)).adding(days: day) }
 
     @Test func theHappyPathIssuesThePermitAndStopsTheClock() throws {
-        let events = Self.submitted + [
-            Self.event("accept", day: 1),
-            Self.event("assign-inspection", day: 2, ["assignee": "surveyor-1"]),
-            Self.event("record-inspection", day: 5, by: "surveyor-1", role: .surveyor, Self.inspection),
-            Self.event("approve", day: 9, ["number": "12/2569"]),
-        ]
+        let events =
+            Self.submitted + [
+                Self.event("accept", day: 1),
+                Self.event("assign-inspection", day: 2, ["assignee": "surveyor-1"]),
+                Self.event("record-inspection", day: 5, by: "surveyor-1", role: .surveyor, Self.inspection),
+                Self.event("approve", day: 9, ["number": "12/2569"]),
+            ]
         let timeline = Timeline(events: events.reversed(), workflow: Self.workflow)
         #expect(timeline.entries.allSatisfy { $0.applied }, "\(timeline.entries.compactMap { $0.refusal })")
         let state = timeline.state
@@ -52,11 +54,12 @@ import TambonCore
     }
 
     @Test func aReturnPausesTheClockUntilTheOfficeAcceptsAgain() throws {
-        let events = Self.submitted + [
-            Self.event("accept", day: 0, tick: 1),
-            Self.event("assign-inspection", day: 1, ["assignee": "surveyor-1"]),
-            Self.event("return", day: 10, ["reason": "ขาดสำเนาโฉนด"]),
-        ]
+        let events =
+            Self.submitted + [
+                Self.event("accept", day: 0, tick: 1),
+                Self.event("assign-inspection", day: 1, ["assignee": "surveyor-1"]),
+                Self.event("return", day: 10, ["reason": "ขาดสำเนาโฉนด"]),
+            ]
         let paused = Timeline(events: events, workflow: Self.workflow).state
         #expect(paused.status == .returned && paused.reason == "ขาดสำเนาโฉนด")
         #expect(paused.clock.dueDate(on: Self.date(10)) == Self.date(45))
@@ -77,11 +80,13 @@ import TambonCore
         #expect(timeline.entries.last?.refusal?.english.contains("already been extended 2 times") == true)
         #expect(timeline.state.clock.dueDate(on: Self.date(0)) == Self.date(135))
 
-        let late = Timeline(events: Self.submitted + [Self.event("accept", day: 0, tick: 1), Self.event("extend", day: 46, ["reason": "late"])],
-                            workflow: Self.workflow)
+        let late = Timeline(
+            events: Self.submitted + [Self.event("accept", day: 0, tick: 1), Self.event("extend", day: 46, ["reason": "late"])],
+            workflow: Self.workflow)
         #expect(late.entries.last?.refusal?.code == .invalidForStatus, "the period had already ended")
-        let noReason = Timeline(events: Self.submitted + [Self.event("accept", day: 0, tick: 1), Self.event("extend", day: 5, ["reason": " "])],
-                                workflow: Self.workflow)
+        let noReason = Timeline(
+            events: Self.submitted + [Self.event("accept", day: 0, tick: 1), Self.event("extend", day: 5, ["reason": " "])],
+            workflow: Self.workflow)
         #expect(noReason.entries.last?.refusal?.code == .invalidPayload)
     }
 
@@ -98,18 +103,20 @@ import TambonCore
 
         var failed = Self.inspection
         failed["inspection"] = ["lat": 18.79, "lon": 98.98, "accuracy_m": 6, "result": "fail", "notes": "รุกล้ำที่สาธารณะ"]
-        let inspectedFail = Timeline(events: accepted + [
-            Self.event("assign-inspection", day: 2, ["assignee": "surveyor-1"]),
-            Self.event("record-inspection", day: 3, by: "surveyor-1", role: .surveyor, failed),
-        ], workflow: Self.workflow)
+        let inspectedFail = Timeline(
+            events: accepted + [
+                Self.event("assign-inspection", day: 2, ["assignee": "surveyor-1"]),
+                Self.event("record-inspection", day: 3, by: "surveyor-1", role: .surveyor, failed),
+            ], workflow: Self.workflow)
         #expect(throws: ActionRefusal.self) { try inspectedFail.trying(Self.event("approve", day: 4, ["number": "1/2569"]), workflow: Self.workflow) }
         #expect(try inspectedFail.trying(Self.event("reject", day: 4, ["reason": "รุกล้ำที่สาธารณะ"]), workflow: Self.workflow).status == .rejected)
     }
 
     @Test func rolesAndPayloadsAreEnforced() throws {
-        let assigned = Timeline(events: Self.submitted + [
-            Self.event("accept", day: 1), Self.event("assign-inspection", day: 2, ["assignee": "surveyor-1"]),
-        ], workflow: Self.workflow)
+        let assigned = Timeline(
+            events: Self.submitted + [
+                Self.event("accept", day: 1), Self.event("assign-inspection", day: 2, ["assignee": "surveyor-1"]),
+            ], workflow: Self.workflow)
         func refusal(_ event: ApplicationEvent) -> ActionRefusal? {
             do {
                 _ = try assigned.trying(event, workflow: Self.workflow)
@@ -119,9 +126,11 @@ import TambonCore
             }
         }
         #expect(refusal(Self.event("approve", day: 3, by: "citizen", role: .citizen, ["number": "1/2569"]))?.code == .forbidden)
-        #expect(refusal(Self.event("record-inspection", day: 3, by: "surveyor-2", role: .surveyor, Self.inspection))?.code == .forbidden,
-                "only the assigned surveyor")
-        #expect(refusal(Self.event("record-inspection", day: 3, by: "surveyor-1", role: .surveyor, ["inspection": ["lat": 1, "lon": 2]]))?.code
+        #expect(
+            refusal(Self.event("record-inspection", day: 3, by: "surveyor-2", role: .surveyor, Self.inspection))?.code == .forbidden,
+            "only the assigned surveyor")
+        #expect(
+            refusal(Self.event("record-inspection", day: 3, by: "surveyor-1", role: .surveyor, ["inspection": ["lat": 1, "lon": 2]]))?.code
                 == .invalidPayload)
         #expect(refusal(Self.event("reject", day: 3))?.code == .invalidPayload, "a rejection needs a reason")
         #expect(refusal(Self.event("accept", day: 3))?.code == .invalidForStatus)

@@ -1,5 +1,6 @@
-import Testing
 import TambonCore
+import Testing
+
 @testable import TambonOSS
 
 @Suite struct CalendarAndFeeTests {
@@ -61,8 +62,10 @@ import TambonCore
         #expect(table.schedule(on: try #require(CivilDate(iso: "2022-11-13"))) == waiver)
         #expect(table.schedule(on: try #require(CivilDate(iso: "2026-11-26"))) == BuildingPermitFees.defaults)
         #expect(throws: FieldError.self) {
-            try FeeTable([FeeTable<BuildingPermitFees>.Entry(effectiveFrom: CivilDate(iso: "2020-01-01")!, schedule: waiver),
-                          FeeTable<BuildingPermitFees>.Entry(effectiveFrom: CivilDate(iso: "2020-01-01")!, schedule: waiver)])
+            try FeeTable([
+                FeeTable<BuildingPermitFees>.Entry(effectiveFrom: CivilDate(iso: "2020-01-01")!, schedule: waiver),
+                FeeTable<BuildingPermitFees>.Entry(effectiveFrom: CivilDate(iso: "2020-01-01")!, schedule: waiver),
+            ])
         }
     }
 

@@ -1,5 +1,6 @@
-import Testing
 import TambonCore
+import Testing
+
 @testable import TambonOSS
 
 @Suite struct FoodCertificateTests {
@@ -38,7 +39,10 @@ import TambonCore
     }
 
     @Test func aCertificateIsIssuedRenewedReplacedAndRevoked() throws {
-        var events = [T.event("submit", day: 0, tick: 0, by: "citizen", role: .citizen, [:]), T.event("accept", day: 1, tick: 0, by: "officer-1", role: .officer, [:])]
+        var events = [
+            T.event("submit", day: 0, tick: 0, by: "citizen", role: .citizen, [:]),
+            T.event("accept", day: 1, tick: 0, by: "officer-1", role: .officer, [:]),
+        ]
         events.append(T.event("approve", day: 3, tick: 0, by: "officer-1", role: .officer, ["number": "5/2569"]))
         events.append(T.event("renew", day: 370, tick: 0, by: "officer-1", role: .officer, ["year": 2570]))
         events.append(T.event("renew", day: 371, tick: 0, by: "officer-1", role: .officer, ["year": 2570], id: "renew-twice"))
@@ -54,14 +58,24 @@ import TambonCore
     }
 
     @Test func closureIsTheOperatorsOrTheOfficesAndEndsTheCertificate() throws {
-        let approved = [T.event("submit", day: 0, tick: 0, by: "citizen", role: .citizen, [:]), T.event("accept", day: 1, tick: 0, by: "officer-1", role: .officer, [:]),
-                        T.event("approve", day: 2, tick: 0, by: "officer-1", role: .officer, ["number": "1/2569"])]
-        let closed = Timeline(events: approved + [T.event("notify-closure", day: 30, tick: 0, by: "citizen", role: .citizen, [:])], workflow: Self.workflow)
+        let approved = [
+            T.event("submit", day: 0, tick: 0, by: "citizen", role: .citizen, [:]),
+            T.event("accept", day: 1, tick: 0, by: "officer-1", role: .officer, [:]),
+            T.event("approve", day: 2, tick: 0, by: "officer-1", role: .officer, ["number": "1/2569"]),
+        ]
+        let closed = Timeline(
+            events: approved + [T.event("notify-closure", day: 30, tick: 0, by: "citizen", role: .citizen, [:])], workflow: Self.workflow)
         #expect(closed.state.status == .closed)
-        #expect(throws: ActionRefusal.self) { try closed.trying(T.event("replace", day: 31, tick: 0, by: "officer-1", role: .officer, [:]), workflow: Self.workflow) }
+        #expect(throws: ActionRefusal.self) {
+            try closed.trying(T.event("replace", day: 31, tick: 0, by: "officer-1", role: .officer, [:]), workflow: Self.workflow)
+        }
         let early = Timeline(events: [T.event("submit", day: 0, tick: 0, by: "citizen", role: .citizen, [:])], workflow: Self.workflow)
-        #expect(throws: ActionRefusal.self) { try early.trying(T.event("approve", day: 1, tick: 0, by: "officer-1", role: .officer, ["number": "1/2569"]), workflow: Self.workflow) }
-        #expect(throws: ActionRefusal.self) { try early.trying(T.event("revoke", day: 1, tick: 0, by: "officer-1", role: .officer, ["reason": "x"]), workflow: Self.workflow) }
+        #expect(throws: ActionRefusal.self) {
+            try early.trying(T.event("approve", day: 1, tick: 0, by: "officer-1", role: .officer, ["number": "1/2569"]), workflow: Self.workflow)
+        }
+        #expect(throws: ActionRefusal.self) {
+            try early.trying(T.event("revoke", day: 1, tick: 0, by: "officer-1", role: .officer, ["reason": "x"]), workflow: Self.workflow)
+        }
     }
 
     @Test func lateFeesCarryTheConfiguredSurcharge() throws {
@@ -71,13 +85,18 @@ import TambonCore
         let fees = FoodCertificateFees(annualFee: 100)
         #expect(fees.amount(due: due, paid: due) == Money(baht: 100))
         #expect(fees.amount(due: due, paid: due.adding(days: 1)) == Money(baht: 120))
-        #expect(FoodCertificateFees(annualFee: Money(satang: 2550), lateSurchargePercent: 15).amount(due: due, paid: due.adding(days: 30)) == Money(satang: 2933))
+        #expect(
+            FoodCertificateFees(annualFee: Money(satang: 2550), lateSurchargePercent: 15).amount(due: due, paid: due.adding(days: 30))
+                == Money(satang: 2933))
     }
 
     @Test func yearlyFeesFallDueWithReceiptsWaiversAndSurcharges() throws {
         // Notified on day 0, approved on day 3; renewed for the next year; the first year paid at issue.
-        var events = [T.event("submit", day: 0, tick: 0, by: "citizen", role: .citizen, [:]), T.event("accept", day: 1, tick: 0, by: "officer-1", role: .officer, [:]),
-                      T.event("approve", day: 3, tick: 0, by: "officer-1", role: .officer, ["number": "5/2569"])]
+        var events = [
+            T.event("submit", day: 0, tick: 0, by: "citizen", role: .citizen, [:]),
+            T.event("accept", day: 1, tick: 0, by: "officer-1", role: .officer, [:]),
+            T.event("approve", day: 3, tick: 0, by: "officer-1", role: .officer, ["number": "5/2569"]),
+        ]
         events.append(T.event("record-payment", day: 3, tick: 1, by: "officer-1", role: .officer, ["year": 2569, "receipt": "  เล่ม 12  เลขที่ 345 "]))
         events.append(T.event("record-payment", day: 4, tick: 0, by: "officer-1", role: .officer, ["year": 2569, "receipt": "again"], id: "twice"))
         events.append(T.event("record-payment", day: 4, tick: 1, by: "officer-1", role: .officer, ["year": 2571, "receipt": "x"], id: "not-due"))
@@ -89,8 +108,10 @@ import TambonCore
         #expect(state.payments[2569]?.receipt == "เล่ม 12 เลขที่ 345")
 
         let notified = events[0].date
-        let table = try FeeTable([.init(effectiveFrom: CivilDate(iso: "2020-01-01")!, schedule: FoodCertificateFees(annualFee: 100)),
-                                  .init(effectiveFrom: notified.adding(years: 2), schedule: FoodCertificateFees(annualFee: 0, lateSurchargePercent: 0))])
+        let table = try FeeTable([
+            .init(effectiveFrom: CivilDate(iso: "2020-01-01")!, schedule: FoodCertificateFees(annualFee: 100)),
+            .init(effectiveFrom: notified.adding(years: 2), schedule: FoodCertificateFees(annualFee: 0, lateSurchargePercent: 0)),
+        ])
         let onTime = FoodCertificateDues(notifiedOn: notified, state: state, fees: table, on: notified.adding(days: 10))
         #expect(onTime.dues.map(\.year) == [2569, 2570])
         #expect(onTime.dues[0].dueOn == notified.adding(days: 3), "the first year falls due when the certificate is issued")
@@ -101,7 +122,8 @@ import TambonCore
         #expect(late.dues[1].amount == Money(baht: 120) && late.dues[1].isLate, "unpaid after its due date: 20 % more")
 
         // A waiver from the third year: a renewal for it costs nothing.
-        let waived = Timeline(events: events + [T.event("renew", day: 700, tick: 0, by: "officer-1", role: .officer, ["year": 2571])], workflow: Self.workflow)
+        let waived = Timeline(
+            events: events + [T.event("renew", day: 700, tick: 0, by: "officer-1", role: .officer, ["year": 2571])], workflow: Self.workflow)
         let dues = FoodCertificateDues(notifiedOn: notified, state: waived.state, fees: table, on: notified.adding(years: 3))
         #expect(dues.dues.last?.amount == .zero)
     }

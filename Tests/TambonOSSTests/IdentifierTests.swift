@@ -1,6 +1,7 @@
-import Testing
-import TambonTestSupport
 import TambonCore
+import TambonTestSupport
+import Testing
+
 @testable import TambonOSS
 
 @Suite struct IdentifierTests {
@@ -72,7 +73,9 @@ import TambonCore
     }
 
     @Test func applicantsAreCheckedFieldByField() throws {
-        let good: [String: JSONValue] = ["name": "  นายสมชาย   ใจดี ", "national_id": "1-2345-45678-78-1", "phone": "081-234-5678", "address": "12 หมู่ 3 ต.แม่เหียะ"]
+        let good: [String: JSONValue] = [
+            "name": "  นายสมชาย   ใจดี ", "national_id": "1-2345-45678-78-1", "phone": "081-234-5678", "address": "12 หมู่ 3 ต.แม่เหียะ",
+        ]
         let applicant = try Applicant(good)
         #expect(applicant.name == "นายสมชาย ใจดี" && applicant.phone == "0812345678" && applicant.kind == .person)
         do {

@@ -2,15 +2,19 @@ import Foundation
 import TambonCore
 import TambonTestSupport
 import Testing
+
 @testable import TambonOSS
 
 @Suite struct ReportTests {
     static let day = CivilDate(iso: "2026-11-26")!
 
-    func fact(_ status: String, office: String = "5001", service: String = "building-permit", submitted: Int = -30, decided: Int? = nil,
-              due: Int? = nil, paused: Bool = false) -> ReportFact {
-        ReportFact(office: office, service: service, status: status, submittedOn: Self.day.adding(days: submitted),
-                   decidedOn: decided.map { Self.day.adding(days: $0) }, dueOn: due.map { Self.day.adding(days: $0) }, paused: paused)
+    func fact(
+        _ status: String, office: String = "5001", service: String = "building-permit", submitted: Int = -30, decided: Int? = nil,
+        due: Int? = nil, paused: Bool = false
+    ) -> ReportFact {
+        ReportFact(
+            office: office, service: service, status: status, submittedOn: Self.day.adding(days: submitted),
+            decidedOn: decided.map { Self.day.adding(days: $0) }, dueOn: due.map { Self.day.adding(days: $0) }, paused: paused)
     }
 
     @Test func overdueMeansPastTheLegalDeadline() {
@@ -40,7 +44,10 @@ import Testing
             fact("accepted", office: "5002", service: "food-certificate", submitted: -3, due: 4),
         ]
         let rows = ApplicationReport.rows(from: facts, on: Self.day, dataAsOf: ["5001": 1_795_626_000_000])
-        #expect(rows.map { "\($0.office)/\($0.service)/\($0.status)" } == ["5001/building-permit/accepted", "5001/building-permit/approved", "5002/food-certificate/accepted"])
+        #expect(
+            rows.map { "\($0.office)/\($0.service)/\($0.status)" } == [
+                "5001/building-permit/accepted", "5001/building-permit/approved", "5002/food-certificate/accepted",
+            ])
         #expect(rows[1].count == 3 && rows[1].overdue == 1 && rows[1].medianDaysToDecision == 10)
         #expect(rows[0].overdue == 1 && rows[0].medianDaysToDecision == nil && rows[0].dataAsOfMillis == 1_795_626_000_000)
         #expect(rows[2].dataAsOfMillis == nil, "an office that never synced says so")
@@ -52,10 +59,14 @@ import Testing
 
     @Test func filtersFromAQueryAreCheckedAllAtOnce() throws {
         let services = ["building-permit", "food-certificate"]
-        let filter = try ReportFilter(query: ["office": "5001", "service": "food-certificate", "from": "2026-01-01", "to": "2026-06-30"], services: services)
-        #expect(filter == ReportFilter(office: "5001", service: "food-certificate", from: CivilDate(iso: "2026-01-01"), to: CivilDate(iso: "2026-06-30")))
+        let filter = try ReportFilter(
+            query: ["office": "5001", "service": "food-certificate", "from": "2026-01-01", "to": "2026-06-30"], services: services)
+        #expect(
+            filter == ReportFilter(office: "5001", service: "food-certificate", from: CivilDate(iso: "2026-01-01"), to: CivilDate(iso: "2026-06-30")))
         #expect(try ReportFilter(query: ["office": "", "from": ""], services: services) == ReportFilter(), "empty form fields mean no filter")
-        #expect { try ReportFilter(query: ["office": "50'01", "service": "pets", "from": "2026-13-01", "to": "01/02/2026"], services: services) } throws: { error in
+        #expect {
+            try ReportFilter(query: ["office": "50'01", "service": "pets", "from": "2026-13-01", "to": "01/02/2026"], services: services)
+        } throws: { error in
             (error as? ValidationErrors)?.errors.map(\.field) == ["office", "service", "from", "to"]
         }
         #expect { try ReportFilter(query: ["from": "2026-06-01", "to": "2026-01-01"], services: services) } throws: { error in
@@ -65,7 +76,9 @@ import Testing
 
     @Test func csvHasTheContractHeaderAndEscapes() {
         let rows = [
-            ReportRow(office: "5001", service: "building-permit", status: "approved", count: 3, overdue: 1, medianDaysToDecision: 10.5, dataAsOfMillis: 1_795_626_000_000),
+            ReportRow(
+                office: "5001", service: "building-permit", status: "approved", count: 3, overdue: 1, medianDaysToDecision: 10.5,
+                dataAsOfMillis: 1_795_626_000_000),
             ReportRow(office: "50,02", service: "=cmd()", status: "a\"b", count: 1, overdue: 0, medianDaysToDecision: nil, dataAsOfMillis: nil),
         ]
         let lines = ReportCSV.encode(rows).components(separatedBy: "\r\n")
@@ -78,19 +91,22 @@ import Testing
     @Test func directEncodingsMatchTheCanonicalJSONOfTheValues() throws {
         var random = SeededGenerator(seed: 7)
         let rows = (0..<50).map { index in
-            ReportRow(office: "50\(index)", service: index % 2 == 0 ? "building-permit" : "food-\"certificate\"", status: "approved",
-                      count: Int.random(in: 1...500, using: &random), overdue: Int.random(in: 0...5, using: &random),
-                      medianDaysToDecision: index % 3 == 0 ? nil : Double(Int.random(in: 0...90, using: &random)) / 2,
-                      dataAsOfMillis: index % 4 == 0 ? nil : Int64.random(in: 1_700_000_000_000...1_800_000_000_000, using: &random))
+            ReportRow(
+                office: "50\(index)", service: index % 2 == 0 ? "building-permit" : "food-\"certificate\"", status: "approved",
+                count: Int.random(in: 1...500, using: &random), overdue: Int.random(in: 0...5, using: &random),
+                medianDaysToDecision: index % 3 == 0 ? nil : Double(Int.random(in: 0...90, using: &random)) / 2,
+                dataAsOfMillis: index % 4 == 0 ? nil : Int64.random(in: 1_700_000_000_000...1_800_000_000_000, using: &random))
         }
         #expect(ReportRow.encoded(rows) == CanonicalJSON.encode(.object(["rows": .array(rows.map(\.json))])))
         let sites = try (0..<50).map { index in
-            SiteMap.Site(location: try GeoPoint(latitude: Double.random(in: 6...20, using: &random), longitude: Double.random(in: 98...105, using: &random)),
-                         service: "food-certificate", status: "approved", office: "50\(index)")
+            SiteMap.Site(
+                location: try GeoPoint(latitude: Double.random(in: 6...20, using: &random), longitude: Double.random(in: 98...105, using: &random)),
+                service: "food-certificate", status: "approved", office: "50\(index)")
         }
         #expect(SiteMap.encoded(sites) == CanonicalJSON.encode(SiteMap.featureCollection(sites)))
         guard case .object(let collection) = SiteMap.featureCollection(Array(sites.prefix(1))), case .array(let features)? = collection["features"],
-            case .object(let feature) = features[0], case .object(let geometry)? = feature["geometry"], case .array(let point)? = geometry["coordinates"]
+            case .object(let feature) = features[0], case .object(let geometry)? = feature["geometry"],
+            case .array(let point)? = geometry["coordinates"]
         else { Issue.record("not a FeatureCollection"); return }
         #expect(collection["type"] == "FeatureCollection" && geometry["type"] == "Point")
         #expect(point[0].numberValue! > 97 && point[1].numberValue! < 21, "RFC 7946: longitude first")

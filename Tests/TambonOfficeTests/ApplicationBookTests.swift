@@ -1,11 +1,12 @@
 import Foundation
 import Synchronization
-import Testing
 import TambonCore
 import TambonOSS
 import TambonStore
-@testable import TambonOffice
 import TambonTestSupport
+import Testing
+
+@testable import TambonOffice
 
 @Suite struct ApplicationBookTests {
     @Test func aSubmittedApplicationGetsATrackingCodeFeesAndASubmitEvent() async throws {
@@ -98,16 +99,21 @@ import TambonTestSupport
         try await office.book.act(on: application.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
         let before = try await office.store.statistics().changes
         // Approval without an inspection: refused before any number is drawn.
-        await #expect { try await office.book.act(on: application.id, action: "approve", payload: [:], actor: "somsri", role: .officer) }
-            throws: { ($0 as? OfficeError)?.kind == .conflict }
-        await #expect { try await office.book.act(on: application.id, action: "accept", payload: [:], actor: "somsri", role: .officer) }
-            throws: { ($0 as? OfficeError)?.kind == .conflict }
-        await #expect { try await office.book.act(on: application.id, action: "reject", payload: [:], actor: "somsri", role: .officer) }
-            throws: { ($0 as? OfficeError)?.kind == .unprocessable }
-        await #expect { try await office.book.act(on: application.id, action: "approve", payload: [:], actor: "citizen", role: .citizen) }
-            throws: { ($0 as? OfficeError)?.kind == .forbidden }
-        await #expect { try await office.book.act(on: "ZZZZZZZZ", action: "accept", payload: [:], actor: "somsri", role: .officer) }
-            throws: { ($0 as? OfficeError)?.kind == .notFound }
+        await #expect { try await office.book.act(on: application.id, action: "approve", payload: [:], actor: "somsri", role: .officer) } throws: {
+            ($0 as? OfficeError)?.kind == .conflict
+        }
+        await #expect { try await office.book.act(on: application.id, action: "accept", payload: [:], actor: "somsri", role: .officer) } throws: {
+            ($0 as? OfficeError)?.kind == .conflict
+        }
+        await #expect { try await office.book.act(on: application.id, action: "reject", payload: [:], actor: "somsri", role: .officer) } throws: {
+            ($0 as? OfficeError)?.kind == .unprocessable
+        }
+        await #expect { try await office.book.act(on: application.id, action: "approve", payload: [:], actor: "citizen", role: .citizen) } throws: {
+            ($0 as? OfficeError)?.kind == .forbidden
+        }
+        await #expect { try await office.book.act(on: "ZZZZZZZZ", action: "accept", payload: [:], actor: "somsri", role: .officer) } throws: {
+            ($0 as? OfficeError)?.kind == .notFound
+        }
         #expect(try await office.store.statistics().changes == before)
         #expect(try await office.store.record(collection: NumberRegister.collection, id: "5001.building-permit.2569") == nil)
     }
@@ -122,8 +128,9 @@ import TambonTestSupport
             let book = ApplicationBook(store: hub)
             let application = try await office.inspected()
             try await hub.apply(try await office.store.changes(after: 0).changes.map(\.change))
-            await #expect { try await book.act(on: application.id, action: "approve", payload: [:], actor: "admin", role: .admin) }
-                throws: { ($0 as? OfficeError)?.code == "not_office_node" }
+            await #expect { try await book.act(on: application.id, action: "approve", payload: [:], actor: "admin", role: .admin) } throws: {
+                ($0 as? OfficeError)?.code == "not_office_node"
+            }
             return
         }
         let application = try await office.inspected()

@@ -2,20 +2,28 @@ import TambonCore
 import TambonOSS
 import TambonStore
 import Testing
+
 @testable import TambonOffice
 
 @Suite struct OfficeSettingsTests {
     @Test func settingsAreStoredCheckedAndUsedForFeesAndPeriods() async throws {
         let store = try Store.inMemory()
         try await store.initialiseNode(office: "5001", name: "office")
-        #expect(try await OfficeSettings.load(from: store).settings(BuildingPermitService.self).permit == BuildingPermitSettings(), "defaults until set")
+        #expect(
+            try await OfficeSettings.load(from: store).settings(BuildingPermitService.self).permit == BuildingPermitSettings(), "defaults until set")
 
         // A waiver year, then the office's own plan-check rate of 1 baht/m² for every height; a shorter period.
         let value: JSONValue = [
             "building_permit": ["period_days": 30, "inspection_waived": true],
             "building_permit_fees": [
-                ["effective_from": "2020-01-01", "schedule": ["permit_fee": 0, "plan_check_bands": [["maximum_storeys": nil, "satang_per_square_metre": 0]]]],
-                ["effective_from": "2021-01-01", "schedule": ["permit_fee": 20000, "plan_check_bands": [["maximum_storeys": nil, "satang_per_square_metre": 100]]]],
+                [
+                    "effective_from": "2020-01-01",
+                    "schedule": ["permit_fee": 0, "plan_check_bands": [["maximum_storeys": nil, "satang_per_square_metre": 0]]],
+                ],
+                [
+                    "effective_from": "2021-01-01",
+                    "schedule": ["permit_fee": 20000, "plan_check_bands": [["maximum_storeys": nil, "satang_per_square_metre": 100]]],
+                ],
             ],
         ]
         try await OfficeSettings.save(value, to: store)
@@ -28,7 +36,9 @@ import Testing
         #expect(fees.quote(area: 120, storeys: 2).total == Money(baht: 320))
         #expect(catalog.settings(BuildingPermitService.self).fees.schedule(on: waiverDay)?.quote(area: 120, storeys: 2).total == .zero)
         // The stored form round-trips.
-        #expect(try OfficeSettings.catalog(from: OfficeSettings.value(of: catalog)).settings(BuildingPermitService.self).fees == catalog.settings(BuildingPermitService.self).fees)
+        #expect(
+            try OfficeSettings.catalog(from: OfficeSettings.value(of: catalog)).settings(BuildingPermitService.self).fees
+                == catalog.settings(BuildingPermitService.self).fees)
 
         let changes = try await store.statistics().changes
         for bad: JSONValue in [

@@ -1,5 +1,6 @@
 import TambonProtocol
 import Testing
+
 @testable import TambonCore
 
 @Suite struct ChangeBatchWriterTests {
@@ -13,17 +14,20 @@ import Testing
             let change = Change(
                 origin: first.id, seq: seq, hlc: HLC(millis: 1_800_000_000_000 + UInt64(seq), counter: 0), collection: "permit_applications",
                 record: "app-\"\(seq)\"\\", scope: ["5001", "5002"],
-                operations: [.set(field: "name", value: .string("นาย \"ก\" \(seq)\n")), .set(field: "area", value: .number(Double(seq) + 0.5)),
-                             .add(field: "events", id: "e\(seq)", value: ["at": 1e-9, "x": [nil, true]])],
+                operations: [
+                    .set(field: "name", value: .string("นาย \"ก\" \(seq)\n")), .set(field: "area", value: .number(Double(seq) + 0.5)),
+                    .add(field: "events", id: "e\(seq)", value: ["at": 1e-9, "x": [nil, true]]),
+                ],
                 previous: previous
             ).signed(by: first)
             previous = change.hash
             if seq != 3 { changes.append(change) }  // #3 missing: #4 must carry its prev
         }
-        changes.append(Change(
-            origin: second.id, seq: 1, hlc: HLC(millis: 1_800_000_000_100, counter: 2), collection: "letters", record: "l1",
-            scope: ["5001"], operations: [.set(field: "subject", value: "ขอเชิญประชุม")], previous: nil
-        ).signed(by: second))
+        changes.append(
+            Change(
+                origin: second.id, seq: 1, hlc: HLC(millis: 1_800_000_000_100, counter: 2), collection: "letters", record: "l1",
+                scope: ["5001"], operations: [.set(field: "subject", value: "ขอเชิญประชุม")], previous: nil
+            ).signed(by: second))
         return changes
     }
 

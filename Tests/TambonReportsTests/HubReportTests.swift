@@ -1,5 +1,4 @@
 import Foundation
-import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -25,29 +24,35 @@ struct HubReportFixture {
         try await store.initialiseNode(office: Store.hubOffice, name: "ศูนย์กลาง")
         let day: Int64 = 86_400_000
         func event(_ action: ActionName, at millis: Int64, _ payload: [String: JSONValue] = [:]) -> SetElement {
-            let value = ApplicationEvent(id: "\(millis)-\(action)", hlc: HLC(millis: UInt64(millis), counter: 0), action: action, actor: "t",
-                                         role: action == "submit" ? .citizen : .officer, payload: payload)
+            let value = ApplicationEvent(
+                id: "\(millis)-\(action)", hlc: HLC(millis: UInt64(millis), counter: 0), action: action, actor: "t",
+                role: action == "submit" ? .citizen : .officer, payload: payload)
             return SetElement(field: "events", id: value.id, value: value.value)
         }
         let applicant: JSONValue = ["name": "นายสมชาย ใจดี", "national_id": "1234545678781", "phone": "0812345678", "address": "12 หมู่ 3 ต.แม่เหียะ"]
         func filed(_ id: String, office: String, service: String, submitted: Int64, events: [SetElement]) -> LocalEdit {
-            LocalEdit(collection: ApplicationRecord.collection, record: id, set: [
-                "service": .string(service), "office": .string(office), "applicant": applicant, "submitted_ms": .number(Double(submitted)),
-                "details": ["location": ["lat": 18.7605, "lon": 98.936], "address": "99 หมู่ 2 ต.แม่เหียะ"],
-            ], add: [event("submit", at: submitted)] + events, scope: [office])
+            LocalEdit(
+                collection: ApplicationRecord.collection, record: id,
+                set: [
+                    "service": .string(service), "office": .string(office), "applicant": applicant, "submitted_ms": .number(Double(submitted)),
+                    "details": ["location": ["lat": 18.7605, "lon": 98.936], "address": "99 หมู่ 2 ต.แม่เหียะ"],
+                ], add: [event("submit", at: submitted)] + events, scope: [office])
         }
         let s1 = now - 60 * day, s2 = now - 20 * day, s3 = now - 5 * day
         let edits = [
             filed("A1", office: "5001", service: "building-permit", submitted: s1, events: [event("accept", at: s1 + day)]),
-            filed("A2", office: "5001", service: "food-certificate", submitted: s2, events: [
-                event("accept", at: s2 + day), event("approve", at: s2 + 3 * day, ["number": "1/2569"]),
-            ]),
+            filed(
+                "A2", office: "5001", service: "food-certificate", submitted: s2,
+                events: [
+                    event("accept", at: s2 + day), event("approve", at: s2 + 3 * day, ["number": "1/2569"]),
+                ]),
             filed("A3", office: "5002", service: "food-certificate", submitted: s3, events: []),
         ]
         try await store.transaction { _ in edits }
         for (office, seen) in [("5001", true), ("5002", false)] {
             let node = NodeIdentity().id
-            _ = try await store.enrol(token: try await store.createEnrolmentToken(office: office, role: .office), node: node, office: office, name: office)
+            _ = try await store.enrol(
+                token: try await store.createEnrolmentToken(office: office, role: .office), node: node, office: office, name: office)
             if seen { _ = try await store.authenticate(node: node, nonce: 1, skewMillis: 0) }
         }
         let web = HubReportWeb(store: store, index: try ReportIndex(store: store), bcryptCost: 4)
@@ -95,8 +100,10 @@ struct HubReportFixture {
     @Test func badFiltersAreRefusedWithTheirField() async throws {
         let fixture = try await HubReportFixture()
         try await fixture.application.test(.router) { client in
-            for (query, field) in [("from=2026-13-01", "from"), ("service=pets", "service"), ("office=50%2701", "office"),
-                                   ("from=2026-06-01&to=2026-01-01", "to"), ("format=xml", "format")] {
+            for (query, field) in [
+                ("from=2026-13-01", "from"), ("service=pets", "service"), ("office=50%2701", "office"),
+                ("from=2026-06-01&to=2026-01-01", "to"), ("format=xml", "format"),
+            ] {
                 try await client.execute(uri: "/api/v1/reports/applications?\(query)", method: .get) { response in
                     #expect(response.status == .unprocessableContent, "\(query)")
                     let body = try HTTPTesting.object(response)
@@ -114,10 +121,14 @@ struct HubReportFixture {
         let fixture = try await HubReportFixture()
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/api/v1/reports/sites.geojson", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/api/v1/session", method: .post, headers: HTTPTesting.jsonHeaders,
-                                     body: HTTPTesting.json(["username": "operator", "password": "wrong password 1"])) { #expect($0.status == .unauthorized) }
+            try await client.execute(
+                uri: "/api/v1/session", method: .post, headers: HTTPTesting.jsonHeaders,
+                body: HTTPTesting.json(["username": "operator", "password": "wrong password 1"])
+            ) { #expect($0.status == .unauthorized) }
             let viewer = try await StaffSession.login(client, name: "viewer", password: "viewer password 1")
-            try await client.execute(uri: "/api/v1/reports/sites.geojson", method: .get, headers: viewer.headers()) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/reports/sites.geojson", method: .get, headers: viewer.headers()) {
+                #expect($0.status == .forbidden)
+            }
             let operator_ = try await StaffSession.login(client, name: "operator", password: "operator password 1")
             try await client.execute(uri: "/api/v1/reports/sites.geojson?office=5001", method: .get, headers: operator_.headers()) { response in
                 #expect(response.status == .ok)

@@ -1,8 +1,9 @@
-import Testing
 import TambonCore
 import TambonOSS
 import TambonStore
 import TambonTestSupport
+import Testing
+
 @testable import TambonOffice
 @testable import TambonReports
 
@@ -60,8 +61,10 @@ import TambonTestSupport
         let now = office.clock.now
         var edits: [LocalEdit] = []
         for index in 0..<400 {
-            edits.append(SyntheticApplication.edit(collection: ApplicationRecord.collection, office: ["5001", "5002", "5003"][(index / 2) % 3], index: index,
-                                                   now: now, withinDays: 200, random: &generator))
+            edits.append(
+                SyntheticApplication.edit(
+                    collection: ApplicationRecord.collection, office: ["5001", "5002", "5003"][(index / 2) % 3], index: index,
+                    now: now, withinDays: 200, random: &generator))
         }
         let batch = edits
         try await store.transaction { _ in batch }
@@ -73,7 +76,8 @@ import TambonTestSupport
         #expect(Set(facts.map(\.status)).count >= 4, "the data covers several statuses")
         let filters = [
             ReportFilter(), ReportFilter(office: "5002"), ReportFilter(service: "food-certificate"),
-            ReportFilter(from: today.adding(days: -100), to: today.adding(days: -20)), ReportFilter(office: "5003", service: "building-permit", from: today.adding(days: -60)),
+            ReportFilter(from: today.adding(days: -100), to: today.adding(days: -20)),
+            ReportFilter(office: "5003", service: "building-permit", from: today.adding(days: -60)),
             ReportFilter(office: "9999"),
         ]
         for filter in filters {
@@ -89,8 +93,10 @@ import TambonTestSupport
         _ = try await office.inspected()
         let index = try ReportIndex(store: office.store)
         let rows = try await index.rows(filter: ReportFilter(), dataAsOf: [:])
-        let outputs = [String(decoding: ReportRow.encoded(rows), as: UTF8.self), ReportCSV.encode(rows),
-                       String(decoding: SiteMap.encoded(try await index.sites(filter: ReportFilter())), as: UTF8.self)]
+        let outputs = [
+            String(decoding: ReportRow.encoded(rows), as: UTF8.self), ReportCSV.encode(rows),
+            String(decoding: SiteMap.encoded(try await index.sites(filter: ReportFilter())), as: UTF8.self),
+        ]
         for text in outputs {
             for personal in ["สมชาย", "1234545678781", "0812345678", "แม่เหียะ", "4521"] {
                 #expect(!text.contains(personal), "\(personal) must not appear in a report")

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TambonCore
-@testable import TambonStore
 import TambonTestSupport
+import Testing
+
+@testable import TambonStore
 
 @Suite struct ApplyTests {
     /// Applies `batch` expecting a refusal, and checks that nothing at all changed.

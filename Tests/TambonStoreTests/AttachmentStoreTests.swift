@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
-import Testing
 import TambonCore
-@testable import TambonStore
 import TambonTestSupport
+import Testing
+
+@testable import TambonStore
 
 @Suite struct AttachmentStoreTests {
     static func temporary() -> AttachmentStore {
@@ -43,7 +44,9 @@ import TambonTestSupport
         // A damaged chunk, or one that skips ahead, is refused and changes nothing.
         var damaged = piece(chunk)
         damaged[10] ^= 0xFF
-        #expect(throws: StoreError.self) { try files.append(hash, size: bytes.count, offset: chunk, chunk: damaged, chunkHash: Self.hash(piece(chunk))) }
+        #expect(throws: StoreError.self) {
+            try files.append(hash, size: bytes.count, offset: chunk, chunk: damaged, chunkHash: Self.hash(piece(chunk)))
+        }
         #expect(throws: StoreError.self) {
             try files.append(hash, size: bytes.count, offset: 2 * chunk, chunk: piece(2 * chunk), chunkHash: Self.hash(piece(2 * chunk)))
         }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TambonTestSupport
 import TambonCore
+import TambonTestSupport
+import Testing
+
 @testable import TambonStore
 
 /// The convergence property: replicas that hold the same set of changes hold the same state, whatever the order,
@@ -130,8 +131,9 @@ struct Schedule {
         }
         var elements: [SetElement] = []
         if fields.isEmpty || Bool.random(using: &random) {
-            elements.append(SetElement(
-                field: "events", id: Self.elementIDs.randomElement(using: &random)!, value: Self.values.randomElement(using: &random)!))
+            elements.append(
+                SetElement(
+                    field: "events", id: Self.elementIDs.randomElement(using: &random)!, value: Self.values.randomElement(using: &random)!))
         }
         let scope = Int.random(in: 0..<5, using: &random) == 0 ? Self.scopes.randomElement(using: &random) : nil
         try await store.write(collection: collection, record: record, set: fields, add: elements, scope: scope)

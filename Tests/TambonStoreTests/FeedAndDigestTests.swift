@@ -1,5 +1,6 @@
-import Testing
 import TambonCore
+import Testing
+
 @testable import TambonStore
 
 @Suite struct FeedAndDigestTests {

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TambonCore
-@testable import TambonStore
 import TambonTestSupport
+import Testing
+
+@testable import TambonStore
 
 @Suite struct LocalWriteTests {
     @Test func aWriteIsOneSignedChainedChangeAndUpdatesTheState() async throws {

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TambonTestSupport
 import TambonCore
+import TambonTestSupport
+import Testing
+
 @testable import TambonStore
 
 @Suite struct MergeVectorTests {

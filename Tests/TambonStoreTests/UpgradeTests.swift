@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
-import Testing
 import TambonStore
 import TambonTestSupport
+import Testing
 
 /// Opening a data directory written by an earlier version.
 @Suite struct UpgradeTests {
@@ -14,14 +14,15 @@ import TambonTestSupport
         // What a hub's file held when its report index kept its tables beside the store ("reports-v1").
         let legacy = try DatabaseQueue(path: path)
         try legacy.write { db in
-            try db.execute(sql: """
-                CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
-                INSERT INTO grdb_migrations VALUES ('reports-v1');
-                CREATE TABLE report_groups (grp INTEGER PRIMARY KEY, office TEXT, service TEXT, status TEXT);
-                CREATE TABLE report_facts (record_id TEXT PRIMARY KEY, grp INTEGER);
-                CREATE TABLE report_cursor (id INTEGER PRIMARY KEY, arrival INTEGER NOT NULL);
-                INSERT INTO report_cursor VALUES (1, 42);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                    INSERT INTO grdb_migrations VALUES ('reports-v1');
+                    CREATE TABLE report_groups (grp INTEGER PRIMARY KEY, office TEXT, service TEXT, status TEXT);
+                    CREATE TABLE report_facts (record_id TEXT PRIMARY KEY, grp INTEGER);
+                    CREATE TABLE report_cursor (id INTEGER PRIMARY KEY, arrival INTEGER NOT NULL);
+                    INSERT INTO report_cursor VALUES (1, 42);
+                    """)
         }
         try legacy.close()
         _ = try Store.open(path: path)

@@ -18,8 +18,13 @@ import Testing
 
     static func attach(_ bytes: [UInt8], to node: TestNode, record: String) async throws -> String {
         let hash = try node.store.attachments.put(bytes)
-        try await node.store.write(collection: "applications", record: record, add: [SetElement(
-            field: AttachmentReference.field, id: hash, value: ["sha256": .string(hash), "size": .number(Double(bytes.count)), "type": "application/pdf"])])
+        try await node.store.write(
+            collection: "applications", record: record,
+            add: [
+                SetElement(
+                    field: AttachmentReference.field, id: hash,
+                    value: ["sha256": .string(hash), "size": .number(Double(bytes.count)), "type": "application/pdf"])
+            ])
         return hash
     }
 
@@ -44,16 +49,18 @@ import Testing
             try await other.sync()
             #expect(!other.store.attachments.has(hash))
             await #expect {
-                try await other.client.post(SyncProtocol.Path.blobsGet, body: ["protocol": 1, "sha256": .string(hash), "offset": 0],
-                                            signer: other.signer, deadline: .seconds(10))
+                try await other.client.post(
+                    SyncProtocol.Path.blobsGet, body: ["protocol": 1, "sha256": .string(hash), "offset": 0],
+                    signer: other.signer, deadline: .seconds(10))
             } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
             // Nor may a node upload a file no record of its office refers to.
             let stray = Self.randomPDF(100)
             let strayHash = Hex.encode(Array(SHA256.hash(data: stray)))
             await #expect {
-                try await other.client.post(SyncProtocol.Path.blobsPut + "/\(strayHash)/\(stray.count)/0", bytes: stray, contentType: "application/octet-stream",
-                                            headers: [(SyncProtocol.Header.chunkHash, strayHash)], signer: other.signer,
-                                            deadline: .seconds(10))
+                try await other.client.post(
+                    SyncProtocol.Path.blobsPut + "/\(strayHash)/\(stray.count)/0", bytes: stray, contentType: "application/octet-stream",
+                    headers: [(SyncProtocol.Header.chunkHash, strayHash)], signer: other.signer,
+                    deadline: .seconds(10))
             } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
             #expect(!hub.store.attachments.has(strayHash))
         }
@@ -87,10 +94,13 @@ import Testing
             for (index, plan) in plans.enumerated() { hashes.append(try await Self.attach(plan, to: office, record: "APP4567\(index + 2)")) }
 
             func syncThroughProxy(_ node: TestNode) async throws -> Int {
-                let proxied = try HubClient(url: "https://127.0.0.1:\(proxy.port)", caPEM: hub.caPEM, connectTimeout: .seconds(2), readTimeout: .seconds(5))
+                let proxied = try HubClient(
+                    url: "https://127.0.0.1:\(proxy.port)", caPEM: hub.caPEM, connectTimeout: .seconds(2), readTimeout: .seconds(5))
                 return try await withHubClient(proxied) { client in
                     for attempt in 1...200 {
-                        if (try? await SyncEngine(store: node.store, transport: client, logger: quietLogger).round(deadline: .seconds(20))) != nil { return attempt }
+                        if (try? await SyncEngine(store: node.store, transport: client, logger: quietLogger).round(deadline: .seconds(20))) != nil {
+                            return attempt
+                        }
                     }
                     throw TambonError(.unavailable, "test", "never completed")
                 }

@@ -26,7 +26,8 @@ import Testing
             }
 
             func syncThroughProxy(_ node: TestNode) async throws -> Int {
-                try await withHubClient(try HubClient(url: proxied, caPEM: hub.caPEM, connectTimeout: .seconds(2), readTimeout: .seconds(5))) { client in
+                try await withHubClient(try HubClient(url: proxied, caPEM: hub.caPEM, connectTimeout: .seconds(2), readTimeout: .seconds(5))) {
+                    client in
                     for attempt in 1...300 {
                         do {
                             try await SyncEngine(store: node.store, transport: client, logger: quietLogger).round(deadline: .seconds(10))

@@ -19,13 +19,21 @@ import TambonTestSupport
 @discardableResult
 func withHub<Result>(clock: ManualClock = ManualClock(), _ body: (HubFixture) async throws -> Result) async throws -> Result {
     let hub = try await HubFixture(clock: clock)
-    return try await withTeardown { try await body(hub) } teardown: { await hub.stop() }
+    return try await withTeardown {
+        try await body(hub)
+    } teardown: {
+        await hub.stop()
+    }
 }
 
 /// Runs `body` with `client`, then shuts the client down — awaited — whether the body returned or threw.
 @discardableResult
 func withHubClient<Result>(_ client: HubClient, _ body: (HubClient) async throws -> Result) async throws -> Result {
-    try await withTeardown { try await body(client) } teardown: { await client.shutdown() }
+    try await withTeardown {
+        try await body(client)
+    } teardown: {
+        await client.shutdown()
+    }
 }
 
 /// A real hub over TLS on a free loopback port, in this process; made and stopped by ``withHub(clock:_:)``.
@@ -127,8 +135,9 @@ struct TestNode: Sendable {
     func send(_ path: String, _ body: JSONValue, nonce: Int64? = nil, protocolVersion: String = "1") async throws -> HubResponse {
         let n: Int64
         if let nonce { n = nonce } else { n = try await store.nextCounterValue(Store.CursorName.requestNonce) }
-        return try await client.send(path, bytes: SyncMessage.encode(body), signer: signer, nonce: n,
-                                     protocolVersion: protocolVersion)
+        return try await client.send(
+            path, bytes: SyncMessage.encode(body), signer: signer, nonce: n,
+            protocolVersion: protocolVersion)
     }
 }
 

@@ -158,8 +158,9 @@ import Testing
         let node = try await hub.node(office: "6500101")
         let signer = try await node.signer()
         // Another process on the same directory got far ahead (nonce 1000), so this counter is behind the hub's.
-        _ = try await node.transport.send(SyncProtocol.Path.pull, bytes: SyncMessage.encode(["protocol": 1, "after": 0, "limit": 1]),
-                                          signer: signer, nonce: 1000)
+        _ = try await node.transport.send(
+            SyncProtocol.Path.pull, bytes: SyncMessage.encode(["protocol": 1, "after": 0, "limit": 1]),
+            signer: signer, nonce: 1000)
         try await node.store.write(collection: "permits", record: "app-1", set: ["area": 1])
         #expect(try await node.sync().pushed == 1)
         #expect(try await signer.nextNonce() > 1000, "the counter moved past the hub's last nonce")
@@ -214,8 +215,9 @@ import Testing
             signer: signer, nonce: ahead, deadline: .seconds(10))
         #expect(enrolled.members["role"] == "office")
         #expect(try await hub.store.lastNonce(of: identity.id) == ahead, "the nonce drawn ahead is the one sent")
-        _ = try await transport.post(SyncProtocol.Path.pull, body: ["protocol": 1, "after": 0, "limit": 1], signer: signer, nonce: drawnLater,
-                                     deadline: .seconds(10))
+        _ = try await transport.post(
+            SyncProtocol.Path.pull, body: ["protocol": 1, "after": 0, "limit": 1], signer: signer, nonce: drawnLater,
+            deadline: .seconds(10))
         #expect(try await hub.store.lastNonce(of: identity.id) == drawnLater)
     }
 }

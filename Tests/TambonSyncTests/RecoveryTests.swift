@@ -1,13 +1,13 @@
 import Foundation
 import Logging
-import Testing
 import TambonCore
-import TambonProtocol
 import TambonHub
+import TambonProtocol
+import TambonServer
 import TambonStore
 import TambonSync
-import TambonServer
 import TambonTestSupport
+import Testing
 
 @Suite(.serialized) struct RecoveryTests {
     @Test func exportAndImportCarryChangesWithTheChecksOfAPush() async throws {
@@ -52,7 +52,8 @@ import TambonTestSupport
             let directory = DataDirectory(path: temporaryDirectory("tambon-restore"))
             defer { try? FileManager.default.removeItem(atPath: directory.path) }
             await #expect(throws: TambonError.self) {
-                _ = try await NodeEnrolment.restore(directory: directory, configuration: hub.clock.configuration, url: hub.url, caPEM: hub.caPEM, token: token)
+                _ = try await NodeEnrolment.restore(
+                    directory: directory, configuration: hub.clock.configuration, url: hub.url, caPEM: hub.caPEM, token: token)
             }
             #expect(!FileManager.default.fileExists(atPath: directory.path), "a refused restore writes nothing")
 
@@ -78,7 +79,8 @@ import TambonTestSupport
             defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: path + "-backup") }
             let store = try DataDirectory(path: path).create(configuration: hub.clock.configuration)
             try await store.initialiseNode(office: "6500101", name: "n")
-            try await NodeEnrolment.join(store: store, url: hub.url, caPEM: hub.caPEM, token: try await hub.store.createEnrolmentToken(office: "6500101", role: .office))
+            try await NodeEnrolment.join(
+                store: store, url: hub.url, caPEM: hub.caPEM, token: try await hub.store.createEnrolmentToken(office: "6500101", role: .office))
             try await store.write(collection: "c", record: "r", set: ["x": 1])
             try await store.checkpoint()
             try FileManager.default.copyItem(atPath: path, toPath: path + "-backup")
@@ -108,7 +110,8 @@ import TambonTestSupport
         try await withHub(clock: ManualClock(StoreConfiguration.systemMillis())) { hub in
             let store = try Store.inMemory()
             try await store.initialiseNode(office: "6500101", name: "n")
-            try await NodeEnrolment.join(store: store, url: hub.url, caPEM: hub.caPEM, token: try await hub.store.createEnrolmentToken(office: "6500101", role: .office))
+            try await NodeEnrolment.join(
+                store: store, url: hub.url, caPEM: hub.caPEM, token: try await hub.store.createEnrolmentToken(office: "6500101", role: .office))
             var logger = Logger(label: "test.loop")
             logger.logLevel = .critical
             var schedule = SyncSchedule(now: StoreConfiguration.systemMillis())

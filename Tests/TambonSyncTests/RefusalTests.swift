@@ -1,10 +1,10 @@
 import Foundation
-import Testing
 import TambonCore
 import TambonProtocol
 import TambonStore
 import TambonSync
 import TambonTestSupport
+import Testing
 
 /// Every refusal of the hub: the right status and code, a clear message, and nothing applied.
 @Suite(.serialized) struct RefusalTests {
@@ -72,11 +72,13 @@ import TambonTestSupport
             let stranger = try await freshNode("6500101")
             let strangerID = try #require(try await stranger.node()).id
             await expectRefusal(status: 401, code: "unknown_node") {
-                _ = try await node.client.send("/v1/pull", bytes: SyncMessage.encode(pull), signer: .store(stranger, node: strangerID, hub: node.hubID), nonce: 1)
+                _ = try await node.client.send(
+                    "/v1/pull", bytes: SyncMessage.encode(pull), signer: .store(stranger, node: strangerID, hub: node.hubID), nonce: 1)
             }
             // Claiming to be the enrolled node but signed by another key.
             await expectRefusal(status: 401, code: "bad_request_signature") {
-                _ = try await node.client.send("/v1/pull", bytes: SyncMessage.encode(pull), signer: .store(stranger, node: node.info.id, hub: node.hubID), nonce: 5000)
+                _ = try await node.client.send(
+                    "/v1/pull", bytes: SyncMessage.encode(pull), signer: .store(stranger, node: node.info.id, hub: node.hubID), nonce: 5000)
             }
             await expectRefusal(status: 400, code: "malformed_json") {
                 _ = try await node.client.send("/v1/pull", bytes: Array("{\"after\":".utf8), signer: node.signer, nonce: 6000)
@@ -103,9 +105,12 @@ import TambonTestSupport
             let a = try await hub.node(office: "6500101")
             var changes: [Change] = []
             for index in 0..<40 {
-                changes.append(try await a.store.write(collection: "permits", record: "app-\(index)", set: [
-                    "area": .number(Double(index) + 0.5), "name": .string("ร้าน \"\(index)\" {ok}"),
-                ]))
+                changes.append(
+                    try await a.store.write(
+                        collection: "permits", record: "app-\(index)",
+                        set: [
+                            "area": .number(Double(index) + 0.5), "name": .string("ร้าน \"\(index)\" {ok}"),
+                        ]))
             }
             func push(_ bytes: [UInt8]) async throws -> HubResponse {
                 let nonce = try await a.store.nextCounterValue(Store.CursorName.requestNonce)
@@ -176,7 +181,8 @@ import TambonTestSupport
             let outside = try await signedChange(by: b.store, node: bInfo, seq: 1, record: "app-1", scope: ["6500101", "6500102"], hlc: clock.now)
             await expectRefusal(status: 403, code: "outside_scope") { try await push([outside], from: b) }
             // Its own office plus the hub's scope (where the hub's operator accounts live): refused too.
-            let intoHub = try await signedChange(by: b.store, node: bInfo, seq: 1, record: "hub.mallory", scope: ["6500102", Store.hubOffice], hlc: clock.now)
+            let intoHub = try await signedChange(
+                by: b.store, node: bInfo, seq: 1, record: "hub.mallory", scope: ["6500102", Store.hubOffice], hlc: clock.now)
             await expectRefusal(status: 403, code: "outside_scope") { try await push([intoHub], from: b) }
             #expect(try await hub.store.record(collection: "permits", id: "hub.mallory") == nil)
 
@@ -205,8 +211,9 @@ import TambonTestSupport
     }
 
     func signedChange(by store: Store, node: NodeInfo, seq: Int64, record: String, scope: [String], hlc millis: Int64) async throws -> Change {
-        var change = Change(origin: node.id, seq: seq, hlc: HLC(millis: UInt64(millis), counter: 0), collection: "permits",
-                            record: record, scope: scope, operations: [.set(field: "x", value: 1)], previous: nil)
+        var change = Change(
+            origin: node.id, seq: seq, hlc: HLC(millis: UInt64(millis), counter: 0), collection: "permits",
+            record: record, scope: scope, operations: [.set(field: "x", value: 1)], previous: nil)
         change.hash = change.computeHash()
         change.signature = try await store.sign(change.hash)
         return change

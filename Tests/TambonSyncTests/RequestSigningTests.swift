@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import TambonCore
 import TambonProtocol
 import TambonSync
+import Testing
 
 @Suite struct RequestSigningTests {
     static let vectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,5 +1,5 @@
-import Testing
 import TambonSync
+import Testing
 
 @Suite struct SyncScheduleTests {
     @Test func syncsAtLeastOnceAMinuteAndSoonAfterALocalWrite() {

@@ -13,7 +13,8 @@ import Testing
             let other = try await hub.node(office: "6500102")
 
             try await office.store.write(collection: "permits", record: "app-1", set: ["area": 120, "status": "submitted"])
-            try await survey.store.write(collection: "permits", record: "app-1", add: [SetElement(field: "inspections", id: "v1", value: ["result": "pass"])])
+            try await survey.store.write(
+                collection: "permits", record: "app-1", add: [SetElement(field: "inspections", id: "v1", value: ["result": "pass"])])
             try await other.store.write(collection: "permits", record: "app-9", set: ["area": 80])
             for _ in 0..<2 {
                 for node in [office, survey, other] { try await node.sync() }

@@ -6,9 +6,10 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
-import Testing
-@testable import TambonWeb
 import TambonWebTestSupport
+import Testing
+
+@testable import TambonWeb
 
 @Suite struct APITests {
     @Test func aCitizenSubmitsAndTracksWithoutSeeingPersonalData() async throws {
@@ -50,16 +51,20 @@ import TambonWebTestSupport
                 #expect(body["field"] == "floor_area_m2" && body["error"] == "invalid_input")
                 #expect(message.contains("สถาปนิก"), "\(body)")
             }
-            try await client.execute(uri: "/api/v1/applications", method: .post, headers: WebFixture.jsonHeaders, body: ByteBuffer(string: "{not json")) {
+            try await client.execute(
+                uri: "/api/v1/applications", method: .post, headers: WebFixture.jsonHeaders, body: ByteBuffer(string: "{not json")
+            ) {
                 #expect($0.status == .badRequest)
             }
             // A form post from another site (text/plain or urlencoded) is not JSON and is refused.
-            try await client.execute(uri: "/api/v1/applications", method: .post,
-                                     body: WebFixture.json(["service": "building-permit", "applicant": WebFixture.applicant, "details": WebFixture.details])) {
+            try await client.execute(
+                uri: "/api/v1/applications", method: .post,
+                body: WebFixture.json(["service": "building-permit", "applicant": WebFixture.applicant, "details": WebFixture.details])
+            ) {
                 #expect($0.status == .unsupportedMediaType)
             }
         }
-        let changesBefore = 2 // the two accounts of the fixture
+        let changesBefore = 2  // the two accounts of the fixture
         #expect(try await fixture.store.statistics().changes == changesBefore)
     }
 
@@ -93,10 +98,14 @@ import TambonWebTestSupport
 
     @Test func staffActWithSessionAndCSRFAndInvalidActionsAre409() async throws {
         let fixture = try await WebFixture()
-        let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        let submitted = try await fixture.web.book.submit(
+            service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/api/v1/applications", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/api/v1/session", method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["username": "somsri", "password": "wrong password"])) {
+            try await client.execute(
+                uri: "/api/v1/session", method: .post, headers: WebFixture.jsonHeaders,
+                body: WebFixture.json(["username": "somsri", "password": "wrong password"])
+            ) {
                 #expect($0.status == .unauthorized)
             }
             let officer = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
@@ -106,12 +115,14 @@ import TambonWebTestSupport
             try await client.execute(uri: actions, method: .post, headers: plain, body: WebFixture.json(["action": "accept"])) {
                 #expect($0.status == .unsupportedMediaType, "what a cross-site form could send is refused")
             }
-            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) { response in
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) {
+                response in
                 #expect(response.status == .ok)
                 let parsed = try WebFixture.object(response)
                 #expect(parsed["status"] == "accepted")
             }
-            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) { response in
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) {
+                response in
                 #expect(response.status == .conflict)
                 let parsed = try WebFixture.object(response)
                 #expect(parsed["message"]?.stringValue?.contains("สถานะ") == true)
@@ -119,16 +130,23 @@ import TambonWebTestSupport
             try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "reject"])) {
                 #expect($0.status == .unprocessableContent, "a rejection needs a reason")
             }
-            try await client.execute(uri: actions, method: .post, headers: officer.headers(),
-                                     body: WebFixture.json(["action": "assign-inspection", "assignee": "chai"])) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: actions, method: .post, headers: officer.headers(),
+                body: WebFixture.json(["action": "assign-inspection", "assignee": "chai"])
+            ) { #expect($0.status == .ok) }
             let surveyor = try await StaffSession.login(client, name: "chai", password: "surveyor password 1")
-            try await client.execute(uri: actions, method: .post, headers: surveyor.headers(), body: WebFixture.json([
-                "action": "record-inspection", "inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": "ok"],
-            ])) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: actions, method: .post, headers: surveyor.headers(),
+                body: WebFixture.json([
+                    "action": "record-inspection", "inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": "ok"],
+                ])
+            ) { #expect($0.status == .ok) }
             try await client.execute(uri: actions, method: .post, headers: surveyor.headers(), body: WebFixture.json(["action": "approve"])) {
                 #expect($0.status == .forbidden, "a surveyor does not approve")
             }
-            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "approve", "number": "99/2569"])) { response in
+            try await client.execute(
+                uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "approve", "number": "99/2569"])
+            ) { response in
                 #expect(response.status == .ok)
                 let parsed = try WebFixture.object(response)
                 #expect(parsed["document_number"] == "1/2569")
@@ -146,16 +164,25 @@ import TambonWebTestSupport
 
     @Test func aSurveyNodeRefusesToIssueThePermitNumber() async throws {
         let fixture = try await WebFixture(role: "survey")
-        let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        let submitted = try await fixture.web.book.submit(
+            service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
         try await fixture.application.test(.router) { client in
             let officer = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
             let actions = "/api/v1/applications/\(submitted.id)/actions"
-            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) { #expect($0.status == .ok) }
-            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "assign-inspection", "assignee": "chai"])) { _ in }
-            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json([
-                "action": "record-inspection", "inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": ""],
-            ])) { #expect($0.status == .ok) }
-            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "approve"])) { response in
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(
+                uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "assign-inspection", "assignee": "chai"])
+            ) { _ in }
+            try await client.execute(
+                uri: actions, method: .post, headers: officer.headers(),
+                body: WebFixture.json([
+                    "action": "record-inspection", "inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": ""],
+                ])
+            ) { #expect($0.status == .ok) }
+            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "approve"])) {
+                response in
                 #expect(response.status == .conflict)
                 let body = try WebFixture.object(response)
                 #expect(body["error"] == "not_office_node")
@@ -166,16 +193,23 @@ import TambonWebTestSupport
 
     @Test func aCitizenWithdrawsOnlyWithTheApplicantsNationalID() async throws {
         let fixture = try await WebFixture()
-        let submitted = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        let submitted = try await fixture.web.book.submit(
+            service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
         try await fixture.application.test(.router) { client in
             let actions = "/api/v1/applications/\(submitted.id)/actions"
-            try await client.execute(uri: actions, method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["action": "withdraw", "national_id": "3100600445635"])) {
+            try await client.execute(
+                uri: actions, method: .post, headers: WebFixture.jsonHeaders,
+                body: WebFixture.json(["action": "withdraw", "national_id": "3100600445635"])
+            ) {
                 #expect($0.status == .forbidden)
             }
             try await client.execute(uri: actions, method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["action": "accept"])) {
                 #expect($0.status == .unauthorized, "citizens cannot take officers' actions")
             }
-            try await client.execute(uri: actions, method: .post, headers: WebFixture.jsonHeaders, body: WebFixture.json(["action": "withdraw", "national_id": "1-2345-45678-78-1"])) { response in
+            try await client.execute(
+                uri: actions, method: .post, headers: WebFixture.jsonHeaders,
+                body: WebFixture.json(["action": "withdraw", "national_id": "1-2345-45678-78-1"])
+            ) { response in
                 #expect(response.status == .ok)
                 let parsed = try WebFixture.object(response)
                 #expect(parsed["status"] == "withdrawn")
@@ -210,7 +244,9 @@ import TambonWebTestSupport
             let id = try #require(try await fixture.store.records(collection: "applications").first?.id)
             let staff = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
             func act(_ body: JSONValue) async throws -> (HTTPResponse.Status, [String: JSONValue]) {
-                try await client.execute(uri: "/api/v1/applications/\(id)/actions", method: .post, headers: staff.headers(), body: WebFixture.json(body)) {
+                try await client.execute(
+                    uri: "/api/v1/applications/\(id)/actions", method: .post, headers: staff.headers(), body: WebFixture.json(body)
+                ) {
                     ($0.status, try WebFixture.object($0))
                 }
             }
@@ -221,7 +257,8 @@ import TambonWebTestSupport
             let year = try #require(approved["fees_due"]?.arrayValue?.first?.objectValue?["year"]?.numberValue)
             let before = try await fixture.store.statistics().changes
             #expect(try await act(["action": "record-payment", "year": .number(year)]).0 == .unprocessableContent, "no receipt")
-            #expect(try await act(["action": "record-payment", "year": .number(year + 5), "receipt": "1/1"]).0 == .unprocessableContent, "a year not due")
+            #expect(
+                try await act(["action": "record-payment", "year": .number(year + 5), "receipt": "1/1"]).0 == .unprocessableContent, "a year not due")
             #expect(try await act(["action": "revoke"]).0 == .unprocessableContent, "a revocation needs its reason")
             #expect(try await fixture.store.statistics().changes == before, "refusals store nothing")
             let (paidStatus, paid) = try await act(["action": "record-payment", "year": .number(year), "receipt": "เล่ม 1 เลขที่ 7"])

@@ -7,9 +7,10 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
-import Testing
-@testable import TambonWeb
 import TambonWebTestSupport
+import Testing
+
+@testable import TambonWeb
 
 @Suite struct AttachmentAPITests {
     static func upload(_ fields: [(String, String)], file: (String, String, [UInt8]), headers extra: HTTPFields) -> (HTTPFields, ByteBuffer) {
@@ -52,8 +53,9 @@ import TambonWebTestSupport
                 #expect(response.status == .unprocessableContent)
                 let parsed = try WebFixture.object(response)
                 #expect(parsed["field"] == "file")
-                #expect(parsed["message"] != nil
-                    && parsed["fields"]?.objectValue?["file"]?.objectValue?["message"]?.stringValue?.contains("PDF") == true)
+                #expect(
+                    parsed["message"] != nil
+                        && parsed["fields"]?.objectValue?["file"]?.objectValue?["message"]?.stringValue?.contains("PDF") == true)
             }
             let huge = Array("%PDF-".utf8) + [UInt8](repeating: 0x20, count: AttachmentPolicy.maximumBytes + 100_000)
             let (hugeHeaders, hugeBody) = Self.upload([], file: ("big.pdf", "application/pdf", huge), headers: officer.headers())
@@ -111,10 +113,12 @@ import TambonWebTestSupport
         #expect(FileManager.default.createFile(atPath: partial, contents: Data()))
         try await fixture.application.test(.router) { client in
             let (cookieHeaders, token) = try await PageTests.formToken(client)
-            let (type, body) = WebFixture.multipart(PageTests.goodForm + [("form_token", token)], files: [
-                (field: "plans", name: "plans.pdf", type: "application/pdf", bytes: pdf),
-                (field: "documents", name: "deed.png", type: "image/png", bytes: png),
-            ])
+            let (type, body) = WebFixture.multipart(
+                PageTests.goodForm + [("form_token", token)],
+                files: [
+                    (field: "plans", name: "plans.pdf", type: "application/pdf", bytes: pdf),
+                    (field: "documents", name: "deed.png", type: "image/png", bytes: png),
+                ])
             var headers = cookieHeaders
             headers[.contentType] = type
             try await client.execute(uri: "/apply/building-permit", method: .post, headers: headers, body: body) { response in

@@ -8,6 +8,7 @@ import TambonOSS
 import TambonOffice
 import TambonStore
 import Testing
+
 @testable import TambonWeb
 
 @Suite struct PageTests {
@@ -36,7 +37,8 @@ import Testing
     static let goodForm: [(String, String)] = [
         ("applicant.name", "นางสาวมาลี ดีใจ"), ("applicant.national_id", "3100600445635"), ("applicant.phone", "053-123456"),
         ("applicant.address", "5 หมู่ 1 ต.แม่เหียะ"), ("details.land_title_type", "ns3k"), ("details.land_title_number", "77"),
-        ("details.building_use", "residence"), ("details.storeys", "1"), ("details.floor_area_m2", "90"), ("details.lat", "18.76"), ("details.lon", "98.93"),
+        ("details.building_use", "residence"), ("details.storeys", "1"), ("details.floor_area_m2", "90"), ("details.lat", "18.76"),
+        ("details.lon", "98.93"),
         ("step", "submit"),
     ]
 
@@ -75,15 +77,20 @@ import Testing
                 #expect(html.contains("ยื่นคำขอแล้ว รอตรวจสอบเอกสาร"))
                 #expect(!html.contains("มาลี") && !html.contains("3100600445635"))
                 #expect(!html.contains("nil"))
-                #expect(html.contains("ส่งเอกสารประกอบ") && html.contains("/api/v1/applications/\(code)/attachments"), "the applicant can send documents")
+                #expect(
+                    html.contains("ส่งเอกสารประกอบ") && html.contains("/api/v1/applications/\(code)/attachments"), "the applicant can send documents")
             }
-            try await client.execute(uri: "/track/withdraw", method: .post, headers: formHeaders,
-                                     body: Self.form([("code", code), ("national_id", "1234545678781"), ("form_token", token)])) { response in
+            try await client.execute(
+                uri: "/track/withdraw", method: .post, headers: formHeaders,
+                body: Self.form([("code", code), ("national_id", "1234545678781"), ("form_token", token)])
+            ) { response in
                 #expect(response.status == .forbidden)
                 #expect(WebFixture.text(response).contains("ไม่ตรงกับผู้ยื่น"))
             }
-            try await client.execute(uri: "/track/withdraw", method: .post, headers: formHeaders,
-                                     body: Self.form([("code", code), ("national_id", "3-1006-00445-63-5"), ("form_token", token)])) { #expect($0.status == .seeOther) }
+            try await client.execute(
+                uri: "/track/withdraw", method: .post, headers: formHeaders,
+                body: Self.form([("code", code), ("national_id", "3-1006-00445-63-5"), ("form_token", token)])
+            ) { #expect($0.status == .seeOther) }
             try await client.execute(uri: "/track?code=\(code)", method: .get) { response in
                 #expect(WebFixture.text(response).contains("ผู้ยื่นถอนคำขอ"))
             }
@@ -109,17 +116,23 @@ import Testing
 
     @Test func officersLogInWorkTheQueueAndPrintThePermit() async throws {
         let fixture = try await WebFixture()
-        let application = try await fixture.web.book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        let application = try await fixture.web.book.submit(
+            service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/office", method: .get) { response in
                 #expect(response.status == .seeOther && response.headers[.location] == "/login")
             }
             let (loginHeaders, token) = try await Self.formToken(client)
-            try await client.execute(uri: "/login", method: .post, headers: loginHeaders, body: Self.form([("name", "somsri"), ("password", "nope nope nope"), ("form_token", token)])) {
+            try await client.execute(
+                uri: "/login", method: .post, headers: loginHeaders,
+                body: Self.form([("name", "somsri"), ("password", "nope nope nope"), ("form_token", token)])
+            ) {
                 #expect($0.status == .unauthorized)
             }
-            let cookie = try await client.execute(uri: "/login", method: .post, headers: loginHeaders,
-                                                  body: Self.form([("name", "somsri"), ("password", "officer password 1"), ("form_token", token)])) { response in
+            let cookie = try await client.execute(
+                uri: "/login", method: .post, headers: loginHeaders,
+                body: Self.form([("name", "somsri"), ("password", "officer password 1"), ("form_token", token)])
+            ) { response in
                 #expect(response.status == .seeOther)
                 return String(try #require(response.headers[.setCookie]).split(separator: ";")[0])
             }
@@ -140,15 +153,20 @@ import Testing
             try await client.execute(uri: page + "/actions", method: .post, headers: headers, body: Self.form([("action", "accept")])) {
                 #expect($0.status == .forbidden, "a form without the CSRF token is refused")
             }
-            try await client.execute(uri: page + "/actions", method: .post, headers: headers,
-                                     body: Self.form([("csrf", String(repeating: "0", count: 64)), ("action", "accept")])) {
+            try await client.execute(
+                uri: page + "/actions", method: .post, headers: headers,
+                body: Self.form([("csrf", String(repeating: "0", count: 64)), ("action", "accept")])
+            ) {
                 #expect($0.status == .forbidden, "a forged CSRF token is refused")
             }
             #expect(try await fixture.web.book.application(application.id).state.status == .submitted, "nothing happened")
-            for fields in [[("action", "accept")], [("action", "assign-inspection"), ("assignee", "chai")],
-                           [("action", "record-inspection"), ("lat", "18.7606"), ("lon", "98.9361"), ("accuracy_m", "4"), ("result", "pass"), ("notes", "")],
-                           [("action", "approve")]] {
-                try await client.execute(uri: page + "/actions", method: .post, headers: headers, body: Self.form([("csrf", csrf)] + fields)) { response in
+            for fields in [
+                [("action", "accept")], [("action", "assign-inspection"), ("assignee", "chai")],
+                [("action", "record-inspection"), ("lat", "18.7606"), ("lon", "98.9361"), ("accuracy_m", "4"), ("result", "pass"), ("notes", "")],
+                [("action", "approve")],
+            ] {
+                try await client.execute(uri: page + "/actions", method: .post, headers: headers, body: Self.form([("csrf", csrf)] + fields)) {
+                    response in
                     #expect(response.status == .seeOther, "\(fields[0].1): \(WebFixture.text(response).prefix(300))")
                 }
             }
@@ -160,7 +178,9 @@ import Testing
                 #expect(html.contains("/\(application.id)/permit\">พิมพ์ใบอนุญาต</a>"), "its print link")
                 #expect(!html.contains("ค่าธรรมเนียมรายปี"), "no other service's panel")
             }
-            try await client.execute(uri: page + "/actions", method: .post, headers: headers, body: Self.form([("csrf", csrf), ("action", "reject"), ("reason", "x")])) { response in
+            try await client.execute(
+                uri: page + "/actions", method: .post, headers: headers, body: Self.form([("csrf", csrf), ("action", "reject"), ("reason", "x")])
+            ) { response in
                 #expect(response.status == .conflict)
                 #expect(WebFixture.text(response).contains("สิ้นสุดแล้ว"))
             }

@@ -7,8 +7,9 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
-@testable import TambonWeb
 import TambonWebTestSupport
+
+@testable import TambonWeb
 
 /// A node's web app over an in-memory store, tested through Hummingbird's router test client (no sockets).
 struct WebFixture {
@@ -43,7 +44,8 @@ struct WebFixture {
     static func json(_ value: JSONValue) -> ByteBuffer { HTTPTesting.json(value) }
     static func object(_ response: TestResponse) throws -> [String: JSONValue] { try HTTPTesting.object(response) }
     static func text(_ response: TestResponse) -> String { HTTPTesting.text(response) }
-    static func multipart(_ fields: [(String, String)], files: [(field: String, name: String, type: String, bytes: [UInt8])]) -> (String, ByteBuffer) {
+    static func multipart(_ fields: [(String, String)], files: [(field: String, name: String, type: String, bytes: [UInt8])]) -> (String, ByteBuffer)
+    {
         HTTPTesting.multipart(fields, files: files)
     }
 }

@@ -104,7 +104,8 @@ public enum ChangeCodec {
         switch members["prev"] {
         case nil:
             guard let preceding, preceding.origin == origin, preceding.seq + 1 == seq else {
-                throw ChangeFormatError("\"prev\" may be left out only when the change before it in the batch is its predecessor (same origin, seq − 1)")
+                throw ChangeFormatError(
+                    "\"prev\" may be left out only when the change before it in the batch is its predecessor (same origin, seq − 1)")
             }
             previous = preceding.hash
         case .null?: previous = nil

@@ -15,9 +15,11 @@ public enum Names {
     /// Record and set-element ids (`app-2569-000123`, UUIDs): a letter or digit, then letters, digits,
     /// `_`, `-`, `.`, `:`; ≤ 128.
     public static func isValidIdentifier(_ name: String) -> Bool {
-        check(name, maximum: 128, first: { isLetter($0) || isDigit($0) }, rest: {
-            isLetter($0) || isDigit($0) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E || $0 == 0x3A
-        })
+        check(
+            name, maximum: 128, first: { isLetter($0) || isDigit($0) },
+            rest: {
+                isLetter($0) || isDigit($0) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E || $0 == 0x3A
+            })
     }
 
     /// Office codes (the DLA's numeric codes, or `hub`): letters, digits, `-`; ≤ 32.

@@ -29,7 +29,8 @@ public struct BuildingPermitDetails: Sendable, Equatable {
             landTitle = .string(text)
         case .object(let members)?:
             if let kind = members["type"]?.stringValue, Self.landTitleKinds[kind] != nil,
-                let number = members["number"]?.stringValue?.filter({ !$0.isWhitespace }), !number.isEmpty, number.count <= 40 {
+                let number = members["number"]?.stringValue?.filter({ !$0.isWhitespace }), !number.isEmpty, number.count <= 40
+            {
                 landTitle = ["type": .string(kind), "number": .string(number)]
             }
         default: break
@@ -48,12 +49,13 @@ public struct BuildingPermitDetails: Sendable, Equatable {
         let area = details["floor_area_m2"]?.numberValue
         if let area, area.isFinite, area > 0 {
             if area > settings.maximumAreaSquareMetres {
-                errors.append(FieldError(
-                    "floor_area_m2",
-                    th: "พื้นที่รวม \(Self.format(area)) ตร.ม. เกิน \(Self.format(settings.maximumAreaSquareMetres)) ตร.ม.: "
-                        + "ต้องยื่นขออนุญาตตามขั้นตอนปกติ โดยมีสถาปนิกผู้ได้รับใบอนุญาตออกแบบและควบคุมงาน",
-                    en: "a total floor area of \(Self.format(area)) m² is over \(Self.format(settings.maximumAreaSquareMetres)) m²: "
-                        + "the regular procedure applies, with a licensed architect designing and supervising"))
+                errors.append(
+                    FieldError(
+                        "floor_area_m2",
+                        th: "พื้นที่รวม \(Self.format(area)) ตร.ม. เกิน \(Self.format(settings.maximumAreaSquareMetres)) ตร.ม.: "
+                            + "ต้องยื่นขออนุญาตตามขั้นตอนปกติ โดยมีสถาปนิกผู้ได้รับใบอนุญาตออกแบบและควบคุมงาน",
+                        en: "a total floor area of \(Self.format(area)) m² is over \(Self.format(settings.maximumAreaSquareMetres)) m²: "
+                            + "the regular procedure applies, with a licensed architect designing and supervising"))
             } else if (area * 100).rounded() != area * 100 {
                 errors.append(FieldError("floor_area_m2", th: "พื้นที่ระบุทศนิยมได้ไม่เกิน 2 ตำแหน่ง", en: "give the area with at most two decimals"))
             }
@@ -64,7 +66,9 @@ public struct BuildingPermitDetails: Sendable, Equatable {
         do throws(FieldError) {
             site = try GeoPoint.pinned(details["location"])
             if site == nil {
-                errors.append(FieldError("location", th: "ปักหมุดที่ตั้งอาคารบนแผนที่ หรือกรอกละติจูด/ลองจิจูด", en: "pin the site on the map or type its latitude and longitude"))
+                errors.append(
+                    FieldError(
+                        "location", th: "ปักหมุดที่ตั้งอาคารบนแผนที่ หรือกรอกละติจูด/ลองจิจูด", en: "pin the site on the map or type its latitude and longitude"))
             }
         } catch { errors.append(error) }
         guard errors.isEmpty, let landTitle, let site, let storeys, let area else { throw ValidationErrors(errors) }
@@ -77,8 +81,10 @@ public struct BuildingPermitDetails: Sendable, Equatable {
 
     /// The stored form (the same keys).
     public var value: [String: JSONValue] {
-        ["land_title": landTitle, "building_use": .string(buildingUse), "storeys": .number(Double(storeys)), "floor_area_m2": .number(floorArea),
-         "location": ["lat": .number(site.latitude), "lon": .number(site.longitude)]]
+        [
+            "land_title": landTitle, "building_use": .string(buildingUse), "storeys": .number(Double(storeys)), "floor_area_m2": .number(floorArea),
+            "location": ["lat": .number(site.latitude), "lon": .number(site.longitude)],
+        ]
     }
 
     /// `โฉนดที่ดิน เลขที่ 4521`, for pages and the permit.

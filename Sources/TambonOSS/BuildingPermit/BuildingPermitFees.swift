@@ -26,11 +26,13 @@ public struct BuildingPermitFees: Sendable, Codable, Equatable {
 
     /// The defaults from the domain facts: 200 ฿ permit fee; plan check 0.50 ฿/m² up to 2 storeys, 2 ฿/m² for 3,
     /// 4 ฿/m² above.
-    public static let defaults = BuildingPermitFees(permitFee: 200, planCheckBands: [
-        PlanCheckBand(maximumStoreys: 2, satangPerSquareMetre: 50),
-        PlanCheckBand(maximumStoreys: 3, satangPerSquareMetre: 200),
-        PlanCheckBand(maximumStoreys: nil, satangPerSquareMetre: 400),
-    ])
+    public static let defaults = BuildingPermitFees(
+        permitFee: 200,
+        planCheckBands: [
+            PlanCheckBand(maximumStoreys: 2, satangPerSquareMetre: 50),
+            PlanCheckBand(maximumStoreys: 3, satangPerSquareMetre: 200),
+            PlanCheckBand(maximumStoreys: nil, satangPerSquareMetre: 400),
+        ])
 
     /// The fees for a building of `area` m² (total floor area of all storeys) and `storeys` storeys.
     public func quote(area: Double, storeys: Int) -> BuildingPermitQuote {

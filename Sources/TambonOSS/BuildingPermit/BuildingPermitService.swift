@@ -34,7 +34,9 @@ public enum BuildingPermitService: ApplicationService {
         }
         if let fees = try SettingsDocument.member("building_permit_fees", of: document, as: FeeTable<BuildingPermitFees>.self) {
             guard !fees.entries.isEmpty,
-                fees.entries.allSatisfy({ $0.schedule.permitFee.satang >= 0 && $0.schedule.planCheckBands.allSatisfy { $0.satangPerSquareMetre >= 0 } })
+                fees.entries.allSatisfy({
+                    $0.schedule.permitFee.satang >= 0 && $0.schedule.planCheckBands.allSatisfy { $0.satangPerSquareMetre >= 0 }
+                })
             else {
                 throw SettingsDocument.outOfRange(
                     th: "ตารางค่าธรรมเนียมต้องมีอย่างน้อยหนึ่งชุดและไม่ติดลบ",
@@ -57,10 +59,12 @@ public enum BuildingPermitService: ApplicationService {
         let checked = try BuildingPermitDetails(details, settings: settings.permit)
         guard let schedule = settings.fees.schedule(on: day) else { throw ServiceFilingError.noFeeSchedule(on: day) }
         let quote = schedule.quote(area: checked.floorArea, storeys: checked.storeys)
-        return ServiceFiling(details: checked.value, fees: [
-            "plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
-            "total": .number(Double(quote.total.satang)), "currency": "THB-satang",
-        ])
+        return ServiceFiling(
+            details: checked.value,
+            fees: [
+                "plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
+                "total": .number(Double(quote.total.satang)), "currency": "THB-satang",
+            ])
     }
 
     public static func syntheticDetails(location: JSONValue) -> [String: JSONValue] {

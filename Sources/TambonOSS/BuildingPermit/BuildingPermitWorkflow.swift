@@ -65,8 +65,9 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
 
         case "record-inspection":
             guard event.role.isOfficial || (event.role == .surveyor && event.actor == state.assignee) else {
-                throw ActionRefusal(.forbidden, th: "เฉพาะผู้ตรวจที่ได้รับมอบหมายหรือเจ้าหน้าที่เท่านั้นที่บันทึกผลการตรวจได้",
-                                    en: "only the assigned surveyor or an officer may record the inspection")
+                throw ActionRefusal(
+                    .forbidden, th: "เฉพาะผู้ตรวจที่ได้รับมอบหมายหรือเจ้าหน้าที่เท่านั้นที่บันทึกผลการตรวจได้",
+                    en: "only the assigned surveyor or an officer may record the inspection")
             }
             guard status == .inspectionAssigned || status == .inspected else { throw WorkflowRules.notNow(event.action, status) }
             state.inspection = try SiteInspection(payload: event.payload).value
@@ -79,12 +80,14 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
                 throw ActionRefusal(.invalidForStatus, th: "ขยายเวลาได้หลังรับคำขอแล้วเท่านั้น", en: "the period can be extended only after acceptance")
             }
             guard state.clock.extensions < settings.maximumExtensions else {
-                throw ActionRefusal(.invalidForStatus, th: "ขยายเวลาครบ \(settings.maximumExtensions) ครั้งแล้ว",
-                                    en: "the period has already been extended \(settings.maximumExtensions) times")
+                throw ActionRefusal(
+                    .invalidForStatus, th: "ขยายเวลาครบ \(settings.maximumExtensions) ครั้งแล้ว",
+                    en: "the period has already been extended \(settings.maximumExtensions) times")
             }
             guard event.date <= due else {
-                throw ActionRefusal(.invalidForStatus, th: "ต้องขยายเวลาก่อนครบกำหนด (\(due.thaiText))",
-                                    en: "an extension must be recorded before the period ends (\(due.iso))")
+                throw ActionRefusal(
+                    .invalidForStatus, th: "ต้องขยายเวลาก่อนครบกำหนด (\(due.thaiText))",
+                    en: "an extension must be recorded before the period ends (\(due.iso))")
             }
             state.clock.extensions += 1
             state.clock.allowedDays += settings.extensionDays
@@ -94,17 +97,20 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
             guard let status, Self.working.contains(status) else { throw WorkflowRules.notNow(event.action, status) }
             if !settings.inspectionWaived {
                 guard status == .inspected, let inspection = state.inspection else {
-                    throw ActionRefusal(.invalidForStatus, th: "ต้องบันทึกผลการตรวจสถานที่ก่อนอนุญาต",
-                                        en: "a site inspection must be recorded before approval")
+                    throw ActionRefusal(
+                        .invalidForStatus, th: "ต้องบันทึกผลการตรวจสถานที่ก่อนอนุญาต",
+                        en: "a site inspection must be recorded before approval")
                 }
                 guard inspection["result"] == "pass" else {
-                    throw ActionRefusal(.invalidForStatus, th: "ผลการตรวจสถานที่ไม่ผ่าน: ตรวจใหม่หรือไม่อนุญาต",
-                                        en: "the site inspection failed: inspect again or reject")
+                    throw ActionRefusal(
+                        .invalidForStatus, th: "ผลการตรวจสถานที่ไม่ผ่าน: ตรวจใหม่หรือไม่อนุญาต",
+                        en: "the site inspection failed: inspect again or reject")
                 }
             }
             guard let text = event.payload["number"]?.stringValue, let number = OfficialNumber(text) else {
-                throw ActionRefusal(.invalidPayload, th: "การอนุญาตต้องมีเลขที่ใบอนุญาตที่ออกโดยเครื่องหลักของสำนักงาน",
-                                    en: "an approval carries the permit number issued by the office node")
+                throw ActionRefusal(
+                    .invalidPayload, th: "การอนุญาตต้องมีเลขที่ใบอนุญาตที่ออกโดยเครื่องหลักของสำนักงาน",
+                    en: "an approval carries the permit number issued by the office node")
             }
             state.number = number
             state.status = .approved
@@ -123,8 +129,9 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
             state.clock.stoppedOn = event.date
 
         default:
-            throw ActionRefusal(.unknownAction, th: "ไม่รู้จักการดำเนินการ \"\(event.action)\"",
-                                en: "unknown action \"\(event.action)\" for a building permit")
+            throw ActionRefusal(
+                .unknownAction, th: "ไม่รู้จักการดำเนินการ \"\(event.action)\"",
+                en: "unknown action \"\(event.action)\" for a building permit")
         }
     }
 }

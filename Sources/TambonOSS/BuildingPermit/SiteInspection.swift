@@ -41,8 +41,10 @@ public struct SiteInspection: Sendable, Equatable {
 
     /// The stored form.
     public var value: [String: JSONValue] {
-        ["lat": .number(location.latitude), "lon": .number(location.longitude), "accuracy_m": .number(accuracyMetres),
-         "result": .string(result.rawValue), "notes": .string(notes)]
+        [
+            "lat": .number(location.latitude), "lon": .number(location.longitude), "accuracy_m": .number(accuracyMetres),
+            "result": .string(result.rawValue), "notes": .string(notes),
+        ]
     }
 
     static func invalid(_ thai: String, _ english: String) -> ActionRefusal {

@@ -18,8 +18,9 @@ public struct FeeTable<Schedule: Sendable & Codable & Equatable>: Sendable, Coda
         var dated: [(CivilDate, Entry)] = []
         for entry in entries {
             guard let date = CivilDate(iso: entry.effectiveFrom) else {
-                throw FieldError("effective_from", th: "วันที่มีผลบังคับใช้ต้องอยู่ในรูปแบบ ปปปป-ดด-วว (ค.ศ.)",
-                                 en: "an effective date must be YYYY-MM-DD (Common Era)")
+                throw FieldError(
+                    "effective_from", th: "วันที่มีผลบังคับใช้ต้องอยู่ในรูปแบบ ปปปป-ดด-วว (ค.ศ.)",
+                    en: "an effective date must be YYYY-MM-DD (Common Era)")
             }
             dated.append((date, entry))
         }

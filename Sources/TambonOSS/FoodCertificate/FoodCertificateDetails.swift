@@ -31,20 +31,25 @@ public struct FoodCertificateDetails: Sendable, Equatable {
         }
         let kind = details["place_kind"]?.stringValue.flatMap(PlaceKind.init(rawValue:))
         if kind == nil {
-            errors.append(FieldError("place_kind", th: "เลือกประเภท: สถานที่จำหน่ายอาหาร หรือสถานที่สะสมอาหาร", en: "place_kind must be \"selling\" or \"storage\""))
+            errors.append(
+                FieldError("place_kind", th: "เลือกประเภท: สถานที่จำหน่ายอาหาร หรือสถานที่สะสมอาหาร", en: "place_kind must be \"selling\" or \"storage\""))
         }
         let inMarket = details["in_market"]
         if inMarket != .bool(true) && inMarket != .bool(false) {
             errors.append(FieldError("in_market", th: "ระบุว่าตั้งอยู่ในตลาดหรือไม่", en: "in_market must be true or false"))
         } else if inMarket == .bool(true) {
-            errors.append(FieldError("in_market", th: "สถานที่ในตลาดต้องขอใบอนุญาตประกอบกิจการ ไม่ใช่การแจ้ง (มาตรา 38)",
-                                     en: "a place in a market needs a licence, not a notification (s.38)"))
+            errors.append(
+                FieldError(
+                    "in_market", th: "สถานที่ในตลาดต้องขอใบอนุญาตประกอบกิจการ ไม่ใช่การแจ้ง (มาตรา 38)",
+                    en: "a place in a market needs a licence, not a notification (s.38)"))
         }
         let area = details["area_m2"]?.numberValue
         if let area, area.isFinite, area > 0 {
             if area > Self.maximumAreaSquareMetres {
-                errors.append(FieldError("area_m2", th: "พื้นที่เกิน 200 ตร.ม. ต้องขอใบอนุญาตประกอบกิจการ ไม่ใช่การแจ้ง (มาตรา 38)",
-                                         en: "over 200 m² a licence is needed, not a notification (s.38)"))
+                errors.append(
+                    FieldError(
+                        "area_m2", th: "พื้นที่เกิน 200 ตร.ม. ต้องขอใบอนุญาตประกอบกิจการ ไม่ใช่การแจ้ง (มาตรา 38)",
+                        en: "over 200 m² a licence is needed, not a notification (s.38)"))
             }
         } else {
             errors.append(FieldError("area_m2", th: "กรอกพื้นที่ประกอบการ (ตร.ม.)", en: "give the area in m²"))
@@ -72,7 +77,10 @@ public struct FoodCertificateDetails: Sendable, Equatable {
     }
 
     public var value: [String: JSONValue] {
-        ["establishment_name": .string(establishmentName), "place_kind": .string(placeKind.rawValue), "area_m2": .number(area), "in_market": false,
-         "workers": .number(Double(workers)), "address": .string(address), "location": ["lat": .number(site.latitude), "lon": .number(site.longitude)]]
+        [
+            "establishment_name": .string(establishmentName), "place_kind": .string(placeKind.rawValue), "area_m2": .number(area), "in_market": false,
+            "workers": .number(Double(workers)), "address": .string(address),
+            "location": ["lat": .number(site.latitude), "lon": .number(site.longitude)],
+        ]
     }
 }

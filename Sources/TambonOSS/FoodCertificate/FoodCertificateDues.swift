@@ -23,8 +23,9 @@ public struct FoodCertificateDues: Sendable, Equatable {
             let dueOn = state.clock.stoppedOn.map { max($0, anniversary) } ?? anniversary
             guard let schedule = fees.schedule(on: dueOn) else { return nil }
             let payment = state.payments[year]
-            return Due(year: year, dueOn: dueOn, amount: schedule.amount(due: dueOn, paid: payment?.paidOn ?? today), payment: payment,
-                       base: schedule.annualFee)
+            return Due(
+                year: year, dueOn: dueOn, amount: schedule.amount(due: dueOn, paid: payment?.paidOn ?? today), payment: payment,
+                base: schedule.annualFee)
         }
     }
 

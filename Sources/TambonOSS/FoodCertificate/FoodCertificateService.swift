@@ -47,8 +47,10 @@ public enum FoodCertificateService: ApplicationService {
     }
 
     public static func document(of settings: Settings) throws -> [String: JSONValue] {
-        ["food_certificate": try SettingsDocument.value(PeriodMember(periodDays: settings.periodDays)),
-         "food_certificate_fees": try SettingsDocument.value(settings.fees)]
+        [
+            "food_certificate": try SettingsDocument.value(PeriodMember(periodDays: settings.periodDays)),
+            "food_certificate_fees": try SettingsDocument.value(settings.fees),
+        ]
     }
 
     public static func workflow(_ settings: Settings) -> any ServiceWorkflow {
@@ -58,10 +60,12 @@ public enum FoodCertificateService: ApplicationService {
     public static func file(_ details: [String: JSONValue], settings: Settings, on day: CivilDate) throws -> ServiceFiling {
         let checked = try FoodCertificateDetails(details)
         guard let schedule = settings.fees.schedule(on: day) else { throw ServiceFilingError.noFeeSchedule(on: day) }
-        return ServiceFiling(details: checked.value, fees: [
-            "annual": .number(Double(schedule.annualFee.satang)), "late_surcharge_percent": .number(Double(schedule.lateSurchargePercent)),
-            "total": .number(Double(schedule.annualFee.satang)), "currency": "THB-satang",
-        ])
+        return ServiceFiling(
+            details: checked.value,
+            fees: [
+                "annual": .number(Double(schedule.annualFee.satang)), "late_surcharge_percent": .number(Double(schedule.lateSurchargePercent)),
+                "total": .number(Double(schedule.annualFee.satang)), "currency": "THB-satang",
+            ])
     }
 
     /// The certificate's yearly fees: each year's due date, amount (with the surcharge once late) and receipt.
@@ -71,14 +75,22 @@ public enum FoodCertificateService: ApplicationService {
 
     public static func officeView(settings: Settings, state: ApplicationState, submittedOn: CivilDate, on today: CivilDate) -> [String: JSONValue] {
         let dues = dues(settings: settings, state: state, submittedOn: submittedOn, on: today)
-        return ["fees_due": .array(dues.dues.map { due in
-            .object(["year": .number(Double(due.year)), "due_on": .string(due.dueOn.iso), "amount": .number(Double(due.amount.satang)),
-                     "late": .bool(due.isLate), "receipt": due.payment.map { .string($0.receipt) } ?? .null,
-                     "paid_on": due.payment.map { .string($0.paidOn.iso) } ?? .null])
-        })]
+        return [
+            "fees_due": .array(
+                dues.dues.map { due in
+                    .object([
+                        "year": .number(Double(due.year)), "due_on": .string(due.dueOn.iso), "amount": .number(Double(due.amount.satang)),
+                        "late": .bool(due.isLate), "receipt": due.payment.map { .string($0.receipt) } ?? .null,
+                        "paid_on": due.payment.map { .string($0.paidOn.iso) } ?? .null,
+                    ])
+                })
+        ]
     }
 
     public static func syntheticDetails(location: JSONValue) -> [String: JSONValue] {
-        ["establishment_name": "ร้านทดสอบ", "place_kind": "selling", "area_m2": 40, "in_market": false, "workers": 3, "address": "-", "location": location]
+        [
+            "establishment_name": "ร้านทดสอบ", "place_kind": "selling", "area_m2": 40, "in_market": false, "workers": 3, "address": "-",
+            "location": location,
+        ]
     }
 }

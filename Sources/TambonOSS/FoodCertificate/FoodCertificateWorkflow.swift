@@ -18,7 +18,9 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
     /// A certificate stays open after approval (renewals, replacements) until revoked or closed.
     public var finalStatuses: Set<ApplicationStatus> { [.rejected, .withdrawn, .revoked, .closed] }
 
-    public var actions: [ActionName] { ["accept", "approve", "reject", "withdraw", "renew", "record-payment", "replace", "revoke", "notify-closure"] }
+    public var actions: [ActionName] {
+        ["accept", "approve", "reject", "withdraw", "renew", "record-payment", "replace", "revoke", "notify-closure"]
+    }
 
     public func apply(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal) {
         let status = state.status
@@ -33,8 +35,9 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
             try WorkflowRules.requireOfficial(event)
             guard status == .accepted else { throw WorkflowRules.notNow(event.action, status) }
             guard let text = event.payload["number"]?.stringValue, let number = OfficialNumber(text) else {
-                throw ActionRefusal(.invalidPayload, th: "การรับรองต้องมีเลขที่หนังสือรับรองที่ออกโดยเครื่องหลักของสำนักงาน",
-                                    en: "an approval carries the certificate number issued by the office node")
+                throw ActionRefusal(
+                    .invalidPayload, th: "การรับรองต้องมีเลขที่หนังสือรับรองที่ออกโดยเครื่องหลักของสำนักงาน",
+                    en: "an approval carries the certificate number issued by the office node")
             }
             state.number = number
             state.status = .approved
@@ -65,12 +68,16 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
             try WorkflowRules.requireOfficial(event)
             guard status == .approved || status == .revoked || status == .closed else { throw WorkflowRules.notNow(event.action, status) }
             guard let year = event.payload["year"]?.numberValue.map(Int.init), state.renewedYears.contains(year) else {
-                throw ActionRefusal(.invalidPayload, th: "ระบุปี พ.ศ. ที่มีค่าธรรมเนียมค้างชำระ (year)",
-                                    en: "\"year\" must be a Buddhist-Era year whose fee is due (the approval year or a renewal)")
+                throw ActionRefusal(
+                    .invalidPayload, th: "ระบุปี พ.ศ. ที่มีค่าธรรมเนียมค้างชำระ (year)",
+                    en: "\"year\" must be a Buddhist-Era year whose fee is due (the approval year or a renewal)")
             }
-            guard let receipt = event.payload["receipt"]?.stringValue.map({ $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }), !receipt.isEmpty, receipt.count <= 64 else {
-                throw ActionRefusal(.invalidPayload, th: "ระบุเลขที่ใบเสร็จรับเงิน (receipt) ไม่เกิน 64 ตัวอักษร",
-                                    en: "\"receipt\" (the receipt reference, at most 64 characters) is required")
+            guard let receipt = event.payload["receipt"]?.stringValue.map({ $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }),
+                !receipt.isEmpty, receipt.count <= 64
+            else {
+                throw ActionRefusal(
+                    .invalidPayload, th: "ระบุเลขที่ใบเสร็จรับเงิน (receipt) ไม่เกิน 64 ตัวอักษร",
+                    en: "\"receipt\" (the receipt reference, at most 64 characters) is required")
             }
             guard state.payments[year] == nil else {
                 throw ActionRefusal(.invalidForStatus, th: "ชำระค่าธรรมเนียมปี \(year) แล้ว", en: "the fee for \(year) is already paid")
@@ -90,8 +97,9 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
             guard status == .approved else { throw WorkflowRules.notNow(event.action, status) }
             state.status = .closed
         default:
-            throw ActionRefusal(.unknownAction, th: "ไม่รู้จักการดำเนินการ \"\(event.action)\"",
-                                en: "unknown action \"\(event.action)\" for a food-place certificate")
+            throw ActionRefusal(
+                .unknownAction, th: "ไม่รู้จักการดำเนินการ \"\(event.action)\"",
+                en: "unknown action \"\(event.action)\" for a food-place certificate")
         }
     }
 }

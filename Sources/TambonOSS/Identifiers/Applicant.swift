@@ -27,8 +27,10 @@ public struct Applicant: Sendable, Equatable {
             errors.append(FieldError("kind", th: "ประเภทผู้ยื่นต้องเป็นบุคคลธรรมดาหรือนิติบุคคล", en: "\"kind\" must be \"person\" or \"juristic\""))
         }
         if let id, let requestedKind, requestedKind == .person ? !id.isPersonal : id.kind != .juristic {
-            errors.append(FieldError("national_id", th: requestedKind == .person ? "เลขนี้ไม่ใช่เลขประจำตัวประชาชนของบุคคลธรรมดา" : "เลขทะเบียนนิติบุคคลขึ้นต้นด้วย 0",
-                                     en: requestedKind == .person ? "this is not a natural person's ID number" : "a juristic person's number starts with 0"))
+            errors.append(
+                FieldError(
+                    "national_id", th: requestedKind == .person ? "เลขนี้ไม่ใช่เลขประจำตัวประชาชนของบุคคลธรรมดา" : "เลขทะเบียนนิติบุคคลขึ้นต้นด้วย 0",
+                    en: requestedKind == .person ? "this is not a natural person's ID number" : "a juristic person's number starts with 0"))
         }
         let phone = (members["phone"]?.stringValue ?? "").filter { $0 != " " && $0 != "-" }
         let digits = phone.hasPrefix("+66") ? "0" + phone.dropFirst(3) : phone
@@ -49,7 +51,9 @@ public struct Applicant: Sendable, Equatable {
 
     /// The stored form.
     public var value: [String: JSONValue] {
-        ["name": .string(name), "national_id": .string(nationalID.digits), "phone": .string(phone), "address": .string(address),
-         "kind": .string(kind.rawValue)]
+        [
+            "name": .string(name), "national_id": .string(nationalID.digits), "phone": .string(phone), "address": .string(address),
+            "kind": .string(kind.rawValue),
+        ]
     }
 }

@@ -16,8 +16,9 @@ public struct GeoPoint: Hashable, Sendable {
             throw FieldError(field, th: "พิกัดไม่ถูกต้อง", en: "the coordinates are not a valid position")
         }
         guard Self.thailandLatitudes.contains(latitude), Self.thailandLongitudes.contains(longitude) else {
-            throw FieldError(field, th: "ตำแหน่งที่ปักหมุดต้องอยู่ในประเทศไทย (ละติจูด 5.6–20.5, ลองจิจูด 97.3–105.7)",
-                             en: "the pinned position must lie inside Thailand (latitude 5.6–20.5, longitude 97.3–105.7)")
+            throw FieldError(
+                field, th: "ตำแหน่งที่ปักหมุดต้องอยู่ในประเทศไทย (ละติจูด 5.6–20.5, ลองจิจูด 97.3–105.7)",
+                en: "the pinned position must lie inside Thailand (latitude 5.6–20.5, longitude 97.3–105.7)")
         }
         self.latitude = latitude
         self.longitude = longitude

@@ -18,8 +18,9 @@ public struct NationalID: Hashable, Sendable, CustomStringConvertible {
             throw FieldError("national_id", th: "เลขประจำตัวประชาชนต้องเป็นตัวเลข 13 หลัก", en: "the national ID must be 13 digits")
         }
         guard Self.checkDigit(of: compact) == compact.last?.wholeNumberValue else {
-            throw FieldError("national_id", th: "เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบหลักสุดท้ายไม่ตรง)",
-                             en: "the national ID is not valid (its check digit does not match)")
+            throw FieldError(
+                "national_id", th: "เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบหลักสุดท้ายไม่ตรง)",
+                en: "the national ID is not valid (its check digit does not match)")
         }
         digits = compact
     }

@@ -1,8 +1,10 @@
 /// The applications report computed from facts in memory: the definition of each figure, which the hub's SQL
 /// index (`ReportIndex`) is tested against. Rows are ordered by office, service, status.
 public enum ApplicationReport {
-    public static func rows(from facts: [ReportFact], filter: ReportFilter = ReportFilter(), on today: CivilDate,
-                            dataAsOf: [String: Int64] = [:]) -> [ReportRow] {
+    public static func rows(
+        from facts: [ReportFact], filter: ReportFilter = ReportFilter(), on today: CivilDate,
+        dataAsOf: [String: Int64] = [:]
+    ) -> [ReportRow] {
         struct Key: Hashable, Comparable {
             let office: String, service: String, status: String
             static func < (a: Key, b: Key) -> Bool { (a.office, a.service, a.status) < (b.office, b.service, b.status) }
@@ -18,8 +20,9 @@ public enum ApplicationReport {
         }
         return groups.keys.sorted().map { key in
             let group = groups[key]!
-            return ReportRow(office: key.office, service: key.service, status: key.status, count: group.count, overdue: group.overdue,
-                             medianDaysToDecision: median(group.days.sorted()), dataAsOfMillis: dataAsOf[key.office])
+            return ReportRow(
+                office: key.office, service: key.service, status: key.status, count: group.count, overdue: group.overdue,
+                medianDaysToDecision: median(group.days.sorted()), dataAsOfMillis: dataAsOf[key.office])
         }
     }
 

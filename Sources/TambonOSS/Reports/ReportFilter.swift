@@ -29,7 +29,10 @@ public struct ReportFilter: Sendable, Equatable {
             if services.contains(service) {
                 self.service = service
             } else {
-                problems.append(FieldError("service", th: "ไม่มีบริการนี้ (มี \(services.joined(separator: ", ")))", en: "unknown service (one of \(services.joined(separator: ", ")))"))
+                problems.append(
+                    FieldError(
+                        "service", th: "ไม่มีบริการนี้ (มี \(services.joined(separator: ", ")))",
+                        en: "unknown service (one of \(services.joined(separator: ", ")))"))
             }
         }
         for key in ["from", "to"] {

@@ -64,7 +64,10 @@ public struct ReportRow: Sendable, Equatable {
 
     /// The row's cells in `keys` order, as text (empty for none).
     public var cells: [String] {
-        [office, service, status, String(count), String(overdue), medianDaysToDecision.map(Self.number) ?? "", dataAsOfMillis.map(Self.timestamp) ?? ""]
+        [
+            office, service, status, String(count), String(overdue), medianDaysToDecision.map(Self.number) ?? "",
+            dataAsOfMillis.map(Self.timestamp) ?? "",
+        ]
     }
 
     /// A median as written: whole numbers without a decimal point.

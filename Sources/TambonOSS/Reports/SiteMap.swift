@@ -20,14 +20,18 @@ public enum SiteMap {
     public static func featureCollection(_ sites: [Site]) -> JSONValue {
         .object([
             "type": "FeatureCollection",
-            "features": .array(sites.map { site in
-                .object([
-                    "type": "Feature",
-                    // RFC 7946 §3.1.1: longitude first; 6 decimals (about 0.1 m) is all a pin carries.
-                    "geometry": .object(["type": "Point", "coordinates": .array([.number(rounded(site.location.longitude)), .number(rounded(site.location.latitude))])]),
-                    "properties": .object(["service": .string(site.service), "status": .string(site.status), "office": .string(site.office)]),
-                ])
-            }),
+            "features": .array(
+                sites.map { site in
+                    .object([
+                        "type": "Feature",
+                        // RFC 7946 §3.1.1: longitude first; 6 decimals (about 0.1 m) is all a pin carries.
+                        "geometry": .object([
+                            "type": "Point",
+                            "coordinates": .array([.number(rounded(site.location.longitude)), .number(rounded(site.location.latitude))]),
+                        ]),
+                        "properties": .object(["service": .string(site.service), "status": .string(site.status), "office": .string(site.office)]),
+                    ])
+                }),
         ])
     }
 

@@ -4,7 +4,8 @@ import TambonCore
 public enum ServiceFilingError {
     /// The office's fee table has no schedule in force on `day`.
     public static func noFeeSchedule(on day: CivilDate) -> TambonError {
-        TambonError(.internal, "no_fee_schedule", "the office has no fee schedule in force on \(day.iso)",
-                    thai: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน")
+        TambonError(
+            .internal, "no_fee_schedule", "the office has no fee schedule in force on \(day.iso)",
+            thai: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียมของสำนักงาน")
     }
 }

@@ -12,8 +12,9 @@ public enum SettingsDocument {
         do {
             return try decoder.decode(T.self, from: Data(CanonicalJSON.encode(value)))
         } catch {
-            throw TambonError(.unprocessable, "invalid_settings", "the settings are malformed: \(name).\(describe(error))",
-                              thai: "ค่าตั้งของสำนักงานไม่ถูกต้อง")
+            throw TambonError(
+                .unprocessable, "invalid_settings", "the settings are malformed: \(name).\(describe(error))",
+                thai: "ค่าตั้งของสำนักงานไม่ถูกต้อง")
         }
     }
 

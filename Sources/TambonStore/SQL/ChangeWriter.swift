@@ -1,6 +1,6 @@
 import GRDB
-import TambonSQLite
 import TambonCore
+import TambonSQLite
 
 /// Writes verified changes into the log and merges their effects into the materialised state, inside a
 /// transaction the caller owns. Local writes and remote applies both go through here, so there is one merge path.
@@ -26,17 +26,23 @@ struct ChangeWriter {
     static let fieldsPerStatement = 8
 
     init(_ db: Database) throws {
-        insertChange = try RawStatement(db, """
+        insertChange = try RawStatement(
+            db,
+            """
             INSERT INTO changes (origin, seq, arrival, hlc, collection, record_id, scope, ops, prev, hash, sig)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertFeed = try RawStatement(db, "INSERT INTO feed (office, arrival) VALUES (?, ?)")
-        backfillFeed = try RawStatement(db, """
+        backfillFeed = try RawStatement(
+            db,
+            """
             INSERT INTO feed (office, arrival)
             SELECT ?1, arrival FROM changes WHERE collection = ?2 AND record_id = ?3 AND arrival < ?4 ORDER BY arrival
             """)
         readRecord = try RawStatement(db, "SELECT scope FROM records WHERE collection = ? AND record_id = ?")
-        upsertRecord = try RawStatement(db, """
+        upsertRecord = try RawStatement(
+            db,
+            """
             INSERT INTO records (collection, record_id, scope, hlc, origin, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (collection, record_id) DO UPDATE
             SET scope = excluded.scope, hlc = excluded.hlc, origin = excluded.origin, seq = excluded.seq
@@ -49,14 +55,18 @@ struct ChangeWriter {
                 let base = row * 2
                 return "(?1, ?2, ?\(base + 6), ?\(base + 7), ?3, ?4, ?5)"
             }.joined(separator: ", ")
-            return try RawStatement(db, """
+            return try RawStatement(
+                db,
+                """
                 INSERT INTO fields (collection, record_id, field, value, hlc, origin, seq) VALUES \(values)
                 ON CONFLICT (collection, record_id, field) DO UPDATE
                 SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin, seq = excluded.seq
                 WHERE (excluded.hlc, excluded.origin, excluded.seq) > (fields.hlc, fields.origin, fields.seq)
                 """)
         }
-        upsertElement = try RawStatement(db, """
+        upsertElement = try RawStatement(
+            db,
+            """
             INSERT INTO set_elements (collection, record_id, field, element_id, value, hlc, origin, seq)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             ON CONFLICT (collection, record_id, field, element_id) DO UPDATE

@@ -78,7 +78,8 @@ struct LogCursor {
     /// A change of this node's own that it does not hold means this directory is behind the node's real history.
     private func checkNotOwn(_ change: Change) throws {
         guard change.origin == ownID else { return }
-        throw StoreError(.staleLog,
+        throw StoreError(
+            .staleLog,
             "change #\(change.seq) of this node came back from elsewhere but is not in its own log: "
                 + "this data directory is older than the node's history (restored from a backup, or a copy)",
             hint: "stop writing on this directory and restore the office's node from the hub")

@@ -37,7 +37,9 @@ struct APIController: Sendable {
             let application = try await web.book.submit(
                 service: ServiceID(rawValue: service), applicant: body["applicant"]?.objectValue ?? [:], details: body["details"]?.objectValue ?? [:],
                 actor: session?.user ?? "citizen", role: session?.role ?? .citizen)
-            guard case .object(var members) = application.publicView(on: web.book.today()) else { throw WebError(.internal, "internal", th: "", en: "") }
+            guard case .object(var members) = application.publicView(on: web.book.today()) else {
+                throw WebError(.internal, "internal", th: "", en: "")
+            }
             members["id"] = .string(application.id)
             members["fees"] = .object(application.fees)
             return JSONResponse.make(.object(members), status: .created)
@@ -50,7 +52,8 @@ struct APIController: Sendable {
         let session = try await web.apiStaff(request)
         let query = request.uri.queryParameters
         let applications = try await web.book.queue(
-            office: session.office, service: query["service"].map { ServiceID(rawValue: String($0)) }, status: query["status"].map { ApplicationStatus(rawValue: String($0)) },
+            office: session.office, service: query["service"].map { ServiceID(rawValue: String($0)) },
+            status: query["status"].map { ApplicationStatus(rawValue: String($0)) },
             assignee: query["assignee"].map(String.init) ?? (session.role == .surveyor ? session.user : nil))
         let today = web.book.today()
         return JSONResponse.make(["applications": .array(applications.map { $0.officeView(on: today) })])
@@ -74,14 +77,16 @@ struct APIController: Sendable {
                 guard let presented = body["national_id"]?.stringValue, let id = try? NationalID(presented),
                     application.applicant["national_id"]?.stringValue == id.digits
                 else {
-                    throw WebError(.forbidden, "not_applicant", th: "เลขประจำตัวประชาชนไม่ตรงกับผู้ยื่นคำขอ", en: "the national ID does not match the applicant's")
+                    throw WebError(
+                        .forbidden, "not_applicant", th: "เลขประจำตัวประชาชนไม่ตรงกับผู้ยื่นคำขอ", en: "the national ID does not match the applicant's")
                 }
                 let updated = try await web.book.act(on: application.id, action: "withdraw", payload: body, actor: "citizen", role: .citizen)
                 return JSONResponse.make(updated.publicView(on: web.book.today()))
             }
             let session = try await web.apiStaff(request)
             let application = try await web.application(id, for: session)
-            let updated = try await web.book.act(on: application.id, action: ActionName(rawValue: action), payload: body, actor: session.user, role: session.role)
+            let updated = try await web.book.act(
+                on: application.id, action: ActionName(rawValue: action), payload: body, actor: session.user, role: session.role)
             return JSONResponse.make(updated.officeView(on: web.book.today()))
         } catch let error as OfficeError {
             throw WebError(error)
@@ -95,16 +100,18 @@ struct APIController: Sendable {
         do {
             buffer = try await request.body.collect(upTo: AttachmentPolicy.maximumBytes + 64 * 1024)
         } catch {
-            throw WebError(.tooLarge, "too_large", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB",
-                           fields: [FieldError("file", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB")])
+            throw WebError(
+                .tooLarge, "too_large", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB",
+                fields: [FieldError("file", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB")])
         }
         guard request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true else {
             throw WebError(.unsupportedMediaType, "multipart_only", th: "ต้องส่งไฟล์แบบ multipart/form-data", en: "send the file as multipart/form-data")
         }
         let form = try FormBody(contentType: request.headers[.contentType], bytes: Array(buffer: buffer))
         guard form.files.count == 1, let file = form.files.first else {
-            throw WebError(.unprocessable, "invalid_input", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file",
-                           fields: [FieldError("file", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file")])
+            throw WebError(
+                .unprocessable, "invalid_input", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file",
+                fields: [FieldError("file", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file")])
         }
         let kind = form["kind"] ?? "document"
         let name = form["name"].flatMap { $0.isEmpty ? nil : $0 } ?? file.name
@@ -114,7 +121,8 @@ struct APIController: Sendable {
             if let presented = request.headers[HTTPField.Name("X-National-ID")!], await web.session(of: request) == nil {
                 let application = try await web.book.application(id)
                 guard let nationalID = try? NationalID(presented), application.applicant["national_id"]?.stringValue == nationalID.digits else {
-                    throw WebError(.forbidden, "not_applicant", th: "เลขประจำตัวประชาชนไม่ตรงกับผู้ยื่นคำขอ", en: "the national ID does not match the applicant's")
+                    throw WebError(
+                        .forbidden, "not_applicant", th: "เลขประจำตัวประชาชนไม่ตรงกับผู้ยื่นคำขอ", en: "the national ID does not match the applicant's")
                 }
                 actor = ("citizen", .citizen)
                 applicationID = application.id
@@ -124,8 +132,11 @@ struct APIController: Sendable {
                 applicationID = try await web.application(id, for: session).id
             }
             let stored = try await web.book.attach(to: applicationID, bytes: file.bytes, name: name, kind: kind, actor: actor.0, role: actor.1)
-            return JSONResponse.make(["sha256": stored["sha256"] ?? .null, "size": stored["size"] ?? .null, "name": stored["name"] ?? .null,
-                                      "content_type": stored["type"] ?? .null, "kind": stored["kind"] ?? .null], status: .created)
+            return JSONResponse.make(
+                [
+                    "sha256": stored["sha256"] ?? .null, "size": stored["size"] ?? .null, "name": stored["name"] ?? .null,
+                    "content_type": stored["type"] ?? .null, "kind": stored["kind"] ?? .null,
+                ], status: .created)
         } catch let error as OfficeError {
             throw WebError(error)
         }
@@ -144,7 +155,8 @@ struct APIController: Sendable {
         headers[.contentType] = reference.type
         headers[.cacheControl] = "private, max-age=3600"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        headers[.contentDisposition] = (reference.type.hasPrefix("image/") ? "inline" : "attachment")
+        headers[.contentDisposition] =
+            (reference.type.hasPrefix("image/") ? "inline" : "attachment")
             + "; filename=\"\(hash.prefix(12)).\(reference.type.split(separator: "/").last ?? "bin")\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try web.store.attachments.contents(of: hash))))
     }
@@ -169,9 +181,11 @@ struct APIController: Sendable {
             throw WebError(.internal, "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียม", en: "no fee schedule in force")
         }
         let quote = schedule.quote(area: area, storeys: storeys)
-        return JSONResponse.make(["plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
-                                  "total": .number(Double(quote.total.satang)), "total_th": .string(quote.total.thaiText),
-                                  "over_limit": .bool(area > settings.permit.maximumAreaSquareMetres)])
+        return JSONResponse.make([
+            "plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
+            "total": .number(Double(quote.total.satang)), "total_th": .string(quote.total.thaiText),
+            "over_limit": .bool(area > settings.permit.maximumAreaSquareMetres),
+        ])
     }
 
     static func object(_ request: Request) async throws -> [String: JSONValue] {

@@ -48,8 +48,9 @@ struct CitizenPages: Sendable {
             let application = try await web.book.submit(
                 service: Form.service, applicant: form.applicant, details: form.details, attachments: try Self.uploads(body))
             let total = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0))
-            return try await pages.page("submitted", title: "ยื่นคำขอแล้ว", request: request, status: .created,
-                                        ["code": application.id, "total": total.thaiText])
+            return try await pages.page(
+                "submitted", title: "ยื่นคำขอแล้ว", request: request, status: .created,
+                ["code": application.id, "total": total.thaiText])
         } catch let error as OfficeError {
             var errors: [String: String] = [:]
             for field in error.fields { errors[field.field] = field.thai }
@@ -120,8 +121,11 @@ struct CitizenPages: Sendable {
             "canUpload": application.state.status == .submitted || application.state.status == .returned,
             "attachments": String(application.attachments.count),
             "timeline": application.timeline.entries.map { entry in
-                ["on": entry.event.date.thaiShortText, "label": PageRenderer.actionLabels[entry.event.action.rawValue] ?? entry.event.action.rawValue,
-                 "applied": entry.applied, "reason": entry.refusal?.thai ?? ""] as [String: Any]
+                [
+                    "on": entry.event.date.thaiShortText,
+                    "label": PageRenderer.actionLabels[entry.event.action.rawValue] ?? entry.event.action.rawValue,
+                    "applied": entry.applied, "reason": entry.refusal?.thai ?? "",
+                ] as [String: Any]
             },
         ]
         if let number = application.state.number { app["number"] = number.description }

@@ -29,8 +29,9 @@ struct FormBody {
             self.init(urlEncoded: bytes)
             return
         }
-        guard let boundary = contentType.split(separator: ";").lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
-            .first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst("boundary=".count)
+        guard
+            let boundary = contentType.split(separator: ";").lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
+                .first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst("boundary=".count)
         else { throw WebError(.invalid, "malformed_form", th: "แบบฟอร์มไม่สมบูรณ์", en: "multipart body without a boundary") }
         var values: [String: String] = [:]
         var files: [File] = []

@@ -84,8 +84,10 @@ struct PageRenderer: Sendable {
     func syncBanner() async throws -> [String: Any] {
         let pending = try await web.store.pendingCount()
         guard let link = try await web.store.hubLink() else {
-            return ["text": "ยังไม่ได้เชื่อมต่อศูนย์กลาง (ทำงานแบบออฟไลน์) · รอส่ง \(pending) รายการ",
-                    "text_en": "not enrolled with a hub (working offline) · \(pending) change(s) waiting", "down": false]
+            return [
+                "text": "ยังไม่ได้เชื่อมต่อศูนย์กลาง (ทำงานแบบออฟไลน์) · รอส่ง \(pending) รายการ",
+                "text_en": "not enrolled with a hub (working offline) · \(pending) change(s) waiting", "down": false,
+            ]
         }
         let last = link.lastSuccessMillis.map(Self.thaiTime) ?? "ยังไม่เคย"
         var text = "ซิงก์สำเร็จล่าสุด \(last) · รอส่ง \(pending) รายการ"
@@ -109,8 +111,9 @@ struct PageRenderer: Sendable {
         do {
             buffer = try await request.body.collect(upTo: maximumFormBytes)
         } catch {
-            throw WebError(.tooLarge, "too_large", th: "ไฟล์ที่แนบรวมกันใหญ่เกินไป (รวมไม่เกิน 60 MB)",
-                           en: "the form is too large (60 MiB at most)")
+            throw WebError(
+                .tooLarge, "too_large", th: "ไฟล์ที่แนบรวมกันใหญ่เกินไป (รวมไม่เกิน 60 MB)",
+                en: "the form is too large (60 MiB at most)")
         }
         return try FormBody(contentType: request.headers[.contentType], bytes: Array(buffer: buffer))
     }

@@ -23,8 +23,9 @@ struct PrintPages: Sendable {
         let application = try await web.application(id, for: session)
         guard let document = service.printed(application, office: web, on: web.book.today()) else {
             let notYet = service.notYetIssued
-            return try await pages.page("error", title: notYet.title, request: request, status: .conflict,
-                                        ["message": notYet.thai, "message_en": notYet.english])
+            return try await pages.page(
+                "error", title: notYet.title, request: request, status: .conflict,
+                ["message": notYet.thai, "message_en": notYet.english])
         }
         return try await pages.page(document.template, title: document.title, request: request, document.values)
     }

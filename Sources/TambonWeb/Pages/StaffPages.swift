@@ -32,8 +32,9 @@ struct StaffPages: Sendable {
         try pages.checkFormToken(request, form)
         let name = form["name"] ?? ""
         guard let account = try await web.users.authenticate(name: name, password: form["password"] ?? "") else {
-            return try await pages.page("login", title: "เข้าสู่ระบบ", request: request, status: .unauthorized,
-                                        ["error": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "name": name])
+            return try await pages.page(
+                "login", title: "เข้าสู่ระบบ", request: request, status: .unauthorized,
+                ["error": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "name": name])
         }
         let session = await web.sessions.start(for: account)
         return PageRenderer.redirect("/office", cookie: web.cookie(OfficeWeb.sessionCookie, session.token))
@@ -61,15 +62,21 @@ struct StaffPages: Sendable {
         let applications = try await web.book.queue(office: session.office, service: service, status: status, assignee: assignee)
         let rows: [[String: Any]] = applications.map { application in
             let state = application.state
-            return ["id": application.id, "service": application.service.rawValue, "status": state.status?.thai ?? "-",
-                    "assignee": state.assignee ?? "", "urgency": DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass,
-                    "daysLeft": state.clock.daysLeft(on: today).map(String.init) ?? "–"]
+            return [
+                "id": application.id, "service": application.service.rawValue, "status": state.status?.thai ?? "-",
+                "assignee": state.assignee ?? "", "urgency": DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass,
+                "daysLeft": state.clock.daysLeft(on: today).map(String.init) ?? "–",
+            ]
         }
-        return try await pages.page("queue", title: "คำขอของสำนักงาน", request: request, [
-            "rows": rows, "assignee": assignee ?? "",
-            "services": ServiceCatalog.services.map { ["value": $0.rawValue, "label": ServiceCatalog.names[$0] ?? $0.rawValue, "selected": $0 == service] },
-            "statuses": Self.queueStatuses.map { ["value": $0.rawValue, "label": $0.thai, "selected": $0 == status] },
-        ])
+        return try await pages.page(
+            "queue", title: "คำขอของสำนักงาน", request: request,
+            [
+                "rows": rows, "assignee": assignee ?? "",
+                "services": ServiceCatalog.services.map {
+                    ["value": $0.rawValue, "label": ServiceCatalog.names[$0] ?? $0.rawValue, "selected": $0 == service]
+                },
+                "statuses": Self.queueStatuses.map { ["value": $0.rawValue, "label": $0.thai, "selected": $0 == status] },
+            ])
     }
 
     func application(
@@ -96,9 +103,11 @@ struct StaffPages: Sendable {
         }
         values["attachments"] = application.attachments.map { item -> [String: Any] in
             let hash = item["sha256"]?.stringValue ?? ""
-            return ["name": item["name"]?.stringValue ?? hash, "kind": AttachmentPolicy.kinds[item["kind"]?.stringValue ?? ""] ?? "",
-                    "size": String((Int(item["size"]?.numberValue ?? 0) + 1023) / 1024), "sha256": hash,
-                    "here": web.store.attachments.has(hash), "id": application.id]
+            return [
+                "name": item["name"]?.stringValue ?? hash, "kind": AttachmentPolicy.kinds[item["kind"]?.stringValue ?? ""] ?? "",
+                "size": String((Int(item["size"]?.numberValue ?? 0) + 1023) / 1024), "sha256": hash,
+                "here": web.store.attachments.has(hash), "id": application.id,
+            ]
         }
         values["canAttach"] = !application.isClosed
         values["csrf"] = session.csrf
@@ -120,11 +129,14 @@ struct StaffPages: Sendable {
         guard let workflow = web.book.catalog.workflow(application.service) else { return nil }
         let probe = ApplicationEvent.Probe(hlc: HLC(millis: UInt64(max(0, web.store.configuration.wallClock())), counter: 0))
         return workflow.available(to: session.role, actor: session.user, in: application.state, probe: probe).map { action in
-            ["action": action.rawValue, "label": PageRenderer.actionLabels[action.rawValue] ?? action.rawValue, "id": application.id, "csrf": session.csrf,
-             "needsReason": ["return", "reject", "extend", "revoke"].contains(action), "needsAssignee": action == "assign-inspection",
-             "needsYear": action == "renew" || action == "record-payment", "needsReceipt": action == "record-payment",
-             "year": today.buddhistYear,
-             "needsInspection": action == "record-inspection"] as [String: Any]
+            [
+                "action": action.rawValue, "label": PageRenderer.actionLabels[action.rawValue] ?? action.rawValue, "id": application.id,
+                "csrf": session.csrf,
+                "needsReason": ["return", "reject", "extend", "revoke"].contains(action), "needsAssignee": action == "assign-inspection",
+                "needsYear": action == "renew" || action == "record-payment", "needsReceipt": action == "record-payment",
+                "year": today.buddhistYear,
+                "needsInspection": action == "record-inspection",
+            ] as [String: Any]
         }
     }
 
@@ -144,7 +156,8 @@ struct StaffPages: Sendable {
         }
         let application = try await web.application(id, for: session)
         do {
-            try await web.book.act(on: application.id, action: ActionName(rawValue: action), payload: payload, actor: session.user, role: session.role)
+            try await web.book.act(
+                on: application.id, action: ActionName(rawValue: action), payload: payload, actor: session.user, role: session.role)
         } catch let error as OfficeError {
             return try await self.application(request, session: session, id: id, error: error.thai, status: HTTPResponse.Status(code: error.status))
         }

@@ -34,8 +34,11 @@ public struct SessionEndpoints: Sendable {
         let session = await sessions.start(for: account)
         var headers = HTTPFields()
         headers[.setCookie] = cookie(Self.cookieName, session.token).description
-        return JSONResponse.make(["user": .string(account.name), "role": .string(account.role.rawValue), "office": .string(account.office),
-                                  "csrf_token": .string(session.csrf)], headers: headers)
+        return JSONResponse.make(
+            [
+                "user": .string(account.name), "role": .string(account.role.rawValue), "office": .string(account.office),
+                "csrf_token": .string(session.csrf),
+            ], headers: headers)
     }
 
     public func logout(_ request: Request) async throws -> Response {

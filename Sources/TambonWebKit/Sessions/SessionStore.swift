@@ -27,8 +27,9 @@ public actor SessionStore {
     public func start(for account: UserAccount) -> Session {
         let now = clock()
         sessions = sessions.filter { now - $0.value.lastSeenMillis <= idleMillis }
-        let session = Session(token: Self.randomToken(), user: account.name, role: account.role, office: account.office,
-                              csrf: Self.randomToken(), lastSeenMillis: now)
+        let session = Session(
+            token: Self.randomToken(), user: account.name, role: account.role, office: account.office,
+            csrf: Self.randomToken(), lastSeenMillis: now)
         sessions[session.token] = session
         return session
     }

@@ -1,9 +1,10 @@
-import Testing
 import TambonCore
 import TambonOSS
-import TambonStore
 import TambonReports
+import TambonStore
 import TambonTestSupport
+import Testing
+
 @testable import TambonOffice
 
 /// A third service plugged in from this folder alone: the catalog line below is the only registration, and the
@@ -54,7 +55,9 @@ import TambonTestSupport
 
     @Test func itsSettingsLiveInTheOfficeDocumentBesideTheOthers() async throws {
         let office = try await OfficeFixture()
-        let document: JSONValue = ["signboard_permit": ["period_days": 30, "satang_per_square_metre": 10_000], "food_certificate": ["period_days": 10]]
+        let document: JSONValue = [
+            "signboard_permit": ["period_days": 30, "satang_per_square_metre": 10_000], "food_certificate": ["period_days": 10],
+        ]
         let catalog = try await OfficeSettings.save(document, to: office.store, services: Self.services)
         #expect(catalog.settings(SignboardPermitService.self) == .init(periodDays: 30, satangPerSquareMetre: 10_000))
         #expect(catalog.settings(FoodCertificateService.self).periodDays == 10)

@@ -17,8 +17,10 @@ enum BuildingPermitPages: ServicePages {
     static let panelTemplate = "permit_panel"
 
     static func panelValues(_ application: ApplicationRecord, catalog: ServiceCatalog, on today: CivilDate) -> [String: Any] {
-        ["landText": BuildingPermitDetails.landTitleText(application.details["land_title"]),
-         "useText": BuildingPermitDetails.useText(application.details["building_use"]?.stringValue ?? "")]
+        [
+            "landText": BuildingPermitDetails.landTitleText(application.details["land_title"]),
+            "useText": BuildingPermitDetails.useText(application.details["building_use"]?.stringValue ?? ""),
+        ]
     }
 
     static let printPath = "permit"

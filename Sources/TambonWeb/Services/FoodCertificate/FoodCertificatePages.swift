@@ -21,8 +21,10 @@ enum FoodCertificatePages: ServicePages {
         return [
             "placeKind": kind?.thai ?? "",
             "feesDue": dues(of: application, catalog: catalog, on: today).map { due -> [String: Any] in
-                ["year": due.year, "dueOn": due.dueOn.thaiText, "amount": due.amount.thaiText, "late": due.isLate,
-                 "paid": due.payment != nil, "receipt": due.payment?.receipt ?? "", "paidOn": due.payment?.paidOn.thaiText ?? ""]
+                [
+                    "year": due.year, "dueOn": due.dueOn.thaiText, "amount": due.amount.thaiText, "late": due.isLate,
+                    "paid": due.payment != nil, "receipt": due.payment?.receipt ?? "", "paidOn": due.payment?.paidOn.thaiText ?? "",
+                ]
             },
         ]
     }
