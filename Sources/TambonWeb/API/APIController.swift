@@ -22,7 +22,8 @@ struct APIController: Sendable {
         api.post("applications/:id/attachments") { request, context in try await self.attach(request, id: try context.parameters.require("id")) }
         api.get("attachments/:sha256") { request, context in try await self.file(request, hash: try context.parameters.require("sha256")) }
         api.get("track/:code") { _, context in try await self.track(code: try context.parameters.require("code")) }
-        api.get("fees/building-permit") { request, _ in try self.quote(request) }
+        // Each service's own endpoints (the building permit's fee quote).
+        for service in ServicePagesCatalog.all { service.addAPIRoutes(to: api, web: web) }
     }
 
     // MARK: - Applications
@@ -167,25 +168,6 @@ struct APIController: Sendable {
         } catch let error as OfficeError {
             throw WebError(error)
         }
-    }
-
-    func quote(_ request: Request) throws -> Response {
-        let query = request.uri.queryParameters
-        guard let area = query["floor_area_m2"].flatMap({ Double(String($0)) }), area > 0, area.isFinite,
-            let storeys = query["storeys"].flatMap({ Int(String($0)) }), (1...10).contains(storeys)
-        else {
-            throw WebError(.invalid, "invalid_input", th: "ต้องระบุพื้นที่ (floor_area_m2) และจำนวนชั้น (storeys)", en: "give floor_area_m2 and storeys")
-        }
-        let settings = web.book.catalog.settings(BuildingPermitService.self)
-        guard let schedule = settings.fees.schedule(on: web.book.today()) else {
-            throw WebError(.internal, "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียม", en: "no fee schedule in force")
-        }
-        let quote = schedule.quote(area: area, storeys: storeys)
-        return JSONResponse.make([
-            "plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
-            "total": .number(Double(quote.total.satang)), "total_th": .string(quote.total.thaiText),
-            "over_limit": .bool(area > settings.permit.maximumAreaSquareMetres),
-        ])
     }
 
     static func object(_ request: Request) async throws -> [String: JSONValue] {

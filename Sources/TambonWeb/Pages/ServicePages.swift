@@ -1,3 +1,4 @@
+import Hummingbird
 import TambonCore
 import TambonOSS
 import TambonOffice
@@ -25,9 +26,14 @@ protocol ServicePages: Sendable {
     static func printed(_ application: ApplicationRecord, office: OfficeWeb, on today: CivilDate) -> PrintedDocument?
     /// The page shown while there is nothing to print: its title and message in Thai and English.
     static var notYetIssued: (title: String, thai: String, english: String) { get }
+
+    /// The service's own JSON endpoints under `/api/v1` (none by default).
+    static func addAPIRoutes(to api: RouterGroup<BasicRequestContext>, web: OfficeWeb)
 }
 
 extension ServicePages {
+    static func addAPIRoutes(to api: RouterGroup<BasicRequestContext>, web: OfficeWeb) {}
+
     /// The approval that issued the document: the application approved with a number, by its last applied
     /// `approve` event; nil before.
     static func approval(of application: ApplicationRecord) -> (number: OfficialNumber, on: CivilDate)? {

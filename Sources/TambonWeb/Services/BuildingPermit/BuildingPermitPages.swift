@@ -1,7 +1,9 @@
+import Hummingbird
 import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonWebKit
 
 /// The building permit's web part: the form (แบบ ข.1), the staff panel (the building and its fee) and the permit
 /// (แบบ อ.1) printed once approved.
@@ -21,6 +23,30 @@ enum BuildingPermitPages: ServicePages {
             "landText": BuildingPermitDetails.landTitleText(application.details["land_title"]),
             "useText": BuildingPermitDetails.useText(application.details["building_use"]?.stringValue ?? ""),
         ]
+    }
+
+    static func addAPIRoutes(to api: RouterGroup<BasicRequestContext>, web: OfficeWeb) {
+        api.get("fees/building-permit") { request, _ in try quote(request, web: web) }
+    }
+
+    /// `GET /api/v1/fees/building-permit?floor_area_m2=…&storeys=…`: the fees a building comes to today.
+    static func quote(_ request: Request, web: OfficeWeb) throws -> Response {
+        let query = request.uri.queryParameters
+        guard let area = query["floor_area_m2"].flatMap({ Double(String($0)) }), area > 0, area.isFinite,
+            let storeys = query["storeys"].flatMap({ Int(String($0)) }), (1...10).contains(storeys)
+        else {
+            throw WebError(.invalid, "invalid_input", th: "ต้องระบุพื้นที่ (floor_area_m2) และจำนวนชั้น (storeys)", en: "give floor_area_m2 and storeys")
+        }
+        let settings = web.book.catalog.settings(BuildingPermitService.self)
+        guard let schedule = settings.fees.schedule(on: web.book.today()) else {
+            throw WebError(.internal, "no_fee_schedule", th: "ยังไม่ได้กำหนดอัตราค่าธรรมเนียม", en: "no fee schedule in force")
+        }
+        let quote = schedule.quote(area: area, storeys: storeys)
+        return JSONResponse.make([
+            "plan_check": .number(Double(quote.planCheckFee.satang)), "permit": .number(Double(quote.permitFee.satang)),
+            "total": .number(Double(quote.total.satang)), "total_th": .string(quote.total.thaiText),
+            "over_limit": .bool(area > settings.permit.maximumAreaSquareMetres),
+        ])
     }
 
     static let printPath = "permit"
