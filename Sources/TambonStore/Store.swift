@@ -20,6 +20,8 @@ public struct Store: Sendable {
     let identities = IdentityCache()
     /// The files attached to records, beside the database.
     public let attachments: AttachmentStore
+    /// The hub's enrolment tokens, enrolled nodes and request nonces (in the same database file).
+    public var peers: PeerRegistry { PeerRegistry(store: self) }
 
     init(writer: any DatabaseWriter, configuration: StoreConfiguration, attachments: AttachmentStore) throws {
         self.writer = writer
