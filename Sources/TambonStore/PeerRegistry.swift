@@ -166,7 +166,7 @@ public struct PeerRegistry: Sendable {
     /// Every enrolled node, by office then enrolment time.
     public func all() async throws -> [Peer] {
         try await writer.read { db in
-            try Array(Row.fetchCursor(db.cachedStatement(sql: PeerRow.selectWithAcceptedSeq + " ORDER BY office, enrolled_ms"))
+            try Array(Row.fetchCursor(db, cached: PeerRow.selectWithAcceptedSeq + " ORDER BY office, enrolled_ms")
                 .compactMap(PeerRow.peer(from:)))
         }
     }
@@ -179,7 +179,7 @@ public struct PeerRegistry: Sendable {
     static func peer(_ db: Database, _ id: NodeID) throws -> Peer? {
         // Read through a cursor: the row is the statement's own, its columns found by name in one lookup each. It
         // is valid only inside the cursor's `next()`, so it is converted there.
-        try Row.fetchCursor(db.cachedStatement(sql: PeerRow.selectWithAcceptedSeq + " WHERE node_id = ?"), arguments: [Data(id.bytes)])
+        try Row.fetchCursor(db, cached: PeerRow.selectWithAcceptedSeq + " WHERE node_id = ?", arguments: [Data(id.bytes)])
             .compactMap(PeerRow.peer(from:)).next()
     }
 }
