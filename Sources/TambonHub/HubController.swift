@@ -46,13 +46,13 @@ public struct HubController: Sendable {
         let blobs = HubBlobs(store: store, logger: logger)
         router.post(RouterPath(SyncProtocol.Path.blobsHave)) { request, _ in
             try await self.handle(request, endpoint: "blobs_have") { signed in
-                let peer = try await self.store.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.store.peers.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 return self.json(try await blobs.have(signed.members, peer: peer), request: request)
             }
         }
         router.post(RouterPath(SyncProtocol.Path.blobsPut + "/:sha256/:size/:offset")) { request, context in
             try await self.handle(request, endpoint: "blobs_put") { signed in
-                let peer = try await self.store.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.store.peers.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 let received = try await blobs.put(
                     hash: try context.parameters.require("sha256"), size: try context.parameters.require("size", as: Int.self),
                     offset: try context.parameters.require("offset", as: Int.self), chunk: signed.body,
@@ -62,7 +62,7 @@ public struct HubController: Sendable {
         }
         router.post(RouterPath(SyncProtocol.Path.blobsGet)) { request, _ in
             try await self.handle(request, endpoint: "blobs_get") { signed in
-                let peer = try await self.store.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.store.peers.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 let (chunk, hash) = try await blobs.get(signed.members, peer: peer)
                 var headers = HTTPFields()
                 headers[.contentType] = "application/octet-stream"
@@ -98,9 +98,9 @@ public struct HubController: Sendable {
             let code = refusal.error.code.rawValue
             metrics.request(endpoint: endpoint, outcome: code, seconds: ContinuousClock.now - started)
             if endpoint == "push" { metrics.refused(reason: code) }
-            if code == StoreError.Code.replayedRequest.rawValue,
+            if refusal.error.code == PeerRegistry.Refusal.replayedRequest,
                 let node = request.headers[Self.name(SyncProtocol.Header.node)].flatMap(NodeID.init(hex:)),
-                let last = try? await store.lastNonce(of: node)
+                let last = try? await store.peers.lastNonce(of: node)
             {
                 // The node's counter is behind (a restored backup, or another process): tell it where to resume.
                 refusal.error.details["last_nonce"] = .number(Double(last))
@@ -182,7 +182,7 @@ public struct HubController: Sendable {
     /// A push from an enrolled, active node, compressed as nodes send it, is read while it arrives.
     private func speculation(for request: Request, node: NodeID) async -> PushSpeculation? {
         guard request.uri.path == SyncProtocol.Path.push, request.headers[.contentEncoding]?.lowercased() == "gzip",
-            let peer = try? await store.peer(node), peer.active
+            let peer = try? await store.peers.peer(node), peer.active
         else { return nil }
         return try? PushSpeculation()
     }
@@ -212,11 +212,11 @@ public struct HubController: Sendable {
         // A node being restored does not know its office yet: the token says it.
         let office =
             try request.members["office"] == nil && request.members["restore"] == .bool(true)
-            ? await store.enrolmentTokenOffice(token) : SyncMessage.string(request.members, "office")
+            ? await store.peers.enrolmentTokenOffice(token) : SyncMessage.string(request.members, "office")
         let name = (request.members["name"]?.stringValue).map { String($0.prefix(200)) } ?? office
         guard Names.isValidOffice(office) else { throw TambonError(.invalid, "invalid_office", "invalid office code \"\(office)\"") }
-        let peer = try await store.enrol(token: token, node: request.node, office: office, name: name)
-        _ = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let peer = try await store.peers.enrol(token: token, node: request.node, office: office, name: name)
+        _ = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         logger.info("enrolled", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "role": "\(peer.role.rawValue)"])
         return [
             "hub": .string(hub.id.hex), "office": .string(peer.office), "role": .string(peer.role.rawValue),
@@ -225,7 +225,7 @@ public struct HubController: Sendable {
     }
 
     private func push(_ request: SignedRequest) async throws -> JSONValue {
-        let peer = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let peer = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         let changes = try request.speculated?.changes ?? SyncMessage.changes(request.members)
         guard changes.count <= SyncProtocol.maximumPushChanges else {
             throw TambonError(.tooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
@@ -239,7 +239,7 @@ public struct HubController: Sendable {
     }
 
     private func pull(_ request: SignedRequest) async throws -> [UInt8] {
-        let peer = try await store.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let peer = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         let after = try SyncMessage.integer(request.members, "after")
         let limit = Int(min(try SyncMessage.integer(request.members, "limit"), Int64(SyncProtocol.maximumPullChanges)))
         guard limit >= 1 else { throw TambonError(.invalid, "malformed_message", "\"limit\" must be at least 1") }

@@ -24,7 +24,7 @@ public struct HubIntake: Sendable {
 
     /// `checkedSignatures`: signatures already verified while the push arrived (they are not checked twice).
     public func accept(_ changes: [Change], from peer: Peer, checkedSignatures: CheckedSignatures? = nil) async throws -> Outcome {
-        guard peer.active else { throw StoreError(.revokedNode, "node \(peer.id.short)… has been revoked by the hub operator") }
+        guard peer.active else { throw PeerRegistry.Refusal.revoked(peer.id) }
         if let foreign = changes.first(where: { $0.origin != peer.id }) {
             throw TambonError(
                 .forbidden, "foreign_origin",
@@ -34,7 +34,7 @@ public struct HubIntake: Sendable {
             let result = try await store.apply(
                 changes,
                 options: ApplyOptions(verifySignatures: true, enforceChain: true, writerOffice: peer.office, checkedSignatures: checkedSignatures))
-            let accepted = try await store.peer(peer.id)?.acceptedSeq ?? 0
+            let accepted = try await store.peers.peer(peer.id)?.acceptedSeq ?? 0
             logger.info(
                 "accepted",
                 metadata: [

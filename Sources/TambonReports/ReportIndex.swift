@@ -308,7 +308,7 @@ public struct ReportIndex: Sendable {
     /// revoked ones included (their data still counts); nil if none ever has.
     public func officeSync() async throws -> [String: Int64?] {
         var latest: [String: Int64?] = [:]
-        for peer in try await store.peers() {
+        for peer in try await store.peers.all() {
             let current = latest[peer.office] ?? nil
             latest[peer.office] = [current, peer.lastSeenMillis].compactMap { $0 }.max()
         }

@@ -10,9 +10,7 @@ extension Store {
             if try Row.fetchOne(db, cached: "SELECT 1 FROM hub_link") != nil {
                 throw StoreError(.alreadyJoined, "this node is already enrolled with a hub")
             }
-            try db.execute(
-                sql: "INSERT INTO hub_link (id, url, ca_pem, hub_id, role, joined_ms) VALUES (1, ?, ?, ?, ?, ?)",
-                arguments: [url, caPEM, Data(hubID.bytes), role, now])
+            try HubLinkRow(url: url, caPEM: caPEM, hubID: hubID, role: role, joinedMillis: now).insert(db)
         }
     }
 
@@ -22,18 +20,7 @@ extension Store {
     }
 
     static func hubLink(_ db: Database) throws -> HubLink? {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                cached: """
-                    SELECT url, ca_pem, hub_id, role, joined_ms, last_success_ms, last_error, last_error_ms, skew_ms FROM hub_link
-                    """)
-        else { return nil }
-        let hubID: Data = row[2]
-        guard let id = NodeID(bytes: Array(hubID)) else { throw StoreError(.corrupt, "the hub's id is malformed") }
-        return HubLink(
-            url: row[0], caPEM: row[1], hubID: id, role: row[3], joinedMillis: row[4], lastSuccessMillis: row[5],
-            lastError: row[6], lastErrorMillis: row[7], skewMillis: row[8])
+        try HubLinkRow.fetchOne(db, cached: "SELECT * FROM hub_link")?.link
     }
 
     /// Where a sync round starts, in one read (a node syncing every few seconds does this most of all).
@@ -72,13 +59,12 @@ extension Store {
         try await writer.read { db in
             guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
             let acknowledged = max(try Self.cursor(db, CursorName.acknowledged), seq ?? 0)
-            let rows = try Row.fetchAll(
+            let rows = try ChangeRow.fetchCursor(
                 db,
                 cached: """
-                    SELECT origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig FROM changes
-                    WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
+                    SELECT \(ChangeRow.selection) FROM changes WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
                     """, arguments: [Data(node.id.bytes), acknowledged, limit])
-            return try rows.map { try Self.stored(from: $0, offset: 0) }
+            return try Array(rows.map(\.change))
         }
     }
 

@@ -15,17 +15,17 @@ extension Store {
                 db, cached: "SELECT scope FROM records WHERE collection = ? AND record_id = ?", arguments: [collection, id])
         else { return nil }
         var fields: [String: JSONValue] = [:]
-        for row in try Row.fetchAll(
-            db, cached: "SELECT field, value FROM fields WHERE collection = ? AND record_id = ?", arguments: [collection, id])
-        {
-            fields[row[0]] = try Self.decodeValue(row[1])
+        try Row.fetchCursor(
+            db, cached: "SELECT field, value FROM fields WHERE collection = ? AND record_id = ?", arguments: [collection, id]
+        ).forEach { row in
+            fields[row["field"]] = try Self.decodeValue(row["value"])
         }
         var sets: [String: [String: JSONValue]] = [:]
-        for row in try Row.fetchAll(
+        try Row.fetchCursor(
             db, cached: "SELECT field, element_id, value FROM set_elements WHERE collection = ? AND record_id = ?",
-            arguments: [collection, id])
-        {
-            sets[row[0], default: [:]][row[1]] = try Self.decodeValue(row[2])
+            arguments: [collection, id]
+        ).forEach { row in
+            sets[row["field"], default: [:]][row["element_id"]] = try Self.decodeValue(row["value"])
         }
         return RecordSnapshot(collection: collection, id: id, scope: try Self.decodeScope(scopeText), fields: fields, sets: sets)
     }
@@ -36,35 +36,35 @@ extension Store {
         try await writer.read { db in
             let needle = office.map { "%\"" + $0 + "\"%" } ?? "%"
             var scopes: [(String, String)] = []
-            for row in try Row.fetchAll(
+            try Row.fetchCursor(
                 db,
                 cached: """
                     SELECT record_id, scope FROM records WHERE collection = ? AND scope LIKE ? ORDER BY record_id
-                    """, arguments: [collection, needle])
-            {
-                scopes.append((row[0], row[1]))
+                    """, arguments: [collection, needle]
+            ).forEach { row in
+                scopes.append((row["record_id"], row["scope"]))
             }
             var fields: [String: [String: JSONValue]] = [:]
             // Fields and elements of the same records only (a hub holds every office's).
-            for row in try Row.fetchAll(
+            try Row.fetchCursor(
                 db,
                 cached: """
                     SELECT f.record_id, f.field, f.value FROM fields f JOIN records r ON r.collection = f.collection AND r.record_id = f.record_id
                     WHERE f.collection = ? AND r.scope LIKE ?
-                    """, arguments: [collection, needle])
-            {
-                fields[row[0], default: [:]][row[1]] = try Self.decodeValue(row[2])
+                    """, arguments: [collection, needle]
+            ).forEach { row in
+                fields[row["record_id"], default: [:]][row["field"]] = try Self.decodeValue(row["value"])
             }
             var sets: [String: [String: [String: JSONValue]]] = [:]
-            for row in try Row.fetchAll(
+            try Row.fetchCursor(
                 db,
                 cached: """
                     SELECT e.record_id, e.field, e.element_id, e.value FROM set_elements e
                     JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id
                     WHERE e.collection = ? AND r.scope LIKE ?
-                    """, arguments: [collection, needle])
-            {
-                sets[row[0], default: [:]][row[1], default: [:]][row[2]] = try Self.decodeValue(row[3])
+                    """, arguments: [collection, needle]
+            ).forEach { row in
+                sets[row["record_id"], default: [:]][row["field"], default: [:]][row["element_id"]] = try Self.decodeValue(row["value"])
             }
             return try scopes.map { id, scope in
                 RecordSnapshot(collection: collection, id: id, scope: try Self.decodeScope(scope), fields: fields[id] ?? [:], sets: sets[id] ?? [:])
@@ -94,27 +94,27 @@ extension Store {
             throw StoreError(.invalidArgument, "a feed page needs a cursor ≥ 0 and a limit ≥ 1")
         }
         return try await writer.read { db in
-            let columns = "c.origin, c.seq, c.hlc, c.collection, c.record_id, c.scope, c.ops, c.prev, c.hash, c.sig"
             let excluded = excludedOrigin.map { Data($0.bytes) } ?? Data()
-            let rows: [Row]
+            let rows: RowCursor
             let end: Int64
             if let office {
-                rows = try Row.fetchAll(
+                end = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(position), 0) FROM feed WHERE office = ?", arguments: [office]) ?? 0
+                rows = try Row.fetchCursor(
                     db,
                     cached: """
-                        SELECT f.position, \(columns) FROM feed f JOIN changes c ON c.arrival = f.arrival
+                        SELECT f.position AS position, \(ChangeRow.selection) FROM feed f JOIN changes c ON c.arrival = f.arrival
                         WHERE f.office = ? AND f.position > ? AND c.origin != ? ORDER BY f.position LIMIT ?
                         """, arguments: [office, cursor, excluded, limit])
-                end = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(position), 0) FROM feed WHERE office = ?", arguments: [office]) ?? 0
             } else {
-                rows = try Row.fetchAll(
+                end = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(arrival), 0) FROM changes") ?? 0
+                rows = try Row.fetchCursor(
                     db,
                     cached: """
-                        SELECT c.arrival, \(columns) FROM changes c WHERE c.arrival > ? AND c.origin != ? ORDER BY c.arrival LIMIT ?
+                        SELECT arrival AS position, \(ChangeRow.selection) FROM changes WHERE arrival > ? AND origin != ? ORDER BY arrival LIMIT ?
                         """, arguments: [cursor, excluded, limit])
-                end = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(arrival), 0) FROM changes") ?? 0
             }
-            let changes = try rows.map { row in (position: row[0] as Int64, change: try Self.stored(from: row, offset: 1)) }
+            // Each row is read where SQLite holds it (no copy), its columns found by name.
+            let changes = try Array(rows.map { row in (position: row["position"] as Int64, change: try ChangeRow(row: row).change) })
             // A short page means the feed is exhausted: the cursor moves to its end, past excluded changes too.
             let next = changes.count < limit ? max(cursor, end) : changes.last!.position
             return FeedPage(changes: changes, cursor: next, more: changes.count == limit && next < end)
@@ -128,7 +128,8 @@ extension Store {
             let cursor = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT collection, record_id, 0, NULL, NULL, scope FROM records WHERE instr(scope, ?1) > 0
+                    SELECT collection, record_id, 0 AS kind, NULL AS field, NULL AS element_id, scope AS value FROM records
+                      WHERE instr(scope, ?1) > 0
                     UNION ALL
                     SELECT f.collection, f.record_id, 1, f.field, NULL, f.value FROM fields f
                       JOIN records r ON r.collection = f.collection AND r.record_id = f.record_id WHERE instr(r.scope, ?1) > 0
@@ -139,11 +140,11 @@ extension Store {
                     """, arguments: [needle])
             var digest = StateDigest()
             while let row = try cursor.next() {
-                let kind: Int = row[2]
+                let kind: Int = row["kind"]
                 switch kind {
-                case 0: digest.record(collection: row[0], id: row[1], scope: try Self.decodeScope(row[5]))
-                case 1: digest.field(row[3], canonicalValue: (row[5] as String).utf8)
-                default: digest.element(field: row[3], id: row[4], canonicalValue: (row[5] as String).utf8)
+                case 0: digest.record(collection: row["collection"], id: row["record_id"], scope: try Self.decodeScope(row["value"]))
+                case 1: digest.field(row["field"], canonicalValue: (row["value"] as String).utf8)
+                default: digest.element(field: row["field"], id: row["element_id"], canonicalValue: (row["value"] as String).utf8)
                 }
             }
             return digest.finalize()
@@ -156,29 +157,6 @@ extension Store {
         } catch {
             throw StoreError(.corrupt, "a stored value is not valid JSON: \(error)")
         }
-    }
-
-    /// A change from the columns `origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig` starting at
-    /// `offset`.
-    static func change(from row: Row, offset o: Int) throws -> Change {
-        try decode(try stored(from: row, offset: o))
-    }
-
-    /// A change from the columns `origin, seq, hlc, collection, record_id, scope, ops, prev, hash, sig` starting at
-    /// `offset`, its operations and scope left as stored.
-    static func stored(from row: Row, offset o: Int) throws -> StoredChange {
-        let originData: Data = row[o]
-        let prev: Data? = row[o + 7]
-        let hash: Data = row[o + 8]
-        let sig: Data = row[o + 9]
-        let hlc: Int64 = row[o + 2]
-        let scope: String = row[o + 5]
-        let operations: String = row[o + 6]
-        guard let origin = NodeID(bytes: Array(originData)) else { throw StoreError(.corrupt, "a stored change is malformed") }
-        return StoredChange(
-            origin: origin, seq: row[o + 1], hlc: HLC(rawValue: UInt64(bitPattern: hlc)), collection: row[o + 3], record: row[o + 4],
-            canonicalScope: Array(scope.utf8), canonicalOperations: Array(operations.utf8), previous: prev.map { Array($0) },
-            hash: Array(hash), signature: Array(sig))
     }
 
     static func decode(_ stored: StoredChange) throws -> Change {

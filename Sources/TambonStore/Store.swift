@@ -20,6 +20,8 @@ public struct Store: Sendable {
     let identities = IdentityCache()
     /// The files attached to records, beside the database.
     public let attachments: AttachmentStore
+    /// The hub's enrolment tokens, enrolled nodes and request nonces (in the same database file).
+    public var peers: PeerRegistry { PeerRegistry(store: self) }
 
     init(writer: any DatabaseWriter, configuration: StoreConfiguration, attachments: AttachmentStore) throws {
         self.writer = writer
@@ -70,9 +72,7 @@ public struct Store: Sendable {
                         .alreadyInitialised, "this data directory already holds node \(existing.id.hex) of office \(existing.office)",
                         hint: "choose another --data directory; an existing node is never overwritten")
                 }
-                try db.execute(
-                    sql: "INSERT INTO node (id, node_id, private_key, office, name, host, created_ms) VALUES (1, ?, ?, ?, ?, ?, ?)",
-                    arguments: [Data(identity.id.bytes), Data(identity.seed), office, name, host, now])
+                try NodeRow(identity: identity, office: office, name: name, host: host, createdMillis: now).insert(db)
                 info = try NodeRow.fetch(db)?.info
                 return .commit
             }
@@ -113,10 +113,10 @@ public struct Store: Sendable {
             let row = try Row.fetchOne(
                 db,
                 cached: """
-                    SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM changes),
-                           (SELECT COUNT(DISTINCT origin) FROM changes), (SELECT IFNULL(MAX(arrival), 0) FROM changes)
+                    SELECT (SELECT COUNT(*) FROM records) AS records, (SELECT COUNT(*) FROM changes) AS changes,
+                           (SELECT COUNT(DISTINCT origin) FROM changes) AS origins, (SELECT IFNULL(MAX(arrival), 0) FROM changes) AS last_arrival
                     """)!
-            return StoreStatistics(records: row[0], changes: row[1], origins: row[2], lastArrival: row[3])
+            return StoreStatistics(records: row["records"], changes: row["changes"], origins: row["origins"], lastArrival: row["last_arrival"])
         }
     }
 }

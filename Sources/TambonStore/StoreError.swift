@@ -14,14 +14,6 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case corrupt = "corrupt"
         case notJoined = "not_joined"
         case alreadyJoined = "already_joined"
-        case invalidToken = "invalid_token"
-        case expiredToken = "expired_token"
-        case usedToken = "used_token"
-        case wrongOffice = "wrong_office"
-        case officeNodeExists = "office_node_exists"
-        case unknownNode = "unknown_node"
-        case revokedNode = "revoked_node"
-        case replayedRequest = "replayed_request"
     }
 
     public let code: Code
@@ -44,9 +36,7 @@ extension StoreError: TambonErrorConvertible {
     /// The kind of each code: what an edge answers (the hub's status, the command line's message).
     public var kind: TambonError.Kind {
         switch code {
-        case .invalidToken, .expiredToken, .wrongOffice, .revokedNode: .forbidden
-        case .usedToken, .officeNodeExists, .alreadyJoined, .staleLog, .alreadyInitialised, .copiedDataDirectory: .conflict
-        case .unknownNode, .replayedRequest: .unauthenticated
+        case .alreadyJoined, .staleLog, .alreadyInitialised, .copiedDataDirectory: .conflict
         case .invalidArgument, .invalidWrite: .invalid
         case .unknownRecord: .notFound
         case .notInitialised, .notJoined: .conflict

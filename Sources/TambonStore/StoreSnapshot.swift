@@ -19,10 +19,10 @@ public struct StoreSnapshot {
             db, sql: "SELECT arrival, collection, record_id FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
             arguments: [after, limit])
         while let row = try rows.next() {
-            through = row[0]
-            let collection: String = row[1]
+            through = row[ChangeRow.Columns.arrival]
+            let collection: String = row[ChangeRow.Columns.collection]
             guard collections.contains(collection) else { continue }
-            let id: String = row[2]
+            let id: String = row[ChangeRow.Columns.recordID]
             if seen.insert(collection + "/" + id).inserted { ids[collection, default: []].append(id) }
         }
         return (ids, through)

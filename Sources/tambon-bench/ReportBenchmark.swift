@@ -43,10 +43,10 @@ struct ReportBenchmark {
         }
         // Every office's node enrolled and seen, 3 % of them last heard from over a week ago.
         for (number, office) in offices.enumerated() {
-            let token = try await store.createEnrolmentToken(office: office, role: Peer.Role.office)
+            let token = try await store.peers.createEnrolmentToken(office: office, role: Peer.Role.office)
             let node = NodeIdentity().id
-            _ = try await store.enrol(token: token, node: node, office: office, name: "office \(office)")
-            if number % 33 != 0 { _ = try await store.authenticate(node: node, nonce: 1, skewMillis: 0) }
+            _ = try await store.peers.enrol(token: token, node: node, office: office, name: "office \(office)")
+            if number % 33 != 0 { _ = try await store.peers.authenticate(node: node, nonce: 1, skewMillis: 0) }
         }
         let loading = Date().timeIntervalSince(started)
         print(String(format: "  %d applications (%d changes) written in %.1f s", Self.offices * Self.applicationsPerOffice, changes, loading))

@@ -204,7 +204,7 @@ struct SyncBenchmark {
         configuration.durableCommits = durable
         let store = try DataDirectory(path: directory + "/" + name).create(configuration: configuration)
         try await store.initialiseNode(office: office, name: name)
-        try await NodeEnrolment.join(store: store, url: url, caPEM: ca, token: try await hub.createEnrolmentToken(office: office, role: role))
+        try await NodeEnrolment.join(store: store, url: url, caPEM: ca, token: try await hub.peers.createEnrolmentToken(office: office, role: role))
         return store
     }
 

@@ -138,7 +138,7 @@ struct HubTokenCommand: AsyncParsableCommand {
         guard (1...365).contains(days) else { throw TambonError.command("--days must be 1 to 365") }
         guard Names.isValidOffice(office) else { throw TambonError.command("invalid office code \"\(office)\"") }
         let (store, _) = try await options.openNode()
-        print(try await store.createEnrolmentToken(office: office, role: role, lifetimeMillis: Int64(days) * 86_400_000))
+        print(try await store.peers.createEnrolmentToken(office: office, role: role, lifetimeMillis: Int64(days) * 86_400_000))
     }
 }
 
@@ -151,7 +151,7 @@ struct HubNodesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (store, _) = try await options.openNode()
-        for peer in try await store.peers() {
+        for peer in try await store.peers.all() {
             let seen = peer.lastSeenMillis.map(Timestamps.iso) ?? "never"
             let skew = peer.skewMillis.map { ($0 >= 0 ? "+" : "") + "\($0)ms" } ?? "unknown"
             print(
@@ -170,7 +170,7 @@ struct HubRevokeCommand: AsyncParsableCommand {
     func run() async throws {
         guard let id = NodeID(hex: node) else { throw TambonError.command("--node must be a full node id (64 hex digits)") }
         let (store, _) = try await options.openNode()
-        let peer = try await store.revoke(node: id)
+        let peer = try await store.peers.revoke(node: id)
         print("revoked \(peer.id.hex) (office \(peer.office), \(peer.role.rawValue))")
     }
 }
@@ -187,9 +187,8 @@ struct HubImportCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else { throw TambonError.command("cannot read \(file)") }
         let (store, _) = try await options.openNode()
         let (node, changes) = try ExportFile.read(Array(data))
-        guard let peer = try await store.peer(node) else {
-            throw StoreError(
-                .unknownNode, "node \(node.hex) is not enrolled with this hub", hint: "enrol it first (tambon hub token, tambon node join)")
+        guard let peer = try await store.peers.peer(node) else {
+            throw PeerRegistry.Refusal.notEnrolled(node, hint: "enrol it first (tambon hub token, tambon node join)")
         }
         let outcome = try await HubIntake(store: store, logger: Logging.make("tambon.hub", level: .warning)).accept(changes, from: peer)
         print(

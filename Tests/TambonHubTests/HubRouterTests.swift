@@ -86,8 +86,10 @@ import Testing
     @Test func everyErrorBecomesTheProtocolsRefusalByItsKind() async throws {
         let fork = ChangeRejection(origin: NodeIdentity().id, seq: 3, reason: .fork(heldHash: []))
         #expect(HubRefusal(fork).status == .conflict && HubRefusal(fork).error.code == "fork")
-        let revoked = StoreError(.revokedNode, "node revoked")
+        let revoked = PeerRegistry.Refusal.revoked(NodeIdentity().id)
         #expect(HubRefusal(revoked).status == .forbidden && HubRefusal(revoked).error.code == "revoked_node")
+        let stale = StoreError(.staleLog, "the directory is older than the node's history")
+        #expect(HubRefusal(stale).status == .conflict && HubRefusal(stale).error.code == "stale_log")
         #expect(HubRefusal(NIOTooManyBytesError()).status == .contentTooLarge)
         struct DiskOnFire: Error {}
         let hidden = HubRefusal(DiskOnFire())

@@ -51,9 +51,9 @@ struct HubReportFixture {
         try await store.transaction { _ in edits }
         for (office, seen) in [("5001", true), ("5002", false)] {
             let node = NodeIdentity().id
-            _ = try await store.enrol(
-                token: try await store.createEnrolmentToken(office: office, role: .office), node: node, office: office, name: office)
-            if seen { _ = try await store.authenticate(node: node, nonce: 1, skewMillis: 0) }
+            _ = try await store.peers.enrol(
+                token: try await store.peers.createEnrolmentToken(office: office, role: .office), node: node, office: office, name: office)
+            if seen { _ = try await store.peers.authenticate(node: node, nonce: 1, skewMillis: 0) }
         }
         let web = HubReportWeb(store: store, index: try ReportIndex(store: store), bcryptCost: 4)
         try await web.users.add(name: "operator", role: .admin, password: "operator password 1")

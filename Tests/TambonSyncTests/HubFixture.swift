@@ -101,7 +101,7 @@ final class HubFixture: @unchecked Sendable {
     func node(office: String, role: Peer.Role = .office, clock: ManualClock? = nil) async throws -> TestNode {
         let store = try Store.inMemory(configuration: (clock ?? self.clock).configuration)
         try await store.initialiseNode(office: office, name: "node of \(office)")
-        let token = try await self.store.createEnrolmentToken(office: office, role: role)
+        let token = try await self.store.peers.createEnrolmentToken(office: office, role: role)
         try await NodeEnrolment.join(store: store, url: url, caPEM: caPEM, token: token)
         let node = try await TestNode(store: store, hub: self)
         nodeClients.withLock { $0.append(node.client) }

@@ -29,7 +29,7 @@ import Testing
             let store = try Store.inMemory(configuration: clock.configuration)
             try await store.initialiseNode(office: office, name: "node of \(office)")
             let transport = InMemoryHubTransport(responder: responder, maximumPushChanges: maximumPushChanges, logger: quietLogger)
-            let token = try await self.store.createEnrolmentToken(office: office, role: role)
+            let token = try await self.store.peers.createEnrolmentToken(office: office, role: role)
             try await NodeEnrolment.join(store: store, transport: transport, url: "https://hub.test", caPEM: "", token: token)
             return Node(store: store, transport: transport)
         }
@@ -84,7 +84,7 @@ import Testing
         let hub = try await Hub()
         let node = try await hub.node(office: "6500101")
         try await node.store.write(collection: "permits", record: "app-1", set: ["area": 120])
-        try await hub.store.revoke(node: try #require(try await node.store.node()).id)
+        try await hub.store.peers.revoke(node: try #require(try await node.store.node()).id)
         do {
             try await node.sync()
             Issue.record("a revoked node synced")
@@ -172,11 +172,11 @@ import Testing
         try await old.store.write(collection: "permits", record: "app-1", set: ["area": 120])
         try await old.store.write(collection: "permits", record: "app-2", set: ["area": 80])
         try await old.sync()
-        try await hub.store.revoke(node: try #require(try await old.store.node()).id)
+        try await hub.store.peers.revoke(node: try #require(try await old.store.node()).id)
 
         let directory = DataDirectory(path: temporaryDirectory("tambon-restore"))
         defer { try? FileManager.default.removeItem(atPath: directory.path) }
-        let token = try await hub.store.createEnrolmentToken(office: "6500101", role: .office)
+        let token = try await hub.store.peers.createEnrolmentToken(office: "6500101", role: .office)
         let transport = InMemoryHubTransport(responder: hub.responder, logger: quietLogger)
         let (store, report) = try await NodeEnrolment.restore(
             directory: directory, configuration: hub.clock.configuration, transport: transport, url: "https://hub.test", caPEM: "",
@@ -207,18 +207,18 @@ import Testing
         #expect(headers.first { $0.0 == SyncProtocol.Header.time }?.1 == String(hub.clock.now))
 
         let transport = InMemoryHubTransport(responder: hub.responder, logger: quietLogger)
-        let token = try await hub.store.createEnrolmentToken(office: "6500101", role: .office)
+        let token = try await hub.store.peers.createEnrolmentToken(office: "6500101", role: .office)
         let ahead = try await signer.nextNonce()
         let drawnLater = try await signer.nextNonce()
         let enrolled = try await transport.post(
             SyncProtocol.Path.enrol, body: ["token": .string(token), "office": "6500101", "name": "bare key", "protocol": 1],
             signer: signer, nonce: ahead, deadline: .seconds(10))
         #expect(enrolled.members["role"] == "office")
-        #expect(try await hub.store.lastNonce(of: identity.id) == ahead, "the nonce drawn ahead is the one sent")
+        #expect(try await hub.store.peers.lastNonce(of: identity.id) == ahead, "the nonce drawn ahead is the one sent")
         _ = try await transport.post(
             SyncProtocol.Path.pull, body: ["protocol": 1, "after": 0, "limit": 1], signer: signer, nonce: drawnLater,
             deadline: .seconds(10))
-        #expect(try await hub.store.lastNonce(of: identity.id) == drawnLater)
+        #expect(try await hub.store.peers.lastNonce(of: identity.id) == drawnLater)
     }
 }
 

@@ -26,7 +26,7 @@ import Testing
             #expect(throws: TambonError.self) { _ = try ExportFile.read(altered) }
 
             let (origin, changes) = try ExportFile.read(bytes)
-            let peer = try #require(try await hub.store.peer(origin))
+            let peer = try #require(try await hub.store.peers.peer(origin))
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let outcome = try await HubIntake(store: hub.store, logger: logger).accept(changes, from: peer)
@@ -48,7 +48,7 @@ import Testing
             try await old.sync()
 
             // While the old office node is active, an office-role token cannot enrol another.
-            let token = try await hub.store.createEnrolmentToken(office: "6500101", role: .office)
+            let token = try await hub.store.peers.createEnrolmentToken(office: "6500101", role: .office)
             let directory = DataDirectory(path: temporaryDirectory("tambon-restore"))
             defer { try? FileManager.default.removeItem(atPath: directory.path) }
             await #expect(throws: TambonError.self) {
@@ -57,7 +57,7 @@ import Testing
             }
             #expect(!FileManager.default.fileExists(atPath: directory.path), "a refused restore writes nothing")
 
-            try await hub.store.revoke(node: old.info.id)
+            try await hub.store.peers.revoke(node: old.info.id)
             let (store, report) = try await NodeEnrolment.restore(
                 directory: directory, configuration: hub.clock.configuration, url: hub.url, caPEM: hub.caPEM, token: token)
             let restored = try #require(try await store.node())
@@ -80,7 +80,7 @@ import Testing
             let store = try DataDirectory(path: path).create(configuration: hub.clock.configuration)
             try await store.initialiseNode(office: "6500101", name: "n")
             try await NodeEnrolment.join(
-                store: store, url: hub.url, caPEM: hub.caPEM, token: try await hub.store.createEnrolmentToken(office: "6500101", role: .office))
+                store: store, url: hub.url, caPEM: hub.caPEM, token: try await hub.store.peers.createEnrolmentToken(office: "6500101", role: .office))
             try await store.write(collection: "c", record: "r", set: ["x": 1])
             try await store.checkpoint()
             try FileManager.default.copyItem(atPath: path, toPath: path + "-backup")
@@ -111,7 +111,7 @@ import Testing
             let store = try Store.inMemory()
             try await store.initialiseNode(office: "6500101", name: "n")
             try await NodeEnrolment.join(
-                store: store, url: hub.url, caPEM: hub.caPEM, token: try await hub.store.createEnrolmentToken(office: "6500101", role: .office))
+                store: store, url: hub.url, caPEM: hub.caPEM, token: try await hub.store.peers.createEnrolmentToken(office: "6500101", role: .office))
             var logger = Logger(label: "test.loop")
             logger.logLevel = .critical
             var schedule = SyncSchedule(now: StoreConfiguration.systemMillis())

@@ -33,7 +33,7 @@ import Testing
             await expectRefusal(status: 403, code: "invalid_token") {
                 try await NodeEnrolment.join(store: try await freshNode("6500101"), url: hub.url, caPEM: hub.caPEM, token: "tbn1.nonsense")
             }
-            let token = try await hub.store.createEnrolmentToken(office: "6500101", role: .office)
+            let token = try await hub.store.peers.createEnrolmentToken(office: "6500101", role: .office)
             await expectRefusal(status: 403, code: "wrong_office") {
                 try await NodeEnrolment.join(store: try await freshNode("6500102"), url: hub.url, caPEM: hub.caPEM, token: token)
             }
@@ -41,21 +41,21 @@ import Testing
             await expectRefusal(status: 409, code: "used_token") {
                 try await NodeEnrolment.join(store: try await freshNode("6500101"), url: hub.url, caPEM: hub.caPEM, token: token)
             }
-            let second = try await hub.store.createEnrolmentToken(office: "6500101", role: .office)
+            let second = try await hub.store.peers.createEnrolmentToken(office: "6500101", role: .office)
             await expectRefusal(status: 409, code: "office_node_exists") {
                 try await NodeEnrolment.join(store: try await freshNode("6500101"), url: hub.url, caPEM: hub.caPEM, token: second)
             }
-            let expiring = try await hub.store.createEnrolmentToken(office: "6500103", role: .office, lifetimeMillis: 1000)
+            let expiring = try await hub.store.peers.createEnrolmentToken(office: "6500103", role: .office, lifetimeMillis: 1000)
             hub.clock.advance(2000)
             await expectRefusal(status: 403, code: "expired_token") {
                 try await NodeEnrolment.join(store: try await freshNode("6500103"), url: hub.url, caPEM: hub.caPEM, token: expiring)
             }
-            #expect(try await hub.store.peers().count == 1)
+            #expect(try await hub.store.peers.all().count == 1)
             // A survey node of the same office is fine, and revoking the office node frees the office role.
-            let survey = try await hub.store.createEnrolmentToken(office: "6500101", role: .survey)
+            let survey = try await hub.store.peers.createEnrolmentToken(office: "6500101", role: .survey)
             try await NodeEnrolment.join(store: try await freshNode("6500101"), url: hub.url, caPEM: hub.caPEM, token: survey)
-            let officeNode = try #require(try await hub.store.peers().first { $0.role == .office })
-            try await hub.store.revoke(node: officeNode.id)
+            let officeNode = try #require(try await hub.store.peers.all().first { $0.role == .office })
+            try await hub.store.peers.revoke(node: officeNode.id)
             try await NodeEnrolment.join(store: try await freshNode("6500101"), url: hub.url, caPEM: hub.caPEM, token: second)
         }
     }
@@ -83,7 +83,7 @@ import Testing
             await expectRefusal(status: 400, code: "malformed_json") {
                 _ = try await node.client.send("/v1/pull", bytes: Array("{\"after\":".utf8), signer: node.signer, nonce: 6000)
             }
-            try await hub.store.revoke(node: node.info.id)
+            try await hub.store.peers.revoke(node: node.info.id)
             await expectRefusal(status: 403, code: "revoked_node") { try await node.sync() }
             #expect(try await node.store.hubLink()?.lastError?.contains("revoked") == true, "node status shows the last error")
         }
