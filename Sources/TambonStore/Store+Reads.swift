@@ -113,8 +113,8 @@ extension Store {
                         SELECT arrival AS position, \(ChangeRow.selection) FROM changes WHERE arrival > ? AND origin != ? ORDER BY arrival LIMIT ?
                         """, arguments: [cursor, excluded, limit])
             }
-            // Each row is read where SQLite holds it (no copy), its columns found by name.
-            let changes = try Array(rows.map { row in (position: row["position"] as Int64, change: try ChangeRow(row: row).change) })
+            // Each row is read where SQLite holds it (no copy): the position first, then the change (ChangeRow.Position).
+            let changes = try Array(rows.map { row in (position: row[0] as Int64, change: try ChangeRow(row: row, after: 1).change) })
             // A short page means the feed is exhausted: the cursor moves to its end, past excluded changes too.
             let next = changes.count < limit ? max(cursor, end) : changes.last!.position
             return FeedPage(changes: changes, cursor: next, more: changes.count == limit && next < end)
