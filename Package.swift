@@ -7,6 +7,21 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The products several targets use, named once.
+enum Product {
+    static let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+    static let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+    static let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+    static let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+    static let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
+    static let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+    static let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+    static let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let mustache: Target.Dependency = .product(name: "Mustache", package: "swift-mustache")
+    static let hummingbirdTLS: Target.Dependency = .product(name: "HummingbirdTLS", package: "hummingbird")
+    static let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+}
+
 let package = Package(
     name: "Tambon",
     platforms: [.macOS(.v15)],
@@ -45,7 +60,7 @@ let package = Package(
         // Clock, identity, changes, canonical encoding, signing, merge rules. No SQLite, no network, no files.
         .target(
             name: "TambonCore",
-            dependencies: ["CSodium", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CSodium", Product.crypto],
             swiftSettings: strict
         ),
         // The services, pure: identifiers (national ID, tracking codes, official numbers), Thai calendar, fees,
@@ -57,9 +72,9 @@ let package = Package(
             name: "TambonProtocol",
             dependencies: [
                 "TambonCore",
-                .product(name: "Crypto", package: "swift-crypto"),
+                Product.crypto,
                 .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                Product.nioCore,
             ],
             swiftSettings: strict
         ),
@@ -82,7 +97,7 @@ let package = Package(
             dependencies: [
                 "TambonCore", "TambonSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                Product.crypto,
             ],
             swiftSettings: strict
         ),
@@ -102,10 +117,10 @@ let package = Package(
         .target(
             name: "TambonTLS",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
+                Product.crypto,
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                Product.nioSSL,
             ],
             swiftSettings: strict
         ),
@@ -115,9 +130,9 @@ let package = Package(
             name: "TambonWebKit",
             dependencies: [
                 "TambonCore", "TambonOSS", "TambonOffice", "TambonProtocol",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                Product.hummingbird,
+                Product.httpTypes,
+                Product.nioCore,
             ],
             swiftSettings: strict
         ),
@@ -129,10 +144,10 @@ let package = Package(
             name: "TambonWeb",
             dependencies: [
                 "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWebKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                Product.hummingbird,
+                Product.mustache,
+                Product.httpTypes,
+                Product.nioCore,
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             resources: [.embedInCode("Templates")],
@@ -143,12 +158,12 @@ let package = Package(
             name: "TambonSync",
             dependencies: [
                 "TambonCore", "TambonProtocol", "TambonStore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                Product.asyncHTTPClient,
+                Product.nioSSL,
+                Product.nioCore,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                Product.logging,
+                Product.crypto,
             ],
             swiftSettings: strict
         ),
@@ -157,12 +172,12 @@ let package = Package(
             name: "TambonServer",
             dependencies: [
                 "TambonCore", "TambonOffice", "TambonWeb", "TambonStore", "TambonSync",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+                Product.hummingbird,
+                Product.hummingbirdTLS,
+                Product.nioCore,
+                Product.nioSSL,
+                Product.serviceLifecycle,
+                Product.logging,
             ],
             swiftSettings: strict
         ),
@@ -176,12 +191,12 @@ let package = Package(
             dependencies: [
                 "TambonCore", "TambonOSS", "TambonStore", "TambonSQLite", "TambonOffice", "TambonWebKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+                Product.hummingbird,
+                Product.httpTypes,
+                Product.nioCore,
+                Product.mustache,
+                Product.serviceLifecycle,
+                Product.logging,
             ],
             swiftSettings: strict
         ),
@@ -190,15 +205,15 @@ let package = Package(
             name: "TambonHub",
             dependencies: [
                 "TambonCore", "TambonProtocol", "TambonStore", "TambonReports",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                Product.hummingbird,
+                Product.hummingbirdTLS,
+                Product.serviceLifecycle,
+                Product.httpTypes,
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
+                Product.crypto,
+                Product.nioCore,
+                Product.nioSSL,
+                Product.logging,
             ],
             swiftSettings: strict
         ),
@@ -213,11 +228,11 @@ let package = Package(
             name: "TambonSyncTestSupport",
             dependencies: [
                 "TambonCore", "TambonProtocol", "TambonStore", "TambonSync", "TambonHub", "TambonReports",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                Product.hummingbird,
+                Product.httpTypes,
+                Product.nioCore,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                Product.logging,
             ],
             swiftSettings: strict
         ),
@@ -226,10 +241,10 @@ let package = Package(
             name: "TambonWebTestSupport",
             dependencies: [
                 "TambonCore",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                Product.hummingbird,
+                Product.hummingbirdTesting,
+                Product.httpTypes,
+                Product.nioCore,
             ],
             swiftSettings: strict
         ),
@@ -240,10 +255,10 @@ let package = Package(
                 "TambonCore", "TambonOSS", "TambonOffice", "TambonStore", "TambonProtocol", "TambonTLS", "TambonSync",
                 "TambonHub", "TambonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                Product.hummingbird,
+                Product.logging,
+                Product.nioCore,
+                Product.nioSSL,
             ],
             swiftSettings: strict
         ),
@@ -254,9 +269,9 @@ let package = Package(
                 "TambonCore", "TambonStore", "TambonProtocol", "TambonTLS", "TambonSync", "TambonHub", "TambonOSS",
                 "TambonOffice", "TambonReports", "TambonSQLite", "TambonTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                Product.hummingbird,
+                Product.logging,
+                Product.nioCore,
             ],
             swiftSettings: strict
         ),
@@ -282,11 +297,11 @@ let package = Package(
             name: "TambonHubTests",
             dependencies: [
                 "TambonCore", "TambonProtocol", "TambonStore", "TambonHub",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                Product.hummingbird,
+                Product.hummingbirdTesting,
+                Product.httpTypes,
+                Product.logging,
+                Product.nioCore,
             ],
             swiftSettings: strict
         ),
@@ -295,10 +310,10 @@ let package = Package(
             dependencies: [
                 "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonReports", "TambonWebKit", "TambonTestSupport",
                 "TambonWebTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                Product.hummingbird,
+                Product.hummingbirdTesting,
+                Product.httpTypes,
+                Product.nioCore,
             ],
             swiftSettings: strict
         ),
@@ -306,10 +321,10 @@ let package = Package(
             name: "TambonWebTests",
             dependencies: [
                 "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWeb", "TambonWebKit", "TambonWebTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                Product.hummingbird,
+                Product.hummingbirdTesting,
+                Product.httpTypes,
+                Product.nioCore,
             ],
             swiftSettings: strict
         ),
@@ -318,11 +333,11 @@ let package = Package(
             dependencies: [
                 "TambonCore", "TambonProtocol", "TambonTLS", "TambonStore", "TambonSync", "TambonHub", "TambonServer",
                 "TambonTestSupport", "TambonSyncTestSupport", "TambonOSS", "TambonOffice",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                Product.asyncHTTPClient,
+                Product.hummingbird,
+                Product.logging,
+                Product.nioCore,
+                Product.nioSSL,
             ],
             swiftSettings: strict
         ),
