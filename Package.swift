@@ -341,6 +341,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The node's side of sync with no TLS and no sockets: rounds against the hub's router in process, the schedule.
+        .testTarget(
+            name: "TambonNodeTests",
+            dependencies: [
+                "TambonCore", "TambonProtocol", "TambonStore", "TambonSync", "TambonSyncTestSupport", "TambonTestSupport",
+                Product.hummingbird,
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TambonCLITests", dependencies: ["tambon", "TambonTestSupport"], swiftSettings: strict),
     ]
 )

@@ -5,6 +5,7 @@ import TambonCore
 import TambonProtocol
 import TambonStore
 import TambonSync
+import TambonSyncTestSupport
 import TambonTestSupport
 import Testing
 

@@ -4,6 +4,7 @@ import TambonCore
 import TambonProtocol
 import TambonStore
 import TambonSync
+import TambonSyncTestSupport
 import TambonTestSupport
 import Testing
 

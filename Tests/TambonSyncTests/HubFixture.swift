@@ -10,6 +10,7 @@ import TambonHub
 import TambonProtocol
 import TambonStore
 import TambonSync
+import TambonSyncTestSupport
 import TambonTLS
 import TambonTestSupport
 
@@ -140,10 +141,3 @@ struct TestNode: Sendable {
             protocolVersion: protocolVersion)
     }
 }
-
-/// Tests expect failures on purpose; their warnings would only bury the test report.
-let quietLogger: Logger = {
-    var logger = Logger(label: "test.sync")
-    logger.logLevel = .critical
-    return logger
-}()

@@ -6,6 +6,7 @@ import TambonProtocol
 import TambonServer
 import TambonStore
 import TambonSync
+import TambonSyncTestSupport
 import TambonTestSupport
 import Testing
 
