@@ -59,7 +59,14 @@ struct HubBlobs: Sendable {
         guard store.attachments.has(hash) else {
             throw TambonError(.notFound, "not_here_yet", "the hub does not hold attachment \(hash.prefix(12))… whole yet")
         }
-        let length = Int(members["length"]?.numberValue ?? Double(AttachmentStore.maximumChunk))
+        // A chunk is at most the store's largest; a length that is not a whole number is refused, never converted.
+        var length = AttachmentStore.maximumChunk
+        if let requested = members["length"] {
+            guard let value = requested.integerValue, value > 0 else {
+                throw TambonError(.invalid, "malformed_message", "\"length\" must be a positive integer")
+            }
+            length = Int(min(value, Int64(AttachmentStore.maximumChunk)))
+        }
         let chunk = try store.attachments.read(hash, offset: Int(offset), length: length)
         return (chunk, Hex.encode(Array(SHA256.hash(data: chunk))))
     }

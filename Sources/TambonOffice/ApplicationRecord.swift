@@ -36,7 +36,12 @@ public struct ApplicationRecord: Sendable {
         applicant = record.fields["applicant"]?.objectValue ?? [:]
         details = record.fields["details"]?.objectValue ?? [:]
         fees = record.fields["fees"]?.objectValue ?? [:]
-        submittedMillis = Int64(record.fields["submitted_ms"]?.numberValue ?? 0)
+        guard let submitted = record.fields["submitted_ms"].map({ $0.integerValue }) ?? 0 else {
+            throw OfficeError(
+                .internal, code: "malformed_application", th: "ข้อมูลคำขอนี้เสียหาย",
+                en: "application \(record.id) has a submission time that is not a whole number of milliseconds")
+        }
+        submittedMillis = submitted
         let events = (record.sets["events"] ?? [:]).compactMap { ApplicationEvent(id: $0.key, value: $0.value) }
         let workflow = offered.workflow
         timeline = Timeline(events: events, workflow: workflow)

@@ -17,8 +17,14 @@ public enum NumberRegister {
     /// The number the register would issue next in `series` and `year` (a read; nothing is reserved).
     static func next(in transaction: LocalTransaction, series: String, year: Int) throws -> OfficialNumber {
         let id = recordID(office: transaction.node.office, series: series, year: year)
-        let last = Int(try transaction.record(collection: collection, id: id)?.fields["last"]?.numberValue ?? 0)
-        return OfficialNumber(sequence: last + 1, year: year)
+        let stored = try transaction.record(collection: collection, id: id)?.fields["last"]
+        // A register whose value is not a whole number (written by a faulty or hostile node) issues nothing.
+        guard let last = stored.map({ $0.integerValue }) ?? 0, (0..<Int64(Int32.max)).contains(last) else {
+            throw OfficeError(
+                .internal, code: "malformed_register", th: "ทะเบียนเลขที่ของสำนักงานเสียหาย ออกเลขไม่ได้",
+                en: "the number register \(id) holds \(stored.map { $0.canonicalText } ?? "nothing"), not a count")
+        }
+        return OfficialNumber(sequence: Int(last) + 1, year: year)
     }
 
     /// The edit that issues `number` (from ``next(in:series:year:)`` in the same transaction) to `application`;

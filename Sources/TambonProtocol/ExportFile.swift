@@ -33,7 +33,7 @@ public enum ExportFile {
         guard members["protocol"]?.numberValue == Double(SyncProtocol.version) else {
             throw TambonError(
                 .upgradeRequired, "unsupported_protocol",
-                "the file was written with protocol \(members["protocol"]?.numberValue.map { "\(Int($0))" } ?? "?"); this hub speaks \(SyncProtocol.version)"
+                "the file was written with protocol \(members["protocol"]?.numberValue.map(JSONValue.plainText) ?? "?"); this hub speaks \(SyncProtocol.version)"
             )
         }
         guard let node = members["node"]?.stringValue.flatMap(NodeID.init(hex:)),

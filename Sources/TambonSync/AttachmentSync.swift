@@ -58,7 +58,9 @@ struct AttachmentSync {
                     signer: signer, deadline: deadline)
             }
             report.record(response)
-            offset = Int(response.members["received"]?.numberValue ?? Double(offset + chunk.count))
+            offset =
+                response.members["received"] == nil
+                ? offset + chunk.count : Int(try SyncMessage.integer(response.members, "received"))
         }
         report.filesSent += 1
         logger.debug("attachment sent", metadata: ["sha256": "\(reference.sha256.prefix(12))", "bytes": "\(reference.size)"])

@@ -25,7 +25,7 @@ extension HubTransport {
         guard let hub = response.members["hub"]?.stringValue.flatMap(NodeID.init(hex:)) else {
             throw TambonError(.badResponse, "malformed_message", "the hub did not say who it is")
         }
-        return (hub, Int(response.members["protocol"]?.numberValue ?? 0))
+        return (hub, Int(response.members["protocol"]?.integerValue ?? 0))
     }
 
     /// A signed POST of `body` (compressed when large): the node proves it holds its key; the nonce makes each
@@ -64,8 +64,8 @@ extension HubTransport {
         } catch let failure as TambonError where failure.code == "replayed_request" {
             // Another process on the same directory (a manual sync beside `node serve`) used a higher nonce that
             // reached the hub first, or this directory's counter is behind: move past the hub's and send again, once.
-            if let last = failure.details["last_nonce"]?.numberValue {
-                try await signer.advanceNonce(past: Int64(last))
+            if let last = failure.details["last_nonce"]?.integerValue {
+                try await signer.advanceNonce(past: last)
             }
             let fresh = try await signer.nextNonce()
             return try await send(

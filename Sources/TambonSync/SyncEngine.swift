@@ -146,8 +146,8 @@ public struct SyncEngine: Sendable {
                 report.record(response)
                 report.pullRequests += 1
                 let next = try SyncMessage.integer(response.members, "cursor")
-                if let accepted = response.members["accepted_seq"]?.numberValue {
-                    try Self.checkNotStale(acceptedSeq: Int64(accepted), node: node)
+                if response.members["accepted_seq"] != nil {
+                    try Self.checkNotStale(acceptedSeq: try SyncMessage.integer(response.members, "accepted_seq"), node: node)
                 }
                 let more = response.members["more"] == .bool(true)
                 if more {

@@ -88,6 +88,30 @@ import Testing
         }
     }
 
+    @Test func aHostileApplicationRecordIsSkippedNotFatal() async throws {
+        // An enrolled node can write any value: a submission time of 1e300 used to crash the hub's refresh with
+        // "Double value cannot be converted to Int64", and again on every restart.
+        let office = try await OfficeFixture()
+        let good = try await office.submit()
+        try await office.store.transaction { _ in
+            [
+                LocalEdit(
+                    collection: ApplicationRecord.collection, record: "HOSTILE1",
+                    set: [
+                        "service": "building-permit", "office": "5001", "submitted_ms": 1e300, "fees": ["total": 1e300],
+                    ], scope: ["5001"])
+            ]
+        }
+        let index = try ReportIndex(store: office.store)
+        let rows = try await index.rows(filter: ReportFilter(), dataAsOf: [:])
+        #expect(rows.reduce(0) { $0 + $1.count } == 1, "the good application only")
+        #expect(try await office.book.application(good.id).id == good.id)
+        let hostile = try #require(try await office.store.record(collection: ApplicationRecord.collection, id: "HOSTILE1"))
+        #expect { try ApplicationRecord(hostile, catalog: ServiceCatalog()) } throws: {
+            ($0 as? OfficeError)?.code == "malformed_application"
+        }
+    }
+
     @Test func reportsCarryNoPersonalData() async throws {
         let office = try await OfficeFixture()
         _ = try await office.inspected()

@@ -40,6 +40,21 @@ extension JSONValue {
         return nil
     }
 
+    /// The largest integer a JSON number carries exactly (2^53 − 1, I-JSON).
+    public static let maximumExactInteger: Double = 9_007_199_254_740_991
+
+    /// The number as an integer when it is a whole number JSON carries exactly (|n| ≤ 2^53 − 1); nil for anything
+    /// else — a fraction, `1e300`, not a number — so that input from elsewhere can be refused, never trapped on.
+    public var integerValue: Int64? {
+        guard case .number(let n) = self, n.rounded(.towardZero) == n, abs(n) <= Self.maximumExactInteger else { return nil }
+        return Int64(n)
+    }
+
+    /// A number as people read it: `120` for a whole number JSON carries exactly, `48.5` (or `1e+300`) otherwise.
+    public static func plainText(_ number: Double) -> String {
+        JSONValue.number(number).integerValue.map { String($0) } ?? String(number)
+    }
+
     public var arrayValue: [JSONValue]? {
         if case .array(let a) = self { return a }
         return nil

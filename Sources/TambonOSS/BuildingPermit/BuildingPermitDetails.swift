@@ -101,6 +101,6 @@ public struct BuildingPermitDetails: Sendable, Equatable {
     public static func useText(_ value: String) -> String { uses[value] ?? value }
 
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        JSONValue.plainText(value)
     }
 }

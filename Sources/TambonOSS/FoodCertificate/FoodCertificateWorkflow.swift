@@ -57,7 +57,7 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
         case "renew":
             try WorkflowRules.requireOfficial(event)
             guard status == .approved else { throw WorkflowRules.notNow(event.action, status) }
-            guard let year = event.payload["year"]?.numberValue.map(Int.init), year > 2400 else {
+            guard let year = event.payload["year"]?.integerValue.map(Int.init), year > 2400 else {
                 throw ActionRefusal(.invalidPayload, th: "ระบุปี พ.ศ. ที่ต่ออายุ (year)", en: "\"year\" (Buddhist Era) is required")
             }
             guard !state.renewedYears.contains(year) else {
@@ -67,7 +67,7 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
         case "record-payment":
             try WorkflowRules.requireOfficial(event)
             guard status == .approved || status == .revoked || status == .closed else { throw WorkflowRules.notNow(event.action, status) }
-            guard let year = event.payload["year"]?.numberValue.map(Int.init), state.renewedYears.contains(year) else {
+            guard let year = event.payload["year"]?.integerValue.map(Int.init), state.renewedYears.contains(year) else {
                 throw ActionRefusal(
                     .invalidPayload, th: "ระบุปี พ.ศ. ที่มีค่าธรรมเนียมค้างชำระ (year)",
                     en: "\"year\" must be a Buddhist-Era year whose fee is due (the approval year or a renewal)")

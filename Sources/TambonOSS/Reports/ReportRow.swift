@@ -72,7 +72,7 @@ public struct ReportRow: Sendable, Equatable {
 
     /// A median as written: whole numbers without a decimal point.
     static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        JSONValue.plainText(value)
     }
 
     /// An instant as ISO 8601 in Thai time (`2026-11-26T09:30:00+07:00`).

@@ -47,7 +47,7 @@ struct CitizenPages: Sendable {
         do {
             let application = try await web.book.submit(
                 service: Form.service, applicant: form.applicant, details: form.details, attachments: try Self.uploads(body))
-            let total = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0))
+            let total = Money(satang: application.fees["total"]?.integerValue ?? 0)
             return try await pages.page(
                 "submitted", title: "ยื่นคำขอแล้ว", request: request, status: .created,
                 ["code": application.id, "total": total.thaiText])

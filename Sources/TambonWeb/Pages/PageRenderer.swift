@@ -135,7 +135,7 @@ struct PageRenderer: Sendable {
         switch value {
         case .null: return ""
         case .bool(let flag): return flag
-        case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .number(let number): return JSONValue.plainText(number)
         case .string(let text): return text
         case .array(let items): return items.map(plain)
         case .object(let members): return plain(members)

@@ -93,7 +93,7 @@ struct StaffPages: Sendable {
         if let due = application.deadline(on: today) { values["due"] = due.thaiText }
         if let number = application.state.number { values["number"] = number.description }
         values["nationalID"] = (try? NationalID(application.applicant["national_id"]?.stringValue ?? ""))?.formatted ?? ""
-        values["feeTotal"] = Money(satang: Int64(application.fees["total"]?.numberValue ?? 0)).thaiText
+        values["feeTotal"] = Money(satang: application.fees["total"]?.integerValue ?? 0).thaiText
         // The service's own panel (its details, its fees) and printed document.
         if let service = ServicePagesCatalog.pages(application.service) {
             values["printPath"] = service.printPath
@@ -105,7 +105,7 @@ struct StaffPages: Sendable {
             let hash = item["sha256"]?.stringValue ?? ""
             return [
                 "name": item["name"]?.stringValue ?? hash, "kind": AttachmentPolicy.kinds[item["kind"]?.stringValue ?? ""] ?? "",
-                "size": String((Int(item["size"]?.numberValue ?? 0) + 1023) / 1024), "sha256": hash,
+                "size": String(((item["size"]?.integerValue ?? 0) + 1023) / 1024), "sha256": hash,
                 "here": web.store.attachments.has(hash), "id": application.id,
             ]
         }

@@ -64,7 +64,7 @@ enum BuildingPermitPages: ServicePages {
             "land": BuildingPermitDetails.landTitleText(details["land_title"]),
             "lat": location["lat"]?.numberValue.map { String($0) } ?? "", "lon": location["lon"]?.numberValue.map { String($0) } ?? "",
             "area": details["floor_area_m2"]?.numberValue.map { String($0) } ?? "",
-            "storeys": details["storeys"]?.numberValue.map { String(Int($0)) } ?? "",
+            "storeys": details["storeys"]?.numberValue.map(JSONValue.plainText) ?? "",
             "use": BuildingPermitDetails.useText(details["building_use"]?.stringValue ?? ""),
             "issued": issued.thaiText, "validUntil": issued.adding(years: validity).thaiText,
         ]

@@ -58,7 +58,7 @@ enum FoodCertificatePages: ServicePages {
             "establishment": details["establishment_name"]?.stringValue ?? "",
             "placeKind": (details["place_kind"]?.stringValue).flatMap(FoodCertificateDetails.PlaceKind.init(rawValue:))?.thai ?? "",
             "area": PageRenderer.plain(details["area_m2"] ?? .null),
-            "workers": details["workers"]?.numberValue.map { String(Int($0)) } ?? "",
+            "workers": details["workers"]?.numberValue.map(JSONValue.plainText) ?? "",
             "address": details["address"]?.stringValue ?? "",
             "fee": current.map { $0.amount.thaiText } ?? "-", "feeYear": current.map { String($0.year) } ?? "",
             "receipt": current?.payment?.receipt ?? "ยังไม่ชำระ",
