@@ -16,10 +16,3 @@ public struct LocalEdit: Sendable {
         self.scope = scope
     }
 }
-
-/// What a node is for: the hub, an office's one `office` node (it issues official numbers), or a survey laptop.
-public enum NodeRole: String, Sendable {
-    case hub
-    case office
-    case survey
-}

@@ -10,7 +10,7 @@ import TambonCore
 /// instead of failing.
 public struct Store: Sendable {
     /// The office code of the hub's own node: the hub writes records of any office (it routes between them).
-    public static let hubOffice = "hub"
+    public static let hubOffice = Enrolment.hubOffice
 
     /// The database file inside a data directory.
     public static let databaseFileName = "tambon.sqlite"
