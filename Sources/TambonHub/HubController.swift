@@ -232,10 +232,20 @@ public struct HubController: Sendable {
         }
         let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer, checkedSignatures: request.speculated?.checked)
         metrics.accepted(outcome.applied)
-        return [
+        let answer: [String: JSONValue] = [
             "accepted_seq": .number(Double(outcome.acceptedSeq)), "applied": .number(Double(outcome.applied)),
             "duplicates": .number(Double(outcome.duplicates)),
         ]
+        if let first = outcome.refused.first {
+            // 403 with the reason; the rest of the batch applied and the refused changes stay in the node's chain.
+            var details = answer
+            details["refused"] = .array(outcome.refused.map(\.value))
+            throw TambonError(
+                .forbidden, TambonError.Code(first.refusal.code),
+                "\(outcome.refused.count) change(s) refused; #\(first.seq) (\(first.collection)/\(first.record)): \(first.refusal.message)",
+                thai: first.refusal.thai, details: details)
+        }
+        return .object(answer)
     }
 
     private func pull(_ request: SignedRequest) async throws -> [UInt8] {

@@ -20,6 +20,8 @@ public struct HubIntake: Sendable {
         public let duplicates: Int
         /// The node's highest seq the hub now holds.
         public let acceptedSeq: Int64
+        /// Changes the authority rules refused: held in the node's chain, inert, never forwarded.
+        public let refused: [PushRefusal]
     }
 
     /// `checkedSignatures`: signatures already verified while the push arrived (they are not checked twice).
@@ -33,7 +35,7 @@ public struct HubIntake: Sendable {
         do {
             let result = try await store.apply(
                 changes,
-                options: ApplyOptions(verifySignatures: true, enforceChain: true, writerOffice: peer.office, checkedSignatures: checkedSignatures))
+                options: ApplyOptions(verifySignatures: true, enforceChain: true, checkedSignatures: checkedSignatures))
             let accepted = try await store.peers.peer(peer.id)?.acceptedSeq ?? 0
             logger.info(
                 "accepted",
@@ -41,7 +43,16 @@ public struct HubIntake: Sendable {
                     "node": "\(peer.id.short)", "office": "\(peer.office)", "applied": "\(result.applied)",
                     "duplicates": "\(result.duplicates)", "accepted_seq": "\(accepted)",
                 ])
-            return Outcome(applied: result.applied, duplicates: result.duplicates, acceptedSeq: accepted)
+            let refused = result.refused.map { PushRefusal(seq: $0.seq, collection: $0.collection, record: $0.record, refusal: $0.refusal) }
+            for refusal in refused {
+                logger.warning(
+                    "refused change",
+                    metadata: [
+                        "node": "\(peer.id.short)", "office": "\(peer.office)", "role": "\(peer.role.rawValue)", "change": "#\(refusal.seq)",
+                        "collection": "\(refusal.collection)", "reason": "\(refusal.refusal.code)",
+                    ])
+            }
+            return Outcome(applied: result.applied, duplicates: result.duplicates, acceptedSeq: accepted, refused: refused)
         } catch let rejection as ChangeRejection {
             logger.warning(
                 "refused changes",

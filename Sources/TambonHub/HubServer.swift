@@ -31,6 +31,9 @@ public enum HubServer {
         store: Store, index: ReportIndex, logger: Logger, bcryptCost: UInt8 = 12
     ) async throws -> Router<BasicRequestContext> {
         guard let hub = try await store.node() else { throw StoreError.notInitialised }
+        // Every replica judges changes by the roster the hub publishes; after an upgrade it is published here first.
+        let published = try await store.peers.publishRoster()
+        if published > 0 { logger.notice("published roster entries", metadata: ["entries": "\(published)"]) }
         let router = Router(context: BasicRequestContext.self)
         HubController(store: store, hub: hub, logger: logger).addRoutes(to: router)
         HubReportWeb(store: store, index: index, bcryptCost: bcryptCost).addRoutes(to: router)

@@ -4,7 +4,7 @@ import TambonCore
 /// Constants of the sync protocol (sync-protocol/SPEC.md §9–§12).
 public enum SyncProtocol {
     /// The protocol version every request and response carries.
-    public static let version = 1
+    public static let version = 2
     /// This software's version, sent with every request for the hub's logs.
     public static let softwareVersion = "tambon/0.2.0"
 

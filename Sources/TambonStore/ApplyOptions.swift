@@ -10,18 +10,13 @@ public struct ApplyOptions: Sendable {
     /// scope-filtered stream leave it off: they see gaps in other origins' sequences.
     public var enforceChain: Bool
 
-    /// The office of the node that wrote the batch, where the store enforces authorisation (the hub): every
-    /// change must name it in its scope, and an existing record must already belong to it.
-    public var writerOffice: String?
-
     /// Signatures the caller has already verified (the hub, while a push was arriving): those changes skip the
     /// Ed25519 check, every other check still applies.
     public var checkedSignatures: CheckedSignatures?
 
-    public init(verifySignatures: Bool = true, enforceChain: Bool = false, writerOffice: String? = nil, checkedSignatures: CheckedSignatures? = nil) {
+    public init(verifySignatures: Bool = true, enforceChain: Bool = false, checkedSignatures: CheckedSignatures? = nil) {
         self.verifySignatures = verifySignatures
         self.enforceChain = enforceChain
-        self.writerOffice = writerOffice
         self.checkedSignatures = checkedSignatures
     }
 }

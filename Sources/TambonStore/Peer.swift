@@ -20,4 +20,8 @@ public struct Peer: Sendable, Equatable {
     public let skewMillis: Int64?
     /// The node's highest seq the hub holds.
     public let acceptedSeq: Int64
+    /// How many of its changes the authority rules refused (held in its chain, inert).
+    public let refusedCount: Int
+    /// For a revoked node: its last change the hub held at revocation; everything after it is refused.
+    public let revokedAfterSeq: Int64?
 }

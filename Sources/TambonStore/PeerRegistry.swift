@@ -12,12 +12,12 @@ import TambonCore
 public struct PeerRegistry: Sendable {
     public static let defaultTokenLifetimeMillis: Int64 = 7 * 86_400_000
 
-    let writer: any DatabaseWriter
-    let configuration: StoreConfiguration
+    let store: Store
+    var writer: any DatabaseWriter { store.writer }
+    var configuration: StoreConfiguration { store.configuration }
 
     public init(store: Store) {
-        writer = store.writer
-        configuration = store.configuration
+        self.store = store
     }
 
     /// A new one-time enrolment token for a node of `office` (only its SHA-256 is stored).
@@ -96,7 +96,10 @@ public struct PeerRegistry: Sendable {
                     thai: "สำนักงานนี้มีเครื่องหลักที่ใช้งานอยู่แล้ว",
                     hint: "revoke it first (tambon hub revoke) or enrol this machine as a survey node")
             }
-            try PeerRow(enrolling: node, office: office, role: role, name: String(name.prefix(200)), at: now).insert(db)
+            let peer = PeerRow(enrolling: node, office: office, role: role, name: String(name.prefix(200)), at: now)
+            try peer.insert(db)
+            // Published before the node can push anything, so every replica knows the writer of its first change.
+            try publish(peer, db)
             row.usedBy = Data(node.bytes)
             row.usedMillis = now
             try row.update(db, columns: [EnrolmentTokenRow.Columns.usedBy, EnrolmentTokenRow.Columns.usedMillis])
@@ -146,6 +149,34 @@ public struct PeerRegistry: Sendable {
         return try Self.peer(db, node)!
     }
 
+    /// Makes the roster records (collection `nodes`, SPEC §15.4) say what the peers table says, for every node
+    /// enrolled: after an upgrade from protocol 1 this publishes the whole roster, legacy marks included. Writes
+    /// only what differs; returns how many entries it wrote.
+    @discardableResult
+    public func publishRoster() async throws -> Int {
+        try await writer.write { db in
+            var written = 0
+            for row in try PeerRow.fetchAll(db, sql: "SELECT * FROM peers ORDER BY enrolled_ms") {
+                if try publish(row, db) { written += 1 }
+            }
+            return written
+        }
+    }
+
+    /// Writes `peer`'s roster entry as a change of the hub's own, in the caller's transaction, unless it already
+    /// says exactly that.
+    @discardableResult
+    private func publish(_ peer: PeerRow, _ db: Database) throws -> Bool {
+        guard let entry = peer.rosterEntry, let hub = try NodeRow.fetch(db) else { return false }
+        let fields = entry.fields
+        let held = try Store.record(db, collection: AuthorityRules.rosterCollection, id: entry.recordID)
+        if let held, held.fields == fields { return false }
+        _ = try store.writeLocal(
+            db, node: hub,
+            edits: [LocalEdit(collection: AuthorityRules.rosterCollection, record: entry.recordID, set: fields, scope: [entry.enrolment.office])])
+        return true
+    }
+
     /// The highest request nonce the hub has accepted from `node`.
     public func lastNonce(of node: NodeID) async throws -> Int64? {
         try await writer.read { db in
@@ -164,8 +195,13 @@ public struct PeerRegistry: Sendable {
                     thai: Refusal.unknownThai, hint: "tambon hub nodes --data DIR")
             }
             try db.execute(
-                cached: "UPDATE peers SET status = 'revoked', revoked_ms = ? WHERE node_id = ? AND status = 'active'",
+                cached: """
+                    UPDATE peers SET status = 'revoked', revoked_ms = ?,
+                        revoked_after_seq = (SELECT IFNULL(MAX(seq), 0) FROM changes WHERE origin = peers.node_id)
+                    WHERE node_id = ? AND status = 'active'
+                    """,
                 arguments: [now, Data(node.bytes)])
+            if let row = try PeerRow.fetchOne(db, key: Data(node.bytes)) { try publish(row, db) }
             return try Self.peer(db, node)!
         }
     }

@@ -34,7 +34,7 @@ extension Store {
                 var result: ApplyResult?
                 try db.inTransaction(.immediate) {
                     guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
-                    var log = try LogCursor(db: db, ownID: node.id, options: options)
+                    var log = try LogCursor(db: db, node: node, options: options, rules: configuration.authority)
                     var newest = HLC.zero
                     for (position, index) in order.enumerated() {
                         let change = batch[index]
@@ -51,7 +51,7 @@ extension Store {
                     if let cursor {
                         try Self.setCursor(db, cursor.name, cursor.value)
                     }
-                    result = ApplyResult(applied: log.applied, duplicates: log.duplicates, lastArrival: log.arrival)
+                    result = ApplyResult(applied: log.applied, duplicates: log.duplicates, lastArrival: log.arrival, refused: log.refused)
                     return .commit
                 }
                 return result!

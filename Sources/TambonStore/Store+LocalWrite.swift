@@ -39,43 +39,50 @@ extension Store {
                 }
                 // The first change's stamp is drawn before the body runs, so events the body stores can carry it.
                 var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
-                var stamp: HLC? = clock.tick(wallMillis: configuration.wallClock())
-                let edits = try body(LocalTransaction(db: db, node: node.info, stamp: stamp!))
-                var seq = node.lastSeq
-                var previous = node.lastHash
-                for edit in edits {
-                    let hlc = stamp ?? clock.tick(wallMillis: configuration.wallClock())
-                    stamp = nil
-                    seq += 1
-                    let change = try writeChange(db, edit: edit, node: node, seq: seq, previous: previous, hlc: hlc)
-                    previous = change.hash
-                    written.append(change)
-                }
+                let stamp = clock.tick(wallMillis: configuration.wallClock())
+                let edits = try body(LocalTransaction(db: db, node: node.info, stamp: stamp))
+                written = try writeLocal(db, node: node, edits: edits, clock: clock, firstStamp: stamp)
                 return .commit
             }
             return written
         }
     }
 
+    /// Writes `edits` as this node's next changes, one per edit, inside the caller's transaction: signed, chained,
+    /// merged, with the node's sequence and clock. `firstStamp` is the first change's HLC if the caller drew it
+    /// already (from `clock`).
+    func writeLocal(_ db: Database, node: NodeRow, edits: [LocalEdit], clock: HybridLogicalClock? = nil, firstStamp: HLC? = nil) throws -> [Change] {
+        var clock = clock ?? HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
+        var stamp = firstStamp
+        var gate = try AuthorityGate(db, node: node, rules: configuration.authority)
+        let writer = try ChangeWriter(db)
+        var seq = node.lastSeq
+        var previous = node.lastHash
+        var written: [Change] = []
+        for edit in edits {
+            let hlc = stamp ?? clock.tick(wallMillis: configuration.wallClock())
+            stamp = nil
+            seq += 1
+            let change = try writeChange(db, edit: edit, node: node, seq: seq, previous: previous, hlc: hlc, gate: &gate, writer: writer)
+            previous = change.hash
+            written.append(change)
+        }
+        return written
+    }
+
     /// One edit as the node's change `seq`, chained to `previous`.
-    private func writeChange(_ db: Database, edit: LocalEdit, node: NodeRow, seq: Int64, previous: [UInt8]?, hlc: HLC) throws -> Change {
+    private func writeChange(
+        _ db: Database, edit: LocalEdit, node: NodeRow, seq: Int64, previous: [UInt8]?, hlc: HLC, gate: inout AuthorityGate,
+        writer: ChangeWriter
+    ) throws -> Change {
         let collection = edit.collection
         let record = edit.record
         let operations: [ChangeOperation] =
             edit.fields.keys.sorted().map { .set(field: $0, value: edit.fields[$0]!) }
             + edit.elements.map { .add(field: $0.field, id: $0.id, value: $0.value) }
         let requestedScope = edit.scope.map { Array(Set($0)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
-        let writer = try ChangeWriter(db)
         let heldScope = try writer.scope(collection: collection, record: record)
         let recordScope = requestedScope ?? heldScope ?? [node.office]
-        // A node writes only records of its own office (the hub, which routes between offices, excepted):
-        // anything else would be refused by the hub and block this node's log behind it.
-        if node.office != Store.hubOffice {
-            guard recordScope.contains(node.office), heldScope.map({ $0.contains(node.office) }) ?? true else {
-                throw StoreError(
-                    .invalidWrite, "\(collection)/\(record) does not belong to office \(node.office); a node writes only its own office's records")
-            }
-        }
         let draft = Change(
             origin: node.id, seq: seq, hlc: hlc, collection: collection, record: record,
             scope: recordScope, operations: operations, previous: previous)
@@ -88,9 +95,12 @@ extension Store {
             guard case .invalid(let message) = error.reason else { throw error }
             throw StoreError(.invalidWrite, message)
         }
+        // The authority rules every receiver applies: a node never signs a change the hub would refuse.
+        if let refusal = try gate.decide(draft) { throw refusal }
         let change = draft.signed(by: try identities.identity(for: node), body: checked.body)
         let arrival = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(arrival), 0) + 1 FROM changes")!
         try writer.insert(change, operations: checked.operations, arrival: arrival, heldScope: heldScope)
+        try gate.applied(change, db: db, writer: writer)
         try db.execute(
             cached: "UPDATE node SET last_seq = ?, last_hash = ?, clock = ? WHERE id = 1",
             arguments: [change.seq, Data(change.hash), Int64(bitPattern: hlc.rawValue)])

@@ -110,7 +110,7 @@ extension Store {
                 rows = try Row.fetchCursor(
                     db,
                     cached: """
-                        SELECT arrival AS position, \(ChangeRow.selection) FROM changes WHERE arrival > ? AND origin != ? ORDER BY arrival LIMIT ?
+                        SELECT arrival AS position, \(ChangeRow.selection) FROM changes WHERE arrival > ? AND origin != ? AND refused IS NULL ORDER BY arrival LIMIT ?
                         """, arguments: [cursor, excluded, limit])
             }
             // Each row is read where SQLite holds it (no copy): the position first, then the change (ChangeRow.Position).

@@ -75,12 +75,30 @@ public struct SyncEngine: Sendable {
             while let prepared = try await upcoming.value {
                 let last = prepared.changes[prepared.changes.count - 1]
                 upcoming = prepareBatch(after: last.seq)
-                let response = try await transport.sizing.push.adapting {
-                    try await transport.post(SyncProtocol.Path.push, body: prepared.body, signer: signer, deadline: deadline)
+                let members: [String: JSONValue]
+                do {
+                    let response = try await transport.sizing.push.adapting {
+                        try await transport.post(SyncProtocol.Path.push, body: prepared.body, signer: signer, deadline: deadline)
+                    }
+                    report.record(response)
+                    members = response.members
+                } catch let refusal as TambonError where refusal.kind == .forbidden && PushRefusal.list(in: refusal.details) != nil {
+                    // Some changes were refused by the hub's authority rules; the rest applied. The refused ones stay in
+                    // this node's chain, marked, and their records are rebuilt without them: the log moves on.
+                    let refused = PushRefusal.list(in: refusal.details) ?? []
+                    let mine = refused.filter { seq in prepared.changes.contains { $0.seq == seq.seq } }
+                    try await store.markRefused(mine.map { ($0.seq, $0.refusal) })
+                    report.refused += mine.count
+                    for item in mine {
+                        logger.warning(
+                            "change refused by the hub",
+                            metadata: ["change": "#\(item.seq)", "collection": "\(item.collection)", "reason": "\(item.refusal.code)"])
+                        progress("refused by the hub: #\(item.seq) \(item.collection)/\(item.record): \(item.refusal.message)")
+                    }
+                    members = refusal.details
                 }
-                report.record(response)
                 report.pushRequests += 1
-                let accepted = try SyncMessage.integer(response.members, "accepted_seq")
+                let accepted = try SyncMessage.integer(members, "accepted_seq")
                 try Self.checkNotStale(acceptedSeq: accepted, node: node)
                 try await store.acknowledge(seq: accepted)
                 report.pushed += prepared.changes.count

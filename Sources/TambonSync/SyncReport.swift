@@ -11,6 +11,8 @@ public struct SyncReport: Sendable, Equatable {
     public var filesReceived = 0
     /// Attachments this node's records refer to that neither it nor the hub holds whole yet.
     public var filesWaiting = 0
+    /// This node's changes the hub's authority rules refused in this round (kept, marked, shown in `node status`).
+    public var refused = 0
     /// This node's clock minus the hub's (ms), as measured.
     public var skewMillis: Int64?
 

@@ -156,7 +156,7 @@ struct HubNodesCommand: AsyncParsableCommand {
             let skew = peer.skewMillis.map { ($0 >= 0 ? "+" : "") + "\($0)ms" } ?? "unknown"
             print(
                 "\(peer.id.hex) office=\(peer.office) role=\(peer.role.rawValue) status=\(peer.active ? "active" : "revoked") "
-                    + "last_seen=\(seen) accepted_seq=\(peer.acceptedSeq) skew=\(skew)")
+                    + "last_seen=\(seen) accepted_seq=\(peer.acceptedSeq) refused=\(peer.refusedCount) skew=\(skew)")
         }
     }
 }
@@ -190,9 +190,13 @@ struct HubImportCommand: AsyncParsableCommand {
         guard let peer = try await store.peers.peer(node) else {
             throw PeerRegistry.Refusal.notEnrolled(node, hint: "enrol it first (tambon hub token, tambon node join)")
         }
+        try await store.peers.publishRoster()
         let outcome = try await HubIntake(store: store, logger: Logging.make("tambon.hub", level: .warning)).accept(changes, from: peer)
         print(
             "imported \(outcome.applied) change(s) from node \(node.hex) (\(outcome.duplicates) already held); hub holds it up to #\(outcome.acceptedSeq)"
         )
+        for refused in outcome.refused {
+            print("refused #\(refused.seq) \(refused.collection)/\(refused.record): \(refused.refusal.code): \(refused.refusal.message)")
+        }
     }
 }

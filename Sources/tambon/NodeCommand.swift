@@ -76,6 +76,11 @@ struct NodeStatusCommand: AsyncParsableCommand {
             print("error    \(error) (at \(link.lastErrorMillis.map(Timestamps.iso) ?? "?"))")
         }
         print("skew     \(link.skewMillis.map { ($0 >= 0 ? "+" : "") + "\($0) ms against the hub" } ?? "unknown")")
+        let refused = try await store.refusedChanges(limit: 20)
+        print("refused  \(refused.count) change(s) of this node refused by the hub's authority rules\(refused.isEmpty ? "" : ":")")
+        for change in refused {
+            print("  #\(change.seq) \(change.collection)/\(change.record): \(change.refusal.code): \(change.refusal.message)")
+        }
     }
 }
 

@@ -17,8 +17,6 @@ public struct ChangeRejection: Error, Sendable, Equatable, CustomStringConvertib
         case clockSkew(ClockSkewError)
         /// The change breaks a structural rule (names, scope, operations, version).
         case invalid(String)
-        /// The writer's office is not in the change's scope or in the record's current scope.
-        case outsideScope(office: String)
     }
 
     public let origin: NodeID
@@ -41,7 +39,6 @@ public struct ChangeRejection: Error, Sendable, Equatable, CustomStringConvertib
         case .chainGap: return "chain_gap"
         case .clockSkew: return "clock_skew"
         case .invalid: return "invalid_change"
-        case .outsideScope: return "outside_scope"
         }
     }
 
@@ -64,8 +61,6 @@ public struct ChangeRejection: Error, Sendable, Equatable, CustomStringConvertib
             return "\(which) refused: \(skew.description)"
         case .invalid(let message):
             return "\(which) refused: \(message)"
-        case .outsideScope(let office):
-            return "\(which) refused: outside scope — office \(office) may only write records whose scope includes it"
         }
     }
 }
@@ -75,7 +70,6 @@ extension ChangeRejection: TambonErrorConvertible {
         let kind: TambonError.Kind
         switch reason {
         case .fork, .brokenChain, .chainGap: kind = .conflict
-        case .outsideScope: kind = .forbidden
         case .badHash, .badSignature, .clockSkew, .invalid: kind = .unprocessable
         }
         return TambonError(kind, TambonError.Code(code), description, cause: self)

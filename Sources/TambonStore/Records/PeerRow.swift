@@ -18,6 +18,8 @@ struct PeerRow: FetchableRecord, PersistableRecord {
         case lastSeenMillis = "last_seen_ms"
         case lastNonce = "last_nonce"
         case skewMillis = "skew_ms"
+        case legacySeq = "legacy_seq"
+        case revokedAfterSeq = "revoked_after_seq"
     }
 
     /// The values of `status`.
@@ -27,7 +29,8 @@ struct PeerRow: FetchableRecord, PersistableRecord {
     /// Peers' rows with each node's accepted seq (its highest seq the hub holds) as the extra column
     /// `accepted_seq`, which ``peer(from:)`` reads; the caller adds `WHERE` or `ORDER BY`.
     static let selectWithAcceptedSeq = """
-        SELECT peers.*, (SELECT IFNULL(MAX(seq), 0) FROM changes WHERE origin = peers.node_id) AS accepted_seq FROM peers
+        SELECT peers.*, (SELECT IFNULL(MAX(seq), 0) FROM changes WHERE origin = peers.node_id) AS accepted_seq,
+               (SELECT COUNT(*) FROM changes WHERE origin = peers.node_id AND refused IS NOT NULL) AS refused_count FROM peers
         """
 
     var nodeID: Data
@@ -40,6 +43,8 @@ struct PeerRow: FetchableRecord, PersistableRecord {
     var lastSeenMillis: Int64?
     var lastNonce: Int64
     var skewMillis: Int64?
+    var legacySeq: Int64
+    var revokedAfterSeq: Int64?
 
     /// A newly enrolled, active node.
     init(enrolling node: NodeID, office: String, role: Peer.Role, name: String, at now: Int64) {
@@ -50,6 +55,7 @@ struct PeerRow: FetchableRecord, PersistableRecord {
         status = Self.active
         enrolledMillis = now
         lastNonce = 0
+        legacySeq = 0
     }
 
     init(row: Row) throws {
@@ -63,6 +69,8 @@ struct PeerRow: FetchableRecord, PersistableRecord {
         lastSeenMillis = row[Columns.lastSeenMillis]
         lastNonce = row[Columns.lastNonce]
         skewMillis = row[Columns.skewMillis]
+        legacySeq = row[Columns.legacySeq]
+        revokedAfterSeq = row[Columns.revokedAfterSeq]
     }
 
     func encode(to container: inout PersistenceContainer) throws {
@@ -76,6 +84,16 @@ struct PeerRow: FetchableRecord, PersistableRecord {
         container[Columns.lastSeenMillis] = lastSeenMillis
         container[Columns.lastNonce] = lastNonce
         container[Columns.skewMillis] = skewMillis
+        container[Columns.legacySeq] = legacySeq
+        container[Columns.revokedAfterSeq] = revokedAfterSeq
+    }
+
+    /// The node as the hub publishes it in the roster; nil if its id or role is malformed.
+    var rosterEntry: RosterEntry? {
+        guard let id = NodeID(bytes: Array(nodeID)), let role = NodeRole(rawValue: role), role != .hub else { return nil }
+        return RosterEntry(
+            enrolment: Enrolment(node: id, office: office, role: role, revokedAfterSeq: revokedAfterSeq, legacySeq: legacySeq),
+            name: name, enrolledMillis: enrolledMillis, revokedMillis: revokedMillis)
     }
 
     /// The public view of a row read with ``selectWithAcceptedSeq``; nil if its node id is malformed.
@@ -85,6 +103,7 @@ struct PeerRow: FetchableRecord, PersistableRecord {
         return Peer(
             id: id, office: peer.office, role: Peer.Role(rawValue: peer.role) ?? .survey, name: peer.name,
             active: peer.status == Self.active, enrolledMillis: peer.enrolledMillis, lastSeenMillis: peer.lastSeenMillis,
-            skewMillis: peer.skewMillis, acceptedSeq: row["accepted_seq"])
+            skewMillis: peer.skewMillis, acceptedSeq: row["accepted_seq"],
+            refusedCount: row["refused_count"], revokedAfterSeq: peer.revokedAfterSeq)
     }
 }

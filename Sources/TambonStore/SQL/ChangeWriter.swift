@@ -22,6 +22,7 @@ struct ChangeWriter {
     private let upsertElement: RawStatement
     private let neighbours: RawStatement
     private let head: RawStatement
+    private let insertRefusedChange: RawStatement
 
     static let fieldsPerStatement = 8
 
@@ -37,7 +38,8 @@ struct ChangeWriter {
             db,
             """
             INSERT INTO feed (office, arrival)
-            SELECT ?1, arrival FROM changes WHERE collection = ?2 AND record_id = ?3 AND arrival < ?4 ORDER BY arrival
+            SELECT ?1, arrival FROM changes
+            WHERE collection = ?2 AND record_id = ?3 AND arrival < ?4 AND refused IS NULL ORDER BY arrival
             """)
         readRecord = try RawStatement(db, "SELECT scope FROM records WHERE collection = ? AND record_id = ?")
         upsertRecord = try RawStatement(
@@ -73,7 +75,14 @@ struct ChangeWriter {
             SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin, seq = excluded.seq
             WHERE (excluded.hlc, excluded.origin, excluded.seq) < (set_elements.hlc, set_elements.origin, set_elements.seq)
             """)
-        neighbours = try RawStatement(db, "SELECT seq, hash, prev FROM changes WHERE origin = ?1 AND seq BETWEEN ?2 - 1 AND ?2 + 1")
+        insertRefusedChange = try RawStatement(
+            db,
+            """
+            INSERT INTO changes (origin, seq, arrival, hlc, collection, record_id, scope, ops, prev, hash, sig, refused, refused_message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        neighbours = try RawStatement(
+            db, "SELECT seq, hash, prev, refused, refused_message FROM changes WHERE origin = ?1 AND seq BETWEEN ?2 - 1 AND ?2 + 1")
         head = try RawStatement(db, "SELECT seq, hash FROM changes WHERE origin = ? ORDER BY seq DESC LIMIT 1")
     }
 
@@ -81,6 +90,8 @@ struct ChangeWriter {
     /// the one after.
     struct Neighbourhood {
         var held: [UInt8]?
+        /// Why the held change is inert, if the authority rules refused it.
+        var heldRefusal: (code: String, message: String)?
         var previousHash: [UInt8]?
         var nextPrevious: [UInt8]??
     }
@@ -93,6 +104,7 @@ struct ChangeWriter {
             let seq = row.int64(0)
             if seq == change.seq {
                 result.held = row.blob(1)
+                if let code = row.text(3) { result.heldRefusal = (code, row.text(4) ?? code) }
             } else if seq == change.seq - 1 {
                 result.previousHash = row.blob(1)
             } else {
@@ -127,23 +139,47 @@ struct ChangeWriter {
     /// Inserts a change that has been verified and checked against the log, routes it, and merges its operations.
     /// `heldScope` is the record's scope before this change (from ``scope(of:)``; nil for a new record).
     func insert(_ change: Change, operations: EncodedOperations, arrival: Int64, heldScope: [String]?) throws {
+        try bindChange(insertChange, change, operations: operations, arrival: arrival)
+        try insertChange.run()
+        try route(change, arrival: arrival, heldScope: heldScope)
+        try merge(change, operations: operations)
+    }
+
+    /// Holds a change the authority rules refuse: in its origin's chain, so later changes still follow it, but
+    /// inert — not merged, and in no office's feed.
+    func insertRefused(_ change: Change, operations: EncodedOperations, arrival: Int64, refusal: AuthorityRefusal) throws {
+        try bindChange(insertRefusedChange, change, operations: operations, arrival: arrival)
+        try insertRefusedChange.bind(12, text: refusal.code)
+        try insertRefusedChange.bind(13, text: refusal.message)
+        try insertRefusedChange.run()
+    }
+
+    /// A held, inert change now allowed (its writer's roster entry arrived): routed and merged as if it had just
+    /// arrived. Merging is order-independent, so late is as good as on time.
+    func release(_ change: Change, operations: EncodedOperations, arrival: Int64) throws {
+        let heldScope = try scope(of: change)
+        try route(change, arrival: arrival, heldScope: heldScope)
+        try merge(change, operations: operations)
+    }
+
+    private func bindChange(_ statement: RawStatement, _ change: Change, operations: EncodedOperations, arrival: Int64) throws {
+        try statement.bind(1, blob: change.origin.bytes)
+        try statement.bind(2, change.seq)
+        try statement.bind(3, arrival)
+        try statement.bind(4, Int64(bitPattern: change.hlc.rawValue))
+        try statement.bind(5, text: change.collection)
+        try statement.bind(6, text: change.record)
+        try statement.bind(7, text: ChangeEncoding.scopeText(change.scope))
+        try statement.bind(8, text: operations.bytes[...])
+        try statement.bind(9, blob: change.previous)
+        try statement.bind(10, blob: change.hash)
+        try statement.bind(11, blob: change.signature)
+    }
+
+    /// Merges a change's scope and operations into the record's state (the log entry is the caller's).
+    func merge(_ change: Change, operations: EncodedOperations) throws {
         let scope = ChangeEncoding.scopeText(change.scope)
         let hlc = Int64(bitPattern: change.hlc.rawValue)
-        try insertChange.bind(1, blob: change.origin.bytes)
-        try insertChange.bind(2, change.seq)
-        try insertChange.bind(3, arrival)
-        try insertChange.bind(4, hlc)
-        try insertChange.bind(5, text: change.collection)
-        try insertChange.bind(6, text: change.record)
-        try insertChange.bind(7, text: scope)
-        try insertChange.bind(8, text: operations.bytes[...])
-        try insertChange.bind(9, blob: change.previous)
-        try insertChange.bind(10, blob: change.hash)
-        try insertChange.bind(11, blob: change.signature)
-        try insertChange.run()
-
-        try route(change, arrival: arrival, heldScope: heldScope)
-
         try upsertRecord.bind(1, text: change.collection)
         try upsertRecord.bind(2, text: change.record)
         try upsertRecord.bind(3, text: scope)

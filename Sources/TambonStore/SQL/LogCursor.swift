@@ -11,17 +11,21 @@ struct LogCursor {
     private let writer: ChangeWriter
     private let ownID: NodeID
     private let enforceChain: Bool
-    private let writerOffice: String?
+    private var gate: AuthorityGate
+    private let db: Database
     private var heads: [NodeID: (seq: Int64, hash: [UInt8])] = [:]
     private(set) var arrival: Int64
     private(set) var applied = 0
     private(set) var duplicates = 0
+    /// Changes held but inert because the authority rules refuse them (held before, or now).
+    private(set) var refused: [RefusedChange] = []
 
-    init(db: Database, ownID: NodeID, options: ApplyOptions) throws {
+    init(db: Database, node: NodeRow, options: ApplyOptions, rules: AuthorityRules?) throws {
         writer = try ChangeWriter(db)
-        self.ownID = ownID
+        self.db = db
+        self.ownID = node.id
         self.enforceChain = options.enforceChain
-        self.writerOffice = options.writerOffice
+        gate = try AuthorityGate(db, node: node, rules: rules)
         arrival = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), 0) FROM changes")!
     }
 
@@ -33,6 +37,12 @@ struct LogCursor {
             if let held = around.held {
                 guard held == change.hash else { throw reject(change, .fork(heldHash: held)) }
                 duplicates += 1
+                // The writer re-sent a change refused before (its answer was lost): tell it again.
+                if let refusal = around.heldRefusal, refusal.code != AuthorityRefusal.Reason.unknownWriter.rawValue,
+                    let reason = AuthorityRefusal.Reason(rawValue: refusal.code)
+                {
+                    refused.append(RefusedChange(change, AuthorityRefusal(reason, refusal.message)))
+                }
                 return false
             }
             try checkNotOwn(change)
@@ -55,18 +65,16 @@ struct LogCursor {
                 throw reject(change, .chainGap(expectedSeq: head.seq + 1))
             }
         }
-        let heldScope = try writer.scope(of: change)
-        if let office = writerOffice {
-            // The hub's own scope (its operators' accounts) is written by the hub alone.
-            guard change.scope.contains(office), !change.scope.contains(Store.hubOffice),
-                heldScope.map({ $0.contains(office) && !$0.contains(Store.hubOffice) }) ?? true
-            else {
-                throw reject(change, .outsideScope(office: office))
-            }
-        }
         arrival += 1
-        try writer.insert(change, operations: operations, arrival: arrival, heldScope: heldScope)
-        applied += 1
+        if let refusal = try gate.decide(change) {
+            // Held in the chain, so the writer's later changes still follow it; inert everywhere.
+            try writer.insertRefused(change, operations: operations, arrival: arrival, refusal: refusal)
+            if refusal.reason != .unknownWriter { refused.append(RefusedChange(change, refusal)) }
+        } else {
+            try writer.insert(change, operations: operations, arrival: arrival, heldScope: try writer.scope(of: change))
+            try gate.applied(change, db: db, writer: writer)
+            applied += 1
+        }
         if change.seq > head.seq {
             heads[change.origin] = (change.seq, change.hash)
         } else {

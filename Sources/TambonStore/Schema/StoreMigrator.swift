@@ -148,6 +148,33 @@ enum StoreMigrator {
                     DELETE FROM grdb_migrations WHERE identifier = 'reports-v1';
                     """)
         }
+        migrator.registerMigration("v5-authority") { db in
+            try db.execute(
+                sql: """
+                    -- A change the authority rules refuse is still held, in its origin's chain, but inert: it is not
+                    -- merged into the state and no office's feed carries it. `refused` is the reason code (NULL: applied);
+                    -- `unknown_writer` waits for the roster entry of its origin and is judged again when it arrives.
+                    ALTER TABLE changes ADD COLUMN refused TEXT;
+                    ALTER TABLE changes ADD COLUMN refused_message TEXT;
+                    CREATE INDEX changes_refused ON changes (origin, seq) WHERE refused IS NOT NULL;
+                    -- Every node the roster (collection `nodes`, written by the hub) names, derived from its records:
+                    -- what the authority rules know of a change's writer.
+                    CREATE TABLE writers (
+                        node_id BLOB PRIMARY KEY,
+                        office TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        revoked_after_seq INTEGER,
+                        legacy_seq INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID;
+                    -- Hub side: the changes a node pushed before the upgrade were accepted under protocol 1's rule;
+                    -- they stay, judged by that rule only, up to this seq (published in the node's roster entry).
+                    ALTER TABLE peers ADD COLUMN legacy_seq INTEGER NOT NULL DEFAULT 0;
+                    UPDATE peers SET legacy_seq = (SELECT IFNULL(MAX(seq), 0) FROM changes WHERE origin = peers.node_id);
+                    -- A revoked node's changes after this seq (the last the hub held at revocation) are refused.
+                    ALTER TABLE peers ADD COLUMN revoked_after_seq INTEGER;
+                    UPDATE peers SET revoked_after_seq = legacy_seq WHERE status = 'revoked';
+                    """)
+        }
         return migrator
     }
 }
