@@ -24,18 +24,18 @@ import Testing
         let data = try initNode()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let put = try CLI.run(
-            "records", "put", "--data", data, "permits", "app-1", "area=120", #"status="draft""#, #"tags=["a","b"]"#,
+            "records", "put", "--data", data, "permits", "6500101.app-1", "area=120", #"status="draft""#, #"tags=["a","b"]"#,
             "name=สมชาย", "site={\"lat\":18.79,\"lon\":98.98}", "ok=true", "gone=null")
         #expect(put.status == 0, "\(put.stderr)")
 
-        let get = try CLI.run("records", "get", "--data", data, "permits", "app-1")
+        let get = try CLI.run("records", "get", "--data", data, "permits", "6500101.app-1")
         #expect(get.status == 0)
         #expect(
             get.stdout == #"{"area":120,"gone":null,"name":"สมชาย","ok":true,"site":{"lat":18.79,"lon":98.98},"status":"draft","tags":["a","b"]}"#
                 + "\n")
 
-        #expect(try CLI.run("records", "put", "--data", data, "permits", "app-1", "area=130.5").status == 0)
-        #expect(try CLI.run("records", "get", "--data", data, "permits", "app-1").stdout.contains(#""area":130.5"#))
+        #expect(try CLI.run("records", "put", "--data", data, "permits", "6500101.app-1", "area=130.5").status == 0)
+        #expect(try CLI.run("records", "get", "--data", data, "permits", "6500101.app-1").stdout.contains(#""area":130.5"#))
 
         let digest = try CLI.run("records", "digest", "--data", data)
         #expect(digest.status == 0)
@@ -97,42 +97,42 @@ import Testing
         let second = try initNode()
         defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
         for data in [first, second] {
-            #expect(try CLI.run("records", "put", "--data", data, "c", "r", "x=1", "y=two").status == 0)
+            #expect(try CLI.run("records", "put", "--data", data, "c", "6500101.r", "x=1", "y=two").status == 0)
         }
         #expect(try CLI.run("records", "digest", "--data", first).stdout == CLI.run("records", "digest", "--data", second).stdout)
-        #expect(try CLI.run("records", "put", "--data", second, "c", "r", "y=three").status == 0)
+        #expect(try CLI.run("records", "put", "--data", second, "c", "6500101.r", "y=three").status == 0)
         #expect(try CLI.run("records", "digest", "--data", first).stdout != CLI.run("records", "digest", "--data", second).stdout)
     }
 
     @Test func failuresExitNonZeroWithOneLineAndWriteNothing() throws {
         let missing = temporaryDirectory("tambon-cli")
-        expectFailure(try CLI.run("records", "put", "--data", missing, "c", "r", "x=1"), mentioning: "no such data directory")
-        expectFailure(try CLI.run("records", "get", "--data", missing, "c", "r"), mentioning: "no such data directory")
+        expectFailure(try CLI.run("records", "put", "--data", missing, "c", "6500101.r", "x=1"), mentioning: "no such data directory")
+        expectFailure(try CLI.run("records", "get", "--data", missing, "c", "6500101.r"), mentioning: "no such data directory")
         expectFailure(try CLI.run("records", "digest", "--data", missing), mentioning: "node init")
         #expect(!FileManager.default.fileExists(atPath: missing), "a failed command must not create the directory")
 
         let empty = temporaryDirectory("tambon-cli")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: empty) }
-        expectFailure(try CLI.run("records", "put", "--data", empty, "c", "r", "x=1"), mentioning: "holds no Tambon node")
+        expectFailure(try CLI.run("records", "put", "--data", empty, "c", "6500101.r", "x=1"), mentioning: "holds no Tambon node")
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
 
         let data = try initNode()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        #expect(try CLI.run("records", "put", "--data", data, "c", "r", "x=1").status == 0)
+        #expect(try CLI.run("records", "put", "--data", data, "c", "6500101.r", "x=1").status == 0)
         let before = try CLI.run("node", "status", "--data", data).stdout
 
-        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", "x=[1,"), mentioning: "malformed JSON value for x")
-        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", #"x="open"#), mentioning: "malformed JSON")
-        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", "x=1e999"), mentioning: "malformed JSON")
-        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", "x=1", "noequals"), mentioning: "FIELD=VALUE")
-        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", "x=1", "x=2"), mentioning: "given twice")
-        expectFailure(try CLI.run("records", "put", "--data", data, "c", "r", "9x=1"), mentioning: "invalid field name")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "6500101.r", "x=[1,"), mentioning: "malformed JSON value for x")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "6500101.r", #"x="open"#), mentioning: "malformed JSON")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "6500101.r", "x=1e999"), mentioning: "malformed JSON")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "6500101.r", "x=1", "noequals"), mentioning: "FIELD=VALUE")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "6500101.r", "x=1", "x=2"), mentioning: "given twice")
+        expectFailure(try CLI.run("records", "put", "--data", data, "c", "6500101.r", "9x=1"), mentioning: "invalid field name")
         expectFailure(try CLI.run("records", "put", "--data", data, "Bad Collection", "r", "x=1"), mentioning: "invalid collection")
         expectFailure(try CLI.run("records", "get", "--data", data, "c", "nope"), mentioning: "no record c/nope")
         expectFailure(try CLI.run("node", "init", "--data", data, "--office", "6500101"), mentioning: "already holds a Tambon node")
         #expect(try CLI.run("node", "status", "--data", data).stdout == before, "failed commands changed the node")
-        #expect(try CLI.run("records", "get", "--data", data, "c", "r").stdout == #"{"x":1}"# + "\n")
+        #expect(try CLI.run("records", "get", "--data", data, "c", "6500101.r").stdout == #"{"x":1}"# + "\n")
     }
 
     @Test func usageErrorsAreOneLineToo() throws {

@@ -25,7 +25,7 @@ import Testing
         let join = try CLI.run(
             "node", "join", "--data", office, "--hub", hub.url, "--token", token.stdout.trimmingCharacters(in: .newlines), "--ca", ca)
         #expect(join.status == 0, "\(join.stderr)")
-        #expect(try CLI.run("records", "put", "--data", office, "permits", "app-1", "area=120", "status=draft").status == 0)
+        #expect(try CLI.run("records", "put", "--data", office, "permits", "6500101.app-1", "area=120", "status=draft").status == 0)
         let sync = try CLI.run("node", "sync", "--data", office)
         #expect(sync.status == 0, "\(sync.stderr)")
         #expect(sync.stderr.contains("pushed 1"))
@@ -42,10 +42,10 @@ import Testing
         #expect(try CLI.run("node", "init", "--data", survey, "--office", "6500101").status == 0)
         #expect(try CLI.run("node", "join", "--data", survey, "--hub", hub.url, "--token", surveyToken, "--ca", ca).status == 0)
         #expect(try CLI.run("node", "sync", "--data", survey).status == 0)
-        #expect(try CLI.run("records", "get", "--data", survey, "permits", "app-1").stdout == #"{"area":120,"status":"draft"}"# + "\n")
+        #expect(try CLI.run("records", "get", "--data", survey, "permits", "6500101.app-1").stdout == #"{"area":120,"status":"draft"}"# + "\n")
         let digest = try CLI.run("records", "digest", "--data", hubDir, "--scope", "6500101").stdout
         #expect(try CLI.run("records", "digest", "--data", survey).stdout == digest)
-        #expect(try CLI.run("records", "get", "--data", hubDir, "permits", "app-1").status == 0)
+        #expect(try CLI.run("records", "get", "--data", hubDir, "permits", "6500101.app-1").status == 0)
 
         let nodes = try CLI.run("hub", "nodes", "--data", hubDir)
         let lines = nodes.stdout.split(separator: "\n")
@@ -54,14 +54,14 @@ import Testing
         #expect(lines.contains { $0.contains("role=office") && $0.contains("accepted_seq=1") })
 
         // Sneakernet: a write exported to a file and imported at the hub.
-        #expect(try CLI.run("records", "put", "--data", office, "permits", "app-2", "area=60").status == 0)
+        #expect(try CLI.run("records", "put", "--data", office, "permits", "6500101.app-2", "area=60").status == 0)
         let status = try CLI.run("node", "status", "--data", office).stdout
         #expect(status.contains("pending  1 change(s)"))
         let file = root + "/usb.json"
         #expect(try CLI.run("node", "export", "--data", office, "--out", file).stdout.contains("wrote 1 change"))
         let imported = try CLI.run("hub", "import", "--data", hubDir, file)
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(try CLI.run("records", "get", "--data", hubDir, "permits", "app-2").stdout.contains("60"))
+        #expect(try CLI.run("records", "get", "--data", hubDir, "permits", "6500101.app-2").stdout.contains("60"))
 
         // Revoked: the node can no longer sync; one clear line.
         let surveyID = try #require(lines.first { $0.contains("role=survey") }).prefix(64)
@@ -103,7 +103,7 @@ import Testing
         var puts: [String] = []
         for index in 0..<60 { puts.append("f\(index)=\(index)") }
         for index in 0..<40 {
-            #expect(try CLI.run(["records", "put", "--data", office, "bulk", "r-\(index)"] + puts).status == 0)
+            #expect(try CLI.run(["records", "put", "--data", office, "bulk", "6500101.r-\(index)"] + puts).status == 0)
         }
         for dir in [office, survey] {
             let process = Process()
@@ -146,7 +146,7 @@ import Testing
         defer { serve.terminate(); serve.waitUntilExit() }
         // Writes by this process are picked up by the server's loop; manual syncs run at the same time.
         for round in 0..<8 {
-            #expect(try CLI.run("records", "put", "--data", office, "permits", "app-\(round)", "area=\(100 + round)").status == 0)
+            #expect(try CLI.run("records", "put", "--data", office, "permits", "6500101.app-\(round)", "area=\(100 + round)").status == 0)
             let manual = try CLI.run("node", "sync", "--data", office)
             #expect(manual.status == 0, "round \(round): \(manual.stderr)")
             #expect(!manual.stderr.contains("locked"))

@@ -26,7 +26,7 @@ import Testing
         }
     }
 
-    static func headers(protocol version: String? = "1", node: String? = nil) -> HTTPFields {
+    static func headers(protocol version: String? = String(SyncProtocol.version), node: String? = nil) -> HTTPFields {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if let version { headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] = version }
@@ -40,7 +40,7 @@ import Testing
 
     /// A refusal's status, its JSON body's code and message, and the protocol header on it.
     static func refusal(_ response: TestResponse) throws -> (status: Int, code: String, message: String) {
-        #expect(response.headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] == "1")
+        #expect(response.headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] == String(SyncProtocol.version))
         let body = try SyncMessage.object(Array(buffer: response.body))
         return (Int(response.status.code), body["error"]?.stringValue ?? "", body["message"]?.stringValue ?? "")
     }
@@ -52,7 +52,7 @@ import Testing
             try await client.execute(uri: SyncProtocol.Path.hello, method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try SyncMessage.object(Array(buffer: response.body))
-                #expect(body["hub"]?.stringValue == id.hex && body["protocol"] == 1)
+                #expect(body["hub"]?.stringValue == id.hex && body["protocol"] == .number(Double(SyncProtocol.version)))
             }
         }
     }

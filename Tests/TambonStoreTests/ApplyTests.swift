@@ -155,11 +155,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try DataDirectory(path: directory).create(configuration: .init())
         try await store.initialiseNode(office: "5001", name: "n")
-        try await store.write(collection: "c", record: "r", set: ["x": 1])
+        try await store.write(collection: "c", record: "5001.r", set: ["x": 1])
         // Back up the directory here, write more, then go back to the backup and receive the newer change.
         try FileManager.default.copyItem(atPath: directory, toPath: directory + "-backup")
         defer { try? FileManager.default.removeItem(atPath: directory + "-backup") }
-        let newer = try await store.write(collection: "c", record: "r", set: ["x": 2])
+        let newer = try await store.write(collection: "c", record: "5001.r", set: ["x": 2])
         let backup = try DataDirectory(path: directory + "-backup").open(configuration: .init())
         try await expectRefused(backup, [newer]) { ($0 as? StoreError)?.code == .staleLog }
     }

@@ -71,12 +71,12 @@ import Testing
         do {
             let store = try DataDirectory(path: directory).create(configuration: clock.configuration)
             try await store.initialiseNode(office: "5001", name: "n")
-            for value in 0..<5 { last = try await store.write(collection: "c", record: "r", set: ["x": .number(Double(value))]).hlc }
+            for value in 0..<5 { last = try await store.write(collection: "c", record: "5001.r", set: ["x": .number(Double(value))]).hlc }
         }
         last = try #require(try await DataDirectory(path: directory).open(configuration: clock.configuration).node()).clock
         clock.set(1_799_000_000_000)
         let reopened = try DataDirectory(path: directory).open(configuration: clock.configuration)
-        let next = try await reopened.write(collection: "c", record: "r", set: ["x": 99])
+        let next = try await reopened.write(collection: "c", record: "5001.r", set: ["x": 99])
         #expect(next.hlc > last)
         #expect(next.seq == 6)
     }
@@ -87,20 +87,20 @@ import Testing
         var here = StoreConfiguration(host: "machine-id:aaaa")
         let original = try DataDirectory(path: directory).create(configuration: here)
         try await original.initialiseNode(office: "5001", name: "n")
-        try await original.write(collection: "c", record: "r", set: ["x": 1])
+        try await original.write(collection: "c", record: "5001.r", set: ["x": 1])
 
         here.host = "machine-id:bbbb"
         let copy = try DataDirectory(path: directory).open(configuration: here)
         do {
-            try await copy.write(collection: "c", record: "r", set: ["x": 2])
+            try await copy.write(collection: "c", record: "5001.r", set: ["x": 2])
             Issue.record("a copied directory wrote as the original node")
         } catch let error as StoreError {
             #expect(error.code == .copiedDataDirectory)
             #expect(error.description.contains("node adopt"))
         }
-        #expect(try await copy.record(collection: "c", id: "r")?.fields["x"] == 1)
+        #expect(try await copy.record(collection: "c", id: "5001.r")?.fields["x"] == 1)
         try await copy.adoptHost()
-        #expect(try await copy.write(collection: "c", record: "r", set: ["x": 2]).seq == 2)
+        #expect(try await copy.write(collection: "c", record: "5001.r", set: ["x": 2]).seq == 2)
     }
 
     @Test func initRefusesAnExistingNode() async throws {

@@ -35,7 +35,7 @@ import Testing
             let survey = try await hub.node(office: "6500101", role: .survey)
             let other = try await hub.node(office: "6500102")
             let plan = Self.randomPDF(2_300_000)
-            let hash = try await Self.attach(plan, to: office, record: "APP23456")
+            let hash = try await Self.attach(plan, to: office, record: "6500101.APP23456")
 
             let sent = try await office.sync()
             #expect(sent.filesSent == 1)
@@ -51,7 +51,7 @@ import Testing
             #expect(!other.store.attachments.has(hash))
             await #expect {
                 try await other.client.post(
-                    SyncProtocol.Path.blobsGet, body: ["protocol": 1, "sha256": .string(hash), "offset": 0],
+                    SyncProtocol.Path.blobsGet, body: ["protocol": 2, "sha256": .string(hash), "offset": 0],
                     signer: other.signer, deadline: .seconds(10))
             } throws: { ($0 as? TambonError)?.kind.httpStatus == 403 }
             // Nor may a node upload a file no record of its office refers to.
@@ -72,7 +72,7 @@ import Testing
             let office = try await hub.node(office: "6500101")
             let survey = try await hub.node(office: "6500101", role: .survey)
             let photo = Self.randomPDF(5000)
-            let hash = try await Self.attach(photo, to: survey, record: "APP34567")
+            let hash = try await Self.attach(photo, to: survey, record: "6500101.APP34567")
             // The record reaches the hub but the file not yet (the survey node's round is cut short after the changes).
             try await SyncEngine(store: survey.store, transport: survey.client, logger: quietLogger).pushOnly()
             let early = try await office.sync()
@@ -92,7 +92,7 @@ import Testing
             let survey = try await hub.node(office: "6500101", role: .survey)
             let plans = [Self.randomPDF(3_200_000), Self.randomPDF(1_500_000)]
             var hashes: [String] = []
-            for (index, plan) in plans.enumerated() { hashes.append(try await Self.attach(plan, to: office, record: "APP4567\(index + 2)")) }
+            for (index, plan) in plans.enumerated() { hashes.append(try await Self.attach(plan, to: office, record: "6500101.APP4567\(index + 2)")) }
 
             func syncThroughProxy(_ node: TestNode) async throws -> Int {
                 let proxied = try HubClient(

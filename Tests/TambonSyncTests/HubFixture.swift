@@ -82,6 +82,11 @@ final class HubFixture: @unchecked Sendable {
     }
 
     /// `GET /metrics` over the fixture's TLS.
+    /// The changes nodes pushed that the hub holds (its own roster entries left out).
+    func pushedChanges() async throws -> Int64 {
+        try await store.peers.all().reduce(0) { $0 + $1.acceptedSeq }
+    }
+
     func metricsText() async throws -> String {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
@@ -133,7 +138,7 @@ struct TestNode: Sendable {
     }
 
     /// A signed request with an arbitrary body, as a misbehaving node would send it.
-    func send(_ path: String, _ body: JSONValue, nonce: Int64? = nil, protocolVersion: String = "1") async throws -> HubResponse {
+    func send(_ path: String, _ body: JSONValue, nonce: Int64? = nil, protocolVersion: String = String(SyncProtocol.version)) async throws -> HubResponse {
         let n: Int64
         if let nonce { n = nonce } else { n = try await store.nextCounterValue(Store.CursorName.requestNonce) }
         return try await client.send(

@@ -63,10 +63,12 @@ import Testing
     @Test func requestsMustBeSignedFreshAndFromAnActiveNode() async throws {
         try await withHub { hub in
             let node = try await hub.node(office: "6500101")
-            let pull: JSONValue = ["protocol": 1, "after": 0, "limit": 10]
+            let pull: JSONValue = ["protocol": 2, "after": 0, "limit": 10]
             _ = try await node.send("/v1/pull", pull, nonce: 1000)
             await expectRefusal(status: 401, code: "replayed_request") { _ = try await node.send("/v1/pull", pull, nonce: 1000) }
-            await expectRefusal(status: 426, code: "unsupported_protocol") { _ = try await node.send("/v1/pull", pull, protocolVersion: "2") }
+            // A node still on protocol 1 (before the authority rules) is told to upgrade, and so is one from the future.
+            await expectRefusal(status: 426, code: "unsupported_protocol") { _ = try await node.send("/v1/pull", pull, protocolVersion: "1") }
+            await expectRefusal(status: 426, code: "unsupported_protocol") { _ = try await node.send("/v1/pull", pull, protocolVersion: "3") }
 
             // Signed by a key the hub has never seen.
             let stranger = try await freshNode("6500101")
@@ -107,7 +109,7 @@ import Testing
             for index in 0..<40 {
                 changes.append(
                     try await a.store.write(
-                        collection: "permits", record: "app-\(index)",
+                        collection: "permits", record: "6500101.app-\(index)",
                         set: [
                             "area": .number(Double(index) + 0.5), "name": .string("ร้าน \"\(index)\" {ok}"),
                         ]))
@@ -117,7 +119,7 @@ import Testing
                 return try await a.client.send("/v1/push", bytes: try Gzip.compress(bytes), contentEncoding: "gzip", signer: a.signer, nonce: nonce)
             }
             func body(_ batch: [Change]) -> [UInt8] {
-                SyncMessage.encode(["protocol": 1, "changes": ChangeCodec.batchValue(batch)])
+                SyncMessage.encode(["protocol": 2, "changes": ChangeCodec.batchValue(batch)])
             }
             let before = try await hub.store.statistics()
 
@@ -137,6 +139,7 @@ import Testing
             #expect(spaced.members["accepted_seq"] == 20)
             let canonical = try await push(body(Array(changes[20...])))
             #expect(canonical.members["accepted_seq"] == 40 && canonical.members["applied"] == 20)
+            try await a.sync()
             #expect(try await hub.store.digest(scope: "6500101") == a.store.digest(scope: "6500101"))
         }
     }
@@ -146,11 +149,11 @@ import Testing
         try await withHub(clock: clock) { hub in
             let a = try await hub.node(office: "6500101")
             let b = try await hub.node(office: "6500102")
-            let first = try await a.store.write(collection: "permits", record: "app-1", set: ["area": 120])
-            let second = try await a.store.write(collection: "permits", record: "app-1", set: ["area": 121])
+            let first = try await a.store.write(collection: "permits", record: "6500101.app-1", set: ["area": 120])
+            let second = try await a.store.write(collection: "permits", record: "6500101.app-1", set: ["area": 121])
             let before = try await hub.store.statistics()
             func push(_ changes: [Change], from node: TestNode = a) async throws {
-                _ = try await node.send("/v1/push", ["protocol": 1, "changes": .array(changes.map { ChangeCodec.value(of: $0) })])
+                _ = try await node.send("/v1/push", ["protocol": 2, "changes": .array(changes.map { ChangeCodec.value(of: $0) })])
             }
             await expectRefusal(status: 409, code: "chain_gap") { try await push([second]) }
 
@@ -158,7 +161,7 @@ import Testing
             tampered.operations = [.set(field: "area", value: 999)]
             await expectRefusal(status: 422, code: "bad_hash") { try await push([tampered, second]) }
             await expectRefusal(status: 422, code: "bad_signature") {
-                _ = try await a.send("/v1/push", ["protocol": 1, "changes": [ChangeCodec.value(of: tampered, includingHash: false)]])
+                _ = try await a.send("/v1/push", ["protocol": 2, "changes": [ChangeCodec.value(of: tampered, includingHash: false)]])
             }
 
             var forged = first
@@ -176,21 +179,24 @@ import Testing
             fork.signature = try await a.store.sign(fork.hash)
             await expectRefusal(status: 409, code: "fork") { try await push([fork]) }
 
-            // Writing outside its office: B forges a change to A's record (signed by B, so the signature is fine).
+            // Writing outside its office: B forges a change to A's record (signed by B, so the signature is fine). The
+            // authority rules refuse it; it stays in B's chain, inert, so B's next change follows it.
             let bInfo = b.info
-            let outside = try await signedChange(by: b.store, node: bInfo, seq: 1, record: "app-1", scope: ["6500101", "6500102"], hlc: clock.now)
-            await expectRefusal(status: 403, code: "outside_scope") { try await push([outside], from: b) }
+            let outside = try await signedChange(by: b.store, node: bInfo, seq: 1, record: "6500101.app-1", scope: ["6500101", "6500102"], hlc: clock.now)
+            await expectRefusal(status: 403, code: "not_owner") { try await push([outside], from: b) }
+            #expect(try await hub.store.record(collection: "permits", id: "6500101.app-1")?.fields["x"] == nil)
             // Its own office plus the hub's scope (where the hub's operator accounts live): refused too.
             let intoHub = try await signedChange(
-                by: b.store, node: bInfo, seq: 1, record: "hub.mallory", scope: ["6500102", Store.hubOffice], hlc: clock.now)
-            await expectRefusal(status: 403, code: "outside_scope") { try await push([intoHub], from: b) }
+                by: b.store, node: bInfo, seq: 2, previous: outside.hash, record: "hub.mallory", scope: ["6500102", Store.hubOffice], hlc: clock.now)
+            await expectRefusal(status: 403, code: "hub_only") { try await push([intoHub], from: b) }
             #expect(try await hub.store.record(collection: "permits", id: "hub.mallory") == nil)
 
             // A node whose clock is a day ahead.
-            let ahead = try await signedChange(by: b.store, node: bInfo, seq: 1, record: "app-7", scope: ["6500102"], hlc: clock.now + 86_400_000)
+            let ahead = try await signedChange(
+                by: b.store, node: bInfo, seq: 3, previous: intoHub.hash, record: "6500102.app-7", scope: ["6500102"], hlc: clock.now + 86_400_000)
             await expectRefusal(status: 422, code: "clock_skew") { try await push([ahead], from: b) }
-            #expect(try await hub.store.record(collection: "permits", id: "app-1")?.fields["area"] == 121)
-            #expect(try await hub.store.record(collection: "permits", id: "app-7") == nil)
+            #expect(try await hub.store.record(collection: "permits", id: "6500101.app-1")?.fields["area"] == 121)
+            #expect(try await hub.store.record(collection: "permits", id: "6500102.app-7") == nil)
         }
     }
 
@@ -210,10 +216,12 @@ import Testing
         }
     }
 
-    func signedChange(by store: Store, node: NodeInfo, seq: Int64, record: String, scope: [String], hlc millis: Int64) async throws -> Change {
+    func signedChange(
+        by store: Store, node: NodeInfo, seq: Int64, previous: [UInt8]? = nil, record: String, scope: [String], hlc millis: Int64
+    ) async throws -> Change {
         var change = Change(
             origin: node.id, seq: seq, hlc: HLC(millis: UInt64(millis), counter: 0), collection: "permits",
-            record: record, scope: scope, operations: [.set(field: "x", value: 1)], previous: nil)
+            record: record, scope: scope, operations: [.set(field: "x", value: 1)], previous: previous)
         change.hash = change.computeHash()
         change.signature = try await store.sign(change.hash)
         return change
