@@ -6,6 +6,7 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonWebKit
 import TambonWebTestSupport
 import Testing
 
