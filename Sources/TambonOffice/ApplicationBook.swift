@@ -37,7 +37,8 @@ public struct ApplicationBook: Sendable {
     /// anything is stored; the fees are computed from the office's table on the day. The files are stored first
     /// (by their SHA-256: a file nothing refers to is harmless), then one transaction writes the application with
     /// its references, so a failure part-way leaves no application behind, nor half of one. Returns the stored
-    /// application (its id is the citizen's tracking code).
+    /// application: its id is `<office>.<tracking code>` in the node's office's namespace (the only ids the authority
+    /// rules let the office write); the citizen is given the code alone (``ApplicationRecord/trackingCode``).
     public func submit(
         service: ServiceID, applicant: [String: JSONValue], details: [String: JSONValue], attachments: [Upload] = [],
         actor: String = "citizen", role: ActorRole = .citizen
@@ -68,9 +69,13 @@ public struct ApplicationBook: Sendable {
         let files = stored
         let millis = store.configuration.wallClock()
         let changes = try await store.transaction { transaction in
+            let office = transaction.node.office
             var code = TrackingCode()
             var attempts = 0
-            while try transaction.record(collection: ApplicationRecord.collection, id: code.value) != nil {
+            // A code is taken if the office has it, or an older version filed it under the bare code.
+            while try transaction.record(collection: ApplicationRecord.collection, id: Authority.recordID(office: office, local: code.value)) != nil
+                || transaction.record(collection: ApplicationRecord.collection, id: code.value) != nil
+            {
                 attempts += 1
                 guard attempts < 8 else {
                     throw OfficeError(.internal, code: "tracking_code", th: "สร้างรหัสติดตามไม่สำเร็จ", en: "could not draw a free tracking code")
@@ -84,10 +89,11 @@ public struct ApplicationBook: Sendable {
                     by: actor, at: transaction.stamp)
             }
             return [
+                // `office` is kept for readers of older versions; this version takes the office from the id.
                 LocalEdit(
-                    collection: ApplicationRecord.collection, record: code.value,
+                    collection: ApplicationRecord.collection, record: Authority.recordID(office: office, local: code.value),
                     set: [
-                        "service": .string(service.rawValue), "office": .string(transaction.node.office), "applicant": .object(person.value),
+                        "service": .string(service.rawValue), "office": .string(office), "applicant": .object(person.value),
                         "details": .object(checked.details), "submitted_ms": .number(Double(millis)), "fees": .object(checked.fees),
                     ],
                     add: [SetElement(field: "events", id: event.id, value: event.value)] + references)
@@ -108,9 +114,18 @@ public struct ApplicationBook: Sendable {
             cleaned["inspection"] = .object(inspection.value)
         }
         let requested = cleaned
-        try await store.transaction { transaction in
-            guard let record = try transaction.record(collection: ApplicationRecord.collection, id: id) else { throw OfficeError.notFound }
-            let application = try ApplicationRecord(record, catalog: catalog)
+        let changes = try await store.transaction { transaction in
+            let application = try Self.application(id, in: transaction, catalog: catalog)
+            try Self.requireWritable(application)
+            // A survey node records field work only, declared by a surveyor (the authority rules refuse the rest).
+            if try transaction.role() == .survey {
+                guard catalog.isFieldAction(action, service: application.service), role == .surveyor else {
+                    throw OfficeError(
+                        .forbidden, code: "survey_not_allowed",
+                        th: "เครื่องสำรวจบันทึกได้เฉพาะงานภาคสนาม (ผลการตรวจสถานที่) ในฐานะผู้ตรวจ การดำเนินการอื่นทำที่เครื่องหลักของสำนักงาน",
+                        en: "a survey node records field work only, as a surveyor; \"\(action)\" needs the office node")
+                }
+            }
             guard let workflow = catalog.workflow(application.service) else { throw OfficeError.notFound }
             var payload = requested
             var number: OfficialNumber?
@@ -125,12 +140,15 @@ public struct ApplicationBook: Sendable {
                 _ = try application.timeline.trying(event, workflow: workflow)
             } catch { throw OfficeError.refused(error) }
             // Only a valid decision reaches the register, and only on the office node; a refusal writes nothing.
-            let register = try number.map { try NumberRegister.issue($0, in: transaction, series: application.service.rawValue, application: id) }
+            let register = try number.map {
+                try NumberRegister.issue($0, in: transaction, series: application.service.rawValue, application: application.id)
+            }
             let stored = LocalEdit(
-                collection: ApplicationRecord.collection, record: id, add: [SetElement(field: "events", id: event.id, value: event.value)])
+                collection: ApplicationRecord.collection, record: application.id, add: [SetElement(field: "events", id: event.id, value: event.value)]
+            )
             return [stored] + (register.map { [$0] } ?? [])
         }
-        return try await application(id)
+        return try await application(changes[0].record)
     }
 
     /// Attaches a file (plan, photo, document) to an application: checked (type by content, size), stored by its
@@ -148,6 +166,7 @@ public struct ApplicationBook: Sendable {
             throw OfficeError.invalid(ValidationErrors([error]))
         }
         let application = try await self.application(id)
+        try Self.requireWritable(application)
         if application.isClosed {
             throw OfficeError(.conflict, code: "invalid_for_status", th: "คำขอนี้สิ้นสุดแล้ว แนบไฟล์เพิ่มไม่ได้", en: "the application is closed")
         }
@@ -180,28 +199,113 @@ public struct ApplicationBook: Sendable {
             ])
     }
 
-    /// One application, or 404.
+    /// One application, or 404: `id` is the citizen's tracking code (typed leniently: case, spaces, dashes), which
+    /// names `<this node's office>.<code>`, or a full record id `<office>.<code>`. For a code of the node's office,
+    /// an older version's application filed under the bare code is read when there is no `<office>.<code>` (it is
+    /// not writable).
     public func application(_ id: String) async throws -> ApplicationRecord {
-        guard let code = TrackingCode(id), let record = try await store.record(collection: ApplicationRecord.collection, id: code.value) else {
+        guard let office = try await store.node()?.office, let candidates = Self.recordIDs(for: id, office: office) else {
             throw OfficeError.notFound
         }
-        return try ApplicationRecord(record, catalog: catalog)
+        for candidate in candidates {
+            guard let record = try await store.record(collection: ApplicationRecord.collection, id: candidate) else { continue }
+            let application = try ApplicationRecord(record, catalog: catalog)
+            if application.office != nil || application.scope.contains(office) { return application }
+        }
+        throw OfficeError.notFound
     }
 
-    /// The officer queue: the office's applications, filtered, overdue first.
+    /// ``application(_:)`` inside a transaction.
+    static func application(_ id: String, in transaction: LocalTransaction, catalog: ServiceCatalog) throws -> ApplicationRecord {
+        let office = transaction.node.office
+        for candidate in recordIDs(for: id, office: office) ?? [] {
+            guard let record = try transaction.record(collection: ApplicationRecord.collection, id: candidate) else { continue }
+            let application = try ApplicationRecord(record, catalog: catalog)
+            if application.office != nil || application.scope.contains(office) { return application }
+        }
+        throw OfficeError.notFound
+    }
+
+    /// The record ids a typed code or a full id may name on a node of `office`, preferred first: `<office>.<code>`,
+    /// then (for the node's own office) the bare code of an older version. Nil when `text` is neither.
+    static func recordIDs(for text: String, office: String) -> [String]? {
+        var owner = office
+        var typed = Substring(text)
+        if let dot = text.firstIndex(of: ".") {
+            owner = String(text[..<dot])
+            typed = text[text.index(after: dot)...]
+            guard Names.isValidOffice(owner) else { return nil }
+        }
+        guard let code = TrackingCode(String(typed)) else { return nil }
+        let id = Authority.recordID(office: owner, local: code.value)
+        return owner == office ? [id, code.value] : [id]
+    }
+
+    /// Refuses to write an older version's application (its id the bare code): the authority rules let no node
+    /// write it; the office node's copy in its namespace is the one to act on.
+    static func requireWritable(_ application: ApplicationRecord) throws {
+        guard application.office == nil else { return }
+        throw OfficeError(
+            .conflict, code: "legacy_application",
+            th: "คำขอนี้บันทึกด้วยรุ่นเดิม แก้ไขไม่ได้จนกว่าเครื่องหลักของสำนักงานจะย้ายคำขอ (เริ่มระบบเครื่องหลักใหม่)",
+            en: "application \(application.id) was filed by an older version under its bare tracking code, which no node may write; "
+                + "the office node copies it to <office>.\(application.trackingCode) when it starts")
+    }
+
+    /// The officer queue: the office's applications, filtered, overdue first. An older version's application
+    /// already copied into the office's namespace is listed once, as the copy.
     public func queue(
         office: String, service: ServiceID? = nil, status: ApplicationStatus? = nil, assignee: String? = nil
     ) async throws -> [ApplicationRecord] {
         let day = today()
-        let applications = try await store.records(collection: ApplicationRecord.collection, office: office).compactMap {
+        let held = try await store.records(collection: ApplicationRecord.collection, office: office).compactMap {
             try? ApplicationRecord($0, catalog: catalog)
-        }.filter { application in
-            (service == nil || application.service == service) && (status == nil || application.state.status == status)
+        }.filter { $0.belongs(to: office) }
+        let copied = Set(held.filter { $0.office != nil }.map(\.trackingCode))
+        let applications = held.filter { application in
+            (application.office != nil || !copied.contains(application.trackingCode))
+                && (service == nil || application.service == service) && (status == nil || application.state.status == status)
                 && (assignee == nil || application.state.assignee == assignee)
         }
         let byID = Dictionary(uniqueKeysWithValues: applications.map { ($0.id, $0) })
         let items = applications.map { QueueOrder.Item(id: $0.id, state: $0.state, submittedMillis: $0.submittedMillis, on: day) }
         return QueueOrder.sorted(items).compactMap { byID[$0.id] }
+    }
+
+    /// Copies the applications an older version filed under their bare tracking code into the office's namespace
+    /// (`<office>.<code>`), on the office node only (elsewhere it does nothing and returns 0): after the upgrade no
+    /// node may write a bare id, since its owner would be the code, not an office. Each copy is one change of the
+    /// one local write: every register field as it is and every set element with its id and value, so the events
+    /// keep their ids and stamps and the timeline is the same. Readers prefer the copy; the original stays, as
+    /// history. Idempotent: an application already copied gets only the set elements and fields its copy lacks
+    /// (elements that merged into the original later), never a field written over. Returns how many applications
+    /// it wrote to.
+    @discardableResult
+    public func migrateLegacyApplications() async throws -> Int {
+        guard let office = try await store.node()?.office else { return 0 }
+        let legacy = try await store.records(collection: ApplicationRecord.collection, office: office).map(\.id).filter {
+            ApplicationRecord.owner(ofRecord: $0) == nil
+        }
+        guard !legacy.isEmpty else { return 0 }
+        let changes = try await store.transaction { transaction -> [LocalEdit] in
+            guard try transaction.role() == .office else { return [] }
+            return try legacy.compactMap { id -> LocalEdit? in
+                guard let original = try transaction.record(collection: ApplicationRecord.collection, id: id), original.scope.contains(office) else {
+                    return nil
+                }
+                let target = Authority.recordID(office: office, local: id)
+                let copy = try transaction.record(collection: ApplicationRecord.collection, id: target)
+                let fields = original.fields.filter { copy?.fields[$0.key] == nil }
+                let elements = original.sets.keys.sorted().flatMap { field in
+                    original.sets[field]!.keys.sorted().compactMap { element in
+                        copy?.sets[field]?[element] == nil ? SetElement(field: field, id: element, value: original.sets[field]![element]!) : nil
+                    }
+                }
+                guard !fields.isEmpty || !elements.isEmpty else { return nil }
+                return LocalEdit(collection: ApplicationRecord.collection, record: target, set: fields, add: elements)
+            }
+        }
+        return changes.count
     }
 
     /// A unique, well-formed event id: the transaction's stamp and the writing node.

@@ -2,14 +2,28 @@ import TambonCore
 import TambonOSS
 import TambonStore
 
-/// An application as stored: the replicated record (collection `applications`, id = its tracking code) read into
-/// typed parts, with its timeline derived by the service's workflow.
+/// An application as stored: the replicated record (collection `applications`, id `<office>.<tracking code>`,
+/// `6500101.K7M2Q9XA`) read into typed parts, with its timeline derived by the service's workflow.
+///
+/// The office an application belongs to is its id's office part (``TambonCore/Authority/owner(ofRecord:)``), never
+/// its `office` field: the authority rules let only that office's nodes (and the hub) write ids in its namespace,
+/// while any node could put any text in a field. An application filed by an older version has the bare tracking
+/// code as its id: it is still read (``office`` nil), but no node may write it any more; the office node copies it
+/// into its namespace (``ApplicationBook/migrateLegacyApplications()``).
 public struct ApplicationRecord: Sendable {
     public static let collection = "applications"
 
+    /// The record id: `<office>.<tracking code>` (or the bare code, for an application of an older version).
     public let id: String
+    /// The code the citizen holds (the id's part after its office): what pages, receipts, printed documents and
+    /// the API's `tracking_code` show.
+    public let trackingCode: String
     public let service: ServiceID
-    public let office: String
+    /// The office that owns the application, from its id; nil for an application of an older version whose id is
+    /// the bare tracking code (readable, not writable, left out of reports).
+    public let office: String?
+    /// The record's scope (which offices' replicas hold it); read only to find an older version's applications.
+    public let scope: [String]
     /// Personal data: shown to the office's staff only.
     public let applicant: [String: JSONValue]
     public let details: [String: JSONValue]
@@ -31,8 +45,10 @@ public struct ApplicationRecord: Sendable {
                 en: "application \(record.id) is of a service this node does not know")
         }
         id = record.id
+        trackingCode = Self.trackingCode(ofRecord: record.id)
         self.service = service
-        office = record.fields["office"]?.stringValue ?? record.scope.first ?? ""
+        office = Self.owner(ofRecord: record.id)
+        scope = record.scope
         applicant = record.fields["applicant"]?.objectValue ?? [:]
         details = record.fields["details"]?.objectValue ?? [:]
         fees = record.fields["fees"]?.objectValue ?? [:]
@@ -49,6 +65,22 @@ public struct ApplicationRecord: Sendable {
         isClosed = timeline.state.status.map(workflow.finalStatuses.contains) ?? false
         attachments = (record.sets[AttachmentReference.field] ?? [:]).values.compactMap(\.objectValue)
             .sorted { Self.order(ofAttachment: $0) < Self.order(ofAttachment: $1) }
+    }
+
+    /// The office part of an application id, if it has one: `6500101` of `6500101.K7M2Q9XA`; nil for a bare code.
+    public static func owner(ofRecord id: String) -> String? {
+        id.contains(".") ? Authority.owner(ofRecord: id) : nil
+    }
+
+    /// The citizen's code in an application id: the part after the first `.` (the whole id if it has none).
+    public static func trackingCode(ofRecord id: String) -> String {
+        id.firstIndex(of: ".").map { String(id[id.index(after: $0)...]) } ?? id
+    }
+
+    /// Whether the office `office` holds this application: it owns it, or the application is an older version's
+    /// (bare id) filed in its scope.
+    public func belongs(to office: String) -> Bool {
+        self.office.map { $0 == office } ?? scope.contains(office)
     }
 
     /// When it was attached, then its kind (plan, photo, document), then its hash.
@@ -83,10 +115,11 @@ public struct ApplicationRecord: Sendable {
     private func summary(on today: CivilDate) -> [String: JSONValue] {
         let state = self.state
         var members: [String: JSONValue] = [
-            "tracking_code": .string(id), "service": .string(service.rawValue), "office": .string(office),
+            "tracking_code": .string(trackingCode), "service": .string(service.rawValue),
             "status": .string(state.status?.rawValue ?? "unknown"), "status_th": .string(state.status?.thai ?? "-"),
             "submitted_on": .string(CivilDate(thaiDayOf: submittedMillis).iso),
         ]
+        if let office { members["office"] = .string(office) }
         members["deadline"] = deadline(on: today).map { .string($0.iso) } ?? .null
         if let left = state.clock.daysLeft(on: today) { members["days_left"] = .number(Double(left)) }
         if let number = state.number { members["document_number"] = .string(number.description) }

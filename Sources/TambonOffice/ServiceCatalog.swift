@@ -26,6 +26,22 @@ public struct ServiceCatalog: Sendable {
         offered = try services.map { try $0.offered(from: document) }
     }
 
+    /// The authority rules every store applies (SPEC §15): the fixed tables of ``TambonCore/AuthorityRules/standard``
+    /// with each service's field actions (``TambonOSS/ServiceWorkflow/fieldActions``) open to survey nodes in
+    /// `applications`. They are read from the services' default workflows, since every replica must decide with
+    /// the same rules whatever its office's settings. All services share the collection, so an action name is
+    /// open in every service once one declares it field work; each workflow still refuses actions it does not know.
+    public static func authorityRules(services: [any ApplicationService.Type] = ServiceCatalog.all) -> AuthorityRules {
+        let actions = services.flatMap { $0.defaultWorkflow.fieldActions.map(\.rawValue) }
+        return AuthorityRules.standard.allowingFieldActions(actions.sorted(), in: ApplicationRecord.collection)
+    }
+
+    /// Whether a survey node may record `action` on an application of `service` (field work), by this catalog's
+    /// services.
+    public func isFieldAction(_ action: ActionName, service: ServiceID) -> Bool {
+        self.service(service)?.workflow.fieldActions.contains(action) ?? false
+    }
+
     /// The codes of every service Tambon offers (filters, reports).
     public static var services: [ServiceID] { all.map { $0.id } }
 

@@ -8,7 +8,9 @@ import TambonStore
 /// The hub's report index: one row of `ReportFact` per application, in a database of its own beside the store
 /// (`reports.sqlite`), brought up to date from the store's change feed (`refresh`) so a national report is one
 /// indexed SQL aggregate rather than a walk over every application's timeline. The index holds no personal data,
-/// and it is derived: deleting its file rebuilds it from the log on the next refresh.
+/// and it is derived: deleting its file rebuilds it from the log on the next refresh. A fact's office is the owner
+/// of the application's record id, never a field of the record; an application whose id has no office part (an
+/// older version's bare tracking code) is left out.
 public struct ReportIndex: Sendable {
     public let store: Store
     /// The index's own database (never the store's).
@@ -71,6 +73,11 @@ public struct ReportIndex: Sendable {
                     INSERT INTO report_cursor VALUES (1, 0);
                     """)
         }
+        // A row's office used to be read from the application's `office` field, which any node could set: the
+        // index is derived, so it is emptied and rebuilt from the log with the office taken from the record id.
+        migrator.registerMigration("reports-v2-owner-office") { db in
+            try db.execute(sql: "DELETE FROM report_facts; DELETE FROM report_groups; UPDATE report_cursor SET arrival = 0")
+        }
         return migrator
     }
 
@@ -122,10 +129,17 @@ public struct ReportIndex: Sendable {
         var catalogs: [String: ServiceCatalog] = [:]
         var facts: [(String, ReportFact)] = []
         for record in try snapshot.records(collection: ApplicationRecord.collection, ids: ids) {
-            let office = record.fields["office"]?.stringValue ?? record.scope.first ?? ""
+            // The office is the record id's owner, which only that office's nodes (and the hub) may write; never
+            // the record's `office` field, which any writer could fill in. An application whose id has no office
+            // part (filed by an older version under its bare tracking code) is left out: its office node's copy
+            // `<office>.<code>` is counted instead.
+            guard let office = ApplicationRecord.owner(ofRecord: record.id) else { continue }
             if catalogs[office] == nil { catalogs[office] = try catalog(snapshot, of: office, services: services) }
-            guard let application = try? ApplicationRecord(record, catalog: catalogs[office]!) else { continue }
-            facts.append((application.id, fact(of: application, on: today)))
+            guard let application = try? ApplicationRecord(record, catalog: catalogs[office]!), let fact = Self.fact(of: application, on: today)
+            else {
+                continue
+            }
+            facts.append((application.id, fact))
         }
         return (facts, through)
     }
@@ -172,10 +186,12 @@ public struct ReportIndex: Sendable {
         return catalog
     }
 
-    static func fact(of application: ApplicationRecord, on today: CivilDate) -> ReportFact {
+    /// The facts of an application under its owner office; nil for one whose id has no office part.
+    static func fact(of application: ApplicationRecord, on today: CivilDate) -> ReportFact? {
+        guard let office = application.office else { return nil }
         let location = (try? GeoPoint.pinned(application.details["location"])) ?? nil
         return ReportFact(
-            office: application.office, service: application.service.rawValue, submittedOn: CivilDate(thaiDayOf: application.submittedMillis),
+            office: office, service: application.service.rawValue, submittedOn: CivilDate(thaiDayOf: application.submittedMillis),
             timeline: application.timeline, location: location, on: today)
     }
 

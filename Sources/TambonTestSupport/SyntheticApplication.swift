@@ -49,7 +49,7 @@ public enum SyntheticApplication {
         let location: JSONValue = index % 7 == 0 ? .null : ["lat": .number(lat), "lon": .number(lon)]
         let details = service.syntheticDetails(location: location)
         return LocalEdit(
-            collection: collection, record: "S\(office)-\(index)",
+            collection: collection, record: Authority.recordID(office: office, local: "S\(index)"),
             set: [
                 "service": .string(service.id.rawValue), "office": .string(office),
                 "applicant": ["name": "-", "national_id": "1234545678781", "phone": "0800000000", "address": "-"], "details": .object(details),

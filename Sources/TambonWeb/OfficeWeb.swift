@@ -70,8 +70,20 @@ public struct OfficeWeb: Sendable {
         } catch let error as OfficeError {
             throw WebError(error)
         }
-        guard application.office == session.office else { throw WebError(OfficeError.notFound) }
+        guard application.belongs(to: session.office) else { throw WebError(OfficeError.notFound) }
         return application
+    }
+
+    /// This node's role: a survey node offers only field work (``ServiceCatalog/isFieldAction(_:service:)``), and
+    /// records it as a surveyor, the only role the authority rules accept from it.
+    func nodeRole() async throws -> NodeRole {
+        if node.office == Store.hubOffice { return .hub }
+        return try await store.hubLink()?.role == NodeRole.survey.rawValue ? .survey : .office
+    }
+
+    /// The role an action of `session` is recorded with on this node: a survey node's events are a surveyor's.
+    func actingRole(of session: SessionStore.Session) async throws -> ActorRole {
+        try await nodeRole() == .survey ? .surveyor : session.role
     }
 
     /// A cookie of this app: HttpOnly, SameSite=Strict, Secure when served over HTTPS; `maxAge: 0` deletes it.

@@ -12,7 +12,8 @@ import Testing
     @Test func aSubmittedApplicationGetsATrackingCodeFeesAndASubmitEvent() async throws {
         let office = try await OfficeFixture()
         let application = try await office.submit()
-        #expect(TrackingCode(application.id)?.value == application.id)
+        #expect(TrackingCode(application.trackingCode)?.value == application.trackingCode)
+        #expect(application.id == "5001." + application.trackingCode, "the record id is in the office's namespace")
         #expect(application.state.status == .submitted)
         #expect(application.fees["total"] == 26_000, "120 m², 2 storeys: 60 + 200 baht, in satang")
         #expect(application.timeline.entries.map(\.event.action) == ["submit"])
@@ -120,7 +121,7 @@ import Testing
 
     @Test(arguments: ["survey", "hub"])
     func onlyTheOfficeNodeIssuesNumbers(role: String) async throws {
-        let office = try await OfficeFixture(role: role == "survey" ? "survey" : nil)
+        let office = try await OfficeFixture()
         if role == "hub" {
             // A hub store: its own node is of office "hub" and it writes any office's records.
             let hub = try Store.inMemory()
@@ -133,14 +134,70 @@ import Testing
             }
             return
         }
-        let application = try await office.inspected()
-        await #expect {
-            try await office.book.act(on: application.id, action: "approve", payload: [:], actor: "somsri", role: .officer)
-        } throws: { error in
-            guard let error = error as? OfficeError else { return false }
-            return error.code == "not_office_node" && error.thai.contains("เครื่องหลัก")
+        // A survey laptop of the office receives the application, assigned to its surveyor, from the office node.
+        let survey = try Store.inMemory(configuration: office.clock.configuration)
+        try await survey.initialiseNode(office: "5001", name: "laptop")
+        try await survey.saveHubLink(url: "https://hub.example:8443", caPEM: "-", hubID: NodeIdentity().id, role: "survey")
+        let laptop = ApplicationBook(store: survey)
+        let application = try await office.submit()
+        try await office.book.act(on: application.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
+        try await office.book.act(on: application.id, action: "assign-inspection", payload: ["assignee": "chai"], actor: "somsri", role: .officer)
+        try await survey.apply(try await office.store.changes(after: 0).changes.map(\.change))
+        // Field work only: it records the inspection, as the surveyor, and refuses the decision before any number.
+        let inspected = try await laptop.act(
+            on: application.trackingCode, action: "record-inspection", payload: OfficeFixture.inspection, actor: "chai", role: .surveyor)
+        #expect(inspected.state.status == .inspected)
+        let before = try await survey.statistics().changes
+        for role in [ActorRole.officer, .surveyor] {
+            await #expect {
+                try await laptop.act(on: application.id, action: "approve", payload: [:], actor: "somsri", role: role)
+            } throws: { error in
+                guard let error = error as? OfficeError else { return false }
+                return error.code == "survey_not_allowed" && error.kind == .forbidden && error.thai.contains("เครื่องหลัก")
+            }
         }
-        #expect(try await office.book.application(application.id).state.status == .inspected)
+        // An officer's role is not a surveyor's: a survey node's events must declare "surveyor".
+        await #expect {
+            try await laptop.act(on: application.id, action: "record-inspection", payload: OfficeFixture.inspection, actor: "somsri", role: .officer)
+        } throws: { ($0 as? OfficeError)?.code == "survey_not_allowed" }
+        #expect(try await survey.statistics().changes == before, "nothing written")
+        #expect(try await laptop.application(application.id).state.status == .inspected)
+        #expect(try await survey.record(collection: NumberRegister.collection, id: "5001.building-permit.2569") == nil)
+    }
+
+    @Test func anApplicationIsFoundByItsCodeAsTypedOrByItsRecordID() async throws {
+        let office = try await OfficeFixture()
+        let application = try await office.submit()
+        let code = application.trackingCode
+        let typed = code.prefix(4).lowercased() + "-" + code.dropFirst(4).lowercased()
+        for asked in [code, typed, application.id, "5001." + typed] {
+            #expect(try await office.book.application(asked).id == application.id, "\(asked)")
+        }
+        for asked in ["5002." + code, "ZZZZZZZZ", "5001.ZZZZZZZZ", "5001", ""] {
+            await #expect(throws: OfficeError.self, "\(asked)") { try await office.book.application(asked) }
+        }
+        // The citizen sees the code alone; the staff view carries the record id.
+        let view = try #require(application.publicView(on: office.book.today()).objectValue)
+        #expect(view["tracking_code"] == .string(code) && view["office"] == "5001" && view["id"] == nil)
+        #expect(application.officeView(on: office.book.today()).objectValue?["id"] == .string(application.id))
+    }
+
+    @Test func theOfficeComesFromTheRecordIDNotFromItsOfficeField() async throws {
+        let office = try await OfficeFixture()
+        try await office.store.transaction { transaction in
+            let submit = ApplicationEvent(id: "e1", hlc: transaction.stamp, action: .submit, actor: "citizen", role: .citizen)
+            return [
+                LocalEdit(
+                    collection: ApplicationRecord.collection, record: "5001.K7M2Q9XA",
+                    set: ["service": "building-permit", "office": "5002", "submitted_ms": 1_795_626_000_000],
+                    add: [SetElement(field: "events", id: submit.id, value: submit.value)])
+            ]
+        }
+        let application = try await office.book.application("K7M2Q9XA")
+        #expect(application.office == "5001")
+        #expect(application.publicView(on: office.book.today()).objectValue?["office"] == "5001")
+        #expect(ApplicationRecord.owner(ofRecord: "K7M2Q9XA") == nil, "a bare code has no office part")
+        #expect(ApplicationRecord.trackingCode(ofRecord: "6500101.K7M2Q9XA") == "K7M2Q9XA")
     }
 
     @Test func theQueuePutsOverdueFirstAndFilters() async throws {

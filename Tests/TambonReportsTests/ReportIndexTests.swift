@@ -70,9 +70,10 @@ import Testing
         try await store.transaction { _ in batch }
         let index = try ReportIndex(store: store)
         let today = index.today()
-        let facts = try await store.records(collection: ApplicationRecord.collection).map { record in
+        let facts = try await store.records(collection: ApplicationRecord.collection).compactMap { record in
             ReportIndex.fact(of: try ApplicationRecord(record, catalog: ServiceCatalog()), on: today)
         }
+        #expect(facts.count == 400, "every generated application has an office part")
         #expect(Set(facts.map(\.status)).count >= 4, "the data covers several statuses")
         let filters = [
             ReportFilter(), ReportFilter(office: "5002"), ReportFilter(service: "food-certificate"),
@@ -93,20 +94,28 @@ import Testing
         // "Double value cannot be converted to Int64", and again on every restart.
         let office = try await OfficeFixture()
         let good = try await office.submit()
-        try await office.store.transaction { _ in
-            [
+        try await office.store.transaction { transaction in
+            let submit = ApplicationEvent(id: "e1", hlc: transaction.stamp, action: .submit, actor: "citizen", role: .citizen)
+            return [
                 LocalEdit(
-                    collection: ApplicationRecord.collection, record: "HOSTILE1",
+                    collection: ApplicationRecord.collection, record: "5001.HOSTILE1",
                     set: [
-                        "service": "building-permit", "office": "5001", "submitted_ms": 1e300, "fees": ["total": 1e300],
-                    ], scope: ["5001"])
+                        "service": "building-permit", "office": "5002", "submitted_ms": 1e300, "fees": ["total": 1e300],
+                    ], scope: ["5001"]),
+                // Well formed, but claiming another office in its `office` field: counted under its owner, 5001.
+                LocalEdit(
+                    collection: ApplicationRecord.collection, record: "5001.CLAIMS02",
+                    set: ["service": "building-permit", "office": "5002", "submitted_ms": .number(Double(OfficeFixture.start))],
+                    add: [SetElement(field: "events", id: submit.id, value: submit.value)], scope: ["5001"]),
             ]
         }
         let index = try ReportIndex(store: office.store)
         let rows = try await index.rows(filter: ReportFilter(), dataAsOf: [:])
-        #expect(rows.reduce(0) { $0 + $1.count } == 1, "the good application only")
+        #expect(rows.reduce(0) { $0 + $1.count } == 2, "the good application and the one claiming 5002; not the malformed one")
+        #expect(rows.map(\.office) == ["5001"] && rows[0].status == "submitted", "no row for 5002")
+        #expect(try await index.rows(filter: ReportFilter(office: "5002"), dataAsOf: [:]).isEmpty)
         #expect(try await office.book.application(good.id).id == good.id)
-        let hostile = try #require(try await office.store.record(collection: ApplicationRecord.collection, id: "HOSTILE1"))
+        let hostile = try #require(try await office.store.record(collection: ApplicationRecord.collection, id: "5001.HOSTILE1"))
         #expect { try ApplicationRecord(hostile, catalog: ServiceCatalog()) } throws: {
             ($0 as? OfficeError)?.code == "malformed_application"
         }

@@ -6,6 +6,7 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonWebKit
 import TambonWebTestSupport
 import Testing
 
@@ -162,33 +163,56 @@ import Testing
         }
     }
 
-    @Test func aSurveyNodeRefusesToIssueThePermitNumber() async throws {
+    @Test func aSurveyNodeRecordsFieldWorkAndRefusesToIssueThePermitNumber() async throws {
         let fixture = try await WebFixture(role: "survey")
-        let submitted = try await fixture.web.book.submit(
+        // The office node files the application and assigns the inspection; the survey laptop receives it.
+        let office = try Store.inMemory()
+        try await office.initialiseNode(office: "5001", name: "office")
+        let desk = ApplicationBook(store: office)
+        let submitted = try await desk.submit(
             service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        try await desk.act(on: submitted.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
+        try await desk.act(on: submitted.id, action: "assign-inspection", payload: ["assignee": "chai"], actor: "somsri", role: .officer)
+        try await fixture.store.apply(try await office.changes(after: 0).changes.map(\.change))
+
+        // The staff page offers only what the laptop can sign: the assigned surveyor's inspection.
+        let pages = StaffPages(pages: PageRenderer(web: fixture.web))
+        let application = try await fixture.web.book.application(submitted.id)
+        func offered(_ name: String, _ password: String, on role: NodeRole) async throws -> [String] {
+            let account = try #require(try await fixture.web.users.authenticate(name: name, password: password))
+            let session = await fixture.web.sessions.start(for: account)
+            let actions = pages.actions(on: application, for: session, role: role, on: fixture.web.book.today()) ?? []
+            return actions.compactMap { $0["action"] as? String }
+        }
+        #expect(try await offered("chai", "surveyor password 1", on: .survey) == ["record-inspection"])
+        #expect(try await offered("somsri", "officer password 1", on: .survey) == [], "an officer is not the assigned surveyor")
+        #expect(try await offered("somsri", "officer password 1", on: .office).contains("reject"), "the office node offers decisions")
+
         try await fixture.application.test(.router) { client in
             let officer = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
+            let surveyor = try await StaffSession.login(client, name: "chai", password: "surveyor password 1")
             let actions = "/api/v1/applications/\(submitted.id)/actions"
-            try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "accept"])) {
-                #expect($0.status == .ok)
-            }
             try await client.execute(
-                uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "assign-inspection", "assignee": "chai"])
-            ) { _ in }
-            try await client.execute(
-                uri: actions, method: .post, headers: officer.headers(),
+                uri: actions, method: .post, headers: surveyor.headers(),
                 body: WebFixture.json([
                     "action": "record-inspection", "inspection": ["lat": 18.7606, "lon": 98.9361, "accuracy_m": 5, "result": "pass", "notes": ""],
                 ])
-            ) { #expect($0.status == .ok) }
+            ) { response in
+                #expect(response.status == .ok)
+                let body = try WebFixture.object(response)
+                #expect(body["status"] == "inspected")
+                #expect(body["timeline"]?.arrayValue?.last?.objectValue?["role"] == "surveyor")
+            }
             try await client.execute(uri: actions, method: .post, headers: officer.headers(), body: WebFixture.json(["action": "approve"])) {
                 response in
-                #expect(response.status == .conflict)
+                #expect(response.status == .forbidden)
                 let body = try WebFixture.object(response)
-                #expect(body["error"] == "not_office_node")
+                #expect(body["error"] == "survey_not_allowed")
                 #expect(body["message"]?.stringValue?.contains("เครื่องหลัก") == true)
             }
         }
+        #expect(try await fixture.web.book.application(submitted.id).state.status == .inspected, "not approved")
+        #expect(try await fixture.store.record(collection: "number_registers", id: "5001.building-permit.2569") == nil, "no number drawn")
     }
 
     @Test func aCitizenWithdrawsOnlyWithTheApplicantsNationalID() async throws {

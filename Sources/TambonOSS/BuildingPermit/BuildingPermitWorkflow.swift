@@ -16,6 +16,9 @@ public struct BuildingPermitWorkflow: ServiceWorkflow {
         ["accept", "return", "assign-inspection", "record-inspection", "extend", "approve", "reject", "withdraw"]
     }
 
+    /// The site inspection is recorded where it happens, by the assigned surveyor on a survey node.
+    public var fieldActions: Set<ActionName> { ["record-inspection"] }
+
     private static let working: Set<ApplicationStatus> = [.accepted, .inspectionAssigned, .inspected]
 
     public var finalStatuses: Set<ApplicationStatus> { ApplicationStatus.decided }

@@ -22,6 +22,10 @@ public struct FoodCertificateWorkflow: ServiceWorkflow {
         ["accept", "approve", "reject", "withdraw", "renew", "record-payment", "replace", "revoke", "notify-closure"]
     }
 
+    /// None: every action is an officer's at the office (payments and renewals included); a food place is not
+    /// inspected in this workflow, so a survey node records nothing here.
+    public var fieldActions: Set<ActionName> { [] }
+
     public func apply(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal) {
         let status = state.status
         switch event.action {

@@ -9,6 +9,13 @@ public protocol ServiceWorkflow: Sendable {
     /// The actions this service knows, in the order an officer's screen lists them.
     var actions: [ActionName] { get }
 
+    /// The actions a survey node may record: field work (a site inspection), done by a surveyor on a laptop at the
+    /// site. Every other action needs the office's office node, and the authority rules refuse it from a survey node
+    /// (`AuthorityRules.allowingFieldActions`, built from every service's set by `ServiceCatalog.authorityRules`).
+    /// Every replica must build the same rules, so the set depends on the service alone, never on an office's
+    /// settings. No default: a service states it, even when it is empty.
+    var fieldActions: Set<ActionName> { get }
+
     /// Statuses after which nothing more happens.
     var finalStatuses: Set<ApplicationStatus> { get }
 

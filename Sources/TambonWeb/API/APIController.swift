@@ -86,8 +86,9 @@ struct APIController: Sendable {
             }
             let session = try await web.apiStaff(request)
             let application = try await web.application(id, for: session)
+            let role = try await web.actingRole(of: session)
             let updated = try await web.book.act(
-                on: application.id, action: ActionName(rawValue: action), payload: body, actor: session.user, role: session.role)
+                on: application.id, action: ActionName(rawValue: action), payload: body, actor: session.user, role: role)
             return JSONResponse.make(updated.officeView(on: web.book.today()))
         } catch let error as OfficeError {
             throw WebError(error)

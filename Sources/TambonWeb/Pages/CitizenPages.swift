@@ -50,7 +50,7 @@ struct CitizenPages: Sendable {
             let total = Money(satang: application.fees["total"]?.integerValue ?? 0)
             return try await pages.page(
                 "submitted", title: "ยื่นคำขอแล้ว", request: request, status: .created,
-                ["code": application.id, "total": total.thaiText])
+                ["code": application.trackingCode, "total": total.thaiText])
         } catch let error as OfficeError {
             var errors: [String: String] = [:]
             for field in error.fields { errors[field.field] = field.thai }
@@ -88,7 +88,7 @@ struct CitizenPages: Sendable {
                 return try await track(request, code: code, message: "เลขประจำตัวประชาชนไม่ตรงกับผู้ยื่นคำขอ", status: .forbidden)
             }
             try await web.book.act(on: application.id, action: "withdraw", payload: [:], actor: "citizen", role: .citizen)
-            return PageRenderer.redirect("/track?code=\(application.id)")
+            return PageRenderer.redirect("/track?code=\(application.trackingCode)")
         } catch let error as OfficeError {
             return try await track(request, code: code, message: error.thai, status: HTTPResponse.Status(code: error.status))
         }
@@ -117,7 +117,7 @@ struct CitizenPages: Sendable {
         var app: [String: Any] = [
             "status_th": application.state.status?.thai ?? "-",
             "days_left": application.state.clock.daysLeft(on: today).map(String.init) ?? "",
-            "open": !application.isClosed, "code": application.id,
+            "open": !application.isClosed, "code": application.trackingCode,
             "canUpload": application.state.status == .submitted || application.state.status == .returned,
             "attachments": String(application.attachments.count),
             "timeline": application.timeline.entries.map { entry in

@@ -63,7 +63,7 @@ struct StaffPages: Sendable {
         let rows: [[String: Any]] = applications.map { application in
             let state = application.state
             return [
-                "id": application.id, "service": application.service.rawValue, "status": state.status?.thai ?? "-",
+                "id": application.id, "code": application.trackingCode, "service": application.service.rawValue, "status": state.status?.thai ?? "-",
                 "assignee": state.assignee ?? "", "urgency": DeadlineUrgency(clock: state.clock, status: state.status, on: today).cssClass,
                 "daysLeft": state.clock.daysLeft(on: today).map(String.init) ?? "–",
             ]
@@ -120,15 +120,20 @@ struct StaffPages: Sendable {
             if let reason = entry.event.payload["reason"]?.stringValue { item["eventReason"] = reason }
             return item
         }
-        values["actions"] = actions(on: application, for: session, on: today)
-        return try await pages.page("application", title: "คำขอ \(application.id)", request: request, status: status, values)
+        let nodeRole = try await web.nodeRole()
+        values["actions"] = actions(on: application, for: session, role: nodeRole, on: today)
+        return try await pages.page("application", title: "คำขอ \(application.trackingCode)", request: request, status: status, values)
     }
 
-    /// The actions `session` may take on `application` now, each a form with the fields it needs.
-    func actions(on application: ApplicationRecord, for session: SessionStore.Session, on today: CivilDate) -> [[String: Any]]? {
-        guard let workflow = web.book.catalog.workflow(application.service) else { return nil }
+    /// The actions `session` may take on `application` now on a node of `role`, each a form with the fields it
+    /// needs. A survey node offers only its field work, as a surveyor (it cannot sign the rest); an older version's
+    /// application (its id the bare code) offers none, since no node may write it.
+    func actions(on application: ApplicationRecord, for session: SessionStore.Session, role: NodeRole, on today: CivilDate) -> [[String: Any]]? {
+        guard let workflow = web.book.catalog.workflow(application.service), application.office != nil else { return nil }
         let probe = ApplicationEvent.Probe(hlc: HLC(millis: UInt64(max(0, web.store.configuration.wallClock())), counter: 0))
-        return workflow.available(to: session.role, actor: session.user, in: application.state, probe: probe).map { action in
+        let survey = role == .survey
+        let available = workflow.available(to: survey ? .surveyor : session.role, actor: session.user, in: application.state, probe: probe)
+        return available.filter { !survey || web.book.catalog.isFieldAction($0, service: application.service) }.map { action in
             [
                 "action": action.rawValue, "label": PageRenderer.actionLabels[action.rawValue] ?? action.rawValue, "id": application.id,
                 "csrf": session.csrf,
@@ -155,9 +160,9 @@ struct StaffPages: Sendable {
             payload["inspection"] = .object(inspection)
         }
         let application = try await web.application(id, for: session)
+        let role = try await web.actingRole(of: session)
         do {
-            try await web.book.act(
-                on: application.id, action: ActionName(rawValue: action), payload: payload, actor: session.user, role: session.role)
+            try await web.book.act(on: application.id, action: ActionName(rawValue: action), payload: payload, actor: session.user, role: role)
         } catch let error as OfficeError {
             return try await self.application(request, session: session, id: id, error: error.thai, status: HTTPResponse.Status(code: error.status))
         }

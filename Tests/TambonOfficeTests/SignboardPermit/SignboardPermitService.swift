@@ -57,6 +57,7 @@ struct SignboardWorkflow: ServiceWorkflow {
     let periodDays: Int
     var service: ServiceID { .signboardPermit }
     var actions: [ActionName] { [.accept, .approve, .reject, .withdraw] }
+    var fieldActions: Set<ActionName> { [] }
     var finalStatuses: Set<ApplicationStatus> { ApplicationStatus.decided }
 
     func apply(_ event: ApplicationEvent, to state: inout ApplicationState) throws(ActionRefusal) {

@@ -59,7 +59,7 @@ enum BuildingPermitPages: ServicePages {
         let location = details["location"]?.objectValue ?? [:]
         let validity = office.book.catalog.settings(BuildingPermitService.self).permit.validityYears
         let values: [String: Any] = [
-            "number": number.description, "office": "\(office.node.name) (\(application.office))",
+            "number": number.description, "office": "\(office.node.name) (\(application.office ?? office.node.office))",
             "applicant": application.applicant["name"]?.stringValue ?? "",
             "land": BuildingPermitDetails.landTitleText(details["land_title"]),
             "lat": location["lat"]?.numberValue.map { String($0) } ?? "", "lon": location["lon"]?.numberValue.map { String($0) } ?? "",

@@ -52,7 +52,7 @@ enum FoodCertificatePages: ServicePages {
         let state = application.state
         let current = dues(of: application, catalog: office.book.catalog, on: today).last
         var values: [String: Any] = [
-            "number": number.description, "office": "\(office.node.name) (\(application.office))",
+            "number": number.description, "office": "\(office.node.name) (\(application.office ?? office.node.office))",
             "notifier": application.applicant["name"]?.stringValue ?? "",
             "notifierKind": application.applicant["kind"]?.stringValue == "juristic" ? "นิติบุคคล" : "บุคคลธรรมดา",
             "establishment": details["establishment_name"]?.stringValue ?? "",
