@@ -320,7 +320,7 @@ let package = Package(
         .testTarget(
             name: "TambonWebTests",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWeb", "TambonWebKit", "TambonWebTestSupport",
+                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWeb", "TambonWebKit", "TambonWebTestSupport", "TambonTestSupport",
                 Product.hummingbird,
                 Product.hummingbirdTesting,
                 Product.httpTypes,

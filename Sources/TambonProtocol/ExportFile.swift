@@ -3,7 +3,7 @@ import TambonCore
 
 /// Signed change batches on a USB stick (`tambon node export` → `tambon hub import`).
 ///
-/// The file is one JSON object: `{"format": "tambon-export", "protocol": 1, "node": ID, "office": CODE,
+/// The file is one JSON object: `{"format": "tambon-export", "protocol": 2, "node": ID, "office": CODE,
 /// "created_ms": …, "changes": [...], "signature": HEX}`, where the signature is the node's Ed25519 signature over
 /// the SHA-256 of the canonical JSON of every other member. Each change is also signed on its own, so the hub
 /// applies exactly the checks of a push.

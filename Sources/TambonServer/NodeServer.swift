@@ -17,6 +17,11 @@ public enum NodeServer {
         tls: TLSConfiguration? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         guard let node = try await store.node() else { throw StoreError.notInitialised }
+        let catalog = try await OfficeSettings.load(from: store)
+        // Applications made before protocol 2 have ids with no office part, which nobody may write any more: the
+        // office node copies them into its namespace once (idempotent; survey nodes leave it to the office node).
+        let copied = try await ApplicationBook(store: store, catalog: catalog).migrateLegacyApplications()
+        if copied > 0 { logger.notice("copied applications into the office's namespace", metadata: ["applications": "\(copied)"]) }
         let router = Router(context: BasicRequestContext.self)
         router.get("/health") { _, _ -> Response in
             let link = try await store.hubLink()
@@ -33,7 +38,7 @@ public enum NodeServer {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(.object(members)))))
         }
         OfficeWeb(
-            store: store, node: node, catalog: try await OfficeSettings.load(from: store), bcryptCost: bcryptCost,
+            store: store, node: node, catalog: catalog, bcryptCost: bcryptCost,
             secureCookies: tls != nil
         ).addRoutes(to: router)
         return Application(

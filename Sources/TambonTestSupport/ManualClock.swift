@@ -1,4 +1,5 @@
 import Synchronization
+import TambonOffice
 import TambonStore
 
 /// A wall clock that tests set and move by hand, in Unix milliseconds; one clock may be shared by several stores
@@ -28,8 +29,11 @@ public final class ManualClock: Sendable {
     /// Moves the time by whole days of 86,400,000 ms (negative moves it back).
     public func advance(days: Int) { advance(Int64(days) * 86_400_000) }
 
-    /// A store configuration whose wall clock is this clock, with the other settings at their defaults.
+    /// A store configuration whose wall clock is this clock, with the authority rules the command line uses (every
+    /// service's field actions) and the other settings at their defaults.
     public var configuration: StoreConfiguration {
-        StoreConfiguration(wallClock: { [self] in now })
+        var configuration = StoreConfiguration(wallClock: { [self] in now })
+        configuration.authority = ServiceCatalog.authorityRules()
+        return configuration
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TambonOffice
 import TambonStore
 
 /// `--data DIR`, shared by every command that works on a node.
@@ -8,8 +9,12 @@ struct DataOptions: ParsableArguments {
 
     var directory: DataDirectory { DataDirectory(path: data) }
 
+    /// The configuration every command opens a store with: this machine's fingerprint, and the authority rules
+    /// with every service's field actions, the same on every node and the hub.
     static var storeConfiguration: StoreConfiguration {
-        StoreConfiguration(host: StoreConfiguration.machineFingerprint())
+        var configuration = StoreConfiguration(host: StoreConfiguration.machineFingerprint())
+        configuration.authority = ServiceCatalog.authorityRules()
+        return configuration
     }
 
     func openStore() throws -> Store {

@@ -84,7 +84,7 @@ import Testing
         let officerInTheField = WebClient(base: survey.url)
         try await officerInTheField.login("somsri", "password of somsri")
         let refused = try await officerInTheField.send("POST", "/api/v1/applications/\(id)/actions", json: ["action": "approve"])
-        #expect(refused.status == 409 && refused.json["error"] as? String == "not_office_node", "the survey node issues no numbers")
+        #expect(refused.status == 403 && refused.json["error"] as? String == "survey_not_allowed", "the survey node issues no numbers")
 
         // Back in coverage: everything syncs; the officer sees the inspection and the photo, and approves.
         hub = try ServerProcess(arguments: hubArguments, address: address)

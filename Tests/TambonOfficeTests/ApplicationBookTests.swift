@@ -124,8 +124,9 @@ import Testing
         let office = try await OfficeFixture()
         if role == "hub" {
             // A hub store: its own node is of office "hub" and it writes any office's records.
-            let hub = try Store.inMemory()
-            try await hub.initialiseNode(office: Store.hubOffice, name: "hub")
+            let roster = try await RosterHub(clock: office.clock)
+            try await roster.enrol(office.store, role: .office)
+            let hub = roster.store
             let book = ApplicationBook(store: hub)
             let application = try await office.inspected()
             try await hub.apply(try await office.store.changes(after: 0).changes.map(\.change))
@@ -137,12 +138,14 @@ import Testing
         // A survey laptop of the office receives the application, assigned to its surveyor, from the office node.
         let survey = try Store.inMemory(configuration: office.clock.configuration)
         try await survey.initialiseNode(office: "5001", name: "laptop")
-        try await survey.saveHubLink(url: "https://hub.example:8443", caPEM: "-", hubID: NodeIdentity().id, role: "survey")
+        let roster = try await RosterHub(clock: office.clock)
+        try await roster.enrol(office.store, role: .office)
+        try await roster.enrol(survey, role: .survey)
         let laptop = ApplicationBook(store: survey)
         let application = try await office.submit()
         try await office.book.act(on: application.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
         try await office.book.act(on: application.id, action: "assign-inspection", payload: ["assignee": "chai"], actor: "somsri", role: .officer)
-        try await survey.apply(try await office.store.changes(after: 0).changes.map(\.change))
+        try await roster.deliver(to: survey, from: [office.store])
         // Field work only: it records the inspection, as the surveyor, and refuses the decision before any number.
         let inspected = try await laptop.act(
             on: application.trackingCode, action: "record-inspection", payload: OfficeFixture.inspection, actor: "chai", role: .surveyor)

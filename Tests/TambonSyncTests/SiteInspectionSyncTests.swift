@@ -39,7 +39,7 @@ import Testing
                     "inspection": ["lat": 18.76061, "lon": 98.93604, "accuracy_m": 4.5, "result": "pass", "notes": "ตรงตามแบบ ไม่รุกล้ำ"]
                 ], actor: "chai", role: .surveyor)
             await #expect { try await surveyBook.act(on: submitted.id, action: "approve", payload: [:], actor: "chai", role: .officer) } throws: {
-                ($0 as? OfficeError)?.code == "not_office_node"
+                ($0 as? OfficeError)?.code == "survey_not_allowed"
             }
             #expect(try await survey.store.pendingCount() > 0, "the inspection waits for coverage")
 

@@ -6,6 +6,7 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonTestSupport
 import TambonWebKit
 import TambonWebTestSupport
 import Testing
@@ -164,16 +165,15 @@ import Testing
     }
 
     @Test func aSurveyNodeRecordsFieldWorkAndRefusesToIssueThePermitNumber() async throws {
-        let fixture = try await WebFixture(role: "survey")
+        let fixture = try await WebFixture(role: .survey)
         // The office node files the application and assigns the inspection; the survey laptop receives it.
-        let office = try Store.inMemory()
-        try await office.initialiseNode(office: "5001", name: "office")
+        let office = try #require(fixture.office)
         let desk = ApplicationBook(store: office)
         let submitted = try await desk.submit(
             service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
         try await desk.act(on: submitted.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
         try await desk.act(on: submitted.id, action: "assign-inspection", payload: ["assignee": "chai"], actor: "somsri", role: .officer)
-        try await fixture.store.apply(try await office.changes(after: 0).changes.map(\.change))
+        try await #require(fixture.hub).deliver(to: fixture.store, from: [office])
 
         // The staff page offers only what the laptop can sign: the assigned surveyor's inspection.
         let pages = StaffPages(pages: PageRenderer(web: fixture.web))
@@ -242,7 +242,7 @@ import Testing
     }
 
     @Test func foodCertificatesAreFiledThroughTheSameEndpoint() async throws {
-        let fixture = try await WebFixture(role: "office")
+        let fixture = try await WebFixture(role: .office)
         let details: JSONValue = [
             "establishment_name": "ร้านข้าวแกงป้าศรี", "place_kind": "storage", "area_m2": 120, "in_market": false, "workers": 2,
             "address": "99 หมู่ 2", "location": ["lat": 18.7601, "lon": 98.9402],

@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func theCertificatePrintsWithItsNumberFeeReceiptAndSignatory() async throws {
-        let fixture = try await WebFixture(role: "office")
+        let fixture = try await WebFixture(role: .office)
         let book = fixture.web.book
         var applicant = WebFixture.applicant.objectValue!
         applicant["kind"] = "person"

@@ -7,6 +7,7 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonTestSupport
 import TambonWebTestSupport
 
 @testable import TambonWeb
@@ -16,19 +17,51 @@ struct WebFixture {
     let store: Store
     let web: OfficeWeb
     let application: Application<RouterResponder<BasicRequestContext>>
+    /// For a node enrolled with a hub (`role` given): the hub, which publishes the roster.
+    let hub: RosterHub?
+    /// For a survey node: its office's office node, where accounts are added and applications filed.
+    let office: Store?
 
-    init(role: String? = nil) async throws {
-        store = try Store.inMemory()
+    init(role: Peer.Role? = nil) async throws {
+        let clock = ManualClock(StoreConfiguration.systemMillis())
+        store = try Store.inMemory(configuration: clock.configuration)
         let node = try await store.initialiseNode(office: "5001", name: "อบต.แม่เหียะ")
-        if let role {
-            try await store.saveHubLink(url: "https://hub.example:8443", caPEM: "-", hubID: NodeIdentity().id, role: role)
-        }
         web = OfficeWeb(store: store, node: node, bcryptCost: 4)
-        try await web.users.add(name: "somsri", role: .officer, password: "officer password 1")
-        try await web.users.add(name: "chai", role: .surveyor, password: "surveyor password 1")
+        guard let role else {
+            hub = nil
+            office = nil
+            try await Self.addStaff(web.users)
+            application = Self.application(web)
+            return
+        }
+        let hub = try await RosterHub(clock: clock)
+        self.hub = hub
+        if role == .survey {
+            // Accounts are the office node's to write: they reach the survey laptop as the office's records.
+            let office = try Store.inMemory(configuration: clock.configuration)
+            try await office.initialiseNode(office: "5001", name: "office node")
+            try await hub.enrol(office, role: .office)
+            try await Self.addStaff(UserDirectory(store: office, cost: 4))
+            try await hub.enrol(store, role: .survey)
+            try await hub.deliver(to: store, from: [office])
+            self.office = office
+        } else {
+            try await hub.enrol(store, role: role)
+            try await Self.addStaff(web.users)
+            office = nil
+        }
+        application = Self.application(web)
+    }
+
+    private static func addStaff(_ users: UserDirectory) async throws {
+        try await users.add(name: "somsri", role: .officer, password: "officer password 1")
+        try await users.add(name: "chai", role: .surveyor, password: "surveyor password 1")
+    }
+
+    private static func application(_ web: OfficeWeb) -> Application<RouterResponder<BasicRequestContext>> {
         let router = Router(context: BasicRequestContext.self)
         web.addRoutes(to: router)
-        application = Application(router: router)
+        return Application(router: router)
     }
 
     static let applicant: JSONValue = [
