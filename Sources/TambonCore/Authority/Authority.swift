@@ -38,7 +38,7 @@ public enum Authority {
             return nil
         }
         if rules.hubOnly.contains(change.collection) {
-            return AuthorityRefusal(.hubOnly, "\(change.collection) is written by the hub alone, not by node \(writer.node.short)…")
+            return AuthorityRefusal(.hubOnly, "\(what): \(change.collection) is written by the hub alone, not by node \(writer.node.short)…")
         }
         if hubScope {
             return AuthorityRefusal(.hubOnly, "\(what): the scope \"\(Enrolment.hubOffice)\" is the hub's own; no node writes into it")
@@ -60,7 +60,8 @@ public enum Authority {
             return nil
         case .survey:
             if rules.officeNodeOnly.contains(change.collection) {
-                return AuthorityRefusal(.officeNodeOnly, "\(change.collection) is written by office \(writer.office)'s office node only, not by a survey node")
+                return AuthorityRefusal(
+                    .officeNodeOnly, "\(what): \(change.collection) is written by office \(writer.office)'s office node only, not by a survey node")
             }
             return surveyRefusal(change, what: what, allowance: rules.survey[change.collection])
         }
