@@ -36,11 +36,6 @@ public struct HubIntake: Sendable {
             let result = try await store.apply(
                 changes,
                 options: ApplyOptions(verifySignatures: true, enforceChain: true, checkedSignatures: checkedSignatures))
-            // Offices this node's changes now reach beyond its own learn who it is (its roster entry), or their
-            // replicas would hold those changes inert. Checked on every push, so a crash before it heals on the next.
-            let refusedSeqs = Set(result.refused.map(\.seq))
-            let reached = Set(changes.filter { !refusedSeqs.contains($0.seq) }.flatMap(\.scope)).subtracting([peer.office])
-            if !reached.isEmpty { try await store.peers.shareRoster(of: peer.id, with: reached) }
             let accepted = try await store.peers.peer(peer.id)?.acceptedSeq ?? 0
             logger.info(
                 "accepted",

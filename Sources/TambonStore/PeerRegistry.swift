@@ -163,30 +163,6 @@ public struct PeerRegistry: Sendable {
         }
     }
 
-    /// Shares `node`'s roster entry with `offices` (the offices its changes were just routed to, a record it
-    /// shared with them), so their replicas know who wrote those changes; until it arrives they hold them inert.
-    /// The entry's scope is a record scope, so it reaches at most 64 offices. Returns whether it wrote anything.
-    @discardableResult
-    public func shareRoster(of node: NodeID, with offices: Set<String>) async throws -> Bool {
-        try await writer.write { db in
-            guard let row = try PeerRow.fetchOne(db, key: Data(node.bytes)), let entry = row.rosterEntry,
-                let held = try Store.record(db, collection: AuthorityRules.rosterCollection, id: entry.recordID),
-                let hub = try NodeRow.fetch(db)
-            else { return false }
-            let wanted = offices.filter { Names.isValidOffice($0) && $0 != Store.hubOffice }
-            guard !wanted.isSubset(of: held.scope) else { return false }
-            var scope = Set(held.scope).union(wanted).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            if scope.count > ChangeValidator.maximumScope {
-                // The owner first, then as many as fit; the rest wait for a later design (circulars, e-Saraban).
-                scope = [row.office] + scope.filter { $0 != row.office }.prefix(ChangeValidator.maximumScope - 1)
-            }
-            _ = try store.writeLocal(
-                db, node: hub,
-                edits: [LocalEdit(collection: AuthorityRules.rosterCollection, record: entry.recordID, set: ["name": .string(entry.name)], scope: scope)])
-            return true
-        }
-    }
-
     /// Writes `peer`'s roster entry as a change of the hub's own, in the caller's transaction, unless it already
     /// says exactly that.
     @discardableResult

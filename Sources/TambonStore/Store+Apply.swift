@@ -48,6 +48,9 @@ extension Store {
                         // Skew was checked against the same wall time during verification.
                         try NodeRow.saveClock(db, try clock.receive(newest, origin: nil, wallMillis: wallMillis))
                     }
+                    if node.office == Store.hubOffice {
+                        try shareRoster(db, reached: log.reached)
+                    }
                     if let cursor {
                         try Self.setCursor(db, cursor.name, cursor.value)
                     }

@@ -59,13 +59,18 @@ extension Store {
         var seq = node.lastSeq
         var previous = node.lastHash
         var written: [Change] = []
+        var reached: Set<ChangeWriter.Reach> = []
         for edit in edits {
             let hlc = stamp ?? clock.tick(wallMillis: configuration.wallClock())
             stamp = nil
             seq += 1
-            let change = try writeChange(db, edit: edit, node: node, seq: seq, previous: previous, hlc: hlc, gate: &gate, writer: writer)
+            let change = try writeChange(
+                db, edit: edit, node: node, seq: seq, previous: previous, hlc: hlc, gate: &gate, writer: writer, reached: &reached)
             previous = change.hash
             written.append(change)
+        }
+        if node.office == Store.hubOffice {
+            try shareRoster(db, reached: reached)
         }
         return written
     }
@@ -73,7 +78,7 @@ extension Store {
     /// One edit as the node's change `seq`, chained to `previous`.
     private func writeChange(
         _ db: Database, edit: LocalEdit, node: NodeRow, seq: Int64, previous: [UInt8]?, hlc: HLC, gate: inout AuthorityGate,
-        writer: ChangeWriter
+        writer: ChangeWriter, reached: inout Set<ChangeWriter.Reach>
     ) throws -> Change {
         let collection = edit.collection
         let record = edit.record
@@ -99,8 +104,8 @@ extension Store {
         if let refusal = try gate.decide(draft) { throw refusal }
         let change = draft.signed(by: try identities.identity(for: node), body: checked.body)
         let arrival = try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(arrival), 0) + 1 FROM changes")!
-        try writer.insert(change, operations: checked.operations, arrival: arrival, heldScope: heldScope)
-        try gate.applied(change, db: db, writer: writer)
+        reached.formUnion(try writer.insert(change, operations: checked.operations, arrival: arrival, heldScope: heldScope))
+        reached.formUnion(try gate.applied(change, db: db, writer: writer))
         try db.execute(
             cached: "UPDATE node SET last_seq = ?, last_hash = ?, clock = ? WHERE id = 1",
             arguments: [change.seq, Data(change.hash), Int64(bitPattern: hlc.rawValue)])

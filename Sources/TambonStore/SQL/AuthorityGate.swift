@@ -60,15 +60,16 @@ struct AuthorityGate {
     /// After `change` was merged: if it touched the roster, refresh that node's `writers` row and judge again the
     /// changes that waited for it. Only the hub's changes to the roster are ever merged (the rules refuse any other
     /// writer's), so the table holds the hub's word alone.
-    mutating func applied(_ change: Change, db: Database, writer: ChangeWriter) throws {
-        guard change.collection == AuthorityRules.rosterCollection else { return }
+    @discardableResult
+    mutating func applied(_ change: Change, db: Database, writer: ChangeWriter) throws -> [ChangeWriter.Reach] {
+        guard change.collection == AuthorityRules.rosterCollection else { return [] }
         var fields: [String: JSONValue] = [:]
         try readRosterFields.bind(1, text: change.collection)
         try readRosterFields.bind(2, text: change.record)
         try readRosterFields.query { row in
             if let field = row.text(0), let text = row.text(1), let value = try? JSONValue(parsing: Array(text.utf8)) { fields[field] = value }
         }
-        guard let entry = RosterEntry(recordID: change.record, fields: fields) else { return }
+        guard let entry = RosterEntry(recordID: change.record, fields: fields) else { return [] }
         let enrolment = entry.enrolment
         try db.execute(
             cached: """
@@ -78,12 +79,13 @@ struct AuthorityGate {
                 """,
             arguments: [Data(enrolment.node.bytes), enrolment.office, enrolment.role.rawValue, enrolment.revokedAfterSeq, enrolment.legacySeq])
         known[enrolment.node] = enrolment
-        try releaseWaiting(from: enrolment.node, db: db, writer: writer)
+        return try releaseWaiting(from: enrolment.node, db: db, writer: writer)
     }
 
     /// The changes of `node` held while no roster entry named it: merged now if allowed, else marked with the
     /// reason that now applies.
-    private mutating func releaseWaiting(from node: NodeID, db: Database, writer: ChangeWriter) throws {
+    private mutating func releaseWaiting(from node: NodeID, db: Database, writer: ChangeWriter) throws -> [ChangeWriter.Reach] {
+        var reached: [ChangeWriter.Reach] = []
         let waiting = try Row.fetchAll(
             db, cached: "SELECT arrival, \(ChangeRow.selection) FROM changes WHERE origin = ? AND refused = ? ORDER BY seq",
             arguments: [Data(node.bytes), AuthorityRefusal.Reason.unknownWriter.rawValue])
@@ -95,12 +97,13 @@ struct AuthorityGate {
                     cached: "UPDATE changes SET refused = ?, refused_message = ? WHERE origin = ? AND seq = ?",
                     arguments: [refusal.code, refusal.message, Data(node.bytes), change.seq])
             } else {
-                try writer.release(change, operations: EncodedOperations(change.operations), arrival: arrival)
+                reached += try writer.release(change, operations: EncodedOperations(change.operations), arrival: arrival)
                 try db.execute(
                     cached: "UPDATE changes SET refused = NULL, refused_message = NULL WHERE origin = ? AND seq = ?",
                     arguments: [Data(node.bytes), change.seq])
-                try applied(change, db: db, writer: writer)
+                reached += try applied(change, db: db, writer: writer)
             }
         }
+        return reached
     }
 }

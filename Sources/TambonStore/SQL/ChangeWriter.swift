@@ -23,6 +23,7 @@ struct ChangeWriter {
     private let neighbours: RawStatement
     private let head: RawStatement
     private let insertRefusedChange: RawStatement
+    private let backfillOrigins: RawStatement
 
     static let fieldsPerStatement = 8
 
@@ -75,6 +76,8 @@ struct ChangeWriter {
             SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin, seq = excluded.seq
             WHERE (excluded.hlc, excluded.origin, excluded.seq) < (set_elements.hlc, set_elements.origin, set_elements.seq)
             """)
+        backfillOrigins = try RawStatement(
+            db, "SELECT DISTINCT origin FROM changes WHERE collection = ?1 AND record_id = ?2 AND arrival < ?3 AND refused IS NULL")
         insertRefusedChange = try RawStatement(
             db,
             """
@@ -138,11 +141,20 @@ struct ChangeWriter {
 
     /// Inserts a change that has been verified and checked against the log, routes it, and merges its operations.
     /// `heldScope` is the record's scope before this change (from ``scope(of:)``; nil for a new record).
-    func insert(_ change: Change, operations: EncodedOperations, arrival: Int64, heldScope: [String]?) throws {
+    /// Returns which writers' changes the routing delivered to which offices (``Reach``).
+    @discardableResult
+    func insert(_ change: Change, operations: EncodedOperations, arrival: Int64, heldScope: [String]?) throws -> [Reach] {
         try bindChange(insertChange, change, operations: operations, arrival: arrival)
         try insertChange.run()
-        try route(change, arrival: arrival, heldScope: heldScope)
+        let reached = try route(change, arrival: arrival, heldScope: heldScope)
         try merge(change, operations: operations)
+        return reached
+    }
+
+    /// A writer whose change the feed now delivers to an office (its own, a backfilled earlier one).
+    struct Reach: Hashable {
+        let origin: NodeID
+        let office: String
     }
 
     /// Holds a change the authority rules refuse: in its origin's chain, so later changes still follow it, but
@@ -156,10 +168,12 @@ struct ChangeWriter {
 
     /// A held, inert change now allowed (its writer's roster entry arrived): routed and merged as if it had just
     /// arrived. Merging is order-independent, so late is as good as on time.
-    func release(_ change: Change, operations: EncodedOperations, arrival: Int64) throws {
+    @discardableResult
+    func release(_ change: Change, operations: EncodedOperations, arrival: Int64) throws -> [Reach] {
         let heldScope = try scope(of: change)
-        try route(change, arrival: arrival, heldScope: heldScope)
+        let reached = try route(change, arrival: arrival, heldScope: heldScope)
         try merge(change, operations: operations)
+        return reached
     }
 
     private func bindChange(_ statement: RawStatement, _ change: Change, operations: EncodedOperations, arrival: Int64) throws {
@@ -218,10 +232,11 @@ struct ChangeWriter {
     /// Feed rows for `change`: every office in its scope and in its record's scope before and after it. An office
     /// that was not in the record's scope before first receives the record's earlier changes, so it holds
     /// everything that decides the record (SPEC §6.1).
-    private func route(_ change: Change, arrival: Int64, heldScope: [String]?) throws {
+    private func route(_ change: Change, arrival: Int64, heldScope: [String]?) throws -> [Reach] {
         // The scope after this change is either the change's (if it wins) or the one before: both are covered.
         var offices = change.scope
         for office in heldScope ?? [] where !offices.contains(office) { offices.append(office) }
+        var reached: [Reach] = []
         for office in offices {
             if let heldScope, !heldScope.contains(office) {
                 try backfillFeed.bind(1, text: office)
@@ -229,11 +244,19 @@ struct ChangeWriter {
                 try backfillFeed.bind(3, text: change.record)
                 try backfillFeed.bind(4, arrival)
                 try backfillFeed.run()
+                try backfillOrigins.bind(1, text: change.collection)
+                try backfillOrigins.bind(2, text: change.record)
+                try backfillOrigins.bind(3, arrival)
+                try backfillOrigins.query { row in
+                    if let origin = row.blob(0).flatMap(NodeID.init(bytes:)) { reached.append(Reach(origin: origin, office: office)) }
+                }
             }
             try insertFeed.bind(1, text: office)
             try insertFeed.bind(2, arrival)
             try insertFeed.run()
+            reached.append(Reach(origin: change.origin, office: office))
         }
+        return reached
     }
 
     /// One multi-row upsert for the `set` operations at `indices` (at most ``fieldsPerStatement``).

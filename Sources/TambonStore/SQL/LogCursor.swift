@@ -19,6 +19,8 @@ struct LogCursor {
     private(set) var duplicates = 0
     /// Changes held but inert because the authority rules refuse them (held before, or now).
     private(set) var refused: [RefusedChange] = []
+    /// Which writers' changes this batch delivered to which offices (the hub shares their roster entries there).
+    private(set) var reached: Set<ChangeWriter.Reach> = []
 
     init(db: Database, node: NodeRow, options: ApplyOptions, rules: AuthorityRules?) throws {
         writer = try ChangeWriter(db)
@@ -71,8 +73,8 @@ struct LogCursor {
             try writer.insertRefused(change, operations: operations, arrival: arrival, refusal: refusal)
             if refusal.reason != .unknownWriter { refused.append(RefusedChange(change, refusal)) }
         } else {
-            try writer.insert(change, operations: operations, arrival: arrival, heldScope: try writer.scope(of: change))
-            try gate.applied(change, db: db, writer: writer)
+            reached.formUnion(try writer.insert(change, operations: operations, arrival: arrival, heldScope: try writer.scope(of: change)))
+            reached.formUnion(try gate.applied(change, db: db, writer: writer))
             applied += 1
         }
         if change.seq > head.seq {
