@@ -622,6 +622,7 @@ def authority_vectors():
     entry("unknown role", "6500101." + a.id, entry_fields(a.id, a_office, "admin"), False)
     entry("office not an office code", "6500101_x." + a.id, entry_fields(a.id, "6500101_x", "office"), False)
     entry("upper-case node id", "6500101." + a.id.upper(), entry_fields(a.id.upper(), a_office, "office"), False)
+    entry("upper-case node, lower-case id", "6500101." + a.id, entry_fields(a.id.upper(), a_office, "office"), False)
     entry("negative legacy_seq", "6500101." + a.id, entry_fields(a.id, a_office, "office", legacy=-1), False)
     entry("non-integer legacy_seq", "6500101." + a.id, entry_fields(a.id, a_office, "office", legacy=2.5), False)
     entry("legacy_seq as a string", "6500101." + a.id, entry_fields(a.id, a_office, "office", legacy="3"), False)
