@@ -43,6 +43,9 @@ with open(os.path.join(vectors, "changes.json"), encoding="utf-8") as f:
 with open(os.path.join(vectors, "merge.json"), encoding="utf-8") as f:
     for change in json.load(f)["changes"]:
         check("change.schema.json", change, "test-vectors/merge.json")
+with open(os.path.join(vectors, "authority.json"), encoding="utf-8") as f:
+    for vector in json.load(f)["vectors"]:
+        check("change.schema.json", vector["change"], "test-vectors/authority.json")
 
 # A schema that accepts everything checks nothing: each must refuse an obviously wrong message.
 for name, schema in schemas.items():

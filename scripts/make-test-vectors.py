@@ -10,6 +10,7 @@ deterministic (fixed keys, Ed25519 signatures are deterministic), so re-running 
 import hashlib
 import json
 import os
+import re
 import struct
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -329,6 +330,313 @@ def request_vectors():
         "node_seed": node.seed.hex(), "node_id": node.id, "hub_id": hub.id, "requests": entries})
 
 
+
+# --- authority (SPEC §15) ----------------------------------------------------------------------------------------
+
+OFFICE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}\Z")  # SPEC §2
+HUB = "hub"  # the hub's own office code and node role
+# SPEC §15.3 with the services' one field action: the tables every replica judges with.
+AUTHORITY_RULES = {
+    "hub_only": ["agencies", "hub_settings", "nodes"],
+    "office_node_only": ["number_registers", "office_settings", "users"],
+    "survey": {"applications": {"sets": ["attachments"], "event_set": "events", "field_actions": ["record-inspection"]}},
+}
+
+
+def record_owner(record_id):
+    """§15.2: the office code before the first '.', or the whole id."""
+    return record_id.split(".", 1)[0]
+
+
+def authority_decide(change, writer, rules=AUTHORITY_RULES):
+    """§15.3, rule by rule: (the number of the rule that decided, None for allowed or the reason code)."""
+    if writer is None or writer["node"] != change["origin"]:
+        return 1, "unknown_writer"
+    if writer["revoked_after_seq"] is not None and change["seq"] > writer["revoked_after_seq"]:
+        return 2, "revoked_writer"
+    if writer["role"] == HUB:
+        return 3, None
+    scope = change["scope"]
+    if change["seq"] <= writer["legacy_seq"]:
+        return 4, (None if writer["office"] in scope and HUB not in scope else "not_owner")
+    if change["collection"] in rules["hub_only"]:
+        return 5, "hub_only"
+    if HUB in scope:
+        return 6, "hub_only"
+    owner = record_owner(change["record"])
+    if owner != writer["office"]:
+        return 7, ("hub_only" if owner == HUB else "not_owner")
+    if owner not in scope:
+        return 8, "owner_not_in_scope"
+    if writer["role"] == "office":
+        return 9, None
+    assert writer["role"] == "survey"
+    if change["collection"] in rules["office_node_only"]:
+        return 10, "office_node_only"
+    allowance = rules["survey"].get(change["collection"])
+    if allowance is None:
+        return 10, "survey_not_allowed"
+    for op in change["ops"]:
+        if op["op"] != "add":
+            return 10, "survey_not_allowed"
+        if op["field"] in allowance["sets"]:
+            continue
+        event = op["value"]
+        if (op["field"] == allowance["event_set"] and isinstance(event, dict)
+                and event.get("action") in allowance["field_actions"] and event.get("role") == "surveyor"):
+            continue
+        return 10, "survey_not_allowed"
+    return 10, None
+
+
+def roster_enrolment(record_id, fields):
+    """§15.4: the enrolment a `nodes` record names, or None when it names nobody (malformed, or its id does not
+    match its node and office)."""
+    def seq_mark(value):  # a JSON integer >= 0 (a double holding an integer exactly)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return int(value) if value == int(value) and 0 <= value <= 2**53 else None
+
+    node, office, role = fields.get("node"), fields.get("office"), fields.get("role")
+    if not (isinstance(node, str) and re.fullmatch(r"[0-9a-f]{64}", node)):  # §1, §3: lower-case hex only
+        return None
+    if not (isinstance(office, str) and OFFICE_CODE.match(office)) or office == HUB:  # nobody enrols into the hub
+        return None
+    if role not in ("office", "survey"):
+        return None
+    if record_id != office + "." + node:
+        return None
+    legacy = seq_mark(fields.get("legacy_seq"))
+    revoked = fields.get("revoked_after_seq")
+    if legacy is None or (revoked is not None and seq_mark(revoked) is None):
+        return None
+    return {"node": node, "office": office, "role": role,
+            "revoked_after_seq": None if revoked is None else seq_mark(revoked), "legacy_seq": legacy}
+
+
+def authority_vectors():
+    a, s, b, h, x = Node(0x31), Node(0x32), Node(0x33), Node(0x34), Node(0x35)
+    a_office, b_office = "6500101", "6500102"
+    clock = [1795000200000]
+
+    def enrol(node, office, role, revoked=None, legacy=0):
+        return {"node": node.id, "office": office, "role": role, "revoked_after_seq": revoked, "legacy_seq": legacy}
+
+    def inspection(action="record-inspection", role="surveyor"):
+        event = {"action": action, "actor": "surveyor-1", "at": "%016x" % hlc(clock[0])}
+        if role is not None:
+            event["role"] = role
+        return event
+
+    photo = {"sha256": "ab" * 32, "size": 48213, "type": "image/jpeg"}
+    vectors = []
+
+    def case(name, node, writer, collection, record, scope, ops, expect):
+        """`writer` is an enrolment, None for an unknown writer, or a function of the change's seq."""
+        clock[0] += 1
+        change = node.change(hlc(clock[0]), collection, record, scope, ops)["change"]
+        if callable(writer):
+            writer = writer(change["seq"])
+        rule, got = authority_decide(change, writer)
+        assert got == expect, (name, got, expect)
+        vectors.append({"name": name, "rule": rule, "change": change, "writer": writer, "expect": got})
+
+    app = "6500101.K7M2Q9XA"
+    status = [set_op("status", "accepted")]
+    office_a = enrol(a, a_office, "office")
+    office_b = enrol(b, b_office, "office")
+    survey_s = enrol(s, a_office, "survey")
+    hub = enrol(h, HUB, HUB)
+
+    # Rule 1: no roster entry names the origin.
+    case("unknown writer", x, None, "applications", app, [a_office], status, "unknown_writer")
+    case("unknown writer claiming the hub's collection", x, None, "nodes", "6500101." + x.id, [a_office],
+         [set_op("role", "office")], "unknown_writer")
+    case("enrolment of another node than the origin", a, enrol(s, a_office, "office"), "applications", app,
+         [a_office], status, "unknown_writer")
+    # Rule 2: revoked (seq exactly at revoked_after_seq is still allowed; one above is not).
+    case("seq at revoked_after_seq", a, lambda q: enrol(a, a_office, "office", revoked=q), "applications", app,
+         [a_office], status, None)
+    case("seq one above revoked_after_seq", a, lambda q: enrol(a, a_office, "office", revoked=q - 1),
+         "applications", app, [a_office], status, "revoked_writer")
+    case("revoked before any write (revoked_after_seq 0)", a, enrol(a, a_office, "office", revoked=0),
+         "applications", app, [a_office], status, "revoked_writer")
+    case("revoked outranks legacy", a, lambda q: enrol(a, a_office, "office", revoked=q - 1, legacy=q),
+         "applications", "K7M2Q9XA", [a_office], status, "revoked_writer")
+    case("revoked hub", h, lambda q: enrol(h, HUB, HUB, revoked=q - 1), "nodes", "6500101." + a.id, [a_office],
+         [set_op("revoked_after_seq", 3)], "revoked_writer")
+    case("revoked survey node at its mark", s, lambda q: enrol(s, a_office, "survey", revoked=q),
+         "applications", app, [a_office], [add_op("attachments", "ab" * 32, photo)], None)
+    # Rule 3: the hub writes anything.
+    case("hub writes the roster", h, hub, "nodes", "6500101." + a.id, [a_office],
+         [set_op("node", a.id), set_op("office", a_office), set_op("role", "office"), set_op("legacy_seq", 0)], None)
+    case("hub writes hub_settings", h, hub, "hub_settings", "hub", [HUB], [set_op("name", "ศูนย์กลาง")], None)
+    case("hub writes agencies", h, hub, "agencies", "6500101", [a_office], [set_op("name", "อบต.ตัวอย่าง")], None)
+    case("hub writes its own users", h, hub, "users", "hub.mallory", [HUB], [set_op("role", "admin")], None)
+    case("hub writes an office's users", h, hub, "users", "6500101.admin", [a_office], [set_op("role", "admin")], None)
+    case("hub writes an office's number register", h, hub, "number_registers", "6500101.building-permit.2569",
+         [a_office], [set_op("next", 12)], None)
+    case("hub writes an office's settings", h, hub, "office_settings", "6500101", [a_office],
+         [set_op("name", "อบต.ตัวอย่าง")], None)
+    case("hub shares an office's application", h, hub, "applications", app, [a_office, b_office], status, None)
+    case("hub writes with the owner left out of scope", h, hub, "applications", "6500102.K7M2Q9XA", [a_office],
+         status, None)
+    case("hub writes a scope holding hub", h, hub, "applications", app, [a_office, HUB], status, None)
+    case("hub ignores legacy_seq", h, lambda q: enrol(h, HUB, HUB, legacy=q), "applications", app, [a_office],
+         status, None)
+    # Rule 4: accepted under protocol 1 (seq <= legacy_seq): the scope must hold the writer's office, not hub.
+    case("seq at legacy_seq, bare id", a, lambda q: enrol(a, a_office, "office", legacy=q), "applications",
+         "K7M2Q9XA", [a_office], status, None)
+    case("seq one above legacy_seq, bare id", a, lambda q: enrol(a, a_office, "office", legacy=q - 1),
+         "applications", "K7M2Q9XA", [a_office], status, "not_owner")
+    case("legacy, another office's id in own scope", a, lambda q: enrol(a, a_office, "office", legacy=q),
+         "applications", "6500102.K7M2Q9XA", [a_office, b_office], status, None)
+    case("legacy, scope without the writer's office", a, lambda q: enrol(a, a_office, "office", legacy=q),
+         "applications", "K7M2Q9XA", [b_office], status, "not_owner")
+    case("legacy, scope holding hub", a, lambda q: enrol(a, a_office, "office", legacy=q), "applications",
+         "K7M2Q9XA", [a_office, HUB], status, "not_owner")
+    case("legacy, a hub-only collection", a, lambda q: enrol(a, a_office, "office", legacy=q), "nodes",
+         "6500101." + a.id, [a_office], [set_op("role", "office")], None)
+    case("legacy, survey node sets a register", s, lambda q: enrol(s, a_office, "survey", legacy=q),
+         "applications", "K7M2Q9XA", [a_office], status, None)
+    # Rule 5: hub-only collections.
+    case("office node writes the roster", a, office_a, "nodes", "6500101." + a.id, [a_office],
+         [set_op("role", "office")], "hub_only")
+    case("office node writes hub_settings", a, office_a, "hub_settings", "6500101", [a_office],
+         [set_op("x", 1)], "hub_only")
+    case("office node writes agencies", a, office_a, "agencies", "6500101", [a_office], [set_op("x", 1)], "hub_only")
+    case("survey node writes the roster", s, survey_s, "nodes", "6500101." + s.id, [a_office],
+         [set_op("role", "office")], "hub_only")
+    # Rule 6: the scope holds hub.
+    case("own record with hub in scope", a, office_a, "applications", app, [a_office, HUB], status, "hub_only")
+    case("hub's record in the hub's scope", a, office_a, "users", "hub.mallory", [HUB], [set_op("role", "admin")],
+         "hub_only")
+    # Rule 7: the owner (id up to the first '.') is not the writer's office.
+    case("hub's record in own scope", a, office_a, "users", "hub.mallory", [a_office], [set_op("role", "admin")],
+         "hub_only")
+    case("id 'hub' with no '.'", a, office_a, "office_settings", "hub", [a_office], [set_op("x", 1)], "hub_only")
+    case("office part 'HUB' is not the hub", a, office_a, "users", "HUB.mallory", [a_office],
+         [set_op("role", "admin")], "not_owner")
+    case("squatting another office's id", a, office_a, "users", "6500102.admin", [a_office],
+         [set_op("role", "admin")], "not_owner")
+    case("another office's record it shares", a, office_a, "applications", "6500102.K7M2Q9XA",
+         [a_office, b_office], [add_op("events", "ev-01", {"action": "answer", "actor": "officer-1", "role": "officer"})],
+         "not_owner")
+    case("bare id (no '.') that is a valid office code", a, office_a, "applications", "K7M2Q9XA", [a_office],
+         status, "not_owner")
+    case("bare id that is not an office code", a, office_a, "applications", "app:0001", [a_office], status,
+         "not_owner")
+    case("office part not an office code (':')", a, office_a, "applications", "6500101:x.K7M2Q9XA", [a_office],
+         status, "not_owner")
+    case("office part not an office code ('_')", a, office_a, "applications", "6500101_x.K7M2Q9XA", [a_office],
+         status, "not_owner")
+    case("office part longer than 32 characters", a, office_a, "applications", "6" * 33 + ".K7M2Q9XA", [a_office],
+         status, "not_owner")
+    case("office part is a longer code", a, office_a, "applications", "65001011.K7M2Q9XA", [a_office], status,
+         "not_owner")
+    case("survey node writes another office's record", s, survey_s, "applications", "6500102.K7M2Q9XA",
+         [a_office, b_office], [add_op("attachments", "ab" * 32, photo)], "not_owner")
+    # Rule 8: the scope leaves out the owner.
+    case("own record scoped to another office only", a, office_a, "applications", app, [b_office], status,
+         "owner_not_in_scope")
+    case("survey node, users, owner not in scope", s, survey_s, "users", "6500101.somsri", [b_office],
+         [set_op("role", "officer")], "owner_not_in_scope")
+    # Rule 9: an office node writes its own records.
+    case("office node, own application", a, office_a, "applications", app, [a_office], status, None)
+    case("office node shares its record", a, office_a, "applications", app, [a_office, b_office], status, None)
+    case("office node, bare id equal to its office", a, office_a, "office_settings", "6500101", [a_office],
+         [set_op("name", "อบต.ตัวอย่าง")], None)
+    case("office node, users", a, office_a, "users", "6500101.somsri", [a_office], [set_op("role", "officer")], None)
+    case("office node, number register", a, office_a, "number_registers", "6500101.building-permit.2569",
+         [a_office], [set_op("next", 13)], None)
+    case("office node, approve", a, office_a, "applications", app, [a_office],
+         [add_op("events", "ev-02", inspection("approve", "officer"))], None)
+    case("other office node, own letter to 6500101", b, office_b, "letters", "6500102.let-2569-0007",
+         [a_office, b_office], [set_op("subject", "ขอเชิญประชุม")], None)
+    # Rule 10: a survey node does field work only.
+    case("survey node, users", s, survey_s, "users", "6500101.somsri", [a_office], [set_op("role", "officer")],
+         "office_node_only")
+    case("survey node, office settings", s, survey_s, "office_settings", "6500101", [a_office], [set_op("x", 1)],
+         "office_node_only")
+    case("survey node, number register", s, survey_s, "number_registers", "6500101.building-permit.2569",
+         [a_office], [set_op("next", 13)], "office_node_only")
+    case("survey node, add to users", s, survey_s, "users", "6500101.somsri", [a_office],
+         [add_op("attachments", "ab" * 32, photo)], "office_node_only")
+    case("survey node, collection not open to survey nodes", s, survey_s, "letters", "6500101.let-1", [a_office],
+         [add_op("attachments", "ab" * 32, photo)], "survey_not_allowed")
+    case("survey node, set", s, survey_s, "applications", app, [a_office], status, "survey_not_allowed")
+    case("survey node, photo", s, survey_s, "applications", app, [a_office],
+         [add_op("attachments", "ab" * 32, photo)], None)
+    case("survey node, photo on a shared record", s, survey_s, "applications", app, [a_office, b_office],
+         [add_op("attachments", "cd" * 32, photo)], None)
+    case("survey node, field action as surveyor", s, survey_s, "applications", app, [a_office],
+         [add_op("events", "ev-03", inspection())], None)
+    case("survey node, photo and inspection", s, survey_s, "applications", app, [a_office],
+         [add_op("attachments", "ef" * 32, photo), add_op("events", "ev-04", inspection())], None)
+    case("survey node, field action as officer", s, survey_s, "applications", app, [a_office],
+         [add_op("events", "ev-05", inspection(role="officer"))], "survey_not_allowed")
+    case("survey node, field action with no role", s, survey_s, "applications", app, [a_office],
+         [add_op("events", "ev-06", inspection(role=None))], "survey_not_allowed")
+    case("survey node, approve as surveyor", s, survey_s, "applications", app, [a_office],
+         [add_op("events", "ev-07", inspection("approve"))], "survey_not_allowed")
+    case("survey node, event that is not an object", s, survey_s, "applications", app, [a_office],
+         [add_op("events", "ev-08", "record-inspection")], "survey_not_allowed")
+    case("survey node, add to another set", s, survey_s, "applications", app, [a_office],
+         [add_op("comments", "c-01", {"text": "ok"})], "survey_not_allowed")
+    case("survey node, photo and a set", s, survey_s, "applications", app, [a_office],
+         [add_op("attachments", "01" * 32, photo), set_op("status", "inspected")], "survey_not_allowed")
+    case("survey node, inspection and an approval", s, survey_s, "applications", app, [a_office],
+         [add_op("events", "ev-09", inspection()), add_op("events", "ev-10", inspection("approve"))],
+         "survey_not_allowed")
+
+    rules = {v["rule"] for v in vectors}
+    codes = {v["expect"] for v in vectors}
+    assert rules == set(range(1, 11)), rules
+    assert codes == {None, "unknown_writer", "revoked_writer", "hub_only", "not_owner", "owner_not_in_scope",
+                     "office_node_only", "survey_not_allowed"}, codes
+
+    def entry_fields(node, office, role, revoked=None, legacy=0, **changes):
+        fields = {"node": node, "office": office, "role": role, "name": "เครื่องสำรวจ 1", "enrolled_ms": 1795000000000,
+                  "revoked_ms": None if revoked is None else 1795000900000, "revoked_after_seq": revoked,
+                  "legacy_seq": legacy}
+        fields.update(changes)
+        return fields
+
+    roster = []
+
+    def entry(name, record, fields, well_formed):
+        got = roster_enrolment(record, fields)
+        assert (got is not None) == well_formed, (name, got)
+        roster.append({"name": name, "record": record, "fields": fields, "expect": got})
+
+    entry("active office node", "6500101." + a.id, entry_fields(a.id, a_office, "office"), True)
+    entry("survey node", "6500101." + s.id, entry_fields(s.id, a_office, "survey"), True)
+    entry("revoked, with legacy changes", "6500102." + b.id, entry_fields(b.id, b_office, "office", revoked=12, legacy=3),
+          True)
+    entry("revoked before any write", "6500101." + s.id, entry_fields(s.id, a_office, "survey", revoked=0), True)
+    entry("id names another node", "6500101." + s.id, entry_fields(a.id, a_office, "office"), False)
+    entry("id names another office", "6500102." + a.id, entry_fields(a.id, a_office, "office"), False)
+    entry("id without the office part", a.id, entry_fields(a.id, a_office, "office"), False)
+    entry("office hub", "hub." + a.id, entry_fields(a.id, HUB, "office"), False)
+    entry("role hub", "6500101." + h.id, entry_fields(h.id, a_office, HUB), False)
+    entry("unknown role", "6500101." + a.id, entry_fields(a.id, a_office, "admin"), False)
+    entry("office not an office code", "6500101_x." + a.id, entry_fields(a.id, "6500101_x", "office"), False)
+    entry("upper-case node id", "6500101." + a.id.upper(), entry_fields(a.id.upper(), a_office, "office"), False)
+    entry("upper-case node, lower-case id", "6500101." + a.id, entry_fields(a.id.upper(), a_office, "office"), False)
+    entry("negative legacy_seq", "6500101." + a.id, entry_fields(a.id, a_office, "office", legacy=-1), False)
+    entry("non-integer legacy_seq", "6500101." + a.id, entry_fields(a.id, a_office, "office", legacy=2.5), False)
+    entry("legacy_seq as a string", "6500101." + a.id, entry_fields(a.id, a_office, "office", legacy="3"), False)
+    entry("negative revoked_after_seq", "6500101." + a.id, entry_fields(a.id, a_office, "office", revoked=-1), False)
+    entry("non-integer revoked_after_seq", "6500101." + a.id, entry_fields(a.id, a_office, "office", revoked=7.5),
+          False)
+
+    write("authority.json", {
+        "description": "Authority decisions (SPEC §15): each signed change, its writer's enrolment (null: no roster "
+                       "entry names the origin) and the expected decision under `rules` — null for allowed, else the "
+                       "reason code; `rule` is the rule of §15.3 that decides. Then roster records (§15.4) with the "
+                       "enrolment each names, or null where it names nobody.",
+        "rules": AUTHORITY_RULES, "vectors": vectors, "roster": roster})
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     canonical_json_vectors()
@@ -336,4 +644,5 @@ if __name__ == "__main__":
     hlc_vectors()
     merge_vectors()
     request_vectors()
+    authority_vectors()
     print("wrote", ", ".join(sorted(os.listdir(OUT))))
