@@ -350,6 +350,6 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "TambonCLITests", dependencies: ["tambon", "TambonTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TambonCLITests", dependencies: ["tambon", "TambonTestSupport", "TambonCore", "TambonStore", "TambonOSS", "TambonOffice"], swiftSettings: strict),
     ]
 )
