@@ -7,6 +7,7 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonWebTestSupport
 import Testing
 
 @testable import TambonWeb
@@ -189,6 +190,38 @@ import Testing
                 #expect(html.contains("แบบ อ.1") && html.contains("เลขที่ 1/2569") && html.contains("@page{size:A4"))
                 #expect(html.contains("2569") && html.contains("2570"), "issued and valid-until dates in Buddhist Era")
             }
+        }
+    }
+}
+
+/// What the hub refused, and which node wrote what, on the staff pages.
+@Suite struct RefusalPageTests {
+    @Test func theStaffSeeRefusedChangesAndWhichNodeWroteEachEvent() async throws {
+        let fixture = try await WebFixture(role: .office)
+        let book = fixture.web.book
+        let filed = try await book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        let accepted = try await book.act(on: filed.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
+        try await fixture.application.test(.router) { client in
+            let staff = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
+            try await client.execute(uri: "/office", method: .get, headers: staff.headers()) { response in
+                #expect(!WebFixture.text(response).contains("class=\"refused\""), "nothing refused yet")
+            }
+            // The hub refused the acceptance (as it would a change this node was no longer allowed to make).
+            let seq = try #require(try await fixture.store.node()).lastSeq
+            try await fixture.store.markRefused([(seq: seq, refusal: AuthorityRefusal(.officeNodeOnly, "refused for the test"))])
+            try await client.execute(uri: "/office", method: .get, headers: staff.headers()) { response in
+                let html = WebFixture.text(response)
+                #expect(html.contains("ศูนย์กลางไม่รับข้อมูลบางรายการ") && html.contains("#\(seq) applications/\(accepted.id)"))
+                #expect(html.contains("office_node_only") && html.contains("เครื่องหลักของสำนักงาน"))
+            }
+            try await client.execute(uri: "/office/applications/\(filed.id)", method: .get, headers: staff.headers()) { response in
+                let html = WebFixture.text(response)
+                #expect(html.contains("ศูนย์กลางไม่รับการแก้ไขคำขอนี้") && html.contains("#\(seq) —"))
+                // The submission stands, written by this office node, named from the roster; the acceptance is undone.
+                #expect(html.contains("[อบต.แม่เหียะ (เครื่องหลัก)]"), "\(html)")
+                #expect(!html.contains("รับคำขอ</li>") || html.components(separatedBy: "<li").count == 2)
+            }
+            #expect(try await book.application(filed.id).state.status == .submitted)
         }
     }
 }

@@ -47,6 +47,7 @@ struct WebFixture {
             self.office = office
         } else {
             try await hub.enrol(store, role: role)
+            try await hub.deliver(to: store, from: [])  // its roster entry, as its first pull brings it
             try await Self.addStaff(web.users)
             office = nil
         }

@@ -68,10 +68,12 @@ struct StaffPages: Sendable {
                 "daysLeft": state.clock.daysLeft(on: today).map(String.init) ?? "–",
             ]
         }
+        // This node's changes the hub refused (SPEC §15): the office must see them, with the record and the reason.
+        let refused = try await web.store.refusedChanges(limit: 20).map(Self.refusalRow)
         return try await pages.page(
             "queue", title: "คำขอของสำนักงาน", request: request,
             [
-                "rows": rows, "assignee": assignee ?? "",
+                "rows": rows, "assignee": assignee ?? "", "refused": refused, "hasRefused": !refused.isEmpty,
                 "services": ServiceCatalog.services.map {
                     ["value": $0.rawValue, "label": ServiceCatalog.names[$0] ?? $0.rawValue, "selected": $0 == service]
                 },
@@ -112,17 +114,43 @@ struct StaffPages: Sendable {
         values["canAttach"] = !application.isClosed
         values["csrf"] = session.csrf
         values["atHub"] = try await web.store.hubHasLatestChange(collection: ApplicationRecord.collection, record: application.id)
+        // Which node wrote each event (its id ends with the node's short id), named from the roster.
+        let nodes = try await Self.nodeNames(web.store, office: session.office)
         values["timeline"] = application.timeline.entries.map { entry in
+            let writer = entry.event.id.split(separator: "-").last.map(String.init) ?? ""
             var item: [String: Any] = [
                 "on": entry.event.date.thaiShortText, "action": PageRenderer.actionLabels[entry.event.action.rawValue] ?? entry.event.action.rawValue,
                 "actor": entry.event.actor, "applied": entry.applied, "not_applied_reason": entry.refusal?.thai ?? "",
+                "node": nodes[writer] ?? writer,
             ]
             if let reason = entry.event.payload["reason"]?.stringValue { item["eventReason"] = reason }
             return item
         }
         let nodeRole = try await web.nodeRole()
         values["actions"] = actions(on: application, for: session, role: nodeRole, on: today)
+        let refused = try await web.store.refusedChanges(limit: 100).filter { $0.record == application.id }.map(Self.refusalRow)
+        values["refused"] = refused
+        values["hasRefused"] = !refused.isEmpty
         return try await pages.page("application", title: "คำขอ \(application.trackingCode)", request: request, status: status, values)
+    }
+
+    /// One of this node's refused changes, for the pages: which change, which record, why (Thai, then the code).
+    static func refusalRow(_ change: RefusedChange) -> [String: Any] {
+        [
+            "seq": String(change.seq), "record": "\(change.collection)/\(change.record)", "reason": change.refusal.thai,
+            "code": change.refusal.code,
+        ]
+    }
+
+    /// The office's nodes by short id (the suffix of the event ids they write): "name (role)", from the roster.
+    static func nodeNames(_ store: Store, office: String) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        for record in try await store.records(collection: AuthorityRules.rosterCollection, office: office) {
+            guard let entry = RosterEntry(recordID: record.id, fields: record.fields) else { continue }
+            let role = entry.enrolment.role == .survey ? "เครื่องสำรวจ" : "เครื่องหลัก"
+            names[entry.enrolment.node.short] = "\(entry.name) (\(role))"
+        }
+        return names
     }
 
     /// The actions `session` may take on `application` now on a node of `role`, each a form with the fields it
