@@ -51,7 +51,7 @@ struct SyncBenchmark {
         let writer = try await node(office: "5001", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "writer")
         for index in 0..<10_000 {
             try await writer.write(
-                collection: "permit_applications", record: "app-\(index)",
+                collection: "permit_applications", record: "5001.app-\(index)",
                 set: [
                     "applicant_name": .string("นายสมชาย ใจดี \(index)"), "area_m2": .number(Double(60 + index % 90) + 0.5),
                     "status": "submitted", "storeys": .number(Double(1 + index % 2)),
@@ -60,7 +60,7 @@ struct SyncBenchmark {
         }
         for index in 0..<10_000 {
             try await writer.write(
-                collection: "permit_applications", record: "app-\(index)",
+                collection: "permit_applications", record: "5001.app-\(index)",
                 set: [
                     "area_m2": .number(Double(61 + index % 89)), "assignee": .string("surveyor-\(index % 7)"), "fee_baht": 260,
                     "status": "accepted", "storeys": 2,
@@ -109,7 +109,7 @@ struct SyncBenchmark {
 
         // (c) a 10,000-operation slice through a link of 256 kbit/s with 300 ms added latency.
         let slow = try await node(office: "5002", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "slow")
-        for index in 0..<2_000 { try await slow.write(collection: "permit_applications", record: "slow-\(index)", set: Self.slowFields(index)) }
+        for index in 0..<2_000 { try await slow.write(collection: "permit_applications", record: "5002.slow-\(index)", set: Self.slowFields(index)) }
         let bandwidth = 256_000 / 8
         let proxy = try FaultyProxy(upstreamPort: hubPort, faults: .init(latency: 0.3, bytesPerSecond: bandwidth))
         defer { proxy.stop() }
@@ -124,7 +124,7 @@ struct SyncBenchmark {
                 throttledSeconds, bound, throttledSeconds / bound))
         // The same again on the connection the first push left open, as `node serve` keeps it between rounds: no
         // TLS handshake, one round trip.
-        for index in 2_000..<4_000 { try await slow.write(collection: "permit_applications", record: "slow-\(index)", set: Self.slowFields(index)) }
+        for index in 2_000..<4_000 { try await slow.write(collection: "permit_applications", record: "5002.slow-\(index)", set: Self.slowFields(index)) }
         let (warmSeconds, warmReport) = try await timed {
             try await SyncEngine(store: slow, transport: slowClient, logger: quiet).pushOnly(deadline: .seconds(900))
         }
