@@ -174,7 +174,10 @@ public struct PeerRegistry: Sendable {
         // An entry already shared with other offices keeps them.
         _ = try store.writeLocal(
             db, node: hub,
-            edits: [LocalEdit(collection: AuthorityRules.rosterCollection, record: entry.recordID, set: fields, scope: held?.scope ?? [entry.enrolment.office])])
+            edits: [
+                LocalEdit(
+                    collection: AuthorityRules.rosterCollection, record: entry.recordID, set: fields, scope: held?.scope ?? [entry.enrolment.office])
+            ])
         return true
     }
 

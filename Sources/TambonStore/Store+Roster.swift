@@ -25,7 +25,8 @@ extension Store {
             guard let hub = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
             _ = try writeLocal(
                 db, node: hub,
-                edits: [LocalEdit(collection: AuthorityRules.rosterCollection, record: id, set: ["name": held.fields["name"] ?? .null], scope: scope)])
+                edits: [LocalEdit(collection: AuthorityRules.rosterCollection, record: id, set: ["name": held.fields["name"] ?? .null], scope: scope)]
+            )
         }
     }
 }

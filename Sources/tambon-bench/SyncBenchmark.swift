@@ -124,7 +124,9 @@ struct SyncBenchmark {
                 throttledSeconds, bound, throttledSeconds / bound))
         // The same again on the connection the first push left open, as `node serve` keeps it between rounds: no
         // TLS handshake, one round trip.
-        for index in 2_000..<4_000 { try await slow.write(collection: "permit_applications", record: "5002.slow-\(index)", set: Self.slowFields(index)) }
+        for index in 2_000..<4_000 {
+            try await slow.write(collection: "permit_applications", record: "5002.slow-\(index)", set: Self.slowFields(index))
+        }
         let (warmSeconds, warmReport) = try await timed {
             try await SyncEngine(store: slow, transport: slowClient, logger: quiet).pushOnly(deadline: .seconds(900))
         }

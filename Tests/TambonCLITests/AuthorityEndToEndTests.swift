@@ -77,8 +77,10 @@ import Testing
         #expect(pushed.stderr.contains("refused by the hub") && pushed.stderr.contains("the hub refused 4 change(s)"), "\(pushed.stderr)")
         let status = try CLI.run("node", "status", "--data", a).stdout
         #expect(status.contains("refused  4 change(s)") && status.contains("pending  0 change(s)"), "\(status)")
-        for line in ["users/hub.mallory: hub_only", "users/6500102.admin: not_owner", "office_settings/6500102: not_owner",
-            "number_registers/6500102.building-permit.2570: not_owner"] {
+        for line in [
+            "users/hub.mallory: hub_only", "users/6500102.admin: not_owner", "office_settings/6500102: not_owner",
+            "number_registers/6500102.building-permit.2570: not_owner",
+        ] {
             #expect(status.contains(line), "node status lists \(line)")
         }
         // Nothing of them applied at the hub; the change after them went through: the chain is not wedged.
@@ -138,7 +140,8 @@ import Testing
         // The stolen laptop's software, rules taken out, also approves, adds an admin and changes the settings.
         let stolen = try open(laptop, tampered: true)
         let approve: JSONValue = ["action": "approve", "actor": "chai", "role": "surveyor", "at": "0000000000000001"]
-        try await stolen.write(collection: ApplicationRecord.collection, record: filed.id, add: [SetElement(field: "events", id: "forged", value: approve)])
+        try await stolen.write(
+            collection: ApplicationRecord.collection, record: filed.id, add: [SetElement(field: "events", id: "forged", value: approve)])
         try await stolen.write(collection: "users", record: "6500101.evil", set: ["name": "evil", "role": "admin"])
         try await stolen.write(collection: "office_settings", record: "6500101", set: ["settings": ["building_permit": ["inspection_waived": true]]])
 

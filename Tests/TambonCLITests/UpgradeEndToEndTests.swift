@@ -20,7 +20,8 @@ import Testing
         untar.waitUntilExit()
         #expect(untar.terminationStatus == 0)
         let hubDir = root + "/hub", office = root + "/office", ca = hubDir + "/hub-ca.pem"
-        let filed = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: office + "/filed.json"))) as? [String: Any])
+        let filed = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: office + "/filed.json"))) as? [String: Any])
         let code = try #require(filed["tracking_code"] as? String)
 
         // The protocol-1 node was made on this machine or another: adopting it here is the operator's decision.

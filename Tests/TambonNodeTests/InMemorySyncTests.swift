@@ -64,7 +64,8 @@ import Testing
         for index in 0..<5 {
             try await office.store.write(collection: "applications", record: "6500101.app-\(index)", set: ["area": .number(Double(100 + index))])
         }
-        try await survey.store.write(collection: "applications", record: "6500101.app-0", add: [SetElement(field: "attachments", id: "v1", value: "pass")])
+        try await survey.store.write(
+            collection: "applications", record: "6500101.app-0", add: [SetElement(field: "attachments", id: "v1", value: "pass")])
         try await other.store.write(collection: "applications", record: "6500102.app-9", set: ["area": 80])
 
         let pushed = try await office.sync()

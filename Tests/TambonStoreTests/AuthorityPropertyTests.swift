@@ -18,7 +18,9 @@ import Testing
     }
 
     static let offices = ["5001", "5002", "5003", "hub"]
-    static let collections = ["applications", "applications", "users", "office_settings", "number_registers", "nodes", "agencies", "hub_settings", "letters"]
+    static let collections = [
+        "applications", "applications", "users", "office_settings", "number_registers", "nodes", "agencies", "hub_settings", "letters",
+    ]
 
     /// SPEC §15.3, restated: the reference the store must agree with.
     static func expected(_ writer: Writer, _ change: Change) -> String? {
@@ -97,7 +99,9 @@ import Testing
             case 0:
                 // The hub writes what it likes (roster-like and office records), and every rule lets it.
                 let office = ["5001", "5002", "5003"].randomElement(using: &random)!
-                try await network.hub.write(collection: ["applications", "agencies", "users"].randomElement(using: &random)!, record: "\(office).h\(step)", set: ["by": "hub"], scope: [office])
+                try await network.hub.write(
+                    collection: ["applications", "agencies", "users"].randomElement(using: &random)!, record: "\(office).h\(step)",
+                    set: ["by": "hub"], scope: [office])
             case 1, 2:
                 let id = Int.random(in: 0..<5, using: &random)
                 let (collection, record, scope): (String, String, [String]) = [
@@ -116,11 +120,14 @@ import Testing
                 let change = Self.randomChange(by: writer, step: step, using: &random)
                 let expected = Self.expected(writer, change)
                 let atHub = try await network.push([change])
-                #expect(atHub.refused.first?.refusal.code == expected, "hub, seed \(seed) step \(step): \(change.collection)/\(change.record) \(change.scope)")
+                #expect(
+                    atHub.refused.first?.refusal.code == expected,
+                    "hub, seed \(seed) step \(step): \(change.collection)/\(change.record) \(change.scope)")
                 #expect(atHub.applied == (expected == nil ? 1 : 0))
                 // The same change carried by hand to a replica of the writer's office, which holds the roster.
                 let replica = replicas[writer.office]!
-                cursors[writer.office] = try await network.pull(into: replica, office: writer.office, after: cursors[writer.office] ?? 0, page: Int.random(in: 1...50, using: &random))
+                cursors[writer.office] = try await network.pull(
+                    into: replica, office: writer.office, after: cursors[writer.office] ?? 0, page: Int.random(in: 1...50, using: &random))
                 let there = try await replica.apply([change])
                 #expect(there.refused.first?.refusal.code == expected, "replica, seed \(seed) step \(step)")
                 if expected == nil { allowed += 1 } else { refusedByHub += 1 }

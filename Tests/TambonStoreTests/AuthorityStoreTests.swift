@@ -94,7 +94,9 @@ import Testing
         try await network.enrol(a, office: "5001", role: .survey)
         let stranger = TestOrigin(seed: 9)
         let entry = RosterEntry(enrolment: Enrolment(node: stranger.id, office: "5001", role: .office), name: "forged", enrolledMillis: 1)
-        let forged = a.change(AuthorityRules.rosterCollection, entry.recordID, scope: ["5001"], entry.fields.map { .set(field: $0.key, value: $0.value) }.sorted { $0.field < $1.field })
+        let forged = a.change(
+            AuthorityRules.rosterCollection, entry.recordID, scope: ["5001"],
+            entry.fields.map { .set(field: $0.key, value: $0.value) }.sorted { $0.field < $1.field })
         #expect(codes(try await network.push([forged])) == ["hub_only"])
         // A replica handed both by hand still does not know the stranger.
         let replica = try await network.replica(office: "5001")
@@ -131,7 +133,9 @@ import Testing
             ($0 as? AuthorityRefusal)?.code == "survey_not_allowed"
         }
         let approve: JSONValue = ["action": "approve", "role": "surveyor", "actor": "chai"]
-        await #expect { try await survey.write(collection: "applications", record: "5001.app-1", add: [SetElement(field: "events", id: "e", value: approve)]) } throws: {
+        await #expect {
+            try await survey.write(collection: "applications", record: "5001.app-1", add: [SetElement(field: "events", id: "e", value: approve)])
+        } throws: {
             ($0 as? AuthorityRefusal)?.code == "survey_not_allowed"
         }
         let inspection: JSONValue = ["action": "record-inspection", "role": "surveyor", "actor": "chai"]
@@ -144,7 +148,8 @@ import Testing
         try await node.write(collection: "applications", record: "5001.app-1", set: ["status": "submitted", "area": 100])
         let reference = try await makeNode(office: "5001")
         try await reference.apply(try await node.changes(after: 0).changes.map(\.change))
-        try await node.write(collection: "applications", record: "5001.app-1", set: ["status": "approved"], add: [SetElement(field: "events", id: "e1", value: 1)])
+        try await node.write(
+            collection: "applications", record: "5001.app-1", set: ["status": "approved"], add: [SetElement(field: "events", id: "e1", value: 1)])
         #expect(try await node.record(collection: "applications", id: "5001.app-1")?.fields["status"] == "approved")
 
         let refusal = AuthorityRefusal(.surveyNotAllowed, "a survey node records field work only")

@@ -138,7 +138,9 @@ struct TestNode: Sendable {
     }
 
     /// A signed request with an arbitrary body, as a misbehaving node would send it.
-    func send(_ path: String, _ body: JSONValue, nonce: Int64? = nil, protocolVersion: String = String(SyncProtocol.version)) async throws -> HubResponse {
+    func send(
+        _ path: String, _ body: JSONValue, nonce: Int64? = nil, protocolVersion: String = String(SyncProtocol.version)
+    ) async throws -> HubResponse {
         let n: Int64
         if let nonce { n = nonce } else { n = try await store.nextCounterValue(Store.CursorName.requestNonce) }
         return try await client.send(

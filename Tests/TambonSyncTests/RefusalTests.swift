@@ -182,7 +182,8 @@ import Testing
             // Writing outside its office: B forges a change to A's record (signed by B, so the signature is fine). The
             // authority rules refuse it; it stays in B's chain, inert, so B's next change follows it.
             let bInfo = b.info
-            let outside = try await signedChange(by: b.store, node: bInfo, seq: 1, record: "6500101.app-1", scope: ["6500101", "6500102"], hlc: clock.now)
+            let outside = try await signedChange(
+                by: b.store, node: bInfo, seq: 1, record: "6500101.app-1", scope: ["6500101", "6500102"], hlc: clock.now)
             await expectRefusal(status: 403, code: "not_owner") { try await push([outside], from: b) }
             #expect(try await hub.store.record(collection: "permits", id: "6500101.app-1")?.fields["x"] == nil)
             // Its own office plus the hub's scope (where the hub's operator accounts live): refused too.

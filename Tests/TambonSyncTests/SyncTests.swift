@@ -23,7 +23,9 @@ import Testing
             #expect(try await office.store.digest(scope: "6500101") == digest)
             #expect(try await survey.store.digest(scope: "6500101") == digest)
             #expect(try await office.store.record(collection: "applications", id: "6500101.app-1")?.sets["attachments"]?["v1"] == ["result": "pass"])
-            #expect(try await other.store.record(collection: "applications", id: "6500101.app-1") == nil, "office B must never receive office A's records")
+            #expect(
+                try await other.store.record(collection: "applications", id: "6500101.app-1") == nil, "office B must never receive office A's records"
+            )
             #expect(try await other.store.digest(scope: "6500102") == hub.store.digest(scope: "6500102"))
             #expect(try await office.store.record(collection: "permits", id: "6500102.app-9") == nil)
             #expect(try await office.store.pendingCount() == 0)

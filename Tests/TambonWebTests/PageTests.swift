@@ -199,7 +199,8 @@ import Testing
     @Test func theStaffSeeRefusedChangesAndWhichNodeWroteEachEvent() async throws {
         let fixture = try await WebFixture(role: .office)
         let book = fixture.web.book
-        let filed = try await book.submit(service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        let filed = try await book.submit(
+            service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
         let accepted = try await book.act(on: filed.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
         try await fixture.application.test(.router) { client in
             let staff = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
