@@ -55,7 +55,7 @@ extension Store {
         var clock = clock ?? HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
         var stamp = firstStamp
         var gate = try AuthorityGate(db, node: node, rules: configuration.authority)
-        let writer = try ChangeWriter(db)
+        let writer = try ChangeWriter(db, tracksReach: node.office == Store.hubOffice)
         var seq = node.lastSeq
         var previous = node.lastHash
         var written: [Change] = []

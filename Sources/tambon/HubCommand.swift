@@ -145,7 +145,7 @@ struct HubTokenCommand: AsyncParsableCommand {
 struct HubNodesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nodes",
-        abstract: "List enrolled nodes: id, office, role, status, last seen, last accepted seq, clock skew.")
+        abstract: "List enrolled nodes: id, office, role, status, last seen, last accepted seq, refused changes, clock skew.")
 
     @OptionGroup var options: DataOptions
 
@@ -156,7 +156,8 @@ struct HubNodesCommand: AsyncParsableCommand {
             let skew = peer.skewMillis.map { ($0 >= 0 ? "+" : "") + "\($0)ms" } ?? "unknown"
             print(
                 "\(peer.id.hex) office=\(peer.office) role=\(peer.role.rawValue) status=\(peer.active ? "active" : "revoked") "
-                    + "last_seen=\(seen) accepted_seq=\(peer.acceptedSeq) refused=\(peer.refusedCount) skew=\(skew)")
+                    + "last_seen=\(seen) accepted_seq=\(peer.acceptedSeq) refused=\(peer.refusedCount) skew=\(skew)"
+                    + (peer.revokedAfterSeq.map { " revoked_after_seq=\($0)" } ?? ""))
         }
     }
 }

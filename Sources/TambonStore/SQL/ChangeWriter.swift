@@ -27,7 +27,12 @@ struct ChangeWriter {
 
     static let fieldsPerStatement = 8
 
-    init(_ db: Database) throws {
+    /// Whether routing reports which writers reached which other offices (``Reach``): only the hub needs it, to
+    /// share roster entries.
+    private let tracksReach: Bool
+
+    init(_ db: Database, tracksReach: Bool = false) throws {
+        self.tracksReach = tracksReach
         insertChange = try RawStatement(
             db,
             """
@@ -144,10 +149,11 @@ struct ChangeWriter {
     /// Returns which writers' changes the routing delivered to which offices (``Reach``).
     @discardableResult
     func insert(_ change: Change, operations: EncodedOperations, arrival: Int64, heldScope: [String]?) throws -> [Reach] {
-        try bindChange(insertChange, change, operations: operations, arrival: arrival)
+        let scope = ChangeEncoding.scopeText(change.scope)
+        try bindChange(insertChange, change, operations: operations, arrival: arrival, scope: scope)
         try insertChange.run()
         let reached = try route(change, arrival: arrival, heldScope: heldScope)
-        try merge(change, operations: operations)
+        try merge(change, operations: operations, scope: scope)
         return reached
     }
 
@@ -160,7 +166,7 @@ struct ChangeWriter {
     /// Holds a change the authority rules refuse: in its origin's chain, so later changes still follow it, but
     /// inert — not merged, and in no office's feed.
     func insertRefused(_ change: Change, operations: EncodedOperations, arrival: Int64, refusal: AuthorityRefusal) throws {
-        try bindChange(insertRefusedChange, change, operations: operations, arrival: arrival)
+        try bindChange(insertRefusedChange, change, operations: operations, arrival: arrival, scope: ChangeEncoding.scopeText(change.scope))
         try insertRefusedChange.bind(12, text: refusal.code)
         try insertRefusedChange.bind(13, text: refusal.message)
         try insertRefusedChange.run()
@@ -176,14 +182,14 @@ struct ChangeWriter {
         return reached
     }
 
-    private func bindChange(_ statement: RawStatement, _ change: Change, operations: EncodedOperations, arrival: Int64) throws {
+    private func bindChange(_ statement: RawStatement, _ change: Change, operations: EncodedOperations, arrival: Int64, scope: String) throws {
         try statement.bind(1, blob: change.origin.bytes)
         try statement.bind(2, change.seq)
         try statement.bind(3, arrival)
         try statement.bind(4, Int64(bitPattern: change.hlc.rawValue))
         try statement.bind(5, text: change.collection)
         try statement.bind(6, text: change.record)
-        try statement.bind(7, text: ChangeEncoding.scopeText(change.scope))
+        try statement.bind(7, text: scope)
         try statement.bind(8, text: operations.bytes[...])
         try statement.bind(9, blob: change.previous)
         try statement.bind(10, blob: change.hash)
@@ -191,8 +197,8 @@ struct ChangeWriter {
     }
 
     /// Merges a change's scope and operations into the record's state (the log entry is the caller's).
-    func merge(_ change: Change, operations: EncodedOperations) throws {
-        let scope = ChangeEncoding.scopeText(change.scope)
+    func merge(_ change: Change, operations: EncodedOperations, scope: String? = nil) throws {
+        let scope = scope ?? ChangeEncoding.scopeText(change.scope)
         let hlc = Int64(bitPattern: change.hlc.rawValue)
         try upsertRecord.bind(1, text: change.collection)
         try upsertRecord.bind(2, text: change.record)
@@ -238,23 +244,26 @@ struct ChangeWriter {
         for office in heldScope ?? [] where !offices.contains(office) { offices.append(office) }
         var reached: [Reach] = []
         for office in offices {
+            let reports = tracksReach && !Authority.isOwned(record: change.record, by: office)
             if let heldScope, !heldScope.contains(office) {
                 try backfillFeed.bind(1, text: office)
                 try backfillFeed.bind(2, text: change.collection)
                 try backfillFeed.bind(3, text: change.record)
                 try backfillFeed.bind(4, arrival)
                 try backfillFeed.run()
-                try backfillOrigins.bind(1, text: change.collection)
-                try backfillOrigins.bind(2, text: change.record)
-                try backfillOrigins.bind(3, arrival)
-                try backfillOrigins.query { row in
-                    if let origin = row.blob(0).flatMap(NodeID.init(bytes:)) { reached.append(Reach(origin: origin, office: office)) }
+                if reports {
+                    try backfillOrigins.bind(1, text: change.collection)
+                    try backfillOrigins.bind(2, text: change.record)
+                    try backfillOrigins.bind(3, arrival)
+                    try backfillOrigins.query { row in
+                        if let origin = row.blob(0).flatMap(NodeID.init(bytes:)) { reached.append(Reach(origin: origin, office: office)) }
+                    }
                 }
             }
             try insertFeed.bind(1, text: office)
             try insertFeed.bind(2, arrival)
             try insertFeed.run()
-            reached.append(Reach(origin: change.origin, office: office))
+            if reports { reached.append(Reach(origin: change.origin, office: office)) }
         }
         return reached
     }

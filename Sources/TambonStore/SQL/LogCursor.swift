@@ -23,7 +23,7 @@ struct LogCursor {
     private(set) var reached: Set<ChangeWriter.Reach> = []
 
     init(db: Database, node: NodeRow, options: ApplyOptions, rules: AuthorityRules?) throws {
-        writer = try ChangeWriter(db)
+        writer = try ChangeWriter(db, tracksReach: node.office == Store.hubOffice)
         self.db = db
         self.ownID = node.id
         self.enforceChain = options.enforceChain
