@@ -350,6 +350,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "TambonCLITests", dependencies: ["tambon", "TambonTestSupport", "TambonCore", "TambonStore", "TambonOSS", "TambonOffice"], swiftSettings: strict),
+        .testTarget(
+            name: "TambonCLITests", dependencies: ["tambon", "TambonTestSupport", "TambonCore", "TambonStore", "TambonOSS", "TambonOffice"],
+            swiftSettings: strict),
     ]
 )
