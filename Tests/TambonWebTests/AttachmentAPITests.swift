@@ -41,6 +41,8 @@ import Testing
                 #expect(Array(buffer: response.body) == pdf)
                 #expect(response.headers[.contentType] == "application/pdf")
                 #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                #expect(response.headers[.contentSecurityPolicy] == "sandbox")
+                #expect(response.headers[.contentDisposition]?.hasPrefix("inline;") == true)
             }
             try await client.execute(uri: "/api/v1/attachments/\(hash)", method: .get) { #expect($0.status == .unauthorized, "files are for staff") }
             try await client.execute(uri: "/api/v1/attachments/\(String(repeating: "ab", count: 32))", method: .get, headers: officer.headers()) {
@@ -73,6 +75,44 @@ import Testing
         let stored = try await fixture.web.book.application(submitted.id)
         #expect(stored.attachments.count == 2)
         #expect(stored.attachments.allSatisfy { fixture.store.attachments.has($0["sha256"]?.stringValue ?? "") })
+    }
+
+    /// A record may claim any type for a file (a stolen laptop writes what it likes): the file is served as what its
+    /// bytes prove, and anything unproven is a sandboxed download, never a page in the office's origin.
+    @Test func aFileIsServedAsWhatItsBytesProveNeverAsTheTypeARecordClaims() async throws {
+        let fixture = try await WebFixture()
+        let submitted = try await fixture.web.book.submit(
+            service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        let svg = Array(#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>"#.utf8)
+        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]
+        var hashes: [String] = []
+        for (bytes, claimed) in [(svg, "image/svg+xml"), (jpeg, "text/html")] {
+            let hash = try fixture.store.attachments.put(bytes)
+            hashes.append(hash)
+            try await fixture.store.write(
+                collection: ApplicationRecord.collection, record: submitted.id,
+                add: [
+                    SetElement(
+                        field: AttachmentReference.field, id: hash,
+                        value: ["sha256": .string(hash), "size": .number(Double(bytes.count)), "type": .string(claimed)])
+                ])
+        }
+        let (svgHash, jpegHash) = (hashes[0], hashes[1])
+        try await fixture.application.test(.router) { client in
+            let officer = try await StaffSession.login(client, name: "somsri", password: "officer password 1")
+            try await client.execute(uri: "/api/v1/attachments/\(svgHash)", method: .get, headers: officer.headers()) { response in
+                #expect(response.status == .ok && Array(buffer: response.body) == svg)
+                #expect(response.headers[.contentType] == "application/octet-stream", "never image/svg+xml")
+                #expect(response.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+                #expect(response.headers[.contentSecurityPolicy] == "sandbox")
+                #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            }
+            try await client.execute(uri: "/api/v1/attachments/\(jpegHash)", method: .get, headers: officer.headers()) { response in
+                #expect(response.headers[.contentType] == "image/jpeg", "what the bytes prove, not the claimed text/html")
+                #expect(response.headers[.contentDisposition] == "inline; filename=\"\(jpegHash.prefix(12)).jpg\"")
+                #expect(response.headers[.contentSecurityPolicy] == "sandbox")
+            }
+        }
     }
 
     @Test func citizensAttachPlansWithTheApplicationFormAndABadFileStoresNothing() async throws {

@@ -12,6 +12,12 @@ public enum AttachmentPolicy {
         ("image/png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
     ]
 
+    /// The media type `bytes` prove by their first bytes (PDF, JPEG or PNG), or nil: what a file is served as,
+    /// whatever type a record claims for it.
+    public static func provenType(of bytes: [UInt8]) -> String? {
+        signatures.first { bytes.starts(with: $0.magic) }?.type
+    }
+
     /// The media type of an acceptable file; a clear refusal otherwise.
     public static func check(_ bytes: [UInt8], name: String, kind: String) throws(FieldError) -> String {
         guard !bytes.isEmpty else { throw FieldError("file", th: "ไฟล์ว่างเปล่า", en: "the file is empty") }
@@ -24,7 +30,7 @@ public enum AttachmentPolicy {
         guard !name.isEmpty, name.count <= 200, !name.contains("/"), !name.contains("\\"), !name.contains(where: \.isNewline) else {
             throw FieldError("name", th: "ชื่อไฟล์ไม่ถูกต้อง", en: "the file name must be 1–200 characters without slashes or line breaks")
         }
-        guard let type = signatures.first(where: { bytes.starts(with: $0.magic) })?.type else {
+        guard let type = provenType(of: bytes) else {
             throw FieldError("file", th: "รับเฉพาะไฟล์ PDF, JPEG หรือ PNG", en: "only PDF, JPEG or PNG files are accepted")
         }
         return type
