@@ -46,12 +46,19 @@ public struct ApplicationBook: Sendable {
         var problems: [FieldError] = []
         var person: Applicant?
         do throws(ValidationErrors) { person = try Applicant(applicant) } catch { problems += error.errors }
-        let checked: ServiceFiling?
-        do {
-            checked = try catalog.file(service, details, on: today())
-        } catch let error as ValidationErrors {
-            problems += error.errors
-            checked = nil
+        var checked: ServiceFiling?
+        if catalog.service(service) == nil {
+            // A service this office does not offer is a wrong value in the `service` field, named like any other.
+            problems.append(
+                FieldError(
+                    "service", th: "ไม่มีบริการ \"\(String(service.rawValue.prefix(64)))\" ที่สำนักงานนี้",
+                    en: "this office offers no service \"\(String(service.rawValue.prefix(64)))\""))
+        } else {
+            do {
+                checked = try catalog.file(service, details, on: today())
+            } catch let error as ValidationErrors {
+                problems += error.errors
+            }
         }
         var types: [String] = []
         for upload in attachments {

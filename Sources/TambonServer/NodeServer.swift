@@ -29,9 +29,11 @@ public enum NodeServer {
                 "node": .string(node.id.hex), "office": .string(node.office),
                 "pending": .number(Double(try await store.pendingCount())),
             ]
-            members["hub"] = link.map { .string($0.url) } ?? .null
+            // Public: whether it syncs and how far behind, never where the hub is or what went wrong (that is for
+            // `tambon node status` and the logs).
+            members["enrolled"] = .bool(link != nil)
             members["last_sync_ms"] = link?.lastSuccessMillis.map { .number(Double($0)) } ?? .null
-            members["last_error"] = link?.lastError.map { .string($0) } ?? .null
+            members["sync_failing"] = .bool(link?.lastError != nil)
             members["skew_ms"] = link?.skewMillis.map { .number(Double($0)) } ?? .null
             var headers = HTTPFields()
             headers[.contentType] = "application/json"

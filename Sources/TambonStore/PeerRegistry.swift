@@ -26,7 +26,10 @@ public struct PeerRegistry: Sendable {
     ) async throws -> String {
         guard Names.isValidOffice(office) else { throw Refusal.invalidArgument("invalid office code \"\(office)\"") }
         // The hub's own scope (its operators' accounts) is never replicated to a node.
-        guard office != Store.hubOffice else { throw Refusal.invalidArgument("\"\(office)\" is the hub's own scope, not an office") }
+        // Compared without case, so "HUB" or "Hub" cannot pass for it either.
+        guard office.lowercased() != Store.hubOffice else {
+            throw Refusal.invalidArgument("\"\(office)\" is the hub's own scope, not an office")
+        }
         guard lifetimeMillis > 0 else { throw Refusal.invalidArgument("a token must be valid for some time") }
         var bytes = [UInt8](repeating: 0, count: 24)
         var generator = SystemRandomNumberGenerator()

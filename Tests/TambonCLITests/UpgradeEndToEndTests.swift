@@ -54,6 +54,10 @@ import Testing
         #expect(node.output.contains("copied applications into the office's namespace"), "\(node.output)")
         let tracked = try await WebClient(base: node.url).send("GET", "/api/v1/track/\(code)")
         #expect(tracked.status == 200 && tracked.json["tracking_code"] as? String == code && tracked.json["status"] as? String == "submitted")
+        // The public health check says whether the node syncs, not where its hub is or what went wrong.
+        let health = try await WebClient(base: node.url).send("GET", "/health")
+        #expect(health.status == 200 && health.json["enrolled"] as? Bool == true && health.json["pending"] != nil)
+        #expect(health.json["hub"] == nil && health.json["last_error"] == nil && !health.text.contains("18443"), "\(health.text)")
         node.stop()
         #expect(try CLI.run("node", "sync", "--data", office).status == 0)
         let copy = try CLI.run("records", "get", "--data", hubDir, "applications", "6500101.\(code)")

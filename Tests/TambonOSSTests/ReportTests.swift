@@ -86,6 +86,9 @@ import Testing
         #expect(lines[1] == "5001,building-permit,approved,3,1,10.5,2026-11-26T00:00:00+07:00")
         #expect(lines[2] == "\"50,02\",'=cmd(),\"a\"\"b\",1,0,,")
         #expect(lines[3] == "" && lines.count == 4, "every line ends with CRLF")
+        // A leading tab or carriage return starts a formula in some spreadsheets too.
+        let hidden = [ReportRow(office: "\t=1+1", service: "\r=cmd()", status: "-", count: 1, overdue: 0, medianDaysToDecision: nil, dataAsOfMillis: nil)]
+        #expect(ReportCSV.encode(hidden).components(separatedBy: "\r\n")[1] == "'\t=1+1,\"'\r=cmd()\",'-,1,0,,")
     }
 
     @Test func directEncodingsMatchTheCanonicalJSONOfTheValues() throws {

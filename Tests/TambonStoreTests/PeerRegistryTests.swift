@@ -30,6 +30,9 @@ import Testing
         )
         #expect(await outcome { _ = try await peers.enrolmentTokenOffice("tbn1.nonsense") } == "forbidden invalid_token")
         #expect(await outcome { _ = try await peers.createEnrolmentToken(office: Store.hubOffice, role: .office) } == "invalid invalid_argument")
+        for lookalike in ["HUB", "Hub", "hUb"] {
+            #expect(await outcome { _ = try await peers.createEnrolmentToken(office: lookalike, role: .office) } == "invalid invalid_argument")
+        }
         #expect(
             await outcome { _ = try await peers.createEnrolmentToken(office: "5001", role: .office, lifetimeMillis: 0) } == "invalid invalid_argument"
         )

@@ -70,6 +70,22 @@ import Testing
         #expect(try await fixture.store.statistics().changes == changesBefore)
     }
 
+    @Test func aServiceTheOfficeDoesNotOfferIsA422NamingServiceNotA400() async throws {
+        let fixture = try await WebFixture()
+        for service in ["no-such-service", String(repeating: "x", count: 5000)] {
+            let body = WebFixture.json(["service": .string(service), "applicant": WebFixture.applicant, "details": WebFixture.details])
+            try await fixture.application.test(.router) { client in
+                try await client.execute(uri: "/api/v1/applications", method: .post, headers: WebFixture.jsonHeaders, body: body) { response in
+                    #expect(response.status == .unprocessableContent)
+                    let parsed = try WebFixture.object(response)
+                    #expect(parsed["error"] == "invalid_input" && parsed["field"] == "service", "\(parsed)")
+                    #expect((parsed["message"]?.stringValue?.count ?? 0) < 200, "the message does not echo a huge value")
+                }
+            }
+        }
+        #expect(try await fixture.store.records(collection: "applications").isEmpty, "nothing stored")
+    }
+
     @Test(arguments: [
         ("national_id", "1234545678789"), ("floor_area_m2", "151"), ("location", "outside"), ("name", "missing"), ("land_title", "missing"),
         ("storeys", "missing"), ("phone", "12"),

@@ -13,11 +13,12 @@ public enum ReportCSV {
         return output
     }
 
-    /// A field quoted when it holds a comma, quote or line break (quotes doubled); a leading `=`, `+`, `-` or `@`
-    /// is prefixed with `'` so a spreadsheet never runs it as a formula.
+    /// A field quoted when it holds a comma, quote or line break (quotes doubled); a leading `=`, `+`, `-`, `@`, tab
+    /// or carriage return (OWASP's list for CSV injection) is prefixed with `'` so a spreadsheet never runs it as a
+    /// formula.
     static func field(_ text: String) -> String {
         var value = text
-        if let first = value.first, "=+-@".contains(first), Double(value) == nil { value = "'" + value }
+        if let first = value.first, "=+-@\t\r".contains(first), Double(value) == nil { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.map { $0 == "\"" ? "\"\"" : String($0) }.joined() + "\""
     }

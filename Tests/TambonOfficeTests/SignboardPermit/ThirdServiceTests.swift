@@ -50,7 +50,10 @@ import Testing
         let office = try await OfficeFixture()
         await #expect {
             try await office.book.submit(service: .signboardPermit, applicant: OfficeFixture.applicant, details: Self.sign)
-        } throws: { ($0 as? OfficeError)?.code == "unknown_service" }
+        } throws: { error in
+            guard let error = error as? OfficeError else { return false }
+            return error.kind == .unprocessable && error.fields.map(\.field) == ["service"]
+        }
     }
 
     @Test func itsSettingsLiveInTheOfficeDocumentBesideTheOthers() async throws {
