@@ -21,6 +21,8 @@ struct Tambon: AsyncParsableCommand {
 
     /// Runs the command line; failures print one line on stderr (`error: …`, with what to try next) and exit 1.
     static func main() async {
+        // Everything this program writes — databases, their logs, attachments, keys, exports — is its owner's alone.
+        umask(0o077)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

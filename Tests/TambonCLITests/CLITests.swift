@@ -1,4 +1,6 @@
 import Foundation
+import TambonCore
+import TambonStore
 import TambonTestSupport
 import Testing
 
@@ -148,5 +150,46 @@ import Testing
         #expect(help.status == 0)
         #expect(help.stdout.contains("FIELD=VALUE"))
         #expect(try CLI.run("--help").stdout.contains("node"))
+    }
+}
+
+/// The data directory holds the node's private key and citizens' personal data: only its owner may read any of it.
+@Suite struct DataDirectoryPermissionTests {
+    func mode(_ path: String) throws -> Int { try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) }
+
+    @Test func aDirectoryMadeByHandIsMadePrivateAndSQLitesFilesAreTooWhileOpen() async throws {
+        let path = temporaryDirectory("tambon-perms")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = DataDirectory(path: path)
+        let store = try directory.create(configuration: StoreConfiguration())
+        try await store.initialiseNode(office: "6500101", name: "n")
+        try await store.write(collection: "notes", record: "6500101.n", set: ["x": 1])
+        #expect(try mode(path) == 0o700, "an existing directory is tightened")
+        for suffix in ["", "-wal", "-shm"] {
+            let file = directory.databasePath + suffix
+            #expect(FileManager.default.fileExists(atPath: file), "\(suffix) exists while the store is open")
+            #expect(try mode(file) == 0o600, "tambon.sqlite\(suffix)")
+        }
+        // A directory loosened later (by hand, a backup tool) is tightened again when the node opens it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory.databasePath)
+        _ = try directory.open(configuration: StoreConfiguration())
+        #expect(try mode(path) == 0o700 && mode(directory.databasePath) == 0o600)
+    }
+
+    @Test func theCommandLineWritesNothingOthersCanRead() throws {
+        let path = temporaryDirectory("tambon-perms")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try CLI.run("node", "init", "--data", path, "--office", "6500101").status == 0)
+        #expect(try CLI.run("records", "put", "--data", path, "notes", "6500101.n", "x=1").status == 0)
+        let export = path + "/../" + (path as NSString).lastPathComponent + ".export.json"
+        defer { try? FileManager.default.removeItem(atPath: export) }
+        let exported = try CLI.run("node", "export", "--data", path, "--out", export)
+        #expect(exported.status == 0 || exported.stderr.contains("not enrolled"), "\(exported.stderr)")
+        for file in try FileManager.default.contentsOfDirectory(atPath: path) {
+            #expect(try mode(path + "/" + file) & 0o077 == 0, "\(file) is private")
+        }
+        if FileManager.default.fileExists(atPath: export) { #expect(try mode(export) & 0o077 == 0, "the export is private") }
     }
 }
