@@ -45,7 +45,8 @@ public struct UserDirectory: Sendable {
                 .unprocessable, code: "weak_password", th: "รหัสผ่านต้องยาว \(Self.minimumPasswordLength)–72 ตัวอักษร",
                 en: "the password must be \(Self.minimumPasswordLength)–72 characters")
         }
-        let hash = Bcrypt.hash(password, cost: cost)
+        let cost = self.cost
+        let hash = await PasswordWork.run { Bcrypt.hash(password, cost: cost) }
         let now = store.configuration.wallClock()
         let changes = try await store.transaction { transaction in
             let office = transaction.node.office
@@ -73,10 +74,12 @@ public struct UserDirectory: Sendable {
         guard let office = try await store.node()?.office else { return nil }
         let record = Self.isValidName(name) ? try await store.record(collection: Self.collection, id: Self.recordID(office: office, name: name)) : nil
         guard let record, let account = UserAccount(fields: record.fields, office: office) else {
-            _ = Bcrypt.verify(password, hash: decoyHash)
+            let decoy = decoyHash
+            _ = await PasswordWork.run { Bcrypt.verify(password, hash: decoy) }
             return nil
         }
-        guard Bcrypt.verify(password, hash: account.passwordHash), !account.disabled else { return nil }
+        let hash = account.passwordHash
+        guard await PasswordWork.run({ Bcrypt.verify(password, hash: hash) }), !account.disabled else { return nil }
         return account
     }
 

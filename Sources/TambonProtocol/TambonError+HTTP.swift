@@ -16,6 +16,7 @@ extension TambonError.Kind {
         case .unsupportedMediaType: 415
         case .unprocessable: 422
         case .upgradeRequired: 426
+        case .tooManyRequests: 429
         case .unavailable: 503
         case .badResponse: 502
         case .internal: 500
@@ -26,7 +27,7 @@ extension TambonError.Kind {
     public init(httpStatus status: Int) {
         if let known = Self.allCases.first(where: { $0.httpStatus == status }) {
             self = known
-        } else if status == 504 || status == 429 {
+        } else if status == 504 {
             self = .unavailable
         } else {
             self = (400..<500).contains(status) ? .invalid : .badResponse

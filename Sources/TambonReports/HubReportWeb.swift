@@ -16,6 +16,7 @@ public struct HubReportWeb: Sendable {
     public let index: ReportIndex
     public let users: UserDirectory
     let sessions: SessionStore
+    let throttle: LoginThrottle
     let library: MustacheLibrary
 
     /// Offices not heard from for this many days are listed as stale.
@@ -25,10 +26,11 @@ public struct HubReportWeb: Sendable {
         self.index = index
         users = UserDirectory(store: store, cost: bcryptCost)
         sessions = SessionStore(clock: store.configuration.wallClock)
+        throttle = LoginThrottle(clock: store.configuration.wallClock)
         library = try! ReportTemplates.library()
     }
 
-    var sessionEndpoints: SessionEndpoints { SessionEndpoints(users: users, sessions: sessions, secureCookies: true) }
+    var sessionEndpoints: SessionEndpoints { SessionEndpoints(users: users, sessions: sessions, throttle: throttle, secureCookies: true) }
 
     public func addRoutes(to router: Router<BasicRequestContext>) {
         let api = router.group("api/v1")

@@ -13,6 +13,8 @@ public struct OfficeWeb: Sendable {
     public let book: ApplicationBook
     public let users: UserDirectory
     public let sessions: SessionStore
+    /// Failed logins per account (429 with Retry-After after too many).
+    public let throttle: LoginThrottle
     /// Mark cookies Secure (the node serves HTTPS).
     public let secureCookies: Bool
 
@@ -27,9 +29,10 @@ public struct OfficeWeb: Sendable {
         book = ApplicationBook(store: store, catalog: catalog)
         users = UserDirectory(store: store, cost: bcryptCost)
         sessions = SessionStore(clock: store.configuration.wallClock)
+        throttle = LoginThrottle(clock: store.configuration.wallClock)
     }
 
-    var sessionEndpoints: SessionEndpoints { SessionEndpoints(users: users, sessions: sessions, secureCookies: secureCookies) }
+    var sessionEndpoints: SessionEndpoints { SessionEndpoints(users: users, sessions: sessions, throttle: throttle, secureCookies: secureCookies) }
 
     /// Adds the JSON API and the pages to `router`.
     public func addRoutes(to router: Router<BasicRequestContext>) {

@@ -15,13 +15,18 @@ public struct WebError: HTTPResponseError {
     public let thai: String
     public let english: String
     public let fields: [FieldError]
+    /// Seconds to wait before trying again (`Retry-After`), for a 429.
+    public var retryAfterSeconds: Int?
 
-    public init(_ kind: TambonError.Kind, _ code: String, th thai: String, en english: String, fields: [FieldError] = []) {
+    public init(
+        _ kind: TambonError.Kind, _ code: String, th thai: String, en english: String, fields: [FieldError] = [], retryAfterSeconds: Int? = nil
+    ) {
         self.kind = kind
         self.code = code
         self.thai = thai
         self.english = english
         self.fields = fields
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public init(_ error: OfficeError) {
@@ -65,7 +70,9 @@ public struct WebError: HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONResponse.make(body, status: status)
+        var response = JSONResponse.make(body, status: status)
+        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
+        return response
     }
 }
 

@@ -87,7 +87,9 @@ import Testing
         #expect(lines[2] == "\"50,02\",'=cmd(),\"a\"\"b\",1,0,,")
         #expect(lines[3] == "" && lines.count == 4, "every line ends with CRLF")
         // A leading tab or carriage return starts a formula in some spreadsheets too.
-        let hidden = [ReportRow(office: "\t=1+1", service: "\r=cmd()", status: "-", count: 1, overdue: 0, medianDaysToDecision: nil, dataAsOfMillis: nil)]
+        let hidden = [
+            ReportRow(office: "\t=1+1", service: "\r=cmd()", status: "-", count: 1, overdue: 0, medianDaysToDecision: nil, dataAsOfMillis: nil)
+        ]
         #expect(ReportCSV.encode(hidden).components(separatedBy: "\r\n")[1] == "'\t=1+1,\"'\r=cmd()\",'-,1,0,,")
     }
 

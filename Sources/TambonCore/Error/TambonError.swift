@@ -25,6 +25,8 @@ public struct TambonError: Error, Sendable, CustomStringConvertible {
         case unprocessable
         /// The other side speaks another protocol version.
         case upgradeRequired
+        /// Too many attempts in a short time (logins): wait and try again.
+        case tooManyRequests
         /// The other side could not be reached in time (network, TLS, timeouts).
         case unavailable
         /// The other side answered something this side cannot use.
@@ -99,6 +101,7 @@ extension TambonError.Kind {
         case .unsupportedMediaType: "ไม่รองรับรูปแบบข้อมูลนี้"
         case .unprocessable: "ข้อมูลไม่เป็นไปตามเงื่อนไข"
         case .upgradeRequired: "ต้องปรับรุ่นโปรแกรมก่อน"
+        case .tooManyRequests: "พยายามหลายครั้งเกินไป กรุณารอสักครู่แล้วลองใหม่"
         case .unavailable: "ติดต่อปลายทางไม่ได้ กรุณาลองใหม่ภายหลัง"
         case .badResponse: "ปลายทางตอบกลับไม่ถูกต้อง"
         case .internal: "ระบบขัดข้อง กรุณาลองใหม่ภายหลัง"

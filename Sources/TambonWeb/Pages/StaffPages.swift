@@ -31,7 +31,16 @@ struct StaffPages: Sendable {
         let form = try await PageRenderer.form(request)
         try pages.checkFormToken(request, form)
         let name = form["name"] ?? ""
-        guard let account = try await web.users.authenticate(name: name, password: form["password"] ?? "") else {
+        let attempt: UserAccount?
+        do {
+            attempt = try await web.sessionEndpoints.authenticate(name: name, password: form["password"] ?? "")
+        } catch let error as WebError where error.kind == .tooManyRequests {
+            var response = try await pages.page(
+                "login", title: "เข้าสู่ระบบ", request: request, status: .tooManyRequests, ["error": error.thai, "name": name])
+            response.headers[.retryAfter] = error.retryAfterSeconds.map(String.init)
+            return response
+        }
+        guard let account = attempt else {
             return try await pages.page(
                 "login", title: "เข้าสู่ระบบ", request: request, status: .unauthorized,
                 ["error": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "name": name])

@@ -10,10 +10,12 @@ public struct SessionEndpoints: Sendable {
     public let users: UserDirectory
     public let sessions: SessionStore
     public let secureCookies: Bool
+    public let throttle: LoginThrottle
 
-    public init(users: UserDirectory, sessions: SessionStore, secureCookies: Bool) {
+    public init(users: UserDirectory, sessions: SessionStore, throttle: LoginThrottle, secureCookies: Bool) {
         self.users = users
         self.sessions = sessions
+        self.throttle = throttle
         self.secureCookies = secureCookies
     }
 
@@ -25,10 +27,11 @@ public struct SessionEndpoints: Sendable {
     }
 
     public func login(_ request: Request) async throws -> Response {
-        let body = try await JSONRequest.object(request)
-        guard let name = (body["username"] ?? body["name"])?.stringValue, let password = body["password"]?.stringValue,
-            let account = try await users.authenticate(name: name, password: password)
-        else {
+        let body = try await JSONRequest.object(request, maximumBytes: Self.maximumLoginBytes)
+        guard let name = (body["username"] ?? body["name"])?.stringValue, let password = body["password"]?.stringValue else {
+            throw WebError(.unauthenticated, "bad_credentials", th: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", en: "wrong user name or password")
+        }
+        guard let account = try await authenticate(name: name, password: password) else {
             throw WebError(.unauthenticated, "bad_credentials", th: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", en: "wrong user name or password")
         }
         let session = await sessions.start(for: account)
@@ -49,10 +52,30 @@ public struct SessionEndpoints: Sendable {
         return JSONResponse.make(["ended": true], headers: headers)
     }
 
-    /// The session of a request (from its cookie), or nil.
+    /// A login body is a name and a password: nothing more is read.
+    public static let maximumLoginBytes = 64 << 10
+
+    /// The account if `password` is right, through the throttle: an account that failed too often must wait (429,
+    /// before bcrypt runs), a failure counts, a success clears its record. Pages and the API log in through this.
+    public func authenticate(name: String, password: String) async throws -> UserAccount? {
+        try await throttle.check(name)
+        guard let account = try await users.authenticate(name: name, password: password) else {
+            await throttle.failed(name)
+            return nil
+        }
+        await throttle.succeeded(name)
+        return account
+    }
+
+    /// The session of a request (from its cookie), or nil. It ends the moment its account is disabled, removed or
+    /// given another role (on this node, or by a change synced from another): each request reads the account.
     public func session(of request: Request) async -> SessionStore.Session? {
-        guard let token = request.cookies[Self.cookieName]?.value else { return nil }
-        return await sessions.session(token)
+        guard let token = request.cookies[Self.cookieName]?.value, let session = await sessions.session(token) else { return nil }
+        guard let account = try? await users.account(named: session.user), !account.disabled, account.role == session.role else {
+            await sessions.end(session.token)
+            return nil
+        }
+        return session
     }
 
     /// A cookie of this app: HttpOnly, SameSite=Strict, Secure when served over HTTPS; `maxAge: 0` deletes it.

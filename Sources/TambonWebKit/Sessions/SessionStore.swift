@@ -11,34 +11,54 @@ public actor SessionStore {
         public let office: String
         /// The token every form and state-changing API call must echo (CSRF protection).
         public let csrf: String
+        let startedMillis: Int64
         var lastSeenMillis: Int64
     }
 
     /// Sessions end after this long without a request.
     public let idleMillis: Int64
+    /// And after this long in all, however busy: a session taken over is not good for ever.
+    public let absoluteMillis: Int64
+    /// At most this many sessions at once; a new one beyond it ends the one seen least recently.
+    public let maximumSessions: Int
     private var sessions: [String: Session] = [:]
     private let clock: @Sendable () -> Int64
 
-    public init(idleMillis: Int64 = 8 * 3_600_000, clock: @escaping @Sendable () -> Int64) {
+    public init(
+        idleMillis: Int64 = 8 * 3_600_000, absoluteMillis: Int64 = 12 * 3_600_000, maximumSessions: Int = 10_000,
+        clock: @escaping @Sendable () -> Int64
+    ) {
         self.idleMillis = idleMillis
+        self.absoluteMillis = absoluteMillis
+        self.maximumSessions = maximumSessions
         self.clock = clock
     }
 
     public func start(for account: UserAccount) -> Session {
         let now = clock()
-        sessions = sessions.filter { now - $0.value.lastSeenMillis <= idleMillis }
+        sessions = sessions.filter { isLive($0.value, at: now) }
+        if sessions.count >= maximumSessions, let stalest = sessions.min(by: { $0.value.lastSeenMillis < $1.value.lastSeenMillis })?.key {
+            sessions[stalest] = nil
+        }
         let session = Session(
             token: Self.randomToken(), user: account.name, role: account.role, office: account.office,
-            csrf: Self.randomToken(), lastSeenMillis: now)
+            csrf: Self.randomToken(), startedMillis: now, lastSeenMillis: now)
         sessions[session.token] = session
         return session
     }
 
-    /// The live session for `token`, refreshed; nil if unknown or idle too long.
+    private func isLive(_ session: Session, at now: Int64) -> Bool {
+        now - session.lastSeenMillis <= idleMillis && now - session.startedMillis <= absoluteMillis
+    }
+
+    /// How many sessions are held.
+    public var count: Int { sessions.count }
+
+    /// The live session for `token`, refreshed; nil if unknown, idle too long or too old.
     public func session(_ token: String) -> Session? {
         let now = clock()
         guard var session = sessions[token] else { return nil }
-        guard now - session.lastSeenMillis <= idleMillis else {
+        guard isLive(session, at: now) else {
             sessions[token] = nil
             return nil
         }
