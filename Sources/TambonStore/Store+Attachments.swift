@@ -23,8 +23,8 @@ extension Store {
             db,
             cached: """
                 SELECT e.value FROM set_elements e JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id
-                WHERE e.field = ? AND r.scope LIKE ? AND instr(e.value, ?) > 0
-                """, arguments: [AttachmentReference.field, office.map { "%\"" + $0 + "\"%" } ?? "%", text ?? ""]
+                WHERE e.field = ? AND (? = '' OR instr(r.scope, ?) > 0) AND instr(e.value, ?) > 0
+                """, arguments: [AttachmentReference.field, Self.scopeNeedle(office), Self.scopeNeedle(office), text ?? ""]
         )
         .compactMap { AttachmentReference(try decodeValue($0)) }
     }

@@ -3,6 +3,13 @@ import GRDB
 import TambonCore
 
 extension Store {
+    /// What a scope's JSON text holds for `office`, quotes included, for `instr(scope, needle)`: an exact,
+    /// case-sensitive match (SQL `LIKE` ignores case, and office `abc` must never read office `ABC`'s records).
+    /// Empty for every scope (with the `? = ''` guard beside it).
+    static func scopeNeedle(_ office: String?) -> String {
+        office.map { "\"" + $0 + "\"" } ?? ""
+    }
+
     /// A record's merged state, or nil if no change to it is held.
     public func record(collection: String, id: String) async throws -> RecordSnapshot? {
         try await writer.read { db in try Self.record(db, collection: collection, id: id) }
@@ -34,13 +41,13 @@ extension Store {
     /// with three statements however many records there are.
     public func records(collection: String, office: String? = nil) async throws -> [RecordSnapshot] {
         try await writer.read { db in
-            let needle = office.map { "%\"" + $0 + "\"%" } ?? "%"
+            let needle = Self.scopeNeedle(office)
             var scopes: [(String, String)] = []
             try Row.fetchCursor(
                 db,
                 cached: """
-                    SELECT record_id, scope FROM records WHERE collection = ? AND scope LIKE ? ORDER BY record_id
-                    """, arguments: [collection, needle]
+                    SELECT record_id, scope FROM records WHERE collection = ? AND (? = '' OR instr(scope, ?) > 0) ORDER BY record_id
+                    """, arguments: [collection, needle, needle]
             ).forEach { row in
                 scopes.append((row["record_id"], row["scope"]))
             }
@@ -50,8 +57,8 @@ extension Store {
                 db,
                 cached: """
                     SELECT f.record_id, f.field, f.value FROM fields f JOIN records r ON r.collection = f.collection AND r.record_id = f.record_id
-                    WHERE f.collection = ? AND r.scope LIKE ?
-                    """, arguments: [collection, needle]
+                    WHERE f.collection = ? AND (? = '' OR instr(r.scope, ?) > 0)
+                    """, arguments: [collection, needle, needle]
             ).forEach { row in
                 fields[row["record_id"], default: [:]][row["field"]] = try Self.decodeValue(row["value"])
             }
@@ -61,8 +68,8 @@ extension Store {
                 cached: """
                     SELECT e.record_id, e.field, e.element_id, e.value FROM set_elements e
                     JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id
-                    WHERE e.collection = ? AND r.scope LIKE ?
-                    """, arguments: [collection, needle]
+                    WHERE e.collection = ? AND (? = '' OR instr(r.scope, ?) > 0)
+                    """, arguments: [collection, needle, needle]
             ).forEach { row in
                 sets[row["record_id"], default: [:]][row["field"], default: [:]][row["element_id"]] = try Self.decodeValue(row["value"])
             }

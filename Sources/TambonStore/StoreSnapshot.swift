@@ -31,8 +31,8 @@ public struct StoreSnapshot {
     /// The ids of the records of `collection` whose scope holds `office`.
     public func recordIDs(collection: String, office: String) throws -> [String] {
         try String.fetchAll(
-            db, sql: "SELECT record_id FROM records WHERE collection = ? AND scope LIKE ?",
-            arguments: [collection, "%\"" + office + "\"%"])
+            db, sql: "SELECT record_id FROM records WHERE collection = ? AND (? = '' OR instr(scope, ?) > 0)",
+            arguments: [collection, Store.scopeNeedle(office), Store.scopeNeedle(office)])
     }
 
     /// A record's merged state, or nil if no change to it is held.

@@ -57,3 +57,22 @@ import Testing
         #expect(try await one.digest(scope: "5002") != two.digest(scope: "5002"))
     }
 }
+
+/// Office codes are case-sensitive: office `abc` never reads office `ABC`'s records or files (SQL `LIKE` would).
+@Suite struct ScopeMatchTests {
+    @Test func aScopeMatchesItsOfficeExactlyNotIgnoringCase() async throws {
+        let store = try await makeNode(office: "hub")
+        let hash = String(repeating: "ab", count: 32)
+        let reference: JSONValue = ["sha256": .string(hash), "size": 3, "type": "application/pdf"]
+        try await store.write(
+            collection: "applications", record: "ABC.1", set: ["x": 1], add: [SetElement(field: "attachments", id: hash, value: reference)],
+            scope: ["ABC"])
+        try await store.write(collection: "applications", record: "abc-2.1", set: ["x": 2], scope: ["abc-2"])
+        #expect(try await store.records(collection: "applications", office: "abc").isEmpty)
+        #expect(try await store.records(collection: "applications", office: "ABC").map(\.id) == ["ABC.1"])
+        #expect(try await store.records(collection: "applications", office: "abc").isEmpty, "nor a prefix of another code")
+        #expect(try await store.attachmentReference(hash, office: "abc") == nil)
+        #expect(try await store.attachmentReference(hash, office: "ABC")?.sha256 == hash)
+        #expect(try await store.records(collection: "applications").count == 2, "no office: every record")
+    }
+}
