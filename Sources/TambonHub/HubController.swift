@@ -82,9 +82,10 @@ public struct HubController: Sendable {
         let members: [String: JSONValue]
         /// The body as received (decompressed): an attachment chunk for `blobs/put`.
         let body: [UInt8]
-        /// A push read while it arrived (``PushSpeculation``).
-        var speculated: PushSpeculation.Outcome? = nil
     }
+
+    /// An enrolment is a token, an office and a name: nothing more is read from a node not yet enrolled.
+    static let maximumEnrolBytes = 64 << 10
 
     private func handle(_ request: Request, endpoint: String, _ body: (SignedRequest) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -140,29 +141,21 @@ public struct HubController: Sendable {
                 .unauthenticated, "unauthenticated",
                 "the request is not signed by a node (\(SyncProtocol.Header.node), \(SyncProtocol.Header.nonce), \(SyncProtocol.Header.signature))")
         }
-        let speculation = await speculation(for: request, node: node)
-        var wire: ByteBuffer
-        if let speculation {
-            wire = ByteBuffer()
-            for try await piece in request.body {
-                guard wire.readableBytes + piece.readableBytes <= SyncProtocol.maximumWireBytes else {
-                    throw TambonError(.tooLarge, "body_too_large", "the request body is larger than \(SyncProtocol.maximumWireBytes) bytes")
-                }
-                speculation.feed(piece)
-                wire.writeImmutableBuffer(piece)
-            }
-        } else {
-            wire = try await request.body.collect(upTo: SyncProtocol.maximumWireBytes)
+        // Who claims to send it must be an enrolled, active node (enrolling aside) before a byte of the body is read:
+        // a stranger with a key of its own makes the hub check one header, not read, inflate or parse anything.
+        let enrolling = request.uri.path == SyncProtocol.Path.enrol
+        if !enrolling {
+            guard let peer = try await store.peers.peer(node) else { throw PeerRegistry.Refusal.notEnrolled(node, hint: "tambon node join") }
+            guard peer.active else { throw PeerRegistry.Refusal.revoked(node) }
         }
+        let wire = try await request.body.collect(upTo: enrolling ? Self.maximumEnrolBytes : SyncProtocol.maximumWireBytes)
         let wireBytes = Array(buffer: wire)
         let message = SyncProtocol.signingMessage(method: request.method.rawValue, path: request.uri.path, hub: hub.id, nonce: nonce, body: wireBytes)
         guard SignatureVerifier.isValid(signature: signature, message: message, publicKey: node.bytes) else {
             throw TambonError(.unauthenticated, "bad_request_signature", "the request signature does not verify against node \(node.short)…")
         }
+        // Only now, with the signature checked against an enrolled node's key, is the body decompressed and parsed.
         let skew = headers[Self.name(SyncProtocol.Header.time)].flatMap { Int64($0) }.map { $0 - store.configuration.wallClock() }
-        if let outcome = await speculation?.finish() {
-            return SignedRequest(node: node, nonce: nonce, skewMillis: skew, members: outcome.members, body: outcome.body, speculated: outcome)
-        }
         var bytes = wireBytes
         switch headers[.contentEncoding]?.lowercased() {
         case nil, "identity": break
@@ -177,14 +170,6 @@ public struct HubController: Sendable {
         }
         let isRaw = headers[.contentType]?.hasPrefix("application/octet-stream") ?? false
         return SignedRequest(node: node, nonce: nonce, skewMillis: skew, members: isRaw ? [:] : try SyncMessage.object(bytes), body: bytes)
-    }
-
-    /// A push from an enrolled, active node, compressed as nodes send it, is read while it arrives.
-    private func speculation(for request: Request, node: NodeID) async -> PushSpeculation? {
-        guard request.uri.path == SyncProtocol.Path.push, request.headers[.contentEncoding]?.lowercased() == "gzip",
-            let peer = try? await store.peers.peer(node), peer.active
-        else { return nil }
-        return try? PushSpeculation()
     }
 
     private func json(_ value: JSONValue, request: Request?) -> Response {
@@ -226,11 +211,11 @@ public struct HubController: Sendable {
 
     private func push(_ request: SignedRequest) async throws -> JSONValue {
         let peer = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
-        let changes = try request.speculated?.changes ?? SyncMessage.changes(request.members)
+        let changes = try SyncMessage.changes(request.members)
         guard changes.count <= SyncProtocol.maximumPushChanges else {
             throw TambonError(.tooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
         }
-        let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer, checkedSignatures: request.speculated?.checked)
+        let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer)
         metrics.accepted(outcome.applied)
         let answer: [String: JSONValue] = [
             "accepted_seq": .number(Double(outcome.acceptedSeq)), "applied": .number(Double(outcome.applied)),

@@ -24,8 +24,7 @@ public struct HubIntake: Sendable {
         public let refused: [PushRefusal]
     }
 
-    /// `checkedSignatures`: signatures already verified while the push arrived (they are not checked twice).
-    public func accept(_ changes: [Change], from peer: Peer, checkedSignatures: CheckedSignatures? = nil) async throws -> Outcome {
+    public func accept(_ changes: [Change], from peer: Peer) async throws -> Outcome {
         guard peer.active else { throw PeerRegistry.Refusal.revoked(peer.id) }
         if let foreign = changes.first(where: { $0.origin != peer.id }) {
             throw TambonError(
@@ -35,7 +34,7 @@ public struct HubIntake: Sendable {
         do {
             let result = try await store.apply(
                 changes,
-                options: ApplyOptions(verifySignatures: true, enforceChain: true, checkedSignatures: checkedSignatures))
+                options: ApplyOptions(verifySignatures: true, enforceChain: true))
             let accepted = try await store.peers.peer(peer.id)?.acceptedSeq ?? 0
             logger.info(
                 "accepted",

@@ -10,13 +10,8 @@ public struct ApplyOptions: Sendable {
     /// scope-filtered stream leave it off: they see gaps in other origins' sequences.
     public var enforceChain: Bool
 
-    /// Signatures the caller has already verified (the hub, while a push was arriving): those changes skip the
-    /// Ed25519 check, every other check still applies.
-    public var checkedSignatures: CheckedSignatures?
-
-    public init(verifySignatures: Bool = true, enforceChain: Bool = false, checkedSignatures: CheckedSignatures? = nil) {
+    public init(verifySignatures: Bool = true, enforceChain: Bool = false) {
         self.verifySignatures = verifySignatures
         self.enforceChain = enforceChain
-        self.checkedSignatures = checkedSignatures
     }
 }

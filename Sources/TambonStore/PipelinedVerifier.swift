@@ -12,7 +12,6 @@ final class PipelinedVerifier: @unchecked Sendable {
     private let batch: [Change]
     private let order: [Int]
     private let checkSignatures: Bool
-    private let checkedSignatures: CheckedSignatures?
     private let skewGuard: HybridLogicalClock
     private let wallMillis: Int64
 
@@ -28,13 +27,12 @@ final class PipelinedVerifier: @unchecked Sendable {
 
     /// `order` lists batch indices in the order ``outcome(at:)`` will ask for them.
     init(
-        batch: [Change], order: [Int], checkSignatures: Bool, checkedSignatures: CheckedSignatures? = nil, skewGuard: HybridLogicalClock,
+        batch: [Change], order: [Int], checkSignatures: Bool, skewGuard: HybridLogicalClock,
         wallMillis: Int64
     ) {
         self.batch = batch
         self.order = order
         self.checkSignatures = checkSignatures
-        self.checkedSignatures = checkedSignatures
         self.skewGuard = skewGuard
         self.wallMillis = wallMillis
         self.outcomes = Array(repeating: nil, count: order.count)
@@ -125,7 +123,7 @@ final class PipelinedVerifier: @unchecked Sendable {
         let change = batch[order[position]]
         do throws(ChangeRejection) {
             // SPEC §5.3 order: structure, hash, signature, then clock skew.
-            let encoded = try ChangeValidator.verify(change, checkSignature: checkSignatures && !(checkedSignatures?.contains(change) ?? false))
+            let encoded = try ChangeValidator.verify(change, checkSignature: checkSignatures)
             do throws(ClockSkewError) {
                 try skewGuard.checkSkew(change.hlc, origin: change.origin, wallMillis: wallMillis)
             } catch {
