@@ -13,6 +13,8 @@ public struct HubController: Sendable {
     public let hub: NodeInfo
     public let logger: Logger
     public let metrics: HubMetrics
+    /// Requests in progress per node (at most ``NodeRequestLimiter/maximumPerNode``).
+    let limiter = NodeRequestLimiter()
 
     public init(store: Store, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics()) {
         self.store = store
@@ -91,7 +93,15 @@ public struct HubController: Sendable {
         let started = ContinuousClock.now
         do {
             let signed = try await verify(request)
-            let response = try await body(signed)
+            try await limiter.enter(signed.node)
+            let response: Response
+            do {
+                response = try await body(signed)
+            } catch {
+                await limiter.leave(signed.node)
+                throw error
+            }
+            await limiter.leave(signed.node)
             metrics.request(endpoint: endpoint, outcome: "ok", seconds: ContinuousClock.now - started)
             return response
         } catch {

@@ -27,6 +27,7 @@ public struct HubRefusal: HTTPResponseError, Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] = String(SyncProtocol.version)
+        if let seconds = error.details["retry_after_s"]?.integerValue { headers[.retryAfter] = String(seconds) }
         let body = SyncMessage.encode(error.wireBody)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

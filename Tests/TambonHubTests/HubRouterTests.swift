@@ -100,3 +100,25 @@ import Testing
         }
     }
 }
+
+/// One node's requests in progress at the hub are bounded; the next waits its turn with 429.
+@Suite struct NodeRequestLimiterTests {
+    @Test func aNodeHasAtMostTwoRequestsInProgress() async throws {
+        let limiter = NodeRequestLimiter()
+        let node = NodeIdentity().id, other = NodeIdentity().id
+        try await limiter.enter(node)
+        try await limiter.enter(node)
+        await #expect { try await limiter.enter(node) } throws: { error in
+            let refusal = HubRefusal(error)
+            return refusal.status.code == 429 && refusal.error.code == "too_many_requests" && refusal.error.details["retry_after_s"] == 1
+        }
+        try await limiter.enter(other)
+        await limiter.leave(node)
+        try await limiter.enter(node)
+        #expect(await limiter.count(node) == 2)
+        await limiter.leave(node)
+        await limiter.leave(node)
+        await limiter.leave(node)
+        #expect(await limiter.count(node) == 0, "never below zero")
+    }
+}
