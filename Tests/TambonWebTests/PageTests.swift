@@ -130,6 +130,13 @@ import Testing
             ) {
                 #expect($0.status == .unauthorized)
             }
+            // A login form is a few fields: a larger body is refused before anything else is done with it.
+            try await client.execute(
+                uri: "/login", method: .post, headers: loginHeaders,
+                body: Self.form([("name", "somsri"), ("password", String(repeating: "x", count: 70_000)), ("form_token", token)])
+            ) {
+                #expect($0.status == .contentTooLarge)
+            }
             let cookie = try await client.execute(
                 uri: "/login", method: .post, headers: loginHeaders,
                 body: Self.form([("name", "somsri"), ("password", "officer password 1"), ("form_token", token)])

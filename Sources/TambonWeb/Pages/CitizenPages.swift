@@ -32,7 +32,7 @@ struct CitizenPages: Sendable {
     /// A posted form: a preview step (the building permit's quote, with the input kept) shows the form again with
     /// what it adds; otherwise the application is filed.
     func submit<Form: ServiceForm>(_: Form.Type, _ request: Request) async throws -> Response {
-        let body = try await PageRenderer.form(request)
+        let body = try await PageRenderer.form(request, maximumBytes: PageRenderer.maximumFormBytes)
         try pages.checkFormToken(request, body)
         let form = Form(body)
         guard body["step"] == "quote", let preview = form.preview(web.book.catalog, on: web.book.today()) else {

@@ -103,17 +103,21 @@ struct PageRenderer: Sendable {
     /// `26 พ.ย. 2569 09:05` (Thai time).
     static func thaiTime(_ millis: Int64) -> String { CivilDate.thaiTime(millis) }
 
-    /// The largest form body: a few attachments with the application.
+    /// The largest form body: a few attachments with the application (the citizen's form, the only one with files).
     static let maximumFormBytes = 3 * AttachmentPolicy.maximumBytes
+    /// Every other form — log in, log out, an action, a withdrawal — is a few fields: nothing more is read, so no
+    /// one makes the node read megabytes before the session or CSRF check.
+    static let smallFormBytes = 64 << 10
 
-    static func form(_ request: Request) async throws -> FormBody {
+    static func form(_ request: Request, maximumBytes: Int = smallFormBytes) async throws -> FormBody {
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: maximumFormBytes)
+            buffer = try await request.body.collect(upTo: maximumBytes)
         } catch {
-            throw WebError(
-                .tooLarge, "too_large", th: "ไฟล์ที่แนบรวมกันใหญ่เกินไป (รวมไม่เกิน 60 MB)",
-                en: "the form is too large (60 MiB at most)")
+            throw maximumBytes > smallFormBytes
+                ? WebError(
+                    .tooLarge, "too_large", th: "ไฟล์ที่แนบรวมกันใหญ่เกินไป (รวมไม่เกิน 60 MB)", en: "the form is too large (60 MiB at most)")
+                : WebError(.tooLarge, "too_large", th: "แบบฟอร์มใหญ่เกินไป (ไม่เกิน 64 KB)", en: "the form is too large (64 KiB at most)")
         }
         return try FormBody(contentType: request.headers[.contentType], bytes: Array(buffer: buffer))
     }
