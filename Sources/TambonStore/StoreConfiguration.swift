@@ -14,8 +14,10 @@ public struct StoreConfiguration: Sendable {
     /// Whether every commit waits for the disk (`PRAGMA synchronous = FULL`, the default: a write an officer saw
     /// succeed survives a power cut). Off only to prepare benchmark data quickly.
     public var durableCommits = true
-    /// The authority rules (SPEC §15) every local write and every applied change must pass. Nil turns them off:
-    /// only for tests of the log's own mechanics (merge, chains, feeds), which write records of no office.
+    /// The authority rules (SPEC §15) every local write and every applied change must pass. The default has no
+    /// workflow action open to survey nodes: the command line and the servers use `ServiceCatalog.authorityRules()`
+    /// (TambonOffice), with every service's field actions, so that every store judges alike. Nil turns the rules
+    /// off: only for tests of the log's own mechanics (merge, chains, feeds), which write records of no office.
     public var authority: AuthorityRules? = .standard
 
     public init(
