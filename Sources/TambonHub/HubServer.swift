@@ -11,7 +11,7 @@ import TambonStore
 public enum HubServer {
     public static func makeApplication(
         store: Store, tls: TLSConfiguration, host: String, port: Int, logger: Logger,
-        bcryptCost: UInt8 = 12, refreshReportsEvery: Duration? = nil,
+        bcryptCost: UInt8 = 12, refreshReportsEvery: Duration? = nil, idleTimeout: TimeAmount = HubServer.idleTimeout,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         guard try await store.node() != nil else { throw StoreError.notInitialised }
@@ -19,10 +19,14 @@ public enum HubServer {
         let router = try await makeRouter(store: store, index: index, logger: logger, bcryptCost: bcryptCost)
         let refresher = refreshReportsEvery.map { ReportRefresher(index: index, logger: logger, interval: $0) }
         return Application(
-            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            router: router, server: try .tls(.http1(configuration: .init(idleTimeout: idleTimeout)), tlsConfiguration: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "tambon-hub"),
             services: refresher.map { [$0] } ?? [], onServerRunning: onServerRunning, logger: logger)
     }
+
+    /// A connection that sends no complete request head for this long is closed — between requests, and while a
+    /// client dribbles its headers a byte at a time (slowloris) — so idle or slow sockets cannot pile up.
+    public static let idleTimeout: TimeAmount = .seconds(30)
 
     /// Every route of the hub — the protocol's endpoints and the reports — with no server: what
     /// ``makeApplication(store:tls:host:port:logger:bcryptCost:refreshReportsEvery:onServerRunning:)`` serves, and

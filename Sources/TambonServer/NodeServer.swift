@@ -44,7 +44,10 @@ public enum NodeServer {
             secureCookies: tls != nil
         ).addRoutes(to: router)
         return Application(
-            router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+            router: router,
+            // A connection with no complete request head for 30 s is closed: idle sockets and slowloris do not pile up.
+            server: try tls.map { try .tls(.http1(configuration: .init(idleTimeout: .seconds(30))), tlsConfiguration: $0) }
+                ?? .http1(configuration: .init(idleTimeout: .seconds(30))),
             configuration: .init(address: .hostname(host, port: port), serverName: "tambon-node"),
             services: syncLoop.map { [$0] } ?? [], onServerRunning: onServerRunning, logger: logger)
     }

@@ -18,8 +18,10 @@ import TambonTestSupport
 /// server cancelled and awaited, every node client it enrolled shut down, its directory removed — rethrowing the
 /// body's error.
 @discardableResult
-func withHub<Result>(clock: ManualClock = ManualClock(), _ body: (HubFixture) async throws -> Result) async throws -> Result {
-    let hub = try await HubFixture(clock: clock)
+func withHub<Result>(
+    clock: ManualClock = ManualClock(), idleTimeout: TimeAmount = HubServer.idleTimeout, _ body: (HubFixture) async throws -> Result
+) async throws -> Result {
+    let hub = try await HubFixture(clock: clock, idleTimeout: idleTimeout)
     return try await withTeardown {
         try await body(hub)
     } teardown: {
@@ -42,14 +44,18 @@ final class HubFixture: @unchecked Sendable {
     let store: Store
     let clock: ManualClock
     private(set) var url = ""
+    private(set) var port = 0
     let caPEM: String
     private var server: Task<Void, any Error>?
     private let directory: String
     /// The clients of the nodes made by ``node(office:role:clock:)``, shut down by ``stop()``.
     private let nodeClients = Mutex<[HubClient]>([])
 
-    fileprivate init(clock: ManualClock) async throws {
+    private let idleTimeout: TimeAmount
+
+    fileprivate init(clock: ManualClock, idleTimeout: TimeAmount) async throws {
         self.clock = clock
+        self.idleTimeout = idleTimeout
         directory = temporaryDirectory("tambon-hub")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let material = try TLSSetup.generate(hubName: "test hub", hostnames: [])
@@ -67,11 +73,14 @@ final class HubFixture: @unchecked Sendable {
         var logger = Logger(label: "test.hub")
         logger.logLevel = .critical
         let box = PortBox()
-        let app = try await HubServer.makeApplication(store: store, tls: tls, host: "127.0.0.1", port: 0, logger: logger) { channel in
+        let app = try await HubServer.makeApplication(
+            store: store, tls: tls, host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout
+        ) { channel in
             box.set(channel.localAddress?.port ?? 0)
         }
         server = Task { try await app.runService() }
-        url = "https://127.0.0.1:\(try await box.wait())"
+        port = try await box.wait()
+        url = "https://127.0.0.1:\(port)"
     }
 
     /// Stops serving (in-flight requests are cut), keeping the store: a hub restart.
