@@ -27,6 +27,30 @@ import Testing
         #expect(mode == 0o700)
     }
 
+    /// The process stopped after the last chunk was written but before the file was moved into place: the next
+    /// chunk of it (a re-send) finishes the move instead of leaving a whole file stuck as a partial one.
+    @Test func aWholePartialLeftByACrashIsMovedIntoPlaceOnTheNextChunk() throws {
+        let files = Self.temporary()
+        defer { try? FileManager.default.removeItem(atPath: files.root) }
+        let bytes = Array("%PDF-1.4 a plan that arrived whole".utf8)
+        let hash = Self.hash(bytes)
+        try files.prepare()
+        FileManager.default.createFile(atPath: files.partialPath(of: hash), contents: Data(bytes))
+        #expect(!files.has(hash))
+        let chunk = Array(bytes[10...])
+        #expect(try files.append(hash, size: bytes.count, offset: 10, chunk: chunk, chunkHash: Self.hash(chunk)) == bytes.count)
+        #expect(files.has(hash))
+        #expect(try files.contents(of: hash) == bytes)
+        #expect(!FileManager.default.fileExists(atPath: files.partialPath(of: hash)))
+        // Whole but damaged: discarded, and said so, rather than kept.
+        let other = Array("%PDF-1.4 another".utf8)
+        let otherHash = Self.hash(other)
+        FileManager.default.createFile(atPath: files.partialPath(of: otherHash), contents: Data(Array("%PDF-1.4 XXXXXXX".utf8)))
+        #expect(throws: StoreError.self) { try files.append(otherHash, size: other.count, offset: 0, chunk: other, chunkHash: otherHash) }
+        #expect(!FileManager.default.fileExists(atPath: files.partialPath(of: otherHash)) && !files.has(otherHash))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: files.root + "/partial").isEmpty, "no temporary left")
+    }
+
     @Test func chunksResumeAndAHalfFileIsNeverVisible() throws {
         let files = Self.temporary()
         defer { try? FileManager.default.removeItem(atPath: files.root) }

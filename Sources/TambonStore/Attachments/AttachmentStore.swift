@@ -52,8 +52,14 @@ public struct AttachmentStore: Sendable {
         if has(hash) { return hash }
         try prepare()
         let temporary = partialPath(of: hash) + ".\(UInt32.random(in: 0...UInt32.max)).tmp"
-        try write(bytes, to: temporary)
-        try finish(temporary, as: hash)
+        do {
+            try write(bytes, to: temporary)
+            try finish(temporary, as: hash)
+        } catch {
+            // Nothing half-written stays behind.
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
         return hash
     }
 
@@ -88,6 +94,8 @@ public struct AttachmentStore: Sendable {
         }
         try prepare()
         let held = partialSize(of: hash)
+        // Whole but never moved into place (the process stopped between the last chunk and the rename): finish now.
+        if held == size { return try complete(hash, size: size) }
         if offset + chunk.count <= held { return held }
         guard offset == held, offset + chunk.count <= size else {
             throw StoreError(.invalidArgument, "attachment chunk at \(offset) does not continue the \(held) bytes held (of \(size))")
@@ -97,12 +105,18 @@ public struct AttachmentStore: Sendable {
             FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         guard let handle = FileHandle(forWritingAtPath: partial) else { throw StoreError(.invalidArgument, "cannot write \(partial)") }
+        defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: chunk)
         try handle.synchronize()
-        try handle.close()
         let now = held + chunk.count
         guard now == size else { return now }
+        return try complete(hash, size: size)
+    }
+
+    /// A partial file that holds all `size` bytes: checked against its hash and moved into place, or discarded.
+    private func complete(_ hash: String, size: Int) throws -> Int {
+        let partial = partialPath(of: hash)
         guard let data = FileManager.default.contents(atPath: partial), Hex.encode(Array(SHA256.hash(data: data))) == hash else {
             try? FileManager.default.removeItem(atPath: partial)
             throw StoreError(.invalidArgument, "attachment \(hash.prefix(12))… arrived whole but its SHA-256 does not match; discarded")
@@ -115,9 +129,9 @@ public struct AttachmentStore: Sendable {
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: path)
         else { throw StoreError(.invalidArgument, "cannot write \(path)") }
+        defer { try? handle.close() }
         try handle.write(contentsOf: bytes)
         try handle.synchronize()
-        try handle.close()
     }
 
     /// Moves a complete, checked file into place (rename: atomic on one file system).
@@ -127,5 +141,15 @@ public struct AttachmentStore: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         guard rename(source, path(of: hash)) == 0 else { throw StoreError(.invalidArgument, "cannot move \(source) into place") }
+        // The rename is on disk only once the directory is: a power cut must not undo a file already reported whole.
+        Self.synchronizeDirectory(directory)
+        Self.synchronizeDirectory((source as NSString).deletingLastPathComponent)
+    }
+
+    private static func synchronizeDirectory(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
     }
 }
