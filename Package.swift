@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "TambonOffice",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonStore",
+                "TambonCore", "TambonOSS", "TambonStore", Product.logging,
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: strict

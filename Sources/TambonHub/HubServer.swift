@@ -15,7 +15,7 @@ public enum HubServer {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         guard try await store.node() != nil else { throw StoreError.notInitialised }
-        let index = try ReportIndex(store: store)
+        let index = try ReportIndex(store: store, logger: logger)
         let router = try await makeRouter(store: store, index: index, logger: logger, bcryptCost: bcryptCost)
         let refresher = refreshReportsEvery.map { ReportRefresher(index: index, logger: logger, interval: $0) }
         return Application(

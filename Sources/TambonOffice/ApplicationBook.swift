@@ -7,10 +7,16 @@ import TambonStore
 public struct ApplicationBook: Sendable {
     public let store: Store
     public let catalog: ServiceCatalog
+    /// Where applications that cannot be read are noted (and logged once).
+    public let damaged: DamagedRecords
     /// Today's date in Thailand (injected so deadlines are tested without a real clock).
     public let today: @Sendable () -> CivilDate
 
-    public init(store: Store, catalog: ServiceCatalog = ServiceCatalog(), today: (@Sendable () -> CivilDate)? = nil) {
+    public init(
+        store: Store, catalog: ServiceCatalog = ServiceCatalog(), today: (@Sendable () -> CivilDate)? = nil,
+        damaged: DamagedRecords = DamagedRecords()
+    ) {
+        self.damaged = damaged
         self.store = store
         self.catalog = catalog
         let clock = store.configuration.wallClock
@@ -216,7 +222,11 @@ public struct ApplicationBook: Sendable {
         }
         for candidate in candidates {
             guard let record = try await store.record(collection: ApplicationRecord.collection, id: candidate) else { continue }
-            let application = try ApplicationRecord(record, catalog: catalog)
+            let application: ApplicationRecord
+            do throws(DamagedRecord) { application = try ApplicationRecord(record, catalog: catalog) } catch {
+                damaged.note(error)
+                throw error.error
+            }
             if application.office != nil || application.scope.contains(office) { return application }
         }
         throw OfficeError.notFound
@@ -227,7 +237,8 @@ public struct ApplicationBook: Sendable {
         let office = transaction.node.office
         for candidate in recordIDs(for: id, office: office) ?? [] {
             guard let record = try transaction.record(collection: ApplicationRecord.collection, id: candidate) else { continue }
-            let application = try ApplicationRecord(record, catalog: catalog)
+            let application: ApplicationRecord
+            do throws(DamagedRecord) { application = try ApplicationRecord(record, catalog: catalog) } catch { throw error.error }
             if application.office != nil || application.scope.contains(office) { return application }
         }
         throw OfficeError.notFound
@@ -260,14 +271,23 @@ public struct ApplicationBook: Sendable {
     }
 
     /// The officer queue: the office's applications, filtered, overdue first. An older version's application
-    /// already copied into the office's namespace is listed once, as the copy.
+    /// already copied into the office's namespace is listed once, as the copy. Applications that cannot be read
+    /// are left out of the list and named in the queue's `damaged` (and logged once).
     public func queue(
         office: String, service: ServiceID? = nil, status: ApplicationStatus? = nil, assignee: String? = nil
-    ) async throws -> [ApplicationRecord] {
+    ) async throws -> ApplicationQueue {
         let day = today()
-        let held = try await store.records(collection: ApplicationRecord.collection, office: office).compactMap {
-            try? ApplicationRecord($0, catalog: catalog)
-        }.filter { $0.belongs(to: office) }
+        var unreadable: [DamagedRecord] = []
+        var held: [ApplicationRecord] = []
+        for record in try await store.records(collection: ApplicationRecord.collection, office: office) {
+            do throws(DamagedRecord) {
+                let application = try ApplicationRecord(record, catalog: catalog)
+                if application.belongs(to: office) { held.append(application) }
+            } catch {
+                damaged.note(error)
+                unreadable.append(error)
+            }
+        }
         let copied = Set(held.filter { $0.office != nil }.map(\.trackingCode))
         let applications = held.filter { application in
             (application.office != nil || !copied.contains(application.trackingCode))
@@ -276,7 +296,7 @@ public struct ApplicationBook: Sendable {
         }
         let byID = Dictionary(uniqueKeysWithValues: applications.map { ($0.id, $0) })
         let items = applications.map { QueueOrder.Item(id: $0.id, state: $0.state, submittedMillis: $0.submittedMillis, on: day) }
-        return QueueOrder.sorted(items).compactMap { byID[$0.id] }
+        return ApplicationQueue(applications: QueueOrder.sorted(items).compactMap { byID[$0.id] }, damaged: unreadable)
     }
 
     /// Copies the applications an older version filed under their bare tracking code into the office's namespace

@@ -38,11 +38,11 @@ public struct ApplicationRecord: Sendable {
     /// The service as the office runs it (its workflow and settings).
     let offered: any OfferedService
 
-    public init(_ record: RecordSnapshot, catalog: ServiceCatalog) throws(OfficeError) {
+    public init(_ record: RecordSnapshot, catalog: ServiceCatalog) throws(DamagedRecord) {
         guard let service = record.fields["service"]?.stringValue.map({ ServiceID(rawValue: $0) }), let offered = catalog.service(service) else {
-            throw OfficeError(
-                .internal, code: "unknown_service", th: "ไม่รู้จักบริการของคำขอนี้",
-                en: "application \(record.id) is of a service this node does not know")
+            throw DamagedRecord(
+                collection: Self.collection, id: record.id, code: "unknown_service", th: "ไม่รู้จักบริการของคำขอนี้",
+                en: "the application is of a service this node does not know")
         }
         id = record.id
         trackingCode = Self.trackingCode(ofRecord: record.id)
@@ -53,9 +53,9 @@ public struct ApplicationRecord: Sendable {
         details = record.fields["details"]?.objectValue ?? [:]
         fees = record.fields["fees"]?.objectValue ?? [:]
         guard let submitted = record.fields["submitted_ms"].map({ $0.integerValue }) ?? 0 else {
-            throw OfficeError(
-                .internal, code: "malformed_application", th: "ข้อมูลคำขอนี้เสียหาย",
-                en: "application \(record.id) has a submission time that is not a whole number of milliseconds")
+            throw DamagedRecord(
+                collection: Self.collection, id: record.id, code: "malformed_application", th: "เวลายื่นคำขอไม่ใช่จำนวนมิลลิวินาที",
+                en: "its submission time (submitted_ms) is not a whole number of milliseconds")
         }
         submittedMillis = submitted
         let events = (record.sets["events"] ?? [:]).compactMap { ApplicationEvent(id: $0.key, value: $0.value) }

@@ -20,9 +20,10 @@ public enum NumberRegister {
         let stored = try transaction.record(collection: collection, id: id)?.fields["last"]
         // A register whose value is not a whole number (written by a faulty or hostile node) issues nothing.
         guard let last = stored.map({ $0.integerValue }) ?? 0, (0..<Int64(Int32.max)).contains(last) else {
-            throw OfficeError(
-                .internal, code: "malformed_register", th: "ทะเบียนเลขที่ของสำนักงานเสียหาย ออกเลขไม่ได้",
-                en: "the number register \(id) holds \(stored.map { $0.canonicalText } ?? "nothing"), not a count")
+            throw DamagedRecord(
+                collection: collection, id: id, code: "malformed_register", th: "ทะเบียนเลขที่ของสำนักงานเสียหาย ออกเลขไม่ได้",
+                en: "the number register holds something other than a count"
+            ).error
         }
         return OfficialNumber(sequence: Int(last) + 1, year: year)
     }

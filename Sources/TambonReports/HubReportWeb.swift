@@ -99,6 +99,7 @@ public struct HubReportWeb: Sendable {
         let lastSync = officeSync.compactMapValues { $0 }
         let rows = try await index.rows(filter: filter, dataAsOf: lastSync)
         let monthly = try await index.monthly(filter: filter)
+        let damaged = try await index.damagedCounts(filter: filter)
         let months = monthly.keys.sorted().suffix(24)
         let monthChart = SVGChart.stackedColumns(
             title: "คำขอต่อเดือน แยกตามบริการ (Applications per month by service)", categories: Array(months),
@@ -143,6 +144,8 @@ public struct HubReportWeb: Sendable {
             },
             "stale": stale.map { ["office": $0.key, "asOf": $0.value.map(CivilDate.thaiTime) ?? "ไม่เคยซิงก์"] },
             "staleDays": Self.staleDays,
+            "hasDamaged": !damaged.isEmpty, "damagedTotal": damaged.values.reduce(0, +),
+            "damaged": damaged.sorted { $0.key < $1.key }.prefix(50).map { ["office": $0.key, "count": $0.value] },
             "filterFrom": filter.from?.iso ?? "", "filterTo": filter.to?.iso ?? "",
             "services": Self.services.map { ["value": $0, "label": Self.names[$0] ?? $0, "selected": $0 == filter.service] },
             "csvQuery": Self.query(filter, csv: true),

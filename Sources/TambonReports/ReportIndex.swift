@@ -1,4 +1,5 @@
 import GRDB
+import Logging
 import TambonCore
 import TambonOSS
 import TambonOffice
@@ -19,14 +20,20 @@ public struct ReportIndex: Sendable {
     public let today: @Sendable () -> CivilDate
     /// The application services whose records the index reads (every one Tambon offers, unless a test adds one).
     public let services: [any ApplicationService.Type]
+    /// Where an application first found damaged is logged.
+    public let logger: Logger
 
     /// The index's file, beside the store's.
     public static let fileName = "reports.sqlite"
     /// Changes of the log read per refresh step.
     static let refreshStep = 2_000
 
-    public init(store: Store, today: (@Sendable () -> CivilDate)? = nil, services: [any ApplicationService.Type] = ServiceCatalog.all) throws {
+    public init(
+        store: Store, today: (@Sendable () -> CivilDate)? = nil, services: [any ApplicationService.Type] = ServiceCatalog.all,
+        logger: Logger = Logger(label: "tambon.reports")
+    ) throws {
         self.store = store
+        self.logger = logger
         self.services = services
         let clock = store.configuration.wallClock
         self.today = today ?? { CivilDate(thaiDayOf: clock()) }
@@ -78,6 +85,20 @@ public struct ReportIndex: Sendable {
         migrator.registerMigration("reports-v2-owner-office") { db in
             try db.execute(sql: "DELETE FROM report_facts; DELETE FROM report_groups; UPDATE report_cursor SET arrival = 0")
         }
+        // Applications that cannot be read are counted as damaged instead of silently missing; the log is read again
+        // to find those already passed over.
+        migrator.registerMigration("reports-v3-damaged") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE report_damaged (
+                        record_id TEXT PRIMARY KEY,
+                        office TEXT NOT NULL,
+                        reason TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX report_damaged_by_office ON report_damaged (office);
+                    DELETE FROM report_facts; DELETE FROM report_groups; UPDATE report_cursor SET arrival = 0;
+                    """)
+        }
         return migrator
     }
 
@@ -96,25 +117,40 @@ public struct ReportIndex: Sendable {
         let today = self.today()
         while true {
             let cursor = try await database.read { db in try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")! }
-            let step = try await store.snapshot { snapshot -> (facts: [(String, ReportFact)], through: Int64)? in
+            let step = try await store.snapshot { snapshot -> Step? in
                 try Self.step(snapshot, after: cursor, on: today, services: services)
             }
             guard let step else { return refreshed }
-            let written = try await database.write { db -> Bool in
-                guard try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor") == cursor else { return false }
+            let written = try await database.write { db -> [DamagedRecord]? in
+                guard try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor") == cursor else { return nil }
                 try Self.write(step.facts, db)
+                let newlyDamaged = try Self.write(damaged: step.damaged, db)
                 try db.execute(sql: "UPDATE report_cursor SET arrival = ?", arguments: [step.through])
-                return true
+                return newlyDamaged
             }
-            if written { refreshed += step.facts.count }
+            guard let written else { continue }
+            refreshed += step.facts.count + step.damaged.count
+            // Logged once: when a record first becomes damaged in the index, not at every refresh or restart.
+            for record in written {
+                logger.warning(
+                    "damaged application left out of the reports", metadata: ["record": "\(record.id)", "reason": "\(record.code)"])
+            }
         }
     }
 
     /// The facts of the applications changed after arrival `cursor` (one step), and the arrival read to; nil when
     /// the log holds nothing newer.
+    /// One refresh step: the facts of the applications read, those that could not be read (their office and
+    /// why), and the arrival read to.
+    struct Step: Sendable {
+        let facts: [(String, ReportFact)]
+        let damaged: [(office: String, record: DamagedRecord)]
+        let through: Int64
+    }
+
     static func step(
         _ snapshot: StoreSnapshot, after cursor: Int64, on today: CivilDate, services: [any ApplicationService.Type]
-    ) throws -> (facts: [(String, ReportFact)], through: Int64)? {
+    ) throws -> Step? {
         let (changed, through) = try snapshot.changedRecords(
             collections: [ApplicationRecord.collection, OfficeSettings.collection], after: cursor, limit: refreshStep)
         guard through > cursor else { return nil }
@@ -128,6 +164,7 @@ public struct ReportIndex: Sendable {
         }
         var catalogs: [String: ServiceCatalog] = [:]
         var facts: [(String, ReportFact)] = []
+        var damaged: [(office: String, record: DamagedRecord)] = []
         for record in try snapshot.records(collection: ApplicationRecord.collection, ids: ids) {
             // The office is the record id's owner, which only that office's nodes (and the hub) may write; never
             // the record's `office` field, which any writer could fill in. An application whose id has no office
@@ -135,13 +172,49 @@ public struct ReportIndex: Sendable {
             // `<office>.<code>` is counted instead.
             guard let office = ApplicationRecord.owner(ofRecord: record.id) else { continue }
             if catalogs[office] == nil { catalogs[office] = try catalog(snapshot, of: office, services: services) }
-            guard let application = try? ApplicationRecord(record, catalog: catalogs[office]!), let fact = Self.fact(of: application, on: today)
-            else {
+            let application: ApplicationRecord
+            do throws(DamagedRecord) { application = try ApplicationRecord(record, catalog: catalogs[office]!) } catch {
+                damaged.append((office, error))
                 continue
             }
+            guard let fact = Self.fact(of: application, on: today) else { continue }
             facts.append((application.id, fact))
         }
-        return (facts, through)
+        return Step(facts: facts, damaged: damaged, through: through)
+    }
+
+    /// Records the applications that cannot be read (their facts removed, so an application damaged after it was
+    /// counted is no longer counted as what it was); returns those not already recorded as damaged.
+    static func write(damaged: [(office: String, record: DamagedRecord)], _ db: Database) throws -> [DamagedRecord] {
+        var newlyDamaged: [DamagedRecord] = []
+        for (office, record) in damaged {
+            try db.execute(sql: "DELETE FROM report_facts WHERE record_id = ?", arguments: [record.id])
+            let known = try String.fetchOne(db, sql: "SELECT reason FROM report_damaged WHERE record_id = ?", arguments: [record.id])
+            guard known != record.code else { continue }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO report_damaged (record_id, office, reason) VALUES (?, ?, ?)",
+                arguments: [record.id, office, record.code])
+            newlyDamaged.append(record)
+        }
+        return newlyDamaged
+    }
+
+    /// How many applications each office has that cannot be read (left out of every report), for the offices
+    /// `filter` selects.
+    public func damagedCounts(filter: ReportFilter) async throws -> [String: Int] {
+        try await database.read { db in
+            var sql = "SELECT office, count(*) FROM report_damaged"
+            var arguments: [String] = []
+            if let office = filter.office {
+                sql += " WHERE office = ?"
+                arguments.append(office)
+            }
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: sql + " GROUP BY office", arguments: StatementArguments(arguments)) {
+                counts[row[0]] = row[1]
+            }
+            return counts
+        }
     }
 
     static func write(_ rows: [(String, ReportFact)], _ db: Database) throws {
@@ -153,6 +226,8 @@ public struct ReportIndex: Sendable {
             INSERT OR REPLACE INTO report_facts (record_id, grp, submitted_day, decision_days, overdue_from, lat, lon)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
+        // A record written whole again is no longer damaged.
+        let undamage = try RawStatement(db, "DELETE FROM report_damaged WHERE record_id = ?")
         var groups: [String: Int64] = [:]
         for (id, fact) in rows {
             let key = fact.office + "\u{1}" + fact.service + "\u{1}" + fact.status
@@ -175,6 +250,8 @@ public struct ReportIndex: Sendable {
             try upsert.bind(6, fact.location?.latitude)
             try upsert.bind(7, fact.location?.longitude)
             try upsert.run()
+            try undamage.bind(1, text: id)
+            try undamage.run()
         }
     }
 

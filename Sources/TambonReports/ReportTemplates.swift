@@ -44,6 +44,9 @@ enum ReportTemplates {
         {{#officeRows}}<tr><td>{{service}}</td><td>{{status}}</td><td class="n">{{count}}</td><td class="n">{{overdue}}</td><td class="n">{{median}}</td></tr>{{/officeRows}}
         </tbody></table>
         {{/office}}
+        {{#hasDamaged}}<p class="err" role="alert">ไม่ได้นับคำขอ {{damagedTotal}} รายการที่ข้อมูลเสียหาย อ่านไม่ได้
+        <span class="en">applications left out because they cannot be read</span>:
+        {{#damaged}}<a href="/reports?office={{office}}">{{office}}</a> ({{count}}) {{/damaged}}</p>{{/hasDamaged}}
         <h2>ภาพรวมทั้งประเทศ <span class="en">national totals by service and status</span></h2>
         <table><thead><tr><th>บริการ</th><th>สถานะ</th><th class="n">จำนวน</th></tr></thead><tbody>
         {{#national}}<tr><td>{{service}}</td><td>{{status}}</td><td class="n">{{count}}</td></tr>{{/national}}

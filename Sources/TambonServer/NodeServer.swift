@@ -17,7 +17,18 @@ public enum NodeServer {
         tls: TLSConfiguration? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         guard let node = try await store.node() else { throw StoreError.notInitialised }
-        let catalog = try await OfficeSettings.load(from: store)
+        let catalog: ServiceCatalog
+        do {
+            catalog = try await OfficeSettings.load(from: store)
+        } catch let error as OfficeError {
+            // Settings this version cannot read (a newer version's, or damaged) must not keep the office's node from
+            // starting: it serves with the standard settings, and says so, until `tambon node settings` writes them
+            // whole again.
+            logger.error(
+                "the office's settings cannot be read; serving with the standard settings until they are saved again",
+                metadata: ["reason": "\(error.code)", "fix": "tambon node settings --data DIR --set settings.json"])
+            catalog = ServiceCatalog()
+        }
         // Applications made before protocol 2 have ids with no office part, which nobody may write any more: the
         // office node copies them into its namespace once (idempotent; survey nodes leave it to the office node).
         let copied = try await ApplicationBook(store: store, catalog: catalog).migrateLegacyApplications()

@@ -212,11 +212,11 @@ import Testing
         try await office.book.act(on: recent.id, action: "accept", payload: [:], actor: "somsri", role: .officer)
         let fresh = try await office.submit()
         office.clock.advance(days: 10)
-        let queue = try await office.book.queue(office: "5001")
+        let queue = try await office.book.queue(office: "5001").applications
         #expect(queue.map(\.id) == [old.id, recent.id, fresh.id])
         #expect(queue[0].state.clock.isOverdue(on: office.book.today()))
-        #expect(try await office.book.queue(office: "5001", status: .submitted).map(\.id) == [fresh.id])
-        #expect(try await office.book.queue(office: "5002").isEmpty)
+        #expect(try await office.book.queue(office: "5001", status: .submitted).applications.map(\.id) == [fresh.id])
+        #expect(try await office.book.queue(office: "5002").applications.isEmpty)
     }
 
     @Test func thePublicViewShowsStatusAndDeadlineButNoPersonalData() async throws {

@@ -50,7 +50,7 @@ import Testing
         let legacy = try await node.book.application(Self.code)
         #expect(legacy.id == Self.code && legacy.office == nil && legacy.trackingCode == Self.code)
         #expect(legacy.state.status == .inspectionAssigned)
-        #expect(try await node.book.queue(office: "5001").map(\.id) == [Self.code])
+        #expect(try await node.book.queue(office: "5001").applications.map(\.id) == [Self.code])
         let before = try await node.store.statistics().changes
         await #expect {
             try await node.book.act(on: Self.code, action: "record-inspection", payload: OfficeFixture.inspection, actor: "chai", role: .surveyor)
@@ -73,7 +73,7 @@ import Testing
         #expect(stored.fields == original.fields && stored.sets == original.sets && stored.scope == ["5001"])
         #expect(copy.timeline.entries.map(\.event) == legacy.timeline.entries.map(\.event), "the same events, ids and stamps")
         #expect(copy.attachments == legacy.attachments)
-        #expect(try await node.book.queue(office: "5001").map(\.id) == [copy.id], "listed once, as the copy")
+        #expect(try await node.book.queue(office: "5001").applications.map(\.id) == [copy.id], "listed once, as the copy")
 
         // Idempotent: nothing more to copy.
         let changes = try await node.store.statistics().changes

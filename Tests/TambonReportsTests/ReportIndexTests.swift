@@ -50,6 +50,34 @@ import Testing
         #expect(monthly.values.reduce(0) { $0 + ($1["building-permit"] ?? 0) } == 3)
     }
 
+    /// A record that cannot be read (the issue's `submitted_ms = 1e300`, which once crash-looped the hub) is left out
+    /// of the report and counted as damaged; the cursor moves past it; written whole again, it is counted again.
+    @Test func aDamagedApplicationIsCountedAsDamagedAndTheCursorMovesPastIt() async throws {
+        let office = try await OfficeFixture()
+        let index = try ReportIndex(store: office.store)
+        let good = try await office.submit()
+        let bad = try await office.submit()
+        #expect(try await index.refresh() == 2)
+        for value: JSONValue in [.number(1e300), .number(-1e300), .number(9_223_372_036_854_775_808), .string("x"), .number(0.5)] {
+            try await office.store.write(collection: ApplicationRecord.collection, record: bad.id, set: ["submitted_ms": value])
+            #expect(try await index.refresh() == 1)
+            #expect(try await index.refresh() == 0, "the cursor is past it: it is not read again")
+            let rows = try await index.rows(filter: ReportFilter(), dataAsOf: [:])
+            #expect(rows.map(\.count) == [1], "only the readable one is counted")
+            #expect(try await index.damagedCounts(filter: ReportFilter()) == ["5001": 1])
+            #expect(try await index.damagedCounts(filter: ReportFilter(office: "5002")).isEmpty)
+        }
+        // Another office's settings no version can read leave its applications counted under the standard ones.
+        for value: JSONValue in [.number(1e300), .string("x"), ["building_permit": ["period_days": .number(1e300)]]] {
+            try await office.store.write(collection: OfficeSettings.collection, record: "5001", set: ["settings": value])
+            #expect(try await index.rows(filter: ReportFilter(), dataAsOf: [:]).map(\.count) == [1])
+        }
+        try await office.store.write(
+            collection: ApplicationRecord.collection, record: bad.id, set: ["submitted_ms": .number(Double(good.submittedMillis))])
+        #expect(try await index.rows(filter: ReportFilter(), dataAsOf: [:]).map(\.count) == [2])
+        #expect(try await index.damagedCounts(filter: ReportFilter()).isEmpty, "whole again: no longer damaged")
+    }
+
     /// The SQL scan against the in-memory reference, over many generated applications of several offices and
     /// services, with every kind of filter.
     @Test func theSQLReportEqualsTheReferenceComputation() async throws {
@@ -117,7 +145,7 @@ import Testing
         #expect(try await office.book.application(good.id).id == good.id)
         let hostile = try #require(try await office.store.record(collection: ApplicationRecord.collection, id: "5001.HOSTILE1"))
         #expect { try ApplicationRecord(hostile, catalog: ServiceCatalog()) } throws: {
-            ($0 as? OfficeError)?.code == "malformed_application"
+            ($0 as? DamagedRecord)?.code == "malformed_application"
         }
     }
 

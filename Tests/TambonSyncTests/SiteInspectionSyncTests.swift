@@ -32,7 +32,7 @@ import Testing
             // In the field, no link: the surveyor's account came with the office's records; the assignment is listed.
             #expect(
                 try await UserDirectory(store: survey.store, cost: 4).authenticate(name: "chai", password: "surveyor password 1")?.role == .surveyor)
-            #expect(try await surveyBook.queue(office: "6500101", assignee: "chai").map(\.id) == [submitted.id])
+            #expect(try await surveyBook.queue(office: "6500101", assignee: "chai").applications.map(\.id) == [submitted.id])
             try await surveyBook.act(
                 on: submitted.id, action: "record-inspection",
                 payload: [

@@ -52,12 +52,16 @@ struct APIController: Sendable {
     func queue(_ request: Request) async throws -> Response {
         let session = try await web.apiStaff(request)
         let query = request.uri.queryParameters
-        let applications = try await web.book.queue(
+        let queue = try await web.book.queue(
             office: session.office, service: query["service"].map { ServiceID(rawValue: String($0)) },
             status: query["status"].map { ApplicationStatus(rawValue: String($0)) },
             assignee: query["assignee"].map(String.init) ?? (session.role == .surveyor ? session.user : nil))
         let today = web.book.today()
-        return JSONResponse.make(["applications": .array(applications.map { $0.officeView(on: today) })])
+        return JSONResponse.make([
+            "applications": .array(queue.applications.map { $0.officeView(on: today) }),
+            // Those that cannot be read, so a client can say so rather than silently miss them.
+            "damaged": .array(queue.damaged.map { ["id": .string($0.id), "code": .string($0.code), "message": .string($0.english)] }),
+        ])
     }
 
     func show(_ request: Request, id: String) async throws -> Response {

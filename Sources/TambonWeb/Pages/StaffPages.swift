@@ -60,6 +60,9 @@ struct StaffPages: Sendable {
         .submitted, .accepted, .returned, .inspectionAssigned, .inspected, .approved, .rejected, .withdrawn, .revoked, .closed,
     ]
 
+    /// How many unreadable applications the queue names (it counts them all).
+    static let damagedShown = 20
+
     func queue(_ request: Request) async throws -> Response {
         guard let session = try await pages.staffOrLogin(request) else { return PageRenderer.redirect("/login") }
         let query = request.uri.queryParameters
@@ -68,8 +71,8 @@ struct StaffPages: Sendable {
         let assignee = query["assignee"].map(String.init).map { $0.isEmpty ? nil : $0 } ?? (session.role == .surveyor ? session.user : nil)
         let today = web.book.today()
         let service = query["service"].map(String.init).flatMap { $0.isEmpty ? nil : ServiceID(rawValue: $0) }
-        let applications = try await web.book.queue(office: session.office, service: service, status: status, assignee: assignee)
-        let rows: [[String: Any]] = applications.map { application in
+        let queue = try await web.book.queue(office: session.office, service: service, status: status, assignee: assignee)
+        let rows: [[String: Any]] = queue.applications.map { application in
             let state = application.state
             return [
                 "id": application.id, "code": application.trackingCode, "service": application.service.rawValue, "status": state.status?.thai ?? "-",
@@ -83,6 +86,8 @@ struct StaffPages: Sendable {
             "queue", title: "คำขอของสำนักงาน", request: request,
             [
                 "rows": rows, "assignee": assignee ?? "", "refused": refused, "hasRefused": !refused.isEmpty,
+                "damaged": queue.damaged.prefix(Self.damagedShown).map { ["id": $0.id, "reason": $0.thai, "code": $0.code] },
+                "damagedCount": queue.damaged.count, "hasDamaged": !queue.damaged.isEmpty,
                 "services": ServiceCatalog.services.map {
                     ["value": $0.rawValue, "label": ServiceCatalog.names[$0] ?? $0.rawValue, "selected": $0 == service]
                 },

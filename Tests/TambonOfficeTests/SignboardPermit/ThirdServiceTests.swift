@@ -29,7 +29,7 @@ import Testing
         await #expect { try await office.book.act(on: filed.id, action: "extend", payload: [:], actor: "somsri", role: .officer) } throws: {
             ($0 as? OfficeError)?.code == "invalid_for_status"
         }
-        let queued = try await office.book.queue(office: "5001", service: .signboardPermit)
+        let queued = try await office.book.queue(office: "5001", service: .signboardPermit).applications
         #expect(queued.map(\.id) == [filed.id])
         #expect(approved.officeView(on: office.book.today()).objectValue?["fees_due"] == nil, "no service-specific extras it did not declare")
     }
