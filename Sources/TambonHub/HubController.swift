@@ -106,6 +106,7 @@ public struct HubController: Sendable {
             return response
         } catch {
             var refusal = HubRefusal(error)
+            refusal.hubMillis = store.configuration.wallClock()
             let code = refusal.error.code.rawValue
             metrics.request(endpoint: endpoint, outcome: code, seconds: ContinuousClock.now - started)
             if endpoint == "push" { metrics.refused(reason: code) }

@@ -8,6 +8,9 @@ import TambonProtocol
 /// error's kind and the JSON body `{"error": code, "message": text}` with its details (SPEC §9).
 public struct HubRefusal: HTTPResponseError, Sendable {
     public var error: TambonError
+    /// The hub's clock when it refused (ms), sent as `Tambon-Hub-Time` like every answer's: a node whose changes
+    /// are refused as `clock_skew` learns from it how far ahead it is (SPEC §4.1).
+    public var hubMillis: Int64?
 
     public init(_ error: any Error) {
         if error is NIOTooManyBytesError {
@@ -28,6 +31,7 @@ public struct HubRefusal: HTTPResponseError, Sendable {
         headers[.contentType] = "application/json"
         headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] = String(SyncProtocol.version)
         if let seconds = error.details["retry_after_s"]?.integerValue { headers[.retryAfter] = String(seconds) }
+        if let hubMillis { headers[HTTPField.Name(SyncProtocol.Header.hubTime)!] = String(hubMillis) }
         let body = SyncMessage.encode(error.wireBody)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

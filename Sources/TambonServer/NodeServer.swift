@@ -31,8 +31,14 @@ public enum NodeServer {
         }
         // Applications made before protocol 2 have ids with no office part, which nobody may write any more: the
         // office node copies them into its namespace once (idempotent; survey nodes leave it to the office node).
-        let copied = try await ApplicationBook(store: store, catalog: catalog).migrateLegacyApplications()
-        if copied > 0 { logger.notice("copied applications into the office's namespace", metadata: ["applications": "\(copied)"]) }
+        do {
+            let copied = try await ApplicationBook(store: store, catalog: catalog).migrateLegacyApplications()
+            if copied > 0 { logger.notice("copied applications into the office's namespace", metadata: ["applications": "\(copied)"]) }
+        } catch let error as ClockAheadError {
+            // Writes wait for the clock to be set right; the node serves (and syncs) meanwhile, and copies next start.
+            logger.error(
+                "this machine's clock is ahead of the hub's: local writes are refused until it is set right", metadata: ["error": "\(error)"])
+        }
         let router = Router(context: BasicRequestContext.self)
         router.get("/health") { _, _ -> Response in
             let link = try await store.hubLink()
@@ -46,6 +52,7 @@ public enum NodeServer {
             members["last_sync_ms"] = link?.lastSuccessMillis.map { .number(Double($0)) } ?? .null
             members["sync_failing"] = .bool(link?.lastError != nil)
             members["skew_ms"] = link?.skewMillis.map { .number(Double($0)) } ?? .null
+            if case .ahead = try await store.clockVerdict() { members["clock_ahead"] = true } else { members["clock_ahead"] = false }
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(.object(members)))))

@@ -37,6 +37,7 @@ extension Store {
     /// Records the outcome of a sync round for `node status`.
     public func recordSync(error: String?, skewMillis: Int64?) async throws {
         let now = configuration.wallClock()
+        let configuration = self.configuration
         try await writer.write { db in
             if let error {
                 try db.execute(cached: "UPDATE hub_link SET last_error = ?, last_error_ms = ? WHERE id = 1", arguments: [error, now])
@@ -44,7 +45,10 @@ extension Store {
                 try db.execute(cached: "UPDATE hub_link SET last_success_ms = ?, last_error = NULL WHERE id = 1", arguments: [now])
             }
             if let skewMillis {
-                try db.execute(cached: "UPDATE hub_link SET skew_ms = ? WHERE id = 1", arguments: [skewMillis])
+                let boot = configuration.bootClock()
+                try db.execute(
+                    cached: "UPDATE hub_link SET skew_ms = ?, skew_wall_ms = ?, skew_boot = ?, skew_uptime_ms = ? WHERE id = 1",
+                    arguments: [skewMillis, now, boot?.boot, boot?.uptimeMillis])
             }
         }
     }

@@ -28,15 +28,17 @@ extension Store {
         return try await writer.writeWithoutTransaction { db in
             var written: [Change] = []
             try db.inTransaction(.immediate) {
-                guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
-                if let host = configuration.host, node.host != host {
+                guard let held = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
+                if let host = configuration.host, held.host != host {
                     throw StoreError(
                         .copiedDataDirectory,
-                        "this data directory belongs to node \(node.id.short)… initialised on another machine (\(node.host)); "
+                        "this data directory belongs to node \(held.id.short)… initialised on another machine (\(held.host)); "
                             + "writing here would make a second node with the same id and sequence numbers",
                         hint: "restore this office's node from the hub instead; if the old machine is gone for good, "
                             + "run `tambon node adopt --data DIR` once")
                 }
+                // A clock ahead of the hub's refuses the write; one set right again stamps anew what it stamped ahead.
+                let node = try clockForWrite(db, node: held)
                 // The first change's stamp is drawn before the body runs, so events the body stores can carry it.
                 var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
                 let stamp = clock.tick(wallMillis: configuration.wallClock())

@@ -19,6 +19,10 @@ public struct StoreConfiguration: Sendable {
     /// (TambonOffice), with every service's field actions, so that every store judges alike. Nil turns the rules
     /// off: only for tests of the log's own mechanics (merge, chains, feeds), which write records of no office.
     public var authority: AuthorityRules? = .standard
+    /// The machine's boot clock (``TambonCore/BootInstant``), which no change of the wall clock moves: with it a node
+    /// tells a clock set right by hand from time passing (SPEC §4.1). Nil where there is none; tests whose wall
+    /// clock jumps by days leave it nil, since no boot clock would follow.
+    public var bootClock: @Sendable () -> BootInstant? = StoreConfiguration.systemBoot
 
     public init(
         wallClock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemMillis,
@@ -32,6 +36,21 @@ public struct StoreConfiguration: Sendable {
 
     @Sendable public static func systemMillis() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    /// This boot's id and the time since it (Linux: `/proc/sys/kernel/random/boot_id`, `CLOCK_BOOTTIME`); nil
+    /// elsewhere.
+    @Sendable public static func systemBoot() -> BootInstant? {
+        #if os(Linux)
+        guard let text = try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8) else { return nil }
+        var time = timespec()
+        guard clock_gettime(CLOCK_BOOTTIME, &time) == 0 else { return nil }
+        return BootInstant(
+            boot: text.trimmingCharacters(in: .whitespacesAndNewlines),
+            uptimeMillis: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)
+        #else
+        return nil
+        #endif
     }
 
     /// This machine's id: /etc/machine-id (systemd, D-Bus), falling back to the host name.

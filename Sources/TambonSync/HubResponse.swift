@@ -37,6 +37,9 @@ public struct HubResponse: Sendable {
         }
     }
 
+    /// The detail of a refusal's error that carries this node's skew measured from the refusal's `Tambon-Hub-Time`.
+    public static let skewDetail = "measured_skew_ms"
+
     /// Reads `wire`: decompresses it, checks the protocol version, and throws a refusal as the ``TambonError`` it
     /// names, its kind read back from the HTTP status.
     public init(reading wire: Wire, sentBytes: Int, startedMillis: Int64, finishedMillis: Int64) throws {
@@ -55,17 +58,23 @@ public struct HubResponse: Sendable {
         }
         let members = (try? SyncMessage.object(bytes)) ?? [:]
         let isJSON = wire.header("Content-Type")?.hasPrefix("application/json") ?? true
+        // A time in range (an answer's header is input like any other: a skew is computed from it).
+        let hubMillis = wire.header(SyncProtocol.Header.hubTime).flatMap { Int64($0) }.flatMap { (-(1 << 50)...(1 << 50)).contains($0) ? $0 : nil }
+        let localMidpointMillis = startedMillis / 2 + finishedMillis / 2
         guard wire.status == 200 else {
             let code = members["error"]?.stringValue ?? "http_\(wire.status)"
             let message = members["message"]?.stringValue ?? wire.reason
-            throw TambonError(TambonError.Kind(httpStatus: wire.status), TambonError.Code(code), message, details: members)
+            var details = members
+            // A refusal still tells the time: a node whose changes are refused as `clock_skew` learns its skew from it.
+            if let hubMillis { details[Self.skewDetail] = .number(Double(localMidpointMillis - hubMillis)) }
+            throw TambonError(TambonError.Kind(httpStatus: wire.status), TambonError.Code(code), message, details: details)
         }
         guard !isJSON || !members.isEmpty || bytes == Array("{}".utf8) else {
             throw TambonError(.badResponse, "malformed_message", "the hub's answer is not a JSON object")
         }
         self.members = members
-        hubMillis = wire.header(SyncProtocol.Header.hubTime).flatMap { Int64($0) }
-        localMidpointMillis = (startedMillis + finishedMillis) / 2
+        self.hubMillis = hubMillis
+        self.localMidpointMillis = localMidpointMillis
         self.sentBytes = sentBytes
         receivedBytes = wire.body.count
         body = bytes

@@ -47,7 +47,8 @@ public struct SyncEngine: Sendable {
             if report.filesWaiting > 0 { progress("attachments: \(report.filesWaiting) not yet at the hub (they come in a later round)") }
         } catch {
             let message = "\(error)"
-            try? await store.recordSync(error: message, skewMillis: report.skewMillis)
+            let measured = report.skewMillis ?? (error as? TambonError)?.details[HubResponse.skewDetail]?.integerValue
+            try? await store.recordSync(error: message, skewMillis: measured)
             logger.warning("sync failed", metadata: ["error": "\(message)"])
             throw error
         }

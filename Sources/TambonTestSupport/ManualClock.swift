@@ -34,6 +34,8 @@ public final class ManualClock: Sendable {
     public var configuration: StoreConfiguration {
         var configuration = StoreConfiguration(wallClock: { [self] in now })
         configuration.authority = ServiceCatalog.authorityRules()
+        // A clock moved by hand (days at a time) has no boot clock that follows it.
+        configuration.bootClock = { nil }
         return configuration
     }
 }

@@ -76,6 +76,14 @@ struct NodeStatusCommand: AsyncParsableCommand {
             print("error    \(error) (at \(link.lastErrorMillis.map(Timestamps.iso) ?? "?"))")
         }
         print("skew     \(link.skewMillis.map { ($0 >= 0 ? "+" : "") + "\($0) ms against the hub" } ?? "unknown")")
+        switch try await store.clockVerdict() {
+        case .ahead(let millis):
+            print("clock    AHEAD of the hub's by \(millis / 60_000) min: local writes are refused until this machine's date and time are set right")
+        case .stampedAhead(let millis):
+            print("clock    set right; \(millis / 60_000) min of writes stamped ahead are stamped again at the next write")
+        case .ok:
+            break
+        }
         let refused = try await store.refusedChanges(limit: 20)
         print("refused  \(refused.count) change(s) of this node refused by the hub's authority rules\(refused.isEmpty ? "" : ":")")
         for change in refused {

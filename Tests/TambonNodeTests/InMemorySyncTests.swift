@@ -25,8 +25,11 @@ import Testing
         }
 
         /// A new node of `office`, enrolled over its own transport.
-        func node(office: String, role: Peer.Role = .office, maximumPushChanges: Int = SyncProtocol.maximumPushChanges) async throws -> Node {
-            let store = try Store.inMemory(configuration: clock.configuration)
+        /// `clock`: the node machine's own clock (the hub's unless given).
+        func node(
+            office: String, role: Peer.Role = .office, maximumPushChanges: Int = SyncProtocol.maximumPushChanges, clock: ManualClock? = nil
+        ) async throws -> Node {
+            let store = try Store.inMemory(configuration: (clock ?? self.clock).configuration)
             try await store.initialiseNode(office: office, name: "node of \(office)")
             let transport = InMemoryHubTransport(responder: responder, maximumPushChanges: maximumPushChanges, logger: quietLogger)
             let token = try await self.store.peers.createEnrolmentToken(office: office, role: role)

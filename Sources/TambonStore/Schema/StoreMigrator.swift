@@ -175,6 +175,16 @@ enum StoreMigrator {
                     UPDATE peers SET revoked_after_seq = legacy_seq WHERE status = 'revoked';
                     """)
         }
+        migrator.registerMigration("v6-clock") { db in
+            try db.execute(
+                sql: """
+                    -- When the last skew against the hub was measured, on this machine's wall clock and on its boot
+                    -- clock (SPEC §4.1): with them a node knows whether its clock was set right since, or still runs ahead.
+                    ALTER TABLE hub_link ADD COLUMN skew_wall_ms INTEGER;
+                    ALTER TABLE hub_link ADD COLUMN skew_boot TEXT;
+                    ALTER TABLE hub_link ADD COLUMN skew_uptime_ms INTEGER;
+                    """)
+        }
         return migrator
     }
 }
