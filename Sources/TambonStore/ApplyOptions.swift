@@ -9,6 +9,12 @@ public struct ApplyOptions: Sendable {
     /// the authority for an origin's whole log — the hub receiving pushes from that origin. Replicas fed a
     /// scope-filtered stream leave it off: they see gaps in other origins' sequences.
     public var enforceChain: Bool
+    /// At the hub: the most feed rows one change may make; beyond, it is held inert as `feed_limit` (SPEC §6.2).
+    /// 4,096 lets a record of 64 changes join 63 offices at once.
+    public var maximumFeedRowsPerChange = 4_096
+    /// At the hub: the most feed rows one batch may make; beyond, the whole batch is refused (`push_too_costly`,
+    /// 413) and the node sends smaller ones (SPEC §6.2), so no push holds the hub's writer for long.
+    public var maximumFeedRowsPerBatch = 100_000
 
     public init(verifySignatures: Bool = true, enforceChain: Bool = false) {
         self.verifySignatures = verifySignatures

@@ -28,7 +28,8 @@ public final class BatchSizing: @unchecked Sendable {
             let value = try await request()
             succeeded()
             return value
-        } catch let failure as TambonError where failure.kind == .unavailable {
+        } catch let failure as TambonError where failure.kind == .unavailable || failure.code.rawValue == "push_too_costly" {
+            // A cut link, or a batch the hub found too costly to route (SPEC §6.2): the next one is half the size.
             cut()
             throw failure
         }

@@ -15,6 +15,9 @@ public struct AuthorityRefusal: Error, Sendable, Equatable, CustomStringConverti
         case officeNodeOnly = "office_node_only"
         /// A survey node wrote beyond field work (a register, a decision, an official's role).
         case surveyNotAllowed = "survey_not_allowed"
+        /// The hub would have to route more feed rows for this one change than it allows (SPEC §6.2): a record with
+        /// a long history made to join many offices at once. Judged by the hub alone, from what it holds.
+        case feedLimit = "feed_limit"
     }
 
     public let reason: Reason
@@ -38,6 +41,7 @@ public struct AuthorityRefusal: Error, Sendable, Equatable, CustomStringConverti
         case .hubOnly: "ข้อมูลนี้แก้ไขได้เฉพาะศูนย์กลาง"
         case .notOwner: "ข้อมูลนี้เป็นของสำนักงานอื่น แก้ไขไม่ได้"
         case .ownerNotInScope: "ข้อมูลต้องอยู่ในขอบเขตของสำนักงานเจ้าของ"
+        case .feedLimit: "การเปลี่ยนแปลงนี้ต้องส่งต่อไปยังสำนักงานอื่นมากเกินกำหนด (ขยายขอบเขตของข้อมูลที่มีประวัติยาวไปหลายสำนักงานพร้อมกัน)"
         case .officeNodeOnly: "บัญชีผู้ใช้ ค่าตั้ง และทะเบียนเลขที่ แก้ไขได้เฉพาะที่เครื่องหลักของสำนักงาน"
         case .surveyNotAllowed: "เครื่องสำรวจบันทึกได้เฉพาะผลการตรวจ รูปถ่าย และบันทึกภาคสนาม"
         }

@@ -16,6 +16,8 @@ struct ChangeWriter {
     private let insertChange: RawStatement
     private let insertFeed: RawStatement
     private let backfillFeed: RawStatement
+    /// How many of a record's changes a backfill would re-deliver.
+    private let history: RawStatement
     private let readRecord: RawStatement
     private let upsertRecord: RawStatement
     private let upsertFields: [RawStatement]
@@ -47,6 +49,7 @@ struct ChangeWriter {
             SELECT ?1, arrival FROM changes
             WHERE collection = ?2 AND record_id = ?3 AND arrival < ?4 AND refused IS NULL ORDER BY arrival
             """)
+        history = try RawStatement(db, "SELECT count(*) FROM changes WHERE collection = ? AND record_id = ? AND refused IS NULL")
         readRecord = try RawStatement(db, "SELECT scope FROM records WHERE collection = ? AND record_id = ?")
         upsertRecord = try RawStatement(
             db,
@@ -233,6 +236,21 @@ struct ChangeWriter {
         if !pendingFields.isEmpty {
             try upsert(fields: pendingFields, of: change, operations: operations, hlc: hlc)
         }
+    }
+
+    /// How many feed rows routing `change` would write (SPEC §6.2): one per office in its scope and its record's
+    /// held scope, plus, for each office new to the record, one per earlier change of the record not held inert.
+    func feedRows(for change: Change, heldScope: [String]?) throws -> Int {
+        var offices = Set(change.scope)
+        offices.formUnion(heldScope ?? [])
+        guard let heldScope else { return offices.count }
+        let joining = offices.subtracting(heldScope).count
+        guard joining > 0 else { return offices.count }
+        try history.bind(1, text: change.collection)
+        try history.bind(2, text: change.record)
+        var earlier = 0
+        try history.query { earlier = Int($0.int64(0)) }
+        return offices.count + joining * earlier
     }
 
     /// Feed rows for `change`: every office in its scope and in its record's scope before and after it. An office

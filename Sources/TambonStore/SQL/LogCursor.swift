@@ -11,6 +11,11 @@ struct LogCursor {
     private let writer: ChangeWriter
     private let ownID: NodeID
     private let enforceChain: Bool
+    /// At the hub: the most feed rows one change may make (SPEC §6.2); nil elsewhere.
+    private let feedLimit: Int?
+    private let feedBudget: Int
+    /// Feed rows this batch has made so far (at the hub).
+    private(set) var feedRows = 0
     private var gate: AuthorityGate
     private let db: Database
     private var heads: [NodeID: (seq: Int64, hash: [UInt8])] = [:]
@@ -27,6 +32,8 @@ struct LogCursor {
         self.db = db
         self.ownID = node.id
         self.enforceChain = options.enforceChain
+        feedLimit = node.office == Store.hubOffice ? options.maximumFeedRowsPerChange : nil
+        feedBudget = options.maximumFeedRowsPerBatch
         gate = try AuthorityGate(db, node: node, rules: rules)
         arrival = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(arrival), 0) FROM changes")!
     }
@@ -68,12 +75,32 @@ struct LogCursor {
             }
         }
         arrival += 1
-        if let refusal = try gate.decide(change) {
+        let heldScope = try writer.scope(of: change)
+        var refusal = try gate.decide(change)
+        if refusal == nil, let feedLimit {
+            let rows = try writer.feedRows(for: change, heldScope: heldScope)
+            if rows > feedLimit {
+                refusal = AuthorityRefusal(
+                    .feedLimit,
+                    "\(change.collection)/\(change.record): this change would deliver \(rows) changes to offices' feeds (at most \(feedLimit)); "
+                        + "a record with a long history may not join many offices at once")
+            } else {
+                // One change alone always fits (the per-change bound holds it), so halving a batch always ends.
+                guard feedRows == 0 || feedRows + rows <= feedBudget else {
+                    throw TambonError(
+                        .tooLarge, "push_too_costly",
+                        "this batch would deliver more than \(feedBudget) changes to offices' feeds; nothing of it was applied",
+                        hint: "send fewer changes per batch (the node halves its batch and sends the rest in the next round)")
+                }
+                feedRows += rows
+            }
+        }
+        if let refusal {
             // Held in the chain, so the writer's later changes still follow it; inert everywhere.
             try writer.insertRefused(change, operations: operations, arrival: arrival, refusal: refusal)
             if refusal.reason != .unknownWriter { refused.append(RefusedChange(change, refusal)) }
         } else {
-            reached.formUnion(try writer.insert(change, operations: operations, arrival: arrival, heldScope: try writer.scope(of: change)))
+            reached.formUnion(try writer.insert(change, operations: operations, arrival: arrival, heldScope: heldScope))
             reached.formUnion(try gate.applied(change, db: db, writer: writer))
             applied += 1
         }
