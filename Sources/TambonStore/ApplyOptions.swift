@@ -13,8 +13,9 @@ public struct ApplyOptions: Sendable {
     /// 4,096 lets a record of 64 changes join 63 offices at once.
     public var maximumFeedRowsPerChange = 4_096
     /// At the hub: the most feed rows one batch may make; beyond, the whole batch is refused (`push_too_costly`,
-    /// 413) and the node sends smaller ones (SPEC §6.2), so no push holds the hub's writer for long.
-    public var maximumFeedRowsPerBatch = 100_000
+    /// 413) and the node sends smaller ones (SPEC §6.2), so no push holds the hub's writer for long: with 20,000,
+    /// other offices' no-op syncs keep a p99 under 100 ms while one node pushes the worst it may (BENCHMARKS.md).
+    public var maximumFeedRowsPerBatch = 20_000
 
     public init(verifySignatures: Bool = true, enforceChain: Bool = false) {
         self.verifySignatures = verifySignatures

@@ -150,8 +150,47 @@ struct SyncBenchmark {
         let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
         print(String(format: "(d) 50 nodes, no-op syncs: %.0f syncs/s, p99 %.1f ms (targets ≥ 1,000/s, < 100 ms)", Double(syncs) / 20, p99))
 
+        // (e) the worst routing the hub's bounds allow (SPEC §6.2): one office node toggling 40 records' scopes between
+        // itself and 64 offices (each toggle re-delivers the record's history to 63), while 20 other nodes sync.
+        print("(e) one node pushing the costliest routing allowed, 20 nodes doing no-op syncs meanwhile …")
+        let attacker = try await node(office: "5003", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "toggler")
+        let wide = ["5003"] + (0..<63).map { "7\(String(format: "%03d", $0))" }
+        for toggle in 0..<50 {
+            for record in 0..<40 {
+                try await attacker.write(
+                    collection: "applications", record: "5003.toggled-\(record)", set: ["n": .number(Double(toggle))],
+                    scope: toggle % 2 == 0 ? wide : ["5003"])
+            }
+        }
+        let draining = Task { [quiet] () -> (seconds: Double, rounds: Int) in
+            let client = try HubClient(url: url, caPEM: material.caCertificatePEM, readTimeout: .seconds(600))
+            let started = ContinuousClock.now
+            var rounds = 0
+            while try await attacker.pendingCount() > 0 && rounds < 10_000 {
+                rounds += 1
+                // A batch the hub finds too costly is refused whole; the next round sends half as many.
+                _ = try? await SyncEngine(store: attacker, transport: client, logger: quiet).round(deadline: .seconds(600))
+            }
+            await client.shutdown()
+            let elapsed = ContinuousClock.now - started
+            return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, rounds)
+        }
+        let (busySyncs, busyLatencies) = try await noOpSyncs(
+            nodes: Array(idle.prefix(20)), url: url, ca: material.caCertificatePEM, seconds: 20)
+        let drained = try await draining.value
+        let feedRefused = try await attacker.refusedChanges(limit: 10_000).count
+        let busySorted = busyLatencies.sorted()
+        let busyP99 = busySorted.isEmpty ? 0 : busySorted[min(busySorted.count - 1, Int(Double(busySorted.count) * 0.99))]
+        print(
+            String(
+                format: "    2,000 changes drained in %.1f s (%d rounds, %d held as feed_limit); others' no-op syncs: %.0f/s, p99 %.1f ms",
+                drained.seconds, drained.rounds, feedRefused, Double(busySyncs) / 20, busyP99))
+
         return [
             "benchmark": "sync", "operations": .number(Double(operations)),
+            "worst_routing_drain_s": .number((drained.seconds * 10).rounded() / 10),
+            "worst_routing_feed_limit": .number(Double(feedRefused)),
+            "worst_routing_noop_p99_ms": .number((busyP99 * 10).rounded() / 10),
             "ops_per_s": .number(opsPerSecond.rounded()),
             "push_ops_per_s": .number((Double(operations) / pushSeconds).rounded()),
             "pull_ops_per_s": .number((Double(operations) / pullSeconds).rounded()),
