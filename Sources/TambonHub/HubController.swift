@@ -13,11 +13,14 @@ public struct HubController: Sendable {
     public let hub: NodeInfo
     public let logger: Logger
     public let metrics: HubMetrics
+    /// The operator's limits (attachment quota, partial uploads' lifetime).
+    public let limits: HubLimits
     /// Requests in progress per node (at most ``NodeRequestLimiter/maximumPerNode``).
     let limiter = NodeRequestLimiter()
 
-    public init(store: Store, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics()) {
+    public init(store: Store, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics(), limits: HubLimits = HubLimits()) {
         self.store = store
+        self.limits = limits
         self.hub = hub
         self.logger = logger
         self.metrics = metrics
@@ -45,7 +48,7 @@ public struct HubController: Sendable {
         router.post(RouterPath(SyncProtocol.Path.pull)) { request, _ in
             try await self.handle(request, endpoint: "pull") { self.json(bytes: try await self.pull($0), request: request) }
         }
-        let blobs = HubBlobs(store: store, logger: logger)
+        let blobs = HubBlobs(store: store, logger: logger, limits: limits)
         router.post(RouterPath(SyncProtocol.Path.blobsHave)) { request, _ in
             try await self.handle(request, endpoint: "blobs_have") { signed in
                 let peer = try await self.store.peers.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)

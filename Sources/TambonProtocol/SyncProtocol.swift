@@ -35,6 +35,9 @@ public enum SyncProtocol {
 
     /// Most attachments asked about in one `blobs/have` request.
     public static let maximumBlobQueries = 1000
+    /// The largest attachment the hub accepts (bytes): the node's own per-file limit (TambonOSS `AttachmentPolicy`),
+    /// enforced again against the bytes that arrive.
+    public static let maximumAttachmentBytes = 20 << 20
 
     /// Most changes in one push request.
     public static let maximumPushChanges = 2000

@@ -109,15 +109,23 @@ struct HubServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: DataOptions
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "HOST:PORT")) var listen: String = "127.0.0.1:8443"
+    @Option(
+        name: .customLong("office-quota-gib"),
+        help: ArgumentHelp("Attachment storage each office may use at the hub, in GiB (1–10000).", valueName: "GIB"))
+    var officeQuotaGiB: Int = 10
 
     func run() async throws {
+        guard (1...10_000).contains(officeQuotaGiB) else {
+            throw TambonError.command("--office-quota-gib must be between 1 and 10000, not \(officeQuotaGiB)")
+        }
         let (host, port) = try ListenAddress.parse(listen)
         let (store, node) = try await options.openNode()
         guard node.office == Store.hubOffice else { throw TambonError.command("\(options.data) holds an office node, not a hub (tambon hub init)") }
         let tls = try TLSSetup.serverConfiguration(certificatePath: HubFiles.certificate(options.data), keyPath: HubFiles.key(options.data))
         let logger = Logging.make("tambon.hub", level: .info)
         let app = try await HubServer.makeApplication(
-            store: store, tls: tls, host: host, port: port, logger: logger, refreshReportsEvery: .seconds(15)
+            store: store, tls: tls, host: host, port: port, logger: logger, refreshReportsEvery: .seconds(15),
+            limits: HubLimits(officeQuotaBytes: Int64(officeQuotaGiB) << 30)
         ) { channel in
             logger.info("hub serving", metadata: ["hub": "\(node.id.short)", "address": "https://\(host):\(channel.localAddress?.port ?? port)"])
         }

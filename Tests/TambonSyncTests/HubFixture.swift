@@ -19,9 +19,10 @@ import TambonTestSupport
 /// body's error.
 @discardableResult
 func withHub<Result>(
-    clock: ManualClock = ManualClock(), idleTimeout: TimeAmount = HubServer.idleTimeout, _ body: (HubFixture) async throws -> Result
+    clock: ManualClock = ManualClock(), idleTimeout: TimeAmount = HubServer.idleTimeout, limits: HubLimits = HubLimits(),
+    _ body: (HubFixture) async throws -> Result
 ) async throws -> Result {
-    let hub = try await HubFixture(clock: clock, idleTimeout: idleTimeout)
+    let hub = try await HubFixture(clock: clock, idleTimeout: idleTimeout, limits: limits)
     return try await withTeardown {
         try await body(hub)
     } teardown: {
@@ -52,8 +53,10 @@ final class HubFixture: @unchecked Sendable {
     private let nodeClients = Mutex<[HubClient]>([])
 
     private let idleTimeout: TimeAmount
+    private let limits: HubLimits
 
-    fileprivate init(clock: ManualClock, idleTimeout: TimeAmount) async throws {
+    fileprivate init(clock: ManualClock, idleTimeout: TimeAmount, limits: HubLimits) async throws {
+        self.limits = limits
         self.clock = clock
         self.idleTimeout = idleTimeout
         directory = temporaryDirectory("tambon-hub")
@@ -74,7 +77,7 @@ final class HubFixture: @unchecked Sendable {
         logger.logLevel = .critical
         let box = PortBox()
         let app = try await HubServer.makeApplication(
-            store: store, tls: tls, host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout
+            store: store, tls: tls, host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout, limits: limits
         ) { channel in
             box.set(channel.localAddress?.port ?? 0)
         }

@@ -29,7 +29,11 @@ public struct AttachmentStore: Sendable {
     }
 
     func path(of hash: String) -> String { root + "/" + hash.prefix(2) + "/" + hash }
-    func partialPath(of hash: String) -> String { partialDirectory + "/" + hash }
+    /// An incoming file's partial: shared by this node's own downloads (`uploader` nil), or, at the hub, one per
+    /// uploading node, so no node can seed bytes that another's upload of the same hash would have to continue.
+    func partialPath(of hash: String, uploader: NodeID? = nil) -> String {
+        uploader.map { partialDirectory + "/" + $0.hex + "/" + hash } ?? partialDirectory + "/" + hash
+    }
 
     /// The size of a complete file, or nil if it is not here (whole).
     public func size(of hash: String) -> Int? {
@@ -40,9 +44,36 @@ public struct AttachmentStore: Sendable {
     public func has(_ hash: String) -> Bool { size(of: hash) != nil }
 
     /// How much of an incomplete file has arrived (0 if none).
-    public func partialSize(of hash: String) -> Int {
+    public func partialSize(of hash: String, uploader: NodeID? = nil) -> Int {
         guard Self.isValidHash(hash) else { return 0 }
-        return (try? FileManager.default.attributesOfItem(atPath: partialPath(of: hash))[.size] as? Int) ?? 0
+        return (try? FileManager.default.attributesOfItem(atPath: partialPath(of: hash, uploader: uploader))[.size] as? Int) ?? 0
+    }
+
+    /// Removes partial files (and temporary files left by a crash) not written to since `cutoff`: an upload
+    /// abandoned for that long starts again from its first chunk. Returns how many were removed.
+    @discardableResult
+    public func expirePartials(notWrittenSince cutoff: Date) -> Int {
+        let manager = FileManager.default
+        var removed = 0
+        func sweep(_ directory: String, depth: Int) {
+            guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return }
+            for name in names {
+                let path = directory + "/" + name
+                guard let attributes = try? manager.attributesOfItem(atPath: path) else { continue }
+                if attributes[.type] as? FileAttributeType == .typeDirectory {
+                    if depth == 0 {
+                        sweep(path, depth: 1)
+                        _ = rmdir(path)  // an uploader's directory goes once empty (rmdir refuses one that is not)
+                    }
+                    continue
+                }
+                if let modified = attributes[.modificationDate] as? Date, modified < cutoff, (try? manager.removeItem(atPath: path)) != nil {
+                    removed += 1
+                }
+            }
+        }
+        sweep(partialDirectory, depth: 0)
+        return removed
     }
 
     /// Stores a whole file; returns its SHA-256 (hex). Storing the same bytes twice keeps one file.
@@ -84,23 +115,30 @@ public struct AttachmentStore: Sendable {
     /// Appends a chunk at `offset` of an incoming file of `size` bytes. The chunk must continue exactly where the
     /// partial file ends (a repeated chunk is ignored) and match `chunkHash`. When the file is complete its whole
     /// hash is checked; a mismatch discards it. Returns how many bytes are held.
-    public func append(_ hash: String, size: Int, offset: Int, chunk: [UInt8], chunkHash: String) throws -> Int {
-        guard Self.isValidHash(hash), size > 0, chunk.count <= Self.maximumChunk else {
+    ///
+    /// With an `uploader` (the hub receiving a node's upload) the bytes go to that node's own partial file, and a
+    /// file held already is received again in full: the upload is how an office proves it holds the file.
+    public func append(_ hash: String, size: Int, offset: Int, chunk: [UInt8], chunkHash: String, uploader: NodeID? = nil) throws -> Int {
+        guard Self.isValidHash(hash), size > 0, chunk.count <= Self.maximumChunk, offset >= 0 else {
             throw StoreError(.invalidArgument, "malformed attachment chunk")
         }
-        if has(hash) { return size }
+        if uploader == nil, has(hash) { return size }
         guard Hex.encode(Array(SHA256.hash(data: chunk))) == chunkHash else {
             throw StoreError(.invalidArgument, "attachment chunk at \(offset) does not match its hash (damaged on the way)")
         }
         try prepare()
-        let held = partialSize(of: hash)
+        let held = partialSize(of: hash, uploader: uploader)
         // Whole but never moved into place (the process stopped between the last chunk and the rename): finish now.
-        if held == size { return try complete(hash, size: size) }
+        if held == size { return try complete(hash, size: size, uploader: uploader) }
         if offset + chunk.count <= held { return held }
-        guard offset == held, offset + chunk.count <= size else {
+        guard offset == held, chunk.count <= size - offset else {
             throw StoreError(.invalidArgument, "attachment chunk at \(offset) does not continue the \(held) bytes held (of \(size))")
         }
-        let partial = partialPath(of: hash)
+        let partial = partialPath(of: hash, uploader: uploader)
+        if let uploader, !FileManager.default.fileExists(atPath: partialDirectory + "/" + uploader.hex) {
+            try FileManager.default.createDirectory(
+                atPath: partialDirectory + "/" + uploader.hex, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         if !FileManager.default.fileExists(atPath: partial) {
             FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600])
         }
@@ -111,12 +149,12 @@ public struct AttachmentStore: Sendable {
         try handle.synchronize()
         let now = held + chunk.count
         guard now == size else { return now }
-        return try complete(hash, size: size)
+        return try complete(hash, size: size, uploader: uploader)
     }
 
     /// A partial file that holds all `size` bytes: checked against its hash and moved into place, or discarded.
-    private func complete(_ hash: String, size: Int) throws -> Int {
-        let partial = partialPath(of: hash)
+    private func complete(_ hash: String, size: Int, uploader: NodeID?) throws -> Int {
+        let partial = partialPath(of: hash, uploader: uploader)
         guard let data = FileManager.default.contents(atPath: partial), Hex.encode(Array(SHA256.hash(data: data))) == hash else {
             try? FileManager.default.removeItem(atPath: partial)
             throw StoreError(.invalidArgument, "attachment \(hash.prefix(12))… arrived whole but its SHA-256 does not match; discarded")

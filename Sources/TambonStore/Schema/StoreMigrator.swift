@@ -185,6 +185,32 @@ enum StoreMigrator {
                     ALTER TABLE hub_link ADD COLUMN skew_uptime_ms INTEGER;
                     """)
         }
+        migrator.registerMigration("v7-blob-owners") { db in
+            try db.execute(
+                sql: """
+                    -- Hub side: which offices proved they hold each attachment by uploading all of its bytes (SPEC §14).
+                    -- A file is served only through a record owned by one of them, and counts against their quotas.
+                    CREATE TABLE blob_owners (
+                        sha256 TEXT NOT NULL,
+                        office TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        PRIMARY KEY (sha256, office)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX blob_owners_by_office ON blob_owners (office);
+                    """)
+            // Files uploaded before: their owners are taken to be the offices owning the records that refer to them
+            // (a record's owner is its id up to the first dot, SPEC §15).
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO blob_owners (sha256, office, size)
+                    SELECT json_extract(value, '$.sha256'),
+                           CASE WHEN instr(record_id, '.') > 0 THEN substr(record_id, 1, instr(record_id, '.') - 1) ELSE record_id END,
+                           CAST(json_extract(value, '$.size') AS INTEGER)
+                    FROM set_elements
+                    WHERE field = 'attachments' AND json_valid(value) AND json_type(value, '$.sha256') = 'text'
+                      AND json_type(value, '$.size') IN ('integer', 'real');
+                    """)
+        }
         return migrator
     }
 }
