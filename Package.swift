@@ -171,7 +171,7 @@ let package = Package(
         .target(
             name: "TambonServer",
             dependencies: [
-                "TambonCore", "TambonOffice", "TambonWeb", "TambonStore", "TambonSync",
+                "TambonCore", "TambonOffice", "TambonWeb", "TambonWebKit", "TambonStore", "TambonSync",
                 Product.hummingbird,
                 Product.hummingbirdTLS,
                 Product.nioCore,
@@ -204,7 +204,7 @@ let package = Package(
         .target(
             name: "TambonHub",
             dependencies: [
-                "TambonCore", "TambonProtocol", "TambonStore", "TambonReports",
+                "TambonCore", "TambonProtocol", "TambonStore", "TambonReports", "TambonWebKit",
                 Product.hummingbird,
                 Product.hummingbirdTLS,
                 Product.serviceLifecycle,
@@ -227,7 +227,7 @@ let package = Package(
         .target(
             name: "TambonSyncTestSupport",
             dependencies: [
-                "TambonCore", "TambonProtocol", "TambonStore", "TambonSync", "TambonHub", "TambonReports",
+                "TambonCore", "TambonProtocol", "TambonStore", "TambonSync", "TambonHub", "TambonReports", "TambonWebKit",
                 Product.hummingbird,
                 Product.httpTypes,
                 Product.nioCore,
@@ -296,7 +296,7 @@ let package = Package(
         .testTarget(
             name: "TambonHubTests",
             dependencies: [
-                "TambonCore", "TambonProtocol", "TambonStore", "TambonHub",
+                "TambonCore", "TambonProtocol", "TambonStore", "TambonHub", "TambonWebKit",
                 Product.hummingbird,
                 Product.hummingbirdTesting,
                 Product.httpTypes,
@@ -345,7 +345,7 @@ let package = Package(
         .testTarget(
             name: "TambonNodeTests",
             dependencies: [
-                "TambonCore", "TambonProtocol", "TambonStore", "TambonSync", "TambonSyncTestSupport", "TambonTestSupport",
+                "TambonCore", "TambonProtocol", "TambonStore", "TambonSync", "TambonSyncTestSupport", "TambonTestSupport", "TambonWebKit",
                 Product.hummingbird,
             ],
             swiftSettings: strict

@@ -6,6 +6,7 @@ import NIOCore
 import TambonCore
 import TambonProtocol
 import TambonStore
+import TambonWebKit
 
 /// The hub's protocol endpoints (SPEC §9–§12): hello, enrol, push, pull.
 public struct HubController: Sendable {
@@ -26,7 +27,7 @@ public struct HubController: Sendable {
         self.metrics = metrics
     }
 
-    public func addRoutes(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: Router<TambonRequestContext>) {
         router.get(RouterPath(SyncProtocol.Path.hello)) { _, _ in
             self.json(
                 [

@@ -5,6 +5,7 @@ import NIOCore
 import NIOSSL
 import TambonReports
 import TambonStore
+import TambonWebKit
 
 /// Builds the hub's HTTPS application: the same function serves `tambon hub serve` and the tests.
 /// `refreshReportsEvery`: run the report index's background refresh as a service of the application.
@@ -34,12 +35,12 @@ public enum HubServer {
     /// what tests call in the same process.
     public static func makeRouter(
         store: Store, index: ReportIndex, logger: Logger, bcryptCost: UInt8 = 12, limits: HubLimits = HubLimits()
-    ) async throws -> Router<BasicRequestContext> {
+    ) async throws -> Router<TambonRequestContext> {
         guard let hub = try await store.node() else { throw StoreError.notInitialised }
         // Every replica judges changes by the roster the hub publishes; after an upgrade it is published here first.
         let published = try await store.peers.publishRoster()
         if published > 0 { logger.notice("published roster entries", metadata: ["entries": "\(published)"]) }
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: TambonRequestContext.self)
         HubController(store: store, hub: hub, logger: logger, limits: limits).addRoutes(to: router)
         HubReportWeb(store: store, index: index, bcryptCost: bcryptCost).addRoutes(to: router)
         return router

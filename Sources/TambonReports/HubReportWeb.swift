@@ -32,7 +32,7 @@ public struct HubReportWeb: Sendable {
 
     var sessionEndpoints: SessionEndpoints { SessionEndpoints(users: users, sessions: sessions, throttle: throttle, secureCookies: true) }
 
-    public func addRoutes(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: Router<TambonRequestContext>) {
         let api = router.group("api/v1")
         sessionEndpoints.addRoutes(to: api)
         api.get("reports/applications") { request, _ in try await self.applications(request) }

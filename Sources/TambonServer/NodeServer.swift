@@ -8,6 +8,7 @@ import TambonOffice
 import TambonStore
 import TambonSync
 import TambonWeb
+import TambonWebKit
 
 /// The node's HTTP server — its health and sync state, the web app (JSON API and pages) — with the background
 /// sync loop as a service of the same application.
@@ -39,7 +40,7 @@ public enum NodeServer {
             logger.error(
                 "this machine's clock is ahead of the hub's: local writes are refused until it is set right", metadata: ["error": "\(error)"])
         }
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: TambonRequestContext.self)
         router.get("/health") { _, _ -> Response in
             let link = try await store.hubLink()
             var members: [String: JSONValue] = [

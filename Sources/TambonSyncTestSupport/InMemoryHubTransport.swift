@@ -10,13 +10,14 @@ import TambonProtocol
 import TambonReports
 import TambonStore
 import TambonSync
+import TambonWebKit
 
 /// A ``HubTransport`` that hands each request to the hub's own router in this process: the hub's real endpoints,
 /// authentication, intake and refusals, with no TLS, no socket and no port. Requests can be cut, before or after
 /// the hub handled them, as a flaky link would.
 public final class InMemoryHubTransport: HubTransport {
     public let sizing: LinkSizing
-    private let responder: RouterResponder<BasicRequestContext>
+    private let responder: RouterResponder<TambonRequestContext>
     private let channel = NIOAsyncTestingChannel()
     private let logger: Logger
     private let state = Mutex(State())
@@ -27,14 +28,14 @@ public final class InMemoryHubTransport: HubTransport {
     }
 
     /// A transport into `responder` (one hub's routes, see ``hub(_:logger:)``); many nodes' transports may share one.
-    public init(responder: RouterResponder<BasicRequestContext>, maximumPushChanges: Int = SyncProtocol.maximumPushChanges, logger: Logger) {
+    public init(responder: RouterResponder<TambonRequestContext>, maximumPushChanges: Int = SyncProtocol.maximumPushChanges, logger: Logger) {
         self.responder = responder
         self.logger = logger
         sizing = LinkSizing(maximumPushChanges: maximumPushChanges)
     }
 
     /// The routes of the hub whose store is `store` (initialised as a hub), as `tambon hub serve` serves them.
-    public static func hub(_ store: Store, logger: Logger) async throws -> RouterResponder<BasicRequestContext> {
+    public static func hub(_ store: Store, logger: Logger) async throws -> RouterResponder<TambonRequestContext> {
         try await HubServer.makeRouter(store: store, index: try ReportIndex(store: store), logger: logger, bcryptCost: 4).buildResponder()
     }
 
@@ -71,7 +72,7 @@ public final class InMemoryHubTransport: HubTransport {
         fields[.contentLength] = String(request.body.count)
         let head = HTTPRequest(
             method: HTTPRequest.Method(request.method) ?? .get, scheme: "https", authority: "hub.test", path: request.path, headerFields: fields)
-        let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
+        let context = TambonRequestContext(source: .init(channel: channel, logger: logger))
         let response: Response
         do {
             response = try await responder.respond(

@@ -35,7 +35,7 @@ public struct OfficeWeb: Sendable {
     var sessionEndpoints: SessionEndpoints { SessionEndpoints(users: users, sessions: sessions, throttle: throttle, secureCookies: secureCookies) }
 
     /// Adds the JSON API and the pages to `router`.
-    public func addRoutes(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: Router<TambonRequestContext>) {
         APIController(web: self).addRoutes(to: router)
         let pages = PageRenderer(web: self)
         CitizenPages(pages: pages).addRoutes(to: router)

@@ -7,6 +7,7 @@ import TambonCore
 import TambonHub
 import TambonProtocol
 import TambonStore
+import TambonWebKit
 import Testing
 
 /// The hub's protocol endpoints through Hummingbird's router test client: no sockets, no TLS. What a request gets
@@ -14,12 +15,12 @@ import Testing
 @Suite struct HubRouterTests {
     struct Hub {
         let store: Store
-        let application: Application<RouterResponder<BasicRequestContext>>
+        let application: Application<RouterResponder<TambonRequestContext>>
 
         init() async throws {
             store = try Store.inMemory()
             let node = try await store.initialiseNode(office: Store.hubOffice, name: "hub")
-            let router = Router(context: BasicRequestContext.self)
+            let router = Router(context: TambonRequestContext.self)
             HubController(store: store, hub: node, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
                 .addRoutes(to: router)
             application = Application(router: router)

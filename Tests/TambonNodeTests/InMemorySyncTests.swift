@@ -6,6 +6,7 @@ import TambonStore
 import TambonSync
 import TambonSyncTestSupport
 import TambonTestSupport
+import TambonWebKit
 import Testing
 
 /// Sync rounds against the hub's own application in this process, through ``InMemoryHubTransport``: no TLS, no
@@ -15,7 +16,7 @@ import Testing
     struct Hub {
         let store: Store
         let clock: ManualClock
-        let responder: RouterResponder<BasicRequestContext>
+        let responder: RouterResponder<TambonRequestContext>
 
         init(clock: ManualClock = ManualClock()) async throws {
             self.clock = clock

@@ -16,7 +16,7 @@ import Testing
 /// heard from today, one enrolled and silent for ten days; the hub's report web over it, without sockets.
 struct HubReportFixture {
     let store: Store
-    let application: Application<RouterResponder<BasicRequestContext>>
+    let application: Application<RouterResponder<TambonRequestContext>>
 
     init() async throws {
         let now = StoreConfiguration.systemMillis()
@@ -60,7 +60,7 @@ struct HubReportFixture {
         let web = HubReportWeb(store: store, index: try ReportIndex(store: store), bcryptCost: 4)
         try await web.users.add(name: "operator", role: .admin, password: "operator password 1")
         try await web.users.add(name: "viewer", role: .officer, password: "viewer password 1")
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: TambonRequestContext.self)
         web.addRoutes(to: router)
         application = Application(router: router)
     }

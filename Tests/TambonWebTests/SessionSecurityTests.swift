@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import TambonCore
 import TambonOSS
 import TambonOffice
@@ -32,6 +33,37 @@ import Testing
         #expect(await throttle.wait(for: "somsri") == LoginThrottle.maximumWaitMillis, "capped at 15 minutes")
         await throttle.succeeded("somsri")
         try await throttle.check("somsri")
+    }
+
+    /// Guesses spread over many accounts from one client are slowed by the client's own count.
+    @Test func failedLoginsFromOneClientOverManyAccountsMakeTheClientWait() async throws {
+        let clock = ManualClock()
+        let throttle = LoginThrottle(clock: { clock.now })
+        let attacker = "203.0.113.9"
+        for index in 0..<LoginThrottle.clientFreeAttempts {
+            try await throttle.check("user\(index)", client: attacker)
+            await throttle.failed("user\(index)", client: attacker)
+        }
+        await #expect { try await throttle.check("fresh-account", client: attacker) } throws: {
+            ($0 as? WebError)?.kind == .tooManyRequests && ($0 as? WebError)?.retryAfterSeconds == 1
+        }
+        try await throttle.check("fresh-account", client: "198.51.100.7")
+        try await throttle.check("fresh-account")
+        clock.advance(1_000)
+        try await throttle.check("fresh-account", client: attacker)
+        await throttle.failed("fresh-account", client: attacker)
+        #expect(await throttle.wait(client: attacker) == 2_000, "then twice as long each time")
+    }
+
+    @Test func aClientIsItsIPv4AddressOrItsIPv6Slash64() throws {
+        let v4 = try SocketAddress(ipAddress: "203.0.113.9", port: 50_000)
+        #expect(TambonRequestContext.client(of: v4) == "203.0.113.9")
+        let a = TambonRequestContext.client(of: try SocketAddress(ipAddress: "2001:db8:1:2::1", port: 1))
+        let b = TambonRequestContext.client(of: try SocketAddress(ipAddress: "2001:db8:1:2:ffff:eeee:dddd:9", port: 2))
+        let c = TambonRequestContext.client(of: try SocketAddress(ipAddress: "2001:db8:1:3::1", port: 1))
+        #expect(a != nil && a == b, "one /64 is one client")
+        #expect(a != c)
+        #expect(TambonRequestContext.client(of: nil) == nil)
     }
 
     @Test func theAPIAnswers429WithRetryAfterBeforeCheckingThePassword() async throws {

@@ -8,6 +8,7 @@ import TambonOSS
 import TambonOffice
 import TambonStore
 import TambonTestSupport
+import TambonWebKit
 import TambonWebTestSupport
 
 @testable import TambonWeb
@@ -16,7 +17,7 @@ import TambonWebTestSupport
 struct WebFixture {
     let store: Store
     let web: OfficeWeb
-    let application: Application<RouterResponder<BasicRequestContext>>
+    let application: Application<RouterResponder<TambonRequestContext>>
     /// For a node enrolled with a hub (`role` given): the hub, which publishes the roster.
     let hub: RosterHub?
     /// For a survey node: its office's office node, where accounts are added and applications filed.
@@ -59,8 +60,8 @@ struct WebFixture {
         try await users.add(name: "chai", role: .surveyor, password: "surveyor password 1")
     }
 
-    private static func application(_ web: OfficeWeb) -> Application<RouterResponder<BasicRequestContext>> {
-        let router = Router(context: BasicRequestContext.self)
+    private static func application(_ web: OfficeWeb) -> Application<RouterResponder<TambonRequestContext>> {
+        let router = Router(context: TambonRequestContext.self)
         web.addRoutes(to: router)
         return Application(router: router)
     }

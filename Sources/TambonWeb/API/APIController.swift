@@ -12,7 +12,7 @@ import TambonWebKit
 struct APIController: Sendable {
     let web: OfficeWeb
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<TambonRequestContext>) {
         let api = router.group("api/v1")
         web.sessionEndpoints.addRoutes(to: api)
         api.post("applications") { request, _ in try await self.submit(request) }

@@ -11,7 +11,7 @@ struct CitizenPages: Sendable {
     let pages: PageRenderer
     var web: OfficeWeb { pages.web }
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<TambonRequestContext>) {
         router.get("/") { request, _ in try await pages.page("home", title: "บริการประชาชน", request: request) }
         for service in ServicePagesCatalog.all { addForm(of: service, to: router) }
         router.get("/track") { request, _ in try await self.track(request) }
@@ -19,7 +19,7 @@ struct CitizenPages: Sendable {
     }
 
     /// `/apply/<service>`: the service's form, empty, and its posting.
-    func addForm<Service: ServicePages>(of _: Service.Type, to router: Router<BasicRequestContext>) {
+    func addForm<Service: ServicePages>(of _: Service.Type, to router: Router<TambonRequestContext>) {
         router.get("/apply/\(Service.service.rawValue)") { request, _ in try await self.blank(Service.Form.self, request) }
         router.post("/apply/\(Service.service.rawValue)") { request, _ in try await self.submit(Service.Form.self, request) }
     }

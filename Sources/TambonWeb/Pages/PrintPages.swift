@@ -2,6 +2,7 @@ import Hummingbird
 import TambonCore
 import TambonOSS
 import TambonOffice
+import TambonWebKit
 
 /// The documents staff print (A4) once an application is approved, one per service
 /// (`/office/applications/ID/<the service's print path>`: the building permit, แบบ อ.1, and the food-place
@@ -10,7 +11,7 @@ struct PrintPages: Sendable {
     let pages: PageRenderer
     var web: OfficeWeb { pages.web }
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<TambonRequestContext>) {
         for service in ServicePagesCatalog.all {
             router.get("/office/applications/:id/\(service.printPath)") { request, context in
                 try await self.print(service, request, id: try context.parameters.require("id"))

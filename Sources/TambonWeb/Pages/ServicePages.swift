@@ -2,6 +2,7 @@ import Hummingbird
 import TambonCore
 import TambonOSS
 import TambonOffice
+import TambonWebKit
 
 /// A service's part of the node's web app, beside its domain part (``TambonOSS/ApplicationService``): its citizen
 /// form, the panel staff see on an application, and the document they print once it is approved. Each service's
@@ -28,11 +29,11 @@ protocol ServicePages: Sendable {
     static var notYetIssued: (title: String, thai: String, english: String) { get }
 
     /// The service's own JSON endpoints under `/api/v1` (none by default).
-    static func addAPIRoutes(to api: RouterGroup<BasicRequestContext>, web: OfficeWeb)
+    static func addAPIRoutes(to api: RouterGroup<TambonRequestContext>, web: OfficeWeb)
 }
 
 extension ServicePages {
-    static func addAPIRoutes(to api: RouterGroup<BasicRequestContext>, web: OfficeWeb) {}
+    static func addAPIRoutes(to api: RouterGroup<TambonRequestContext>, web: OfficeWeb) {}
 
     /// The approval that issued the document: the application approved with a number, by its last applied
     /// `approve` event; nil before.

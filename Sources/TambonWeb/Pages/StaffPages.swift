@@ -13,9 +13,9 @@ struct StaffPages: Sendable {
     let pages: PageRenderer
     var web: OfficeWeb { pages.web }
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<TambonRequestContext>) {
         router.get("/login") { request, _ in try await pages.page("login", title: "เข้าสู่ระบบ", request: request) }
-        router.post("/login") { request, _ in try await self.login(request) }
+        router.post("/login") { request, context in try await self.login(request, client: context.client) }
         router.post("/logout") { request, _ in try await self.logout(request) }
         router.get("/office") { request, _ in try await self.queue(request) }
         router.get("/office/applications/:id") { request, context in
@@ -27,13 +27,13 @@ struct StaffPages: Sendable {
         }
     }
 
-    func login(_ request: Request) async throws -> Response {
+    func login(_ request: Request, client: String?) async throws -> Response {
         let form = try await PageRenderer.form(request)
         try pages.checkFormToken(request, form)
         let name = form["name"] ?? ""
         let attempt: UserAccount?
         do {
-            attempt = try await web.sessionEndpoints.authenticate(name: name, password: form["password"] ?? "")
+            attempt = try await web.sessionEndpoints.authenticate(name: name, password: form["password"] ?? "", client: client)
         } catch let error as WebError where error.kind == .tooManyRequests {
             var response = try await pages.page(
                 "login", title: "เข้าสู่ระบบ", request: request, status: .tooManyRequests, ["error": error.thai, "name": name])

@@ -21,17 +21,17 @@ public struct SessionEndpoints: Sendable {
 
     public static let cookieName = "tambon_session"
 
-    public func addRoutes(to api: RouterGroup<BasicRequestContext>) {
-        api.post("session") { request, _ in try await self.login(request) }
+    public func addRoutes(to api: RouterGroup<TambonRequestContext>) {
+        api.post("session") { request, context in try await self.login(request, client: context.client) }
         api.delete("session") { request, _ in try await self.logout(request) }
     }
 
-    public func login(_ request: Request) async throws -> Response {
+    public func login(_ request: Request, client: String?) async throws -> Response {
         let body = try await JSONRequest.object(request, maximumBytes: Self.maximumLoginBytes)
         guard let name = (body["username"] ?? body["name"])?.stringValue, let password = body["password"]?.stringValue else {
             throw WebError(.unauthenticated, "bad_credentials", th: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", en: "wrong user name or password")
         }
-        guard let account = try await authenticate(name: name, password: password) else {
+        guard let account = try await authenticate(name: name, password: password, client: client) else {
             throw WebError(.unauthenticated, "bad_credentials", th: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", en: "wrong user name or password")
         }
         let session = await sessions.start(for: account)
@@ -57,13 +57,13 @@ public struct SessionEndpoints: Sendable {
 
     /// The account if `password` is right, through the throttle: an account that failed too often must wait (429,
     /// before bcrypt runs), a failure counts, a success clears its record. Pages and the API log in through this.
-    public func authenticate(name: String, password: String) async throws -> UserAccount? {
-        try await throttle.check(name)
+    public func authenticate(name: String, password: String, client: String?) async throws -> UserAccount? {
+        try await throttle.check(name, client: client)
         guard let account = try await users.authenticate(name: name, password: password) else {
-            await throttle.failed(name)
+            await throttle.failed(name, client: client)
             return nil
         }
-        await throttle.succeeded(name)
+        await throttle.succeeded(name, client: client)
         return account
     }
 

@@ -25,7 +25,7 @@ enum BuildingPermitPages: ServicePages {
         ]
     }
 
-    static func addAPIRoutes(to api: RouterGroup<BasicRequestContext>, web: OfficeWeb) {
+    static func addAPIRoutes(to api: RouterGroup<TambonRequestContext>, web: OfficeWeb) {
         api.get("fees/building-permit") { request, _ in try quote(request, web: web) }
     }
 
