@@ -163,7 +163,8 @@ public struct HubController: Sendable {
             guard let peer = try await store.peers.peer(node) else { throw PeerRegistry.Refusal.notEnrolled(node, hint: "tambon node join") }
             guard peer.active else { throw PeerRegistry.Refusal.revoked(node) }
         }
-        let wire = try await request.body.collect(upTo: enrolling ? Self.maximumEnrolBytes : SyncProtocol.maximumWireBytes)
+        let wire = try await BodyReader.collect(
+            request, upTo: enrolling ? Self.maximumEnrolBytes : SyncProtocol.maximumWireBytes, grace: limits.bodyGrace)
         let wireBytes = Array(buffer: wire)
         let message = SyncProtocol.signingMessage(method: request.method.rawValue, path: request.uri.path, hub: hub.id, nonce: nonce, body: wireBytes)
         guard SignatureVerifier.isValid(signature: signature, message: message, publicKey: node.bytes) else {

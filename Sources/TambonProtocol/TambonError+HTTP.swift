@@ -17,6 +17,7 @@ extension TambonError.Kind {
         case .unprocessable: 422
         case .upgradeRequired: 426
         case .tooManyRequests: 429
+        case .timedOut: 408
         case .unavailable: 503
         case .badResponse: 502
         case .internal: 500

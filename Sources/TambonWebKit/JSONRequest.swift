@@ -13,7 +13,7 @@ public enum JSONRequest {
                 .unsupportedMediaType, "json_only", th: "ต้องส่งข้อมูลเป็น JSON (Content-Type: application/json)",
                 en: "send JSON with Content-Type: application/json")
         }
-        let buffer = try await request.body.collect(upTo: maximumBytes)
+        let buffer = try await BodyReader.collect(request, upTo: maximumBytes)
         guard case .object(let members)? = try? JSONValue(parsing: Array(buffer: buffer)) else {
             throw WebError(.invalid, "malformed_json", th: "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง", en: "the body must be a JSON object")
         }

@@ -267,44 +267,18 @@ enum TestSigner {
 
 /// A socket that never sends a whole request head — idle, or a slowloris dribbling its headers — is closed.
 @Suite(.serialized) struct SlowClientTests {
-    /// Connects to `port` on loopback, sends `bytes` one at a time every `interval`, then waits for the server to
-    /// close; returns the seconds until it did, or nil if it was still open after `limit`.
-    static func secondsUntilClosed(port: Int, dribbling bytes: [UInt8], every interval: Double, limit: Double) -> Double? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return nil }
-        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let started = Date()
-        var sent = 0
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date().timeIntervalSince(started) < limit {
-            if sent < bytes.count, Date().timeIntervalSince(started) >= Double(sent) * interval {
-                _ = send(fd, [bytes[sent]], 1, Int32(MSG_NOSIGNAL))
-                sent += 1
-            }
-            let read = recv(fd, &buffer, buffer.count, 0)
-            if read == 0 { return Date().timeIntervalSince(started) }
-            if read < 0, errno != EAGAIN, errno != EWOULDBLOCK { return Date().timeIntervalSince(started) }
-        }
-        return nil
+    static func secondsUntilClosed(port: Int, dribbling bytes: [UInt8], every interval: Double, limit: Double) async -> Double? {
+        await SlowClient.runOnItsOwnThread(port: port, dribbling: bytes, every: interval, limit: limit).closedAfter
     }
 
     @Test func anIdleOrDribblingConnectionIsClosed() async throws {
         try await withHub(idleTimeout: .seconds(1)) { hub in
             let port = hub.port
-            let idle = await Task.detached { Self.secondsUntilClosed(port: port, dribbling: [], every: 1, limit: 6) }.value
+            let idle = await Task.detached { await Self.secondsUntilClosed(port: port, dribbling: [], every: 1, limit: 6) }.value
             #expect(idle.map { $0 < 4 } == true, "an idle socket is closed after the timeout: \(String(describing: idle))")
             // A TLS client hello, one byte every 0.3 s: never a whole request head.
             let slow = await Task.detached {
-                Self.secondsUntilClosed(
+                await Self.secondsUntilClosed(
                     port: port, dribbling: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC] + Array(repeating: 0, count: 40), every: 0.3,
                     limit: 8)
             }.value

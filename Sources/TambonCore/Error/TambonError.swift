@@ -27,6 +27,8 @@ public struct TambonError: Error, Sendable, CustomStringConvertible {
         case upgradeRequired
         /// Too many attempts in a short time (logins): wait and try again.
         case tooManyRequests
+        /// The request's body did not arrive in the time allowed (a client too slow, or holding the line on purpose).
+        case timedOut
         /// The other side could not be reached in time (network, TLS, timeouts).
         case unavailable
         /// The other side answered something this side cannot use.
@@ -102,6 +104,7 @@ extension TambonError.Kind {
         case .unprocessable: "ข้อมูลไม่เป็นไปตามเงื่อนไข"
         case .upgradeRequired: "ต้องปรับรุ่นโปรแกรมก่อน"
         case .tooManyRequests: "พยายามหลายครั้งเกินไป กรุณารอสักครู่แล้วลองใหม่"
+        case .timedOut: "ส่งข้อมูลช้าเกินกำหนด กรุณาลองใหม่"
         case .unavailable: "ติดต่อปลายทางไม่ได้ กรุณาลองใหม่ภายหลัง"
         case .badResponse: "ปลายทางตอบกลับไม่ถูกต้อง"
         case .internal: "ระบบขัดข้อง กรุณาลองใหม่ภายหลัง"

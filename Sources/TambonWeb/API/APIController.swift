@@ -102,26 +102,9 @@ struct APIController: Sendable {
     /// Uploads one file (`multipart/form-data`; optional text fields `kind` = plan|photo|document and `name`).
     /// Officers and surveyors use their session; the applicant proves it is theirs with `X-National-ID`.
     func attach(_ request: Request, id: String) async throws -> Response {
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: AttachmentPolicy.maximumBytes + 64 * 1024)
-        } catch {
-            throw WebError(
-                .tooLarge, "too_large", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB",
-                fields: [FieldError("file", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB")])
-        }
-        guard request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true else {
-            throw WebError(.unsupportedMediaType, "multipart_only", th: "ต้องส่งไฟล์แบบ multipart/form-data", en: "send the file as multipart/form-data")
-        }
-        let form = try FormBody(contentType: request.headers[.contentType], bytes: Array(buffer: buffer))
-        guard form.files.count == 1, let file = form.files.first else {
-            throw WebError(
-                .unprocessable, "invalid_input", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file",
-                fields: [FieldError("file", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file")])
-        }
-        let kind = form["kind"] ?? "document"
-        let name = form["name"].flatMap { $0.isEmpty ? nil : $0 } ?? file.name
-        do {
+            // Who uploads, and to which application, is settled before a byte of the body is read: an anonymous
+            // client cannot make the node receive 20 MiB.
             let actor: (String, ActorRole)
             let applicationID: String
             if let presented = request.headers[HTTPField.Name("X-National-ID")!], await web.session(of: request) == nil {
@@ -137,6 +120,28 @@ struct APIController: Sendable {
                 actor = (session.user, session.role)
                 applicationID = try await web.application(id, for: session).id
             }
+            guard request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true else {
+                throw WebError(
+                    .unsupportedMediaType, "multipart_only", th: "ต้องส่งไฟล์แบบ multipart/form-data", en: "send the file as multipart/form-data")
+            }
+            let buffer: ByteBuffer
+            do {
+                buffer = try await BodyReader.collect(request, upTo: AttachmentPolicy.maximumBytes + 64 * 1024)
+            } catch let error as WebError {
+                throw error
+            } catch {
+                throw WebError(
+                    .tooLarge, "too_large", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB",
+                    fields: [FieldError("file", th: "ไฟล์ใหญ่เกิน 20 MB", en: "the file is larger than 20 MiB")])
+            }
+            let form = try FormBody(contentType: request.headers[.contentType], bytes: Array(buffer: buffer))
+            guard form.files.count == 1, let file = form.files.first else {
+                throw WebError(
+                    .unprocessable, "invalid_input", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file",
+                    fields: [FieldError("file", th: "ส่งไฟล์ครั้งละหนึ่งไฟล์", en: "send exactly one file")])
+            }
+            let kind = form["kind"] ?? "document"
+            let name = form["name"].flatMap { $0.isEmpty ? nil : $0 } ?? file.name
             let stored = try await web.book.attach(to: applicationID, bytes: file.bytes, name: name, kind: kind, actor: actor.0, role: actor.1)
             return JSONResponse.make(
                 [

@@ -112,7 +112,9 @@ struct PageRenderer: Sendable {
     static func form(_ request: Request, maximumBytes: Int = smallFormBytes) async throws -> FormBody {
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: maximumBytes)
+            buffer = try await BodyReader.collect(request, upTo: maximumBytes)
+        } catch let error as WebError {
+            throw error
         } catch {
             throw maximumBytes > smallFormBytes
                 ? WebError(
