@@ -15,6 +15,11 @@ public struct HubRefusal: HTTPResponseError, Sendable {
     public init(_ error: any Error) {
         if error is NIOTooManyBytesError {
             self.error = TambonError(.tooLarge, "body_too_large", "the request body is larger than \(SyncProtocol.maximumWireBytes) bytes")
+        } else if !(error is any TambonErrorConvertible), !(error is TambonError), let error = error as? any HTTPResponseError,
+            (400..<500).contains(error.status.code)
+        {
+            // The framework's own refusals (a path parameter that is not a number): malformed, not a failure of the hub.
+            self.error = TambonError(.invalid, "malformed_message", "\(error)")
         } else {
             let converted = TambonError(error)
             // An internal failure's text stays in the hub's log; the node learns only that it happened.

@@ -17,13 +17,19 @@ public enum BodyReader {
         grace + .milliseconds(Int64(maximumBytes) * 1000 / Int64(minimumBytesPerSecond))
     }
 
-    /// The whole body, at most `maximumBytes` (NIOTooManyBytesError beyond), within ``deadline(forAtMost:grace:)``
+    /// The whole body, at most `maximumBytes` (`413 body_too_large` beyond), within ``deadline(forAtMost:grace:)``
     /// (`408 body_timeout` beyond).
     public static func collect(_ request: Request, upTo maximumBytes: Int, grace: Duration = grace) async throws -> ByteBuffer {
         let body = request.body
         let limit = deadline(forAtMost: maximumBytes, grace: grace)
         return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await body.collect(upTo: maximumBytes) }
+            group.addTask {
+                do { return try await body.collect(upTo: maximumBytes) } catch is NIOTooManyBytesError {
+                    throw WebError(
+                        .tooLarge, "body_too_large", th: "ข้อมูลที่ส่งมาใหญ่เกินกำหนด (ไม่เกิน \(maximumBytes / 1024) KB)",
+                        en: "the request body is larger than \(maximumBytes) bytes")
+                }
+            }
             group.addTask {
                 try await Task.sleep(for: limit)
                 return nil

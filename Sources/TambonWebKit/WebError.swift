@@ -38,6 +38,12 @@ public struct WebError: HTTPResponseError {
         switch error {
         case let error as WebError: self = error
         case let error as OfficeError: self.init(error)
+        case is NIOTooManyBytesError:
+            self.init(.tooLarge, "body_too_large", th: "ข้อมูลที่ส่งมาใหญ่เกินกำหนด", en: "the request body is larger than this route reads")
+        case let error as any HTTPResponseError where (400..<500).contains(error.status.code):
+            // The framework's own refusals (a path parameter that is not a number): the client's fault, said as such.
+            let kind = TambonError.Kind(httpStatus: error.status.code)
+            self.init(kind, "malformed_request", th: kind.thai, en: "\(error)")
         default:
             let converted = TambonError(error)
             self =
@@ -79,4 +85,10 @@ public struct WebError: HTTPResponseError {
 extension OfficeError {
     /// The HTTP status the web answers for this refusal (from its kind: the mapping lives at this edge).
     public var status: Int { kind.httpStatus }
+}
+
+extension WebError: TambonErrorConvertible {
+    /// The same refusal for an edge that speaks ``TambonCore/TambonError`` (the hub, which reads bodies through
+    /// ``BodyReader`` too).
+    public var tambonError: TambonError { TambonError(kind, TambonError.Code(code), english, thai: thai) }
 }

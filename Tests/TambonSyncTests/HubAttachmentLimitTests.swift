@@ -100,6 +100,15 @@ import Testing
             let secondHash = try await Sync.attach(second, to: a, record: "6500101.APP77777")
             await #expect { try await a.sync() } throws: { ($0 as? TambonError)?.code.rawValue == "quota_exceeded" }
             #expect(!hub.store.attachments.has(secondHash))
+            // A size or offset in the path that is no number: 400, not the hub's failure.
+            for path in ["/\(hash)/x/0", "/\(hash)/1/x", "/\(hash)/99999999999999999999999/0"] {
+                await #expect {
+                    try await a.client.post(
+                        SyncProtocol.Path.blobsPut + path, bytes: [1], contentType: "application/octet-stream",
+                        headers: [(SyncProtocol.Header.chunkHash, Hex.encode(Array(SHA256.hash(data: [1]))))], signer: a.signer,
+                        deadline: .seconds(10))
+                } throws: { ($0 as? TambonError)?.kind.httpStatus == 400 }
+            }
             // Wild offsets and lengths are refused as malformed, never converted.
             for offset: JSONValue in [.number(1e300), .number(-1), .number(0.5), .number(9_223_372_036_854_775_808)] {
                 await #expect { try await Self.get(hash, as: a, offset: offset) } throws: { ($0 as? TambonError)?.kind == .invalid }

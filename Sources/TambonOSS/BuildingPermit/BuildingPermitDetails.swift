@@ -56,7 +56,8 @@ public struct BuildingPermitDetails: Sendable, Equatable {
                             + "ต้องยื่นขออนุญาตตามขั้นตอนปกติ โดยมีสถาปนิกผู้ได้รับใบอนุญาตออกแบบและควบคุมงาน",
                         en: "a total floor area of \(Self.format(area)) m² is over \(Self.format(settings.maximumAreaSquareMetres)) m²: "
                             + "the regular procedure applies, with a licensed architect designing and supervising"))
-            } else if (area * 100).rounded() != area * 100 {
+            } else if abs((area * 100).rounded() - area * 100) > 1e-6 {
+                // Two decimals as typed: 64.1 × 100 is 6409.999… in binary, so a tolerance, not equality.
                 errors.append(FieldError("floor_area_m2", th: "พื้นที่ระบุทศนิยมได้ไม่เกิน 2 ตำแหน่ง", en: "give the area with at most two decimals"))
             }
         } else {

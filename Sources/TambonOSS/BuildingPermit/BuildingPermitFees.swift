@@ -39,7 +39,9 @@ public struct BuildingPermitFees: Sendable, Codable, Equatable {
         let band = planCheckBands.first { storeys <= ($0.maximumStoreys ?? .max) } ?? planCheckBands.last
         let rate = band?.satangPerSquareMetre ?? 0
         // Area has at most two decimals on the form; round the product half up to the satang.
-        let planCheck = Money(satang: Int64((area * Double(rate)).rounded(.toNearestOrAwayFromZero)))
+        // An area no building has (beyond 10^9 m², or not a number) is quoted as none: never a trapping conversion.
+        let satang = (area * Double(rate)).rounded(.toNearestOrAwayFromZero)
+        let planCheck = Money(satang: area.isFinite && (0...1e9).contains(area) ? Int64(satang) : 0)
         return BuildingPermitQuote(planCheckFee: planCheck, permitFee: permitFee, satangPerSquareMetre: rate)
     }
 }

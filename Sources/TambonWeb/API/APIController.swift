@@ -32,7 +32,9 @@ struct APIController: Sendable {
         let body = try await Self.object(request)
         let session = await web.session(of: request)
         guard let service = body["service"]?.stringValue else {
-            throw WebError(.invalid, "invalid_input", th: "ต้องระบุบริการ (service)", en: "\"service\" is required")
+            throw WebError(
+                .unprocessable, "invalid_input", th: "ต้องระบุบริการ (service)", en: "\"service\" is required",
+                fields: [FieldError("service", th: "ต้องระบุบริการ (service)", en: "\"service\" is required")])
         }
         do {
             let application = try await web.book.submit(
@@ -127,7 +129,7 @@ struct APIController: Sendable {
             let buffer: ByteBuffer
             do {
                 buffer = try await BodyReader.collect(request, upTo: AttachmentPolicy.maximumBytes + 64 * 1024)
-            } catch let error as WebError {
+            } catch let error as WebError where error.kind != .tooLarge {
                 throw error
             } catch {
                 throw WebError(

@@ -113,7 +113,7 @@ struct PageRenderer: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await BodyReader.collect(request, upTo: maximumBytes)
-        } catch let error as WebError {
+        } catch let error as WebError where error.kind != .tooLarge {
             throw error
         } catch {
             throw maximumBytes > smallFormBytes

@@ -29,13 +29,18 @@ enum BuildingPermitPages: ServicePages {
         api.get("fees/building-permit") { request, _ in try quote(request, web: web) }
     }
 
+    /// The largest area a fee quote is given for (m²): far beyond any building, and far from any trapping conversion.
+    static let maximumQuotedArea = 1_000_000.0
+
     /// `GET /api/v1/fees/building-permit?floor_area_m2=…&storeys=…`: the fees a building comes to today.
     static func quote(_ request: Request, web: OfficeWeb) throws -> Response {
         let query = request.uri.queryParameters
-        guard let area = query["floor_area_m2"].flatMap({ Double(String($0)) }), area > 0, area.isFinite,
+        guard let area = query["floor_area_m2"].flatMap({ Double(String($0)) }), area > 0, area <= Self.maximumQuotedArea,
             let storeys = query["storeys"].flatMap({ Int(String($0)) }), (1...10).contains(storeys)
         else {
-            throw WebError(.invalid, "invalid_input", th: "ต้องระบุพื้นที่ (floor_area_m2) และจำนวนชั้น (storeys)", en: "give floor_area_m2 and storeys")
+            throw WebError(
+                .invalid, "invalid_input", th: "ต้องระบุพื้นที่ (floor_area_m2, มากกว่า 0 ถึง 1,000,000) และจำนวนชั้น (storeys, 1–10)",
+                en: "give floor_area_m2 (over 0, at most 1,000,000) and storeys (1–10)")
         }
         let settings = web.book.catalog.settings(BuildingPermitService.self)
         guard let schedule = settings.fees.schedule(on: web.book.today()) else {
