@@ -257,9 +257,23 @@ public struct HubController: Sendable {
         // The page is written from the stored bytes: a hub answers every office's pulls, so it never parses and
         // re-encodes the values it sends.
         let page = try await store.storedChanges(after: after, scope: peer.office, excluding: peer.id, limit: limit)
-        logger.debug("pull", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "changes": "\(page.changes.count)"])
+        // Cut by size as well as by count (at least one change), so the answer always fits what a node reads.
+        var changes = page.changes
+        var cursor = page.cursor
+        var more = page.more
+        var size = 0
+        if let cut = changes.firstIndex(where: {
+            size += $0.change.canonicalOperations.count + 512; return size > SyncProtocol.pullPageBytes
+        }),
+            cut > 0
+        {
+            changes.removeSubrange(cut...)
+            cursor = changes[changes.count - 1].position
+            more = true
+        }
+        logger.debug("pull", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "changes": "\(changes.count)"])
         return ChangeBatchWriter.message(
-            ["cursor": .number(Double(page.cursor)), "more": .bool(page.more), "accepted_seq": .number(Double(peer.acceptedSeq))],
-            changes: page.changes.map(\.change))
+            ["cursor": .number(Double(cursor)), "more": .bool(more), "accepted_seq": .number(Double(peer.acceptedSeq))],
+            changes: changes.map(\.change))
     }
 }

@@ -49,6 +49,9 @@ public enum SyncProtocol {
     public static let maximumBodyBytes = 32 << 20
     /// A push batch is cut when its changes' bodies reach this size (well under ``maximumBodyBytes``).
     public static let pushBatchBytes = 8 << 20
+    /// A pull page is cut when its changes' bodies reach this size, whatever its count: the node reads at most
+    /// ``maximumWireBytes`` of an answer, so a page of large changes must never outgrow it (found by the sync fuzzer).
+    public static let pullPageBytes = 6 << 20
 
     /// The bytes a node signs for a request: everything that makes it unique and binds it to one hub.
     ///

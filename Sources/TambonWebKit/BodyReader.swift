@@ -20,15 +20,15 @@ public enum BodyReader {
     /// The whole body, at most `maximumBytes` (`413 body_too_large` beyond), within ``deadline(forAtMost:grace:)``
     /// (`408 body_timeout` beyond).
     public static func collect(_ request: Request, upTo maximumBytes: Int, grace: Duration = grace) async throws -> ByteBuffer {
+        // A body announced larger than the cap is refused before anything is read or waited for.
+        if let announced = request.headers[.contentLength].flatMap({ Int($0) }), announced > maximumBytes {
+            throw tooLarge(maximumBytes)
+        }
         let body = request.body
         let limit = deadline(forAtMost: maximumBytes, grace: grace)
         return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask {
-                do { return try await body.collect(upTo: maximumBytes) } catch is NIOTooManyBytesError {
-                    throw WebError(
-                        .tooLarge, "body_too_large", th: "ข้อมูลที่ส่งมาใหญ่เกินกำหนด (ไม่เกิน \(maximumBytes / 1024) KB)",
-                        en: "the request body is larger than \(maximumBytes) bytes")
-                }
+                do { return try await body.collect(upTo: maximumBytes) } catch is NIOTooManyBytesError { throw tooLarge(maximumBytes) }
             }
             group.addTask {
                 try await Task.sleep(for: limit)
@@ -42,5 +42,11 @@ public enum BodyReader {
             }
             return buffer
         }
+    }
+
+    static func tooLarge(_ maximumBytes: Int) -> WebError {
+        WebError(
+            .tooLarge, "body_too_large", th: "ข้อมูลที่ส่งมาใหญ่เกินกำหนด (ไม่เกิน \(maximumBytes / 1024) KB)",
+            en: "the request body is larger than \(maximumBytes) bytes")
     }
 }

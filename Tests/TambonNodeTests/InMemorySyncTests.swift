@@ -60,6 +60,22 @@ import Testing
         }
     }
 
+    /// A pull page is cut by size as well as by count (found by the sync fuzzer): twelve changes of 900 KB would make
+    /// a 10 MB page, more than a node reads; they come in pages under 6 MiB and all arrive.
+    @Test func aPullPageOfLargeChangesIsCutBySize() async throws {
+        let hub = try await Hub()
+        let writer = try await hub.node(office: "6500101")
+        let reader = try await hub.node(office: "6500101", role: .survey)
+        let big = String(repeating: "ก", count: 300_000)  // 900 KB of UTF-8
+        for index in 0..<12 {
+            try await writer.store.write(collection: "applications", record: "6500101.big-\(index)", set: ["text": .string(big)])
+        }
+        try await writer.sync()
+        let report = try await reader.sync()
+        #expect(report.pulled >= 12 && report.pullRequests >= 2, "\(report.pulled) changes in \(report.pullRequests) pulls")
+        #expect(try await reader.store.digest(scope: "6500101") == (try await hub.store.digest(scope: "6500101")))
+    }
+
     @Test func pushAndPullConvergeThroughTheHubsRouterWithNoTLS() async throws {
         let hub = try await Hub()
         let office = try await hub.node(office: "6500101")

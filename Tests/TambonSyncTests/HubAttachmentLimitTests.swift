@@ -100,6 +100,10 @@ import Testing
             let secondHash = try await Sync.attach(second, to: a, record: "6500101.APP77777")
             await #expect { try await a.sync() } throws: { ($0 as? TambonError)?.code.rawValue == "quota_exceeded" }
             #expect(!hub.store.attachments.has(secondHash))
+            // An offset far past the size (the sync fuzzer's Int.max): refused, and the hub lives on.
+            await #expect { try await Self.put([1, 2, 3], hash: hash, size: plan.count, offset: Int.max - 1, as: b) } throws: {
+                ($0 as? TambonError)?.kind.httpStatus == 422
+            }
             // A size or offset in the path that is no number: 400, not the hub's failure.
             for path in ["/\(hash)/x/0", "/\(hash)/1/x", "/\(hash)/99999999999999999999999/0"] {
                 await #expect {

@@ -119,7 +119,8 @@ public struct AttachmentStore: Sendable {
     /// With an `uploader` (the hub receiving a node's upload) the bytes go to that node's own partial file, and a
     /// file held already is received again in full: the upload is how an office proves it holds the file.
     public func append(_ hash: String, size: Int, offset: Int, chunk: [UInt8], chunkHash: String, uploader: NodeID? = nil) throws -> Int {
-        guard Self.isValidHash(hash), size > 0, chunk.count <= Self.maximumChunk, offset >= 0 else {
+        // Every offset is checked against the size before any arithmetic on it: a node may send any Int in the path.
+        guard Self.isValidHash(hash), size > 0, chunk.count <= Self.maximumChunk, offset >= 0, offset <= size else {
             throw StoreError(.invalidArgument, "malformed attachment chunk")
         }
         if uploader == nil, has(hash) { return size }
