@@ -239,6 +239,23 @@ def hlc_vectors():
         "max_skew_ms": max_skew, "steps": steps, "overflow": steps_overflow})
 
 
+def merge_change(rec, ch, v):
+    """SPEC §6: merges change `ch` (version `v`) into `rec` ({"scope", "sv", "fields", "sets"}): the scope and each
+    register to the highest version, each set element to the lowest."""
+    if rec["sv"] is None or v > rec["sv"]:
+        rec["scope"], rec["sv"] = ch["scope"], v
+    for op in ch["ops"]:
+        if op["op"] == "set":
+            cur = rec["fields"].get(op["field"])
+            if cur is None or v > cur[0]:
+                rec["fields"][op["field"]] = (v, op["value"])
+        else:
+            key = (op["field"], op["id"])
+            cur = rec["sets"].get(key)
+            if cur is None or v < cur[0]:
+                rec["sets"][key] = (v, op["value"])
+
+
 def merge_vectors():
     a, b, c = Node(0x11), Node(0x12), Node(0x13)
     t = 1795000100000
@@ -270,19 +287,7 @@ def merge_vectors():
     state = {}
     for ch in changes:
         rec = state.setdefault((ch["collection"], ch["record"]), {"scope": None, "sv": None, "fields": {}, "sets": {}})
-        v = version(ch)
-        if rec["sv"] is None or v > rec["sv"]:
-            rec["scope"], rec["sv"] = ch["scope"], v
-        for op in ch["ops"]:
-            if op["op"] == "set":
-                cur = rec["fields"].get(op["field"])
-                if cur is None or v > cur[0]:
-                    rec["fields"][op["field"]] = (v, op["value"])
-            else:
-                key = (op["field"], op["id"])
-                cur = rec["sets"].get(key)
-                if cur is None or v < cur[0]:
-                    rec["sets"][key] = (v, op["value"])
+        merge_change(rec, ch, version(ch))
 
     records = []
     for (coll, rid), rec in sorted(state.items(), key=lambda kv: (kv[0][0].encode(), kv[0][1].encode())):
