@@ -96,8 +96,8 @@ public struct HubController: Sendable {
     private func handle(_ request: Request, endpoint: String, _ body: (SignedRequest) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         do {
+            // verify takes the node's slot before it reads the body; the slot is given back here once answered.
             let signed = try await verify(request)
-            try await limiter.enter(signed.node)
             let response: Response
             do {
                 response = try await body(signed)
@@ -163,6 +163,19 @@ public struct HubController: Sendable {
             guard let peer = try await store.peers.peer(node) else { throw PeerRegistry.Refusal.notEnrolled(node, hint: "tambon node join") }
             guard peer.active else { throw PeerRegistry.Refusal.revoked(node) }
         }
+        // The node's slot is taken before its body is read (the id is public; the signature comes with the body).
+        try await limiter.enter(node)
+        do {
+            return try await verifyBody(request, node: node, nonce: nonce, signature: signature, enrolling: enrolling)
+        } catch {
+            await limiter.leave(node)
+            throw error
+        }
+    }
+
+    /// The body's part of ``verify(_:)``: read, signature checked, then decompressed and parsed.
+    private func verifyBody(_ request: Request, node: NodeID, nonce: Int64, signature: [UInt8], enrolling: Bool) async throws -> SignedRequest {
+        let headers = request.headers
         let wire = try await BodyReader.collect(
             request, upTo: enrolling ? Self.maximumEnrolBytes : SyncProtocol.maximumWireBytes, grace: limits.bodyGrace)
         let wireBytes = Array(buffer: wire)
@@ -171,7 +184,10 @@ public struct HubController: Sendable {
             throw TambonError(.unauthenticated, "bad_request_signature", "the request signature does not verify against node \(node.short)…")
         }
         // Only now, with the signature checked against an enrolled node's key, is the body decompressed and parsed.
-        let skew = headers[Self.name(SyncProtocol.Header.time)].flatMap { Int64($0) }.map { $0 - store.configuration.wallClock() }
+        // Not covered by the signature: any value may come, so only a time in range is subtracted (no overflow trap).
+        let skew = headers[Self.name(SyncProtocol.Header.time)].flatMap { Int64($0) }.flatMap {
+            (0...(1 << 50)).contains($0) ? $0 - store.configuration.wallClock() : nil
+        }
         var bytes = wireBytes
         switch headers[.contentEncoding]?.lowercased() {
         case nil, "identity": break

@@ -1,11 +1,17 @@
 import TambonCore
 
-/// At most ``maximumPerNode`` requests of one node at a time at the hub. A node sends one request at a time (SPEC
-/// §11), so two leaves room for a manual `tambon node sync` beside `node serve`; a stolen key hammering the hub
-/// gets 429 beyond that, and with each request bounded (8 MiB on the wire, 32 MiB decompressed) so is the memory
-/// one node can hold. Counted once the request signature checks out, so only the node's own key uses its slots.
+/// At most ``maximumPerNode`` requests of one node, and ``maximumTotal`` of all nodes, at a time at the hub. A node
+/// sends one request at a time (SPEC §11), so two leaves room for a manual `tambon node sync` beside `node serve`;
+/// anything hammering the hub gets 429 beyond that. Counted from the moment the claimed node is known to be enrolled
+/// and active, before its body is read: a node's id is public, so a request under its name with a bad signature
+/// still costs its body, and with each body bounded (8 MiB on the wire, 32 MiB decompressed) these slots bound the
+/// hub's memory for bodies (the sync fuzzer measured 1.2 GB from 128 concurrent unsigned 8 MiB bodies before).
 public actor NodeRequestLimiter {
     public static let maximumPerNode = 2
+    /// All nodes' requests in progress at once (26 syncs a second at national scale, each a fraction of a second).
+    public static let maximumTotal = 64
+
+    private var total = 0
 
     private var inFlight: [NodeID: Int] = [:]
 
@@ -19,12 +25,18 @@ public actor NodeRequestLimiter {
                 .tooManyRequests, "too_many_requests",
                 "node \(node.short)… already has \(count) requests in progress at the hub; wait for them", details: ["retry_after_s": 1])
         }
+        guard total < Self.maximumTotal else {
+            throw TambonError(
+                .tooManyRequests, "hub_busy", "the hub has \(total) requests in progress; try again shortly", details: ["retry_after_s": 1])
+        }
         inFlight[node] = count + 1
+        total += 1
     }
 
     public func leave(_ node: NodeID) {
-        let count = (inFlight[node] ?? 1) - 1
-        inFlight[node] = count > 0 ? count : nil
+        guard let held = inFlight[node] else { return }
+        inFlight[node] = held > 1 ? held - 1 : nil
+        total -= 1
     }
 
     /// Requests of `node` in progress.

@@ -122,4 +122,15 @@ import Testing
         await limiter.leave(node)
         #expect(await limiter.count(node) == 0, "never below zero")
     }
+
+    @Test func allNodesTogetherHaveAtMostSixtyFourRequestsInProgress() async throws {
+        let limiter = NodeRequestLimiter()
+        let nodes = (0..<NodeRequestLimiter.maximumTotal).map { _ in NodeIdentity().id }
+        for node in nodes { try await limiter.enter(node) }
+        await #expect { try await limiter.enter(NodeIdentity().id) } throws: { HubRefusal($0).error.code == "hub_busy" }
+        await limiter.leave(nodes[0])
+        await limiter.leave(nodes[0])  // a second leave of a node with none in progress frees nothing
+        try await limiter.enter(NodeIdentity().id)
+        await #expect { try await limiter.enter(NodeIdentity().id) } throws: { HubRefusal($0).status.code == 429 }
+    }
 }

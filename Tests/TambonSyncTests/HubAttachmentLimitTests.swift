@@ -120,6 +120,23 @@ import Testing
         }
     }
 
+    /// `Tambon-Time` is not signed: any value may come (the sync fuzzer's -2^63 + 1 trapped the hub's skew arithmetic).
+    @Test func anyTimeHeaderIsSurvived() async throws {
+        try await withHub { hub in
+            let node = try await hub.node(office: "6500101")
+            let store = node.store
+            for time: Int64 in [Int64.min + 1, Int64.max, -1, 0] {
+                let signer = RequestSigner(
+                    node: node.signer.node, hub: node.signer.hub, nextNonce: { try await store.nextCounterValue(Store.CursorName.requestNonce) },
+                    advanceNonce: { try await store.advanceCounter(Store.CursorName.requestNonce, to: $0) }, sign: { try await store.sign($0) },
+                    wallClock: { time })
+                let answer = try await node.client.post(
+                    SyncProtocol.Path.pull, body: ["protocol": 2, "after": 0, "limit": 1], signer: signer, deadline: .seconds(10))
+                #expect(answer.members["cursor"] != nil, "time \(time): answered")
+            }
+        }
+    }
+
     @Test func abandonedPartialsExpire() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
