@@ -146,8 +146,7 @@ struct SyncBenchmark {
                     ca: material.caCertificatePEM, name: "idle-\(index)", durable: false))
         }
         let (syncs, latencies) = try await noOpSyncs(nodes: idle, url: url, ca: material.caCertificatePEM, seconds: 20)
-        let sorted = latencies.sorted()
-        let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        let p99 = Self.p99(latencies)
         print(String(format: "(d) 50 nodes, no-op syncs: %.0f syncs/s, p99 %.1f ms (targets ≥ 1,000/s, < 100 ms)", Double(syncs) / 20, p99))
 
         // (e) the worst routing the hub's bounds allow (SPEC §6.2): one office node toggling 40 records' scopes between
@@ -179,8 +178,7 @@ struct SyncBenchmark {
             nodes: Array(idle.prefix(20)), url: url, ca: material.caCertificatePEM, seconds: 20)
         let drained = try await draining.value
         let feedRefused = try await attacker.refusedChanges(limit: 10_000).count
-        let busySorted = busyLatencies.sorted()
-        let busyP99 = busySorted.isEmpty ? 0 : busySorted[min(busySorted.count - 1, Int(Double(busySorted.count) * 0.99))]
+        let busyP99 = Self.p99(busyLatencies)
         print(
             String(
                 format: "    2,000 changes drained in %.1f s (%d rounds, %d held as feed_limit); others' no-op syncs: %.0f/s, p99 %.1f ms",
@@ -209,6 +207,12 @@ struct SyncBenchmark {
             "noop_p99_ms": .number((p99 * 10).rounded() / 10),
             "digests_agree": .bool(agree),
         ]
+    }
+
+    /// The 99th percentile of `values` (0 for none): the value below which 99 in 100 fall, by integer index.
+    static func p99(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
     }
 
     /// Five fields of an application written on the slow node: 5 operations.

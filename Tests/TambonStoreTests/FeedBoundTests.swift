@@ -17,12 +17,18 @@ import Testing
         }
     }
 
-    @Test func aChangeRoutedToTooManyFeedRowsIsHeldInertWithAClearReason() async throws {
+    /// A hub with one enrolled office node of 6500101, and the options its pushes are applied with.
+    static func hub(seed: UInt8, batchBound: Int) async throws -> (AuthorityNetwork, TestOrigin, ApplyOptions) {
         let network = try await AuthorityNetwork()
-        let origin = TestOrigin(seed: 41)
+        let origin = TestOrigin(seed: seed)
         try await network.enrol(origin, office: "6500101", role: .office)
         var options = ApplyOptions(enforceChain: true)
-        options.maximumFeedRowsPerBatch = 1_000_000
+        options.maximumFeedRowsPerBatch = batchBound
+        return (network, origin, options)
+    }
+
+    @Test func aChangeRoutedToTooManyFeedRowsIsHeldInertWithAClearReason() async throws {
+        let (network, origin, options) = try await Self.hub(seed: 41, batchBound: 1_000_000)
         // Within the bound: a record joining 63 offices with a history of up to 64 changes.
         var changes = Self.toggles(origin, count: 130)
         let result = try await network.hub.apply(changes, options: options)
@@ -41,11 +47,7 @@ import Testing
     }
 
     @Test func aBatchRoutedToTooManyFeedRowsIsRefusedWholeAndNothingApplies() async throws {
-        let network = try await AuthorityNetwork()
-        let origin = TestOrigin(seed: 42)
-        try await network.enrol(origin, office: "6500101", role: .office)
-        var options = ApplyOptions(enforceChain: true)
-        options.maximumFeedRowsPerBatch = 2_000
+        let (network, origin, options) = try await Self.hub(seed: 42, batchBound: 2_000)
         let batch = Self.toggles(origin, count: 60)
         await #expect {
             try await network.hub.apply(batch, options: options)
