@@ -54,6 +54,10 @@ let package = Package(
     targets: [
         // libsodium (Debian's libsodium-dev): Ed25519 verification, about 1.7× faster than BoringSSL's here.
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // libqrencode (Debian's libqrencode-dev): the Thai QR codes on bills. libzint (libzint-dev, no pkg-config
+        // file): the Code 128 bill-payment barcode.
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
 
         // MARK: The pure core (no I/O)
 
@@ -76,6 +80,13 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 Product.nioCore,
             ],
+            swiftSettings: strict
+        ),
+
+        // QR codes and barcodes as SVG and PNG, from libqrencode and libzint: no I/O, no knowledge of bills.
+        .target(
+            name: "TambonCodes",
+            dependencies: ["CQREncode", "CZint", "TambonCore", .product(name: "CompressNIO", package: "compress-nio"), Product.nioCore],
             swiftSettings: strict
         ),
 
@@ -279,6 +290,7 @@ let package = Package(
         // MARK: Tests, one target per target they test
 
         .testTarget(name: "TambonCoreTests", dependencies: ["TambonCore"], swiftSettings: strict),
+        .testTarget(name: "TambonCodesTests", dependencies: ["TambonCodes", "TambonCore", "TambonOSS"], swiftSettings: strict),
         .testTarget(name: "TambonProtocolTests", dependencies: ["TambonCore", "TambonProtocol"], swiftSettings: strict),
         .testTarget(
             name: "TambonOSSTests", dependencies: ["TambonCore", "TambonOSS", "TambonTestSupport"], swiftSettings: strict),
