@@ -2009,7 +2009,7 @@ def cat_http_framing(rng, w, c):
 # --- categories: changes (§5, §15) ------------------------------------------------------------------------------------------
 
 AUTH_COLLECTIONS = ["applications", "applications", "letters", "users", "office_settings", "number_registers", "nodes",
-                    "hub_settings", "agencies", "notes", "food_certificates"]
+                    "hub_settings", "agencies", "notes", "food_certificates", "payments", "bills", "receipts"]
 
 
 def authority_spec(rng, node):

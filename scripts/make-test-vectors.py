@@ -342,8 +342,8 @@ OFFICE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}\Z")  # SPEC §2
 HUB = "hub"  # the hub's own office code and node role
 # SPEC §15.3 with the services' one field action: the tables every replica judges with.
 AUTHORITY_RULES = {
-    "hub_only": ["agencies", "hub_settings", "nodes"],
-    "office_node_only": ["number_registers", "office_settings", "users"],
+    "hub_only": ["agencies", "hub_settings", "nodes", "payments"],
+    "office_node_only": ["bills", "number_registers", "office_settings", "payers", "receipts", "users"],
     "survey": {"applications": {"sets": ["attachments"], "event_set": "events", "field_actions": ["record-inspection"]}},
 }
 
@@ -510,6 +510,10 @@ def authority_vectors():
     case("office node writes hub_settings", a, office_a, "hub_settings", "6500101", [a_office],
          [set_op("x", 1)], "hub_only")
     case("office node writes agencies", a, office_a, "agencies", "6500101", [a_office], [set_op("x", 1)], "hub_only")
+    case("office node writes a bank payment", a, office_a, "payments", "6500101.p-014-TXN1", [a_office],
+         [set_op("status", "matched")], "hub_only")
+    case("hub writes a bank payment into an office's scope", h, hub, "payments", "6500101.p-014-TXN1", [a_office],
+         [set_op("status", "matched")], None)
     case("survey node writes the roster", s, survey_s, "nodes", "6500101." + s.id, [a_office],
          [set_op("role", "office")], "hub_only")
     # Rule 6: the scope holds hub.
@@ -565,6 +569,11 @@ def authority_vectors():
          "office_node_only")
     case("survey node, number register", s, survey_s, "number_registers", "6500101.building-permit.2569",
          [a_office], [set_op("next", 13)], "office_node_only")
+    case("survey node, bill", s, survey_s, "bills", "6500101.6910A0001", [a_office], [set_op("amount_satang", 2000)],
+         "office_node_only")
+    case("survey node, receipt", s, survey_s, "receipts", "6500101.R2570-1", [a_office], [set_op("amount_satang", 2000)],
+         "office_node_only")
+    case("office node, bill", a, office_a, "bills", "6500101.6910A0001", [a_office], [set_op("amount_satang", 2000)], None)
     case("survey node, add to users", s, survey_s, "users", "6500101.somsri", [a_office],
          [add_op("attachments", "ab" * 32, photo)], "office_node_only")
     case("survey node, collection not open to survey nodes", s, survey_s, "letters", "6500101.let-1", [a_office],

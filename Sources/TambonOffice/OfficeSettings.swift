@@ -15,7 +15,8 @@ import TambonStore
 ///  "food_certificate": {"period_days": 7},
 ///  "food_certificate_fees": [{"effective_from": "2021-01-01", "schedule": {"annual_fee": 10000, "late_surcharge_percent": 20}},
 ///                            {"effective_from": "2026-01-01", "schedule": {"annual_fee": 0, "late_surcharge_percent": 0}}],
-///  "signatory": {"name": "นายสมหมาย ใจงาม", "title": "นายกองค์การบริหารส่วนตำบลแม่เหียะ"}}
+///  "signatory": {"name": "นายสมหมาย ใจงาม", "title": "นายกองค์การบริหารส่วนตำบลแม่เหียะ"},
+///  "billing": {"tax_id": "0994000165501", "biller_suffix": "00", "due_days": 15, …}}  (see BillingSettings)
 /// ```
 public enum OfficeSettings {
     public static let collection = "office_settings"
@@ -55,6 +56,13 @@ public enum OfficeSettings {
                         en: "signatory needs a name and a title of at most 200 characters")
                 }
                 catalog.signatory = signatory
+            }
+            if let billing = try SettingsDocument.member("billing", of: document, as: BillingSettings.self) {
+                do {
+                    catalog.billing = try billing.validated()
+                } catch {
+                    throw OfficeError(.unprocessable, code: "invalid_settings", th: error.thai, en: "\(error.field): \(error.english)")
+                }
             }
             return catalog
         } catch let error as TambonError {

@@ -15,6 +15,8 @@ public struct ServiceCatalog: Sendable {
     public let offered: [any OfferedService]
     /// Who signs the office's permits and certificates (printed under the signature line); nil: left blank.
     public var signatory: Signatory?
+    /// How the office bills its fees (member `billing`): biller ID, due days, surcharge, rate tables.
+    public var billing: BillingSettings = .standard
 
     /// The services with their default settings.
     public init(services: [any ApplicationService.Type] = ServiceCatalog.all) {
@@ -88,6 +90,7 @@ public struct ServiceCatalog: Sendable {
         var document: [String: JSONValue] = [:]
         for service in offered { document.merge(try service.document()) { $1 } }
         if let signatory { document["signatory"] = try SettingsDocument.value(signatory) }
+        document["billing"] = try SettingsDocument.value(billing)
         return document
     }
 }

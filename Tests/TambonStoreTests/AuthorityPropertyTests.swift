@@ -20,18 +20,19 @@ import Testing
     static let offices = ["5001", "5002", "5003", "hub"]
     static let collections = [
         "applications", "applications", "users", "office_settings", "number_registers", "nodes", "agencies", "hub_settings", "letters",
+        "payments", "bills",
     ]
 
     /// SPEC §15.3, restated: the reference the store must agree with.
     static func expected(_ writer: Writer, _ change: Change) -> String? {
         if let revoked = writer.revokedAfter, change.seq > revoked { return "revoked_writer" }
-        if ["nodes", "hub_settings", "agencies"].contains(change.collection) || change.scope.contains("hub") { return "hub_only" }
+        if ["nodes", "hub_settings", "agencies", "payments"].contains(change.collection) || change.scope.contains("hub") { return "hub_only" }
         let owner = change.record.split(separator: ".", maxSplits: 1).first.map(String.init) ?? change.record
         if owner == "hub" { return "hub_only" }
         if owner != writer.office { return "not_owner" }
         if !change.scope.contains(owner) { return "owner_not_in_scope" }
         if writer.role == .office { return nil }
-        if ["users", "office_settings", "number_registers"].contains(change.collection) { return "office_node_only" }
+        if ["users", "office_settings", "number_registers", "payers", "bills", "receipts"].contains(change.collection) { return "office_node_only" }
         if change.collection != "applications" { return "survey_not_allowed" }
         for operation in change.operations {
             switch operation {

@@ -4,9 +4,11 @@
 /// Every replica must use the same tables, or they would accept different changes: the services' part (which
 /// workflow actions are field work) comes from the service catalog, the rest is fixed here.
 public struct AuthorityRules: Sendable, Equatable {
-    /// Written only by the hub's own origin: the node roster, hub settings, the agency directory.
+    /// Written only by the hub's own origin: the node roster, hub settings, the agency directory, the payments
+    /// banks confirm.
     public var hubOnly: Set<String>
-    /// Written only by an office-role node (or the hub): staff accounts, settings, number registers.
+    /// Written only by an office-role node (or the hub): staff accounts, settings, number registers, the payer
+    /// register, bills and receipts (numbered without gaps, so issued by one node).
     public var officeNodeOnly: Set<String>
     /// What a survey node may write, by collection; a collection not listed is closed to survey nodes.
     public var survey: [String: SurveyAllowance]
@@ -23,8 +25,8 @@ public struct AuthorityRules: Sendable, Equatable {
     /// The fixed tables, with no workflow action open to survey nodes yet: ``allowingFieldActions(_:in:)`` adds
     /// the services' field actions.
     public static let standard = AuthorityRules(
-        hubOnly: [rosterCollection, "hub_settings", "agencies"],
-        officeNodeOnly: ["users", "office_settings", "number_registers"],
+        hubOnly: [rosterCollection, "hub_settings", "agencies", "payments"],
+        officeNodeOnly: ["users", "office_settings", "number_registers", "payers", "bills", "receipts"],
         survey: ["applications": SurveyAllowance(sets: ["attachments"], eventSet: "events")])
 
     /// These rules with `actions` open to survey nodes in `collection`'s event set.

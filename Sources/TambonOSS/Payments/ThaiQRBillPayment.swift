@@ -35,7 +35,7 @@ public struct ThaiQRBillPayment: Sendable, Equatable {
     }
 
     /// A reference as bank apps take it: upper-case A–Z and 0–9.
-    static func isReference(_ text: String, maximum: Int) -> Bool {
+    public static func isReference(_ text: String, maximum: Int) -> Bool {
         (1...maximum).contains(text.count) && text.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
     }
 
