@@ -215,7 +215,7 @@ let package = Package(
         .target(
             name: "TambonHub",
             dependencies: [
-                "TambonCore", "TambonProtocol", "TambonStore", "TambonReports", "TambonWebKit",
+                "TambonCore", "TambonOSS", "TambonProtocol", "TambonStore", "TambonReports", "TambonWebKit",
                 Product.hummingbird,
                 Product.hummingbirdTLS,
                 Product.serviceLifecycle,
@@ -308,7 +308,7 @@ let package = Package(
         .testTarget(
             name: "TambonHubTests",
             dependencies: [
-                "TambonCore", "TambonProtocol", "TambonStore", "TambonHub", "TambonWebKit",
+                "TambonCore", "TambonOSS", "TambonProtocol", "TambonStore", "TambonHub", "TambonWebKit",
                 Product.hummingbird,
                 Product.hummingbirdTesting,
                 Product.httpTypes,

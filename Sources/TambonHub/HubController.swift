@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import TambonCore
+import TambonOSS
 import TambonProtocol
 import TambonStore
 import TambonWebKit
@@ -18,9 +19,15 @@ public struct HubController: Sendable {
     public let limits: HubLimits
     /// Requests in progress per node (at most ``NodeRequestLimiter/maximumPerNode``).
     let limiter = NodeRequestLimiter()
+    /// Bank payments that wait for bills an office pushes.
+    let payments: PaymentDesk?
 
-    public init(store: Store, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics(), limits: HubLimits = HubLimits()) {
+    public init(
+        store: Store, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics(), limits: HubLimits = HubLimits(),
+        payments: PaymentDesk? = nil
+    ) {
         self.store = store
+        self.payments = payments
         self.limits = limits
         self.hub = hub
         self.logger = logger
@@ -249,6 +256,17 @@ public struct HubController: Sendable {
         }
         let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer)
         metrics.accepted(outcome.applied)
+        let bills = changes.filter { $0.collection == Bill.collection && Authority.isOwned(record: $0.record, by: peer.office) }
+        if let payments, outcome.applied > 0, !bills.isEmpty {
+            // Bank payments that arrived before these bills match now. The push stands whatever happens here: a
+            // payment still waiting is matched by the next push of its bill, or at the hub's next start.
+            do {
+                try await payments.billsArrived(office: peer.office, references: bills.map { String($0.record.dropFirst(peer.office.count + 1)) })
+            } catch {
+                logger.error(
+                    "matching waiting bank payments failed", metadata: ["office": "\(peer.office)", "error": "\(TambonError(error).english)"])
+            }
+        }
         let answer: [String: JSONValue] = [
             "accepted_seq": .number(Double(outcome.acceptedSeq)), "applied": .number(Double(outcome.applied)),
             "duplicates": .number(Double(outcome.duplicates)),

@@ -13,12 +13,12 @@ public enum HubServer {
     public static func makeApplication(
         store: Store, tls: TLSConfiguration, host: String, port: Int, logger: Logger,
         bcryptCost: UInt8 = 12, refreshReportsEvery: Duration? = nil, idleTimeout: TimeAmount = HubServer.idleTimeout,
-        limits: HubLimits = HubLimits(),
+        limits: HubLimits = HubLimits(), banks: BankRegistry = BankRegistry(directory: nil),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         guard try await store.node() != nil else { throw StoreError.notInitialised }
         let index = try ReportIndex(store: store, logger: logger)
-        let router = try await makeRouter(store: store, index: index, logger: logger, bcryptCost: bcryptCost, limits: limits)
+        let router = try await makeRouter(store: store, index: index, logger: logger, bcryptCost: bcryptCost, limits: limits, banks: banks)
         let refresher = refreshReportsEvery.map { ReportRefresher(index: index, logger: logger, interval: $0) }
         return Application(
             router: router, server: try .tls(.http1(configuration: .init(idleTimeout: idleTimeout)), tlsConfiguration: tls),
@@ -34,14 +34,17 @@ public enum HubServer {
     /// ``makeApplication(store:tls:host:port:logger:bcryptCost:refreshReportsEvery:onServerRunning:)`` serves, and
     /// what tests call in the same process.
     public static func makeRouter(
-        store: Store, index: ReportIndex, logger: Logger, bcryptCost: UInt8 = 12, limits: HubLimits = HubLimits()
+        store: Store, index: ReportIndex, logger: Logger, bcryptCost: UInt8 = 12, limits: HubLimits = HubLimits(),
+        banks: BankRegistry = BankRegistry(directory: nil)
     ) async throws -> Router<TambonRequestContext> {
         guard let hub = try await store.node() else { throw StoreError.notInitialised }
         // Every replica judges changes by the roster the hub publishes; after an upgrade it is published here first.
         let published = try await store.peers.publishRoster()
         if published > 0 { logger.notice("published roster entries", metadata: ["entries": "\(published)"]) }
         let router = Router(context: TambonRequestContext.self)
-        HubController(store: store, hub: hub, logger: logger, limits: limits).addRoutes(to: router)
+        let payments = PaymentDesk(store: store, banks: banks, logger: logger)
+        HubController(store: store, hub: hub, logger: logger, limits: limits, payments: payments).addRoutes(to: router)
+        BankController(desk: payments, logger: logger).addRoutes(to: router)
         HubReportWeb(store: store, index: index, bcryptCost: bcryptCost).addRoutes(to: router)
         return router
     }

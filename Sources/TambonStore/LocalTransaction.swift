@@ -20,4 +20,9 @@ public struct LocalTransaction {
     public func record(collection: String, id: String) throws -> RecordSnapshot? {
         try Store.record(db, collection: collection, id: id)
     }
+
+    /// The ids of `office`'s records in `collection` whose register `link` holds `reference`, as of this transaction.
+    public func recordIDs(collection: String, _ link: Store.BillLink, _ reference: String, office: String) throws -> [String] {
+        try Store.recordIDs(db, collection: collection, link, reference, office: office)
+    }
 }

@@ -16,6 +16,28 @@ extension Store {
     }
 
     /// The same within a transaction the caller holds.
+    /// The registers that name a bill by its reference, looked up through the partial index of migration v8.
+    public enum BillLink: String, Sendable {
+        /// Receipts and payments of a bill.
+        case bill
+        /// Payments waiting for a bill that has not arrived.
+        case awaiting
+    }
+
+    /// The ids of `office`'s records in `collection` whose register `link` holds `reference`.
+    static func recordIDs(_ db: Database, collection: String, _ link: BillLink, _ reference: String, office: String) throws -> [String] {
+        // The field is written into the statement (from the enum) so SQLite can prove the partial index applies.
+        try String.fetchAll(
+            db, cached: "SELECT record_id FROM fields WHERE collection = ? AND field = '\(link.rawValue)' AND value = ?",
+            arguments: [collection, JSONValue.string(reference).canonicalText]
+        ).filter { Authority.isOwned(record: $0, by: office) }
+    }
+
+    /// ``recordIDs(_:collection:_:_:office:)`` outside a transaction.
+    public func recordIDs(collection: String, _ link: BillLink, _ reference: String, office: String) async throws -> [String] {
+        try await writer.read { db in try Self.recordIDs(db, collection: collection, link, reference, office: office) }
+    }
+
     static func record(_ db: Database, collection: String, id: String) throws -> RecordSnapshot? {
         guard
             let scopeText = try String.fetchOne(

@@ -16,7 +16,7 @@ struct HubCommand: AsyncParsableCommand {
         abstract: "Run the central hub that every office's node syncs with.",
         subcommands: [
             HubInitCommand.self, HubServeCommand.self, HubTokenCommand.self, HubNodesCommand.self, HubRevokeCommand.self,
-            HubImportCommand.self, HubUserCommand.self,
+            HubImportCommand.self, HubUserCommand.self, HubBankCommand.self,
         ]
     )
 }
@@ -125,7 +125,7 @@ struct HubServeCommand: AsyncParsableCommand {
         let logger = Logging.make("tambon.hub", level: .info)
         let app = try await HubServer.makeApplication(
             store: store, tls: tls, host: host, port: port, logger: logger, refreshReportsEvery: .seconds(15),
-            limits: HubLimits(officeQuotaBytes: Int64(officeQuotaGiB) << 30)
+            limits: HubLimits(officeQuotaBytes: Int64(officeQuotaGiB) << 30), banks: BankRegistry(directory: options.data)
         ) { channel in
             logger.info("hub serving", metadata: ["hub": "\(node.id.short)", "address": "https://\(host):\(channel.localAddress?.port ?? port)"])
         }

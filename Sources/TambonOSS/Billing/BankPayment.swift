@@ -27,6 +27,8 @@ public struct BankPayment: Sendable, Equatable {
         fields["bank"] = .string(bank)
         fields["match"] = .string(match)
         fields["bill"] = bill.map { .string($0) } ?? .null
+        // A waiting payment names the reference it waits for, so the bill's arrival finds it.
+        fields["awaiting"] = match == PaymentMatch.waiting.code ? .string(confirmation.reference1) : .null
         return fields
     }
 

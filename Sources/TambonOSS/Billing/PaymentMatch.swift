@@ -16,6 +16,8 @@ public enum PaymentMatch: Sendable, Equatable {
         case alreadyPaid = "already_paid"
         /// Part of the bill was already paid: the rest of this payment is a credit.
         case partlyPaid = "partly_paid"
+        /// No office has this biller ID in its settings (or two claim it): the hub's operator looks at it.
+        case unknownBiller = "unknown_biller"
 
         public var thai: String {
             switch self {
@@ -23,6 +25,7 @@ public enum PaymentMatch: Sendable, Equatable {
             case .referenceMismatch: "เลขอ้างอิง 2 ไม่ตรงกับใบแจ้งหนี้"
             case .alreadyPaid: "ใบแจ้งหนี้นี้ชำระแล้ว (ชำระซ้ำ: คืนเงินหรือเก็บเป็นเครดิต)"
             case .partlyPaid: "ใบแจ้งหนี้ชำระไปแล้วบางส่วน ส่วนเกินเป็นเครดิต"
+            case .unknownBiller: "ไม่พบสำนักงานที่ใช้ Biller ID นี้"
             }
         }
     }

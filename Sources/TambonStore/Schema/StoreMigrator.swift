@@ -211,6 +211,12 @@ enum StoreMigrator {
                       AND json_type(value, '$.size') IN ('integer', 'real');
                     """)
         }
+        migrator.registerMigration("v8-bill-lookup") { db in
+            // Which receipts and payments name a bill (register `bill`), and which payments wait for one (`awaiting`):
+            // the hub matches a bank's confirmation against the bill's ledger in one transaction, and a waiting one
+            // when its bill arrives. Partial, so no other field's write pays for it.
+            try db.execute(sql: "CREATE INDEX fields_by_bill ON fields (collection, field, value) WHERE field IN ('bill', 'awaiting')")
+        }
         return migrator
     }
 }

@@ -1,0 +1,156 @@
+import Logging
+import Synchronization
+import TambonCore
+import TambonOSS
+import TambonStore
+
+/// The hub's side of fee payments: a bank's confirmation becomes a payment record written by the hub in the office's
+/// scope (`payments/<office>.p-<bank>-<transaction>`), matched against the bill its ref 1 names, and reaches the
+/// office node on its next sync. Everything about one confirmation happens in one store transaction: the check that
+/// the transaction id is new (a retry gets the stored answer and writes nothing), the bill and its ledger, the
+/// decision and the write.
+///
+/// A confirmation whose bill has not reached the hub waits (`awaiting` names its reference); when an office pushes
+/// bills, ``billsArrived(office:references:)`` matches what waited for them.
+public struct PaymentDesk: Sendable {
+    public let store: Store
+    public let banks: BankRegistry
+    let logger: Logger
+    private let billers: BillerDirectory
+
+    public init(store: Store, banks: BankRegistry, logger: Logger) {
+        self.store = store
+        self.banks = banks
+        self.logger = logger
+        billers = BillerDirectory(store: store)
+    }
+
+    /// What became of a confirmation.
+    public struct Recorded: Sendable, Equatable {
+        public let id: String
+        public let match: String
+        /// The transaction id was already recorded: nothing was written.
+        public let replayed: Bool
+    }
+
+    public func record(_ confirmation: BankConfirmation, bank: String) async throws -> Recorded {
+        let office = try await billers.office(of: confirmation.billerID)
+        let local = BankPayment.localID(bank: bank, transaction: confirmation.transactionID)
+        let id = Authority.recordID(office: office ?? Store.hubOffice, local: local)
+        let outcome = Mutex<Recorded?>(nil)
+        try await store.transaction { transaction -> [LocalEdit] in
+            if let held = try transaction.record(collection: BankPayment.collection, id: id) {
+                let stored = BankPayment(fields: held.fields)
+                outcome.withLock { $0 = Recorded(id: id, match: stored?.match ?? "damaged", replayed: true) }
+                if stored?.confirmation != confirmation {
+                    logger.warning("a bank resent a transaction id with different content; the first stays", metadata: ["payment": "\(id)"])
+                }
+                return []
+            }
+            guard let office else {
+                let payment = BankPayment(bank: bank, confirmation: confirmation, match: .review(.unknownBiller), bill: nil)
+                outcome.withLock { $0 = Recorded(id: id, match: payment.match, replayed: false) }
+                return [LocalEdit(collection: BankPayment.collection, record: id, set: payment.fields, scope: [Store.hubOffice])]
+            }
+            let payment = try Self.decide(confirmation, bank: bank, office: office, in: transaction)
+            outcome.withLock { $0 = Recorded(id: id, match: payment.match, replayed: false) }
+            return [LocalEdit(collection: BankPayment.collection, record: id, set: payment.fields, scope: [office])]
+        }
+        let recorded = outcome.withLock { $0! }
+        if !recorded.replayed {
+            logger.info("bank payment recorded", metadata: ["payment": "\(recorded.id)", "match": "\(recorded.match)"])
+        }
+        return recorded
+    }
+
+    /// Matches the payments that waited for any of `references`, now that `office` pushed those bills. Returns how
+    /// many were matched (or sent to review).
+    @discardableResult
+    public func billsArrived(office: String, references: some Sequence<String>) async throws -> Int {
+        var count = 0
+        for reference in Set(references) {
+            let waiting = try await store.recordIDs(collection: BankPayment.collection, .awaiting, reference, office: office)
+            for id in waiting {
+                let written = try await store.transaction { transaction -> [LocalEdit] in
+                    guard let held = try transaction.record(collection: BankPayment.collection, id: id),
+                        let stored = BankPayment(fields: held.fields),
+                        stored.match == PaymentMatch.waiting.code
+                    else { return [] }
+                    let payment = try Self.decide(stored.confirmation, bank: stored.bank, office: office, in: transaction)
+                    guard payment.match != PaymentMatch.waiting.code else { return [] }
+                    return [LocalEdit(collection: BankPayment.collection, record: id, set: payment.fields)]
+                }
+                if !written.isEmpty {
+                    count += 1
+                    logger.info("waiting bank payment matched on its bill's arrival", metadata: ["payment": "\(id)"])
+                }
+            }
+        }
+        return count
+    }
+
+    /// The payment `confirmation` makes against `office`'s bill, decided on the bill's ledger as the hub holds it:
+    /// the bill, the older bills it carries, and the receipts and payments that name any of them.
+    static func decide(_ confirmation: BankConfirmation, bank: String, office: String, in transaction: LocalTransaction) throws -> BankPayment {
+        let billID = Authority.recordID(office: office, local: confirmation.reference1)
+        guard let held = try transaction.record(collection: Bill.collection, id: billID), let bill = Bill(fields: held.fields) else {
+            return BankPayment(bank: bank, confirmation: confirmation, match: .waiting, bill: nil)
+        }
+        var bills = [bill]
+        for reference in bill.carried.prefix(240) {
+            if let record = try transaction.record(collection: Bill.collection, id: Authority.recordID(office: office, local: reference)),
+                let carried = Bill(fields: record.fields)
+            {
+                bills.append(carried)
+            }
+        }
+        var settlements: [Settlement] = []
+        for reference in bills.map(\.reference) {
+            for id in try transaction.recordIDs(collection: Receipt.collection, .bill, reference, office: office) {
+                if let settlement = try transaction.record(collection: Receipt.collection, id: id).flatMap({ Receipt(fields: $0.fields) })?
+                    .settlement(id: id)
+                {
+                    settlements.append(settlement)
+                }
+            }
+            for id in try transaction.recordIDs(collection: BankPayment.collection, .bill, reference, office: office) {
+                if let settlement = try transaction.record(collection: BankPayment.collection, id: id).flatMap({ BankPayment(fields: $0.fields) })?
+                    .settlement(id: id)
+                {
+                    settlements.append(settlement)
+                }
+            }
+        }
+        let match = PaymentMatch.decide(confirmation, bill: bill, ledger: BillLedger(bills: bills, settlements: settlements))
+        return BankPayment(bank: bank, confirmation: confirmation, match: match, bill: bill.reference)
+    }
+}
+
+/// Which office a biller ID belongs to, from the offices' settings (`billing.tax_id` and `billing.biller_suffix` in
+/// `office_settings/<office>`). Rebuilt from the store when asked for an ID it does not know, at most every 5 s; a
+/// biller ID two offices claim belongs to neither, so a mistyped setting never diverts another office's money.
+final class BillerDirectory: Sendable {
+    let store: Store
+    private let state = Mutex<(builtMillis: Int64, offices: [String: String])>((Int64.min / 2, [:]))
+    static let rebuildEvery: Int64 = 5_000
+
+    init(store: Store) { self.store = store }
+
+    func office(of billerID: String) async throws -> String? {
+        let now = store.configuration.wallClock()
+        let (known, stale) = state.withLock { ($0.offices[billerID], now - $0.builtMillis >= Self.rebuildEvery) }
+        if let known { return known }
+        guard stale else { return nil }
+        var claims: [String: [String]] = [:]
+        for record in try await store.records(collection: "office_settings") {
+            guard let billing = record.fields["settings"]?.objectValue?["billing"]?.objectValue,
+                let taxID = billing["tax_id"]?.stringValue, taxID.count == 13
+            else { continue }
+            let suffix = billing["biller_suffix"]?.stringValue ?? "00"
+            claims[taxID + suffix, default: []].append(record.id)
+        }
+        let offices = claims.compactMapValues { $0.count == 1 ? $0[0] : nil }
+        state.withLock { $0 = (now, offices) }
+        return offices[billerID]
+    }
+}

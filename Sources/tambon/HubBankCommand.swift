@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import TambonCore
+import TambonHub
+import TambonStore
+
+/// `tambon hub bank add|list|remove`: the banks that may confirm payments to this hub.
+struct HubBankCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bank",
+        abstract: "Manage the banks that confirm Thai QR payments to this hub.",
+        discussion: """
+            A bank signs each confirmation it POSTs to /v1/bank/confirmations with HMAC-SHA256 of the body under its \
+            secret, sent as Tambon-Signature, and names itself in Tambon-Bank. Secrets live in DIR/banks.json (mode \
+            0600); a running hub reads changes within a second.
+            """,
+        subcommands: [HubBankAddCommand.self, HubBankListCommand.self, HubBankRemoveCommand.self]
+    )
+}
+
+struct HubBankAddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a bank, or give it a new secret.",
+        discussion: """
+            Without --secret-stdin a random 32-byte secret is made and printed once (hex): give it to the bank over \
+            a channel you trust. With --secret-stdin the secret is read from standard input (the bank's own, at \
+            least 16 bytes), so it never appears on a command line or in shell history.
+            """
+    )
+
+    @OptionGroup var options: DataOptions
+    @Option(help: ArgumentHelp("The bank's short name, 1–16 of a–z 0–9 - (scb, ktb, …).", valueName: "NAME")) var name: String
+    @Flag(name: .customLong("secret-stdin"), help: "Read the secret from standard input instead of making one.") var secretFromStdin = false
+
+    func run() async throws {
+        guard BankRegistry.isName(name) else {
+            throw TambonError.command("a bank's name is 1 to 16 of a–z, 0–9 and -, such as scb")
+        }
+        try await HubFiles.requireHub(options)
+        let secret: [UInt8]
+        if secretFromStdin {
+            var text = String(decoding: FileHandle.standardInput.readDataToEndOfFile().prefix(4_096), as: UTF8.self)
+            while text.last?.isNewline == true { text.removeLast() }
+            secret = Array(text.utf8)
+            guard secret.count >= 16 else { throw TambonError.command("the secret on standard input must be at least 16 bytes") }
+        } else {
+            var generator = SystemRandomNumberGenerator()
+            secret = (0..<BankRegistry.secretBytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        }
+        try BankRegistry.add(name: name, secret: secret, directory: options.data, now: Int64(Date().timeIntervalSince1970 * 1_000))
+        if secretFromStdin {
+            print("bank \(name) added; it signs with the secret given")
+        } else {
+            print("bank \(name) added; its secret (shown once):")
+            print(secret.map { String(format: "%02x", $0) }.joined())
+        }
+    }
+}
+
+struct HubBankListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the banks (never their secrets).")
+
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        try await HubFiles.requireHub(options)
+        let banks = try BankRegistry.read((options.data as NSString).appendingPathComponent(BankRegistry.fileName))
+        if banks.isEmpty { print("no banks; add one with: tambon hub bank add --data \(options.data) --name NAME") }
+        for bank in banks {
+            print("\(bank.name)\tadded \(Timestamps.iso(bank.addedMillis))")
+        }
+    }
+}
+
+struct HubBankRemoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Remove a bank: its confirmations are refused from the next second on.")
+
+    @OptionGroup var options: DataOptions
+    @Option(help: ArgumentHelp("The bank's name.", valueName: "NAME")) var name: String
+
+    func run() async throws {
+        try await HubFiles.requireHub(options)
+        guard try BankRegistry.remove(name: name, directory: options.data) else { throw TambonError.command("no bank \(name) at this hub") }
+        print("bank \(name) removed")
+    }
+}
+
+extension HubFiles {
+    /// Refuses a data directory that is not a hub's.
+    static func requireHub(_ options: DataOptions) async throws {
+        let (_, node) = try await options.openNode()
+        guard node.office == Store.hubOffice else { throw TambonError.command("\(options.data) holds an office node, not a hub (tambon hub init)") }
+    }
+}
