@@ -154,7 +154,7 @@ let package = Package(
         .target(
             name: "TambonWeb",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWebKit",
+                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWebKit", "TambonCodes",
                 Product.hummingbird,
                 Product.mustache,
                 Product.httpTypes,

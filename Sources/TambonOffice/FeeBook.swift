@@ -210,6 +210,7 @@ public struct FeeBook: Sendable {
     /// Takes `amount` in cash against `reference` and issues the next receipt of the fiscal year, in the transaction
     /// that writes it (gap-free; office node only). The amount may be part of what is owed (settled oldest first)
     /// or more (the rest is a credit).
+    @discardableResult
     public func receiveCash(bill reference: String, amount: Money, staff: String) async throws -> (id: String, receipt: Receipt) {
         guard (1...Bill.maximumSatang).contains(amount.satang) else {
             throw OfficeError(.unprocessable, code: "invalid_amount", th: "จำนวนเงินต้องมากกว่า 0", en: "the amount must be more than 0")
@@ -294,6 +295,14 @@ public struct FeeBook: Sendable {
             guard payment.match != PaymentMatch.matched.code || credit.satang > 0 else { return nil }
             return ReviewItem(id: record.id, payment: payment, credit: credit)
         }.sorted { $0.payment.confirmation.paidAt > $1.payment.confirmation.paidAt }
+    }
+
+    // MARK: Reports
+
+    /// Billed against collected per month, the arrears list and the collection rate per village.
+    public func report() async throws -> FeeReport {
+        let office = try await office()
+        return FeeReport(payers: try await payers().payers, ledgers: try await payerLedgers(office: office), on: today())
     }
 
     // MARK: Helpers

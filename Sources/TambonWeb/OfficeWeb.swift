@@ -11,6 +11,8 @@ public struct OfficeWeb: Sendable {
     public let store: Store
     public let node: NodeInfo
     public let book: ApplicationBook
+    /// Payers, bills, receipts and bank payments.
+    public let fees: FeeBook
     public let users: UserDirectory
     public let sessions: SessionStore
     /// Failed logins per account (429 with Retry-After after too many).
@@ -27,6 +29,7 @@ public struct OfficeWeb: Sendable {
         self.store = store
         self.node = node
         book = ApplicationBook(store: store, catalog: catalog)
+        fees = FeeBook(store: store, catalog: catalog)
         users = UserDirectory(store: store, cost: bcryptCost)
         sessions = SessionStore(clock: store.configuration.wallClock)
         throttle = LoginThrottle(clock: store.configuration.wallClock)
@@ -41,6 +44,8 @@ public struct OfficeWeb: Sendable {
         CitizenPages(pages: pages).addRoutes(to: router)
         StaffPages(pages: pages).addRoutes(to: router)
         PrintPages(pages: pages).addRoutes(to: router)
+        FeePages(pages: pages).addRoutes(to: router)
+        PaymentPages(pages: pages).addRoutes(to: router)
     }
 
     /// The staff session of a request (from its cookie), or nil.

@@ -23,11 +23,11 @@ struct WebFixture {
     /// For a survey node: its office's office node, where accounts are added and applications filed.
     let office: Store?
 
-    init(role: Peer.Role? = nil) async throws {
+    init(role: Peer.Role? = nil, catalog: ServiceCatalog = ServiceCatalog()) async throws {
         let clock = ManualClock(StoreConfiguration.systemMillis())
         store = try Store.inMemory(configuration: clock.configuration)
         let node = try await store.initialiseNode(office: "5001", name: "อบต.แม่เหียะ")
-        web = OfficeWeb(store: store, node: node, bcryptCost: 4)
+        web = OfficeWeb(store: store, node: node, catalog: catalog, bcryptCost: 4)
         guard let role else {
             hub = nil
             office = nil

@@ -68,7 +68,7 @@ public enum PayerCSV {
         return payers
     }
 
-    static func payer(from cells: [String: String]) throws(ValidationErrors) -> Payer {
+    public static func payer(from cells: [String: String]) throws(ValidationErrors) -> Payer {
         var problems: [FieldError] = []
         var services: Set<BilledService> = []
         for part in (cells["services"] ?? "").split(whereSeparator: { $0 == "+" || $0 == "," || $0 == ";" }) {

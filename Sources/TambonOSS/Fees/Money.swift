@@ -11,6 +11,22 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible, Ex
 
     public static let zero = Money(satang: 0)
 
+    /// Reads an amount as typed in baht: `150`, `150.5`, `1,260.50`; nil for signs, exponents, three decimals or 10
+    /// digits of baht or more.
+    public init?(baht text: String) {
+        let plain = text.filter { $0 != "," && $0 != " " }
+        let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), (1...9).contains(parts[0].count), parts[0].allSatisfy({ ("0"..."9").contains($0) }),
+            let baht = Int64(parts[0])
+        else { return nil }
+        var fraction: Int64 = 0
+        if parts.count == 2 {
+            guard (1...2).contains(parts[1].count), parts[1].allSatisfy({ ("0"..."9").contains($0) }), let value = Int64(parts[1]) else { return nil }
+            fraction = parts[1].count == 1 ? value * 10 : value
+        }
+        satang = baht * 100 + fraction
+    }
+
     public static func + (lhs: Money, rhs: Money) -> Money { Money(satang: lhs.satang + rhs.satang) }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.satang < rhs.satang }

@@ -27,6 +27,11 @@ enum PageTemplates {
         // Staff/
         "login": PackageResources.login_mustache, "queue": PackageResources.queue_mustache,
         "application": PackageResources.application_mustache,
+        // Fees/
+        "fees": PackageResources.fees_mustache, "payers": PackageResources.payers_mustache, "payer": PackageResources.payer_mustache,
+        "bill": PackageResources.bill_mustache, "bill_print": PackageResources.bill_print_mustache, "pay": PackageResources.pay_mustache,
+        "receipts": PackageResources.receipts_mustache, "review": PackageResources.review_mustache,
+        "fee_report": PackageResources.fee_report_mustache,
     ]
 
     /// A file's text without its final line break: files end with one, but a partial such as the header must not
