@@ -363,7 +363,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "TambonCLITests", dependencies: ["tambon", "TambonTestSupport", "TambonCore", "TambonStore", "TambonOSS", "TambonOffice"],
+            name: "TambonCLITests",
+            dependencies: ["tambon", "TambonTestSupport", "TambonCore", "TambonStore", "TambonOSS", "TambonOffice", "TambonHub"],
             swiftSettings: strict),
     ]
 )

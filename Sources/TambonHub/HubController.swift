@@ -257,10 +257,12 @@ public struct HubController: Sendable {
         let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer)
         metrics.accepted(outcome.applied)
         let bills = changes.filter { $0.collection == Bill.collection && Authority.isOwned(record: $0.record, by: peer.office) }
-        if let payments, outcome.applied > 0, !bills.isEmpty {
-            // Bank payments that arrived before these bills match now. The push stands whatever happens here: a
-            // payment still waiting is matched by the next push of its bill, or at the hub's next start.
+        let settings = changes.contains { $0.collection == "office_settings" }
+        if let payments, outcome.applied > 0, settings || !bills.isEmpty {
+            // Bank payments that arrived before these settings (their biller ID unknown) or bills match now. The push
+            // stands whatever happens here: a payment still waiting is matched by the next push of its bill.
             do {
+                if settings { try await payments.settingsArrived() }
                 try await payments.billsArrived(office: peer.office, references: bills.map { String($0.record.dropFirst(peer.office.count + 1)) })
             } catch {
                 logger.error(

@@ -36,16 +36,30 @@ public struct PaymentDesk: Sendable {
     public func record(_ confirmation: BankConfirmation, bank: String) async throws -> Recorded {
         let office = try await billers.office(of: confirmation.billerID)
         let local = BankPayment.localID(bank: bank, transaction: confirmation.transactionID)
-        let id = Authority.recordID(office: office ?? Store.hubOffice, local: local)
+        let parked = Authority.recordID(office: Store.hubOffice, local: local)
+        let id = office.map { Authority.recordID(office: $0, local: local) } ?? parked
         let outcome = Mutex<Recorded?>(nil)
         try await store.transaction { transaction -> [LocalEdit] in
-            if let held = try transaction.record(collection: BankPayment.collection, id: id) {
+            func replay(_ id: String, _ held: RecordSnapshot) -> [LocalEdit] {
                 let stored = BankPayment(fields: held.fields)
                 outcome.withLock { $0 = Recorded(id: id, match: stored?.match ?? "damaged", replayed: true) }
                 if stored?.confirmation != confirmation {
                     logger.warning("a bank resent a transaction id with different content; the first stays", metadata: ["payment": "\(id)"])
                 }
                 return []
+            }
+            if let held = try transaction.record(collection: BankPayment.collection, id: id) { return replay(id, held) }
+            if let held = try transaction.record(collection: BankPayment.collection, id: parked) {
+                // Recorded before its office's settings reached the hub: moved to the office now that they have.
+                if let moved = held.fields["moved_to"]?.stringValue,
+                    let target = try transaction.record(collection: BankPayment.collection, id: moved)
+                {
+                    return replay(moved, target)
+                }
+                guard let office, let stored = BankPayment(fields: held.fields) else { return replay(parked, held) }
+                let edits = try Self.move(stored, from: parked, to: office, local: local, in: transaction)
+                outcome.withLock { $0 = Recorded(id: id, match: edits.match, replayed: true) }
+                return edits.edits
             }
             guard let office else {
                 let payment = BankPayment(bank: bank, confirmation: confirmation, match: .review(.unknownBiller), bill: nil)
@@ -61,6 +75,47 @@ public struct PaymentDesk: Sendable {
             logger.info("bank payment recorded", metadata: ["payment": "\(recorded.id)", "match": "\(recorded.match)"])
         }
         return recorded
+    }
+
+    /// The edits that move a payment parked in the hub's scope (its biller ID then unknown) into `office`'s scope,
+    /// decided against the office's bills: the office's record, and the parked one marked with where it went (it is
+    /// never deleted).
+    static func move(
+        _ payment: BankPayment, from parked: String, to office: String, local: String, in transaction: LocalTransaction
+    ) throws -> (edits: [LocalEdit], match: String) {
+        let target = Authority.recordID(office: office, local: local)
+        let decided = try decide(payment.confirmation, bank: payment.bank, office: office, in: transaction)
+        return (
+            [
+                LocalEdit(collection: BankPayment.collection, record: target, set: decided.fields, scope: [office]),
+                LocalEdit(collection: BankPayment.collection, record: parked, set: ["moved_to": .string(target)]),
+            ], decided.match
+        )
+    }
+
+    /// Called when offices' settings arrive: forgets the biller directory, and moves the payments parked for a
+    /// biller ID nobody had into the office that now has it. Returns how many moved.
+    @discardableResult
+    public func settingsArrived() async throws -> Int {
+        billers.forget()
+        var moved = 0
+        for record in try await store.records(collection: BankPayment.collection, office: Store.hubOffice) {
+            guard record.fields["moved_to"] == nil || record.fields["moved_to"] == .null, let payment = BankPayment(fields: record.fields),
+                let office = try await billers.office(of: payment.confirmation.billerID)
+            else { continue }
+            let local = String(record.id.dropFirst(Store.hubOffice.count + 1))
+            let written = try await store.transaction { transaction -> [LocalEdit] in
+                guard let held = try transaction.record(collection: BankPayment.collection, id: record.id),
+                    held.fields["moved_to"] == nil || held.fields["moved_to"] == .null
+                else { return [] }
+                return try Self.move(payment, from: record.id, to: office, local: local, in: transaction).edits
+            }
+            if !written.isEmpty {
+                moved += 1
+                logger.info("bank payment moved to its office", metadata: ["payment": "\(record.id)", "office": "\(office)"])
+            }
+        }
+        return moved
     }
 
     /// Matches the payments that waited for any of `references`, now that `office` pushed those bills. Returns how
@@ -135,6 +190,9 @@ final class BillerDirectory: Sendable {
     static let rebuildEvery: Int64 = 5_000
 
     init(store: Store) { self.store = store }
+
+    /// Rebuilds on the next question (an office's settings changed).
+    func forget() { state.withLock { $0 = (Int64.min / 2, [:]) } }
 
     func office(of billerID: String) async throws -> String? {
         let now = store.configuration.wallClock()

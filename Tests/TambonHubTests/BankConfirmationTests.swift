@@ -132,6 +132,17 @@ import Testing
             let (_, stranger) = try await hub.post(Self.confirmation("T5", biller: "010553611201400"), client: client)
             #expect(stranger["match"] == "unknown_biller")
             #expect(try await payment(hub, "hub.p-scb-T5")?.scope == ["hub"])
+            // The office whose biller ID it is syncs its settings: the parked payment moves into its scope (and
+            // waits for its bill there); the parked record stays, naming where it went.
+            try await hub.store.write(
+                collection: "office_settings", record: "5002",
+                set: ["settings": ["billing": ["tax_id": "0105536112014", "biller_suffix": "00"]]], scope: ["5002"])
+            #expect(try await hub.desk.settingsArrived() == 1)
+            #expect(try await payment(hub, "5002.p-scb-T5")?.match == "waiting")
+            #expect(try await hub.store.record(collection: BankPayment.collection, id: "hub.p-scb-T5")?.fields["moved_to"] == "5002.p-scb-T5")
+            let (_, retried) = try await hub.post(Self.confirmation("T5", biller: "010553611201400"), client: client)
+            #expect(retried["replayed"] == true && retried["match"] == "waiting")
+            #expect(try await hub.desk.settingsArrived() == 0, "moved once")
         }
     }
 

@@ -76,6 +76,23 @@ public struct BillingSettings: Sendable, Codable, Equatable {
         self.wastewaterRates = wastewaterRates
     }
 
+    enum CodingKeys: String, CodingKey {
+        case taxId, billerSuffix, dueDays, lateSurchargePercent, monthlyCeilingSatang, garbageRates, wastewaterRates
+    }
+
+    /// Members left out take the standard values, so an office's settings name only what differs.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let standard = Self.standard
+        taxId = try container.decodeIfPresent(String.self, forKey: .taxId)
+        billerSuffix = try container.decodeIfPresent(String.self, forKey: .billerSuffix) ?? standard.billerSuffix
+        dueDays = try container.decodeIfPresent(Int.self, forKey: .dueDays) ?? standard.dueDays
+        lateSurchargePercent = try container.decodeIfPresent(Int.self, forKey: .lateSurchargePercent) ?? standard.lateSurchargePercent
+        monthlyCeilingSatang = try container.decodeIfPresent(Int64.self, forKey: .monthlyCeilingSatang)
+        garbageRates = try container.decodeIfPresent(FeeTable<RateSchedule>.self, forKey: .garbageRates) ?? standard.garbageRates
+        wastewaterRates = try container.decodeIfPresent(FeeTable<RateSchedule>.self, forKey: .wastewaterRates) ?? standard.wastewaterRates
+    }
+
     /// The 15-digit biller ID of the office's Thai QR codes; nil until the tax ID is set.
     public var billerID: String? { taxId.map { $0 + billerSuffix } }
 
