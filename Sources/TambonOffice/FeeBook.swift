@@ -297,6 +297,16 @@ public struct FeeBook: Sendable {
         }.sorted { $0.payment.confirmation.paidAt > $1.payment.confirmation.paidAt }
     }
 
+    // MARK: Reconciliation
+
+    /// The bank's daily statement (``Reconciliation/parse(_:)``) set against the bank payments this node holds.
+    public func reconcile(_ statement: [Reconciliation.Line]) async throws -> Reconciliation {
+        let confirmed = try await store.records(collection: BankPayment.collection, office: try await office()).compactMap { record in
+            BankPayment(fields: record.fields).map { Reconciliation.Confirmed(id: record.id, confirmation: $0.confirmation) }
+        }
+        return Reconciliation(statement: statement, confirmations: confirmed)
+    }
+
     // MARK: Reports
 
     /// Billed against collected per month, the arrears list and the collection rate per village.

@@ -37,6 +37,7 @@ public struct HubReportWeb: Sendable {
         sessionEndpoints.addRoutes(to: api)
         api.get("reports/applications") { request, _ in try await self.applications(request) }
         api.get("reports/sites.geojson") { request, _ in try await self.sites(request) }
+        api.get("reports/fees") { request, _ in try await self.fees(request) }
         router.get("/reports") { request, _ in try await self.page(request) }
     }
 
@@ -71,6 +72,38 @@ public struct HubReportWeb: Sendable {
         headers[.contentType] = "text/csv; charset=utf-8; header=present"
         headers[.contentDisposition] = "attachment; filename=\"tambon-applications.csv\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ReportCSV.encode(rows))))
+    }
+
+    /// The fiscal year of `?fiscal_year=` (Buddhist Era), or the current one; its months, October to September.
+    func feeYear(_ request: Request) throws -> (year: Int, from: BillingPeriod, through: BillingPeriod) {
+        let year: Int
+        if let text = request.uri.queryParameters["fiscal_year"] {
+            guard let value = Int(text), (2550...2700).contains(value) else {
+                throw WebError(
+                    .unprocessable, "invalid_filter", th: "ปีงบประมาณต้องเป็น พ.ศ. เช่น 2570", en: "fiscal_year is a Buddhist Era year such as 2570",
+                    fields: [FieldError("fiscal_year", th: "ปีงบประมาณต้องเป็น พ.ศ. เช่น 2570", en: "fiscal_year is a Buddhist Era year")])
+            }
+            year = value
+        } else {
+            year = index.today().fiscalYear
+        }
+        return (year, BillingPeriod(buddhistYear: year - 1, month: 10)!, BillingPeriod(buddhistYear: year, month: 9)!)
+    }
+
+    /// `GET /api/v1/reports/fees?fiscal_year=2570`: each office's fees billed and collected in the fiscal year, in
+    /// satang, with the collection rate in tenths of a percent. Sums only: open data like the applications report.
+    func fees(_ request: Request) async throws -> Response {
+        let (year, from, through) = try feeYear(request)
+        let totals = try await index.feeTotals(from: from, through: through)
+        let offices: [JSONValue] = totals.keys.sorted().map { office in
+            let total = totals[office]!
+            var row: [String: JSONValue] = [
+                "office": .string(office), "billed_satang": .number(Double(total.billed)), "collected_satang": .number(Double(total.collected)),
+            ]
+            row["collection_permille"] = total.billed > 0 ? .number(Double(total.collected * 1_000 / total.billed)) : .null
+            return .object(row)
+        }
+        return JSONResponse.make(["fiscal_year": .number(Double(year)), "offices": .array(offices)])
     }
 
     func sites(_ request: Request) async throws -> Response {
@@ -150,6 +183,17 @@ public struct HubReportWeb: Sendable {
             "services": Self.services.map { ["value": $0, "label": Self.names[$0] ?? $0, "selected": $0 == filter.service] },
             "csvQuery": Self.query(filter, csv: true),
         ]
+        let (year, from, through) = try feeYear(request)
+        let fees = try await index.feeTotals(from: from, through: through)
+        values["feeYear"] = year
+        values["fees"] = fees.keys.sorted().map { office -> [String: Any] in
+            let total = fees[office]!
+            let permille = total.billed > 0 ? total.collected * 1_000 / total.billed : nil
+            return [
+                "office": office, "billed": Money(satang: total.billed).decimal, "collected": Money(satang: total.collected).decimal,
+                "rate": permille.map { "\($0 / 10).\($0 % 10)%" } ?? "–",
+            ]
+        }
         if let office = filter.office {
             values["office"] = office
             values["officeRows"] = rows.map { row -> [String: Any] in

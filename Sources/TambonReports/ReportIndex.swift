@@ -99,6 +99,22 @@ public struct ReportIndex: Sendable {
                     DELETE FROM report_facts; DELETE FROM report_groups; UPDATE report_cursor SET arrival = 0;
                     """)
         }
+        // Fees: what each office billed and collected per month, for the national collection figure (sums only, no
+        // payer). The log is read again so bills already held are counted.
+        migrator.registerMigration("reports-v4-fees") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE report_fee_items (
+                        record_id TEXT PRIMARY KEY,   -- collection/record: bills/…, receipts/…, payments/…
+                        office TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('billed', 'collected')),
+                        month TEXT NOT NULL,          -- Buddhist Era, YYYY-MM
+                        satang INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX report_fee_items_by_office ON report_fee_items (office, kind, month);
+                    UPDATE report_cursor SET arrival = 0;
+                    """)
+        }
         return migrator
     }
 
@@ -124,6 +140,7 @@ public struct ReportIndex: Sendable {
             let written = try await database.write { db -> [DamagedRecord]? in
                 guard try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor") == cursor else { return nil }
                 try Self.write(step.facts, db)
+                try Self.write(fees: step.fees, db)
                 let newlyDamaged = try Self.write(damaged: step.damaged, db)
                 try db.execute(sql: "UPDATE report_cursor SET arrival = ?", arguments: [step.through])
                 return newlyDamaged
@@ -145,14 +162,45 @@ public struct ReportIndex: Sendable {
     struct Step: Sendable {
         let facts: [(String, ReportFact)]
         let damaged: [(office: String, record: DamagedRecord)]
+        /// Fee items by `collection/record`; nil removes one (a voided receipt, a payment not matched to a bill).
+        var fees: [(String, FeeItem?)] = []
         let through: Int64
     }
+
+    /// One bill's own charges (billed) or one settlement (collected), in an office and a month.
+    struct FeeItem: Sendable {
+        let office: String
+        let kind: String
+        let month: BillingPeriod
+        let satang: Int64
+    }
+
+    /// The fee item a changed bill, receipt or payment makes; nil if it counts for nothing (any more).
+    static func feeItem(_ record: RecordSnapshot, collection: String) -> FeeItem? {
+        guard let office = Authority.owner(ofRecord: record.id), office != Store.hubOffice else { return nil }
+        switch collection {
+        case Bill.collection:
+            guard let bill = Bill(fields: record.fields) else { return nil }
+            return FeeItem(office: office, kind: "billed", month: bill.period ?? BillingPeriod(containing: bill.issued), satang: bill.own.satang)
+        case Receipt.collection:
+            guard let receipt = Receipt(fields: record.fields), receipt.voided == nil else { return nil }
+            return FeeItem(
+                office: office, kind: "collected", month: BillingPeriod(containing: CivilDate(thaiDayOf: receipt.at)), satang: receipt.amount.satang)
+        default:
+            guard let payment = BankPayment(fields: record.fields), payment.bill != nil else { return nil }
+            return FeeItem(
+                office: office, kind: "collected", month: BillingPeriod(containing: CivilDate(thaiDayOf: payment.confirmation.paidAt)),
+                satang: payment.confirmation.amount.satang)
+        }
+    }
+
+    static let feeCollections = [Bill.collection, Receipt.collection, BankPayment.collection]
 
     static func step(
         _ snapshot: StoreSnapshot, after cursor: Int64, on today: CivilDate, services: [any ApplicationService.Type]
     ) throws -> Step? {
         let (changed, through) = try snapshot.changedRecords(
-            collections: [ApplicationRecord.collection, OfficeSettings.collection], after: cursor, limit: refreshStep)
+            collections: Set([ApplicationRecord.collection, OfficeSettings.collection] + feeCollections), after: cursor, limit: refreshStep)
         guard through > cursor else { return nil }
         // New settings (a period, a fee table) change the deadlines of every application of that office.
         var ids = changed[ApplicationRecord.collection] ?? []
@@ -180,7 +228,13 @@ public struct ReportIndex: Sendable {
             guard let fact = Self.fact(of: application, on: today) else { continue }
             facts.append((application.id, fact))
         }
-        return Step(facts: facts, damaged: damaged, through: through)
+        var fees: [(String, FeeItem?)] = []
+        for collection in feeCollections {
+            let ids = changed[collection] ?? []
+            let held = Dictionary(try snapshot.records(collection: collection, ids: ids).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            for id in ids { fees.append(("\(collection)/\(id)", held[id].flatMap { feeItem($0, collection: collection) })) }
+        }
+        return Step(facts: facts, damaged: damaged, fees: fees, through: through)
     }
 
     /// Records the applications that cannot be read (their facts removed, so an application damaged after it was
@@ -197,6 +251,44 @@ public struct ReportIndex: Sendable {
             newlyDamaged.append(record)
         }
         return newlyDamaged
+    }
+
+    static func write(fees: [(String, FeeItem?)], _ db: Database) throws {
+        guard !fees.isEmpty else { return }
+        let upsert = try RawStatement(
+            db, "INSERT OR REPLACE INTO report_fee_items (record_id, office, kind, month, satang) VALUES (?, ?, ?, ?, ?)")
+        let delete = try RawStatement(db, "DELETE FROM report_fee_items WHERE record_id = ?")
+        for (key, item) in fees {
+            guard let item else {
+                try delete.bind(1, text: key)
+                try delete.run()
+                continue
+            }
+            try upsert.bind(1, text: key)
+            try upsert.bind(2, text: item.office)
+            try upsert.bind(3, text: item.kind)
+            try upsert.bind(4, text: item.month.description)
+            try upsert.bind(5, item.satang)
+            try upsert.run()
+        }
+    }
+
+    /// Each office's fees billed and collected in the months `from`…`through` (Buddhist Era, inclusive): sums, no
+    /// payer. A payment paid twice counts twice in collected until it is refunded.
+    public func feeTotals(from: BillingPeriod, through: BillingPeriod) async throws -> [String: (billed: Int64, collected: Int64)] {
+        try await database.read { db in
+            var totals: [String: (billed: Int64, collected: Int64)] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT office, kind, sum(satang) FROM report_fee_items WHERE month BETWEEN ? AND ? GROUP BY office, kind",
+                arguments: [from.description, through.description])
+            {
+                let office: String = row[0]
+                var total = totals[office] ?? (0, 0)
+                if row[1] as String == "billed" { total.billed = row[2] } else { total.collected = row[2] }
+                totals[office] = total
+            }
+            return totals
+        }
     }
 
     /// How many applications each office has that cannot be read (left out of every report), for the offices

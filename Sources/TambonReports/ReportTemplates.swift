@@ -56,6 +56,12 @@ enum ReportTemplates {
         {{#stale}}<tr><td><a href="/reports?office={{office}}">{{office}}</a></td><td class="stale">{{asOf}}</td></tr>{{/stale}}
         {{^stale}}<tr><td colspan="2">ไม่มี <span class="en">none</span></td></tr>{{/stale}}
         </tbody></table>
+        <h2>ค่าธรรมเนียม ปีงบประมาณ {{feeYear}} <span class="en">fees billed and collected, fiscal year {{feeYear}}</span></h2>
+        <p class="en">ผลรวมต่อสำนักงาน ไม่มีข้อมูลผู้ชำระ · Sums per office, no payer. <a href="/api/v1/reports/fees?fiscal_year={{feeYear}}">JSON</a></p>
+        <table><thead><tr><th>สำนักงาน</th><th class="n">เรียกเก็บ (บาท)</th><th class="n">จัดเก็บได้ (บาท)</th><th class="n">ร้อยละ</th></tr></thead><tbody>
+        {{#fees}}<tr><td>{{office}}</td><td class="n">{{billed}}</td><td class="n">{{collected}}</td><td class="n">{{rate}}</td></tr>{{/fees}}
+        {{^fees}}<tr><td colspan="4">ยังไม่มี <span class="en">none yet</span></td></tr>{{/fees}}
+        </tbody></table>
         <h2>รายสำนักงาน <span class="en">by office</span></h2>
         <table><thead><tr><th>สำนักงาน</th><th class="n">คำขอ</th><th class="n">เกินกำหนด</th><th class="n">พิจารณาแล้ว</th><th>ข้อมูล ณ</th></tr></thead><tbody>
         {{#offices}}<tr><td><a href="/reports?office={{office}}">{{office}}</a></td><td class="n">{{count}}</td><td class="n">{{overdue}}</td><td class="n">{{decided}}</td>

@@ -10,7 +10,10 @@ struct FeesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fees",
         abstract: "Payers and monthly bills of an office node.",
-        subcommands: [FeesImportPayersCommand.self, FeesBillingRunCommand.self, FeesCashCommand.self, FeesBillCommand.self, FeesReviewCommand.self]
+        subcommands: [
+            FeesImportPayersCommand.self, FeesBillingRunCommand.self, FeesCashCommand.self, FeesBillCommand.self, FeesReviewCommand.self,
+            FeesReconcileCommand.self,
+        ]
     )
 }
 
@@ -143,6 +146,43 @@ struct FeesReviewCommand: AsyncParsableCommand {
         for item in items {
             let confirmation = item.payment.confirmation
             print("\(item.id)\t\(item.payment.match)\t\(confirmation.amount.decimal)\tref1 \(confirmation.reference1)\tcredit \(item.credit.decimal)")
+        }
+    }
+}
+
+struct FeesReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Set the bank's daily statement against the payments the bank confirmed.",
+        discussion: """
+            FILE is CSV with a header: date,time,transaction_id,amount,ref1,ref2 (any order; time and ref2 optional). \
+            Prints the share matched without an officer, then each line or payment to look at.
+            """
+    )
+
+    @OptionGroup var options: DataOptions
+    @Argument(help: "The statement (CSV, UTF-8).") var file: String
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw TambonError.command("cannot read \(file)") }
+        let lines: [Reconciliation.Line]
+        do {
+            lines = try Reconciliation.parse(Array(data))
+        } catch {
+            for line in error.lines.prefix(100) { FileHandle.standardError.write(Data("\(file):\(line.line): \(line.english)\n".utf8)) }
+            throw TambonError.command("\(error.lines.count) bad line(s) in \(file); nothing was reconciled")
+        }
+        let store = try options.openStore()
+        let result = try await FeeBook(store: store, catalog: try await OfficeSettings.load(from: store)).reconcile(lines)
+        print(
+            "matched \(result.matched.count) of \(lines.count) line(s) (\(result.matchedPermille / 10).\(result.matchedPermille % 10)%) without an officer"
+        )
+        for line in result.unconfirmed {
+            print("no confirmation\tline \(line.line)\t\(line.transactionID)\t\(line.amount.decimal)\tref1 \(line.reference1)")
+        }
+        for line in result.duplicateLines { print("duplicate line\tline \(line.line)\t\(line.transactionID)\t\(line.amount.decimal)") }
+        for confirmed in result.notInStatement {
+            print("not in statement\t\(confirmed.id)\t\(confirmed.confirmation.amount.decimal)\tref1 \(confirmed.confirmation.reference1)")
         }
     }
 }

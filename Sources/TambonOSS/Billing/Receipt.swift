@@ -8,10 +8,17 @@ public struct Receipt: Sendable, Equatable {
     /// The series of the office's number register that numbers receipts.
     public static let series = "receipt"
 
-    public struct Void: Sendable, Equatable {
+    /// Why, by whom and when a receipt was voided.
+    public struct Voiding: Sendable, Equatable {
         public let reason: String
         public let by: String
         public let at: Int64
+
+        public init(reason: String, by: String, at: Int64) {
+            self.reason = reason
+            self.by = by
+            self.at = at
+        }
     }
 
     public let number: OfficialNumber
@@ -19,9 +26,9 @@ public struct Receipt: Sendable, Equatable {
     public let amount: Money
     public let at: Int64
     public let staff: String
-    public let voided: Void?
+    public let voided: Voiding?
 
-    public init(number: OfficialNumber, bill: String, amount: Money, at: Int64, staff: String, voided: Void? = nil) {
+    public init(number: OfficialNumber, bill: String, amount: Money, at: Int64, staff: String, voided: Voiding? = nil) {
         self.number = number
         self.bill = bill
         self.amount = amount
@@ -39,10 +46,12 @@ public struct Receipt: Sendable, Equatable {
     }
 
     public var fields: [String: JSONValue] {
-        [
+        var fields: [String: JSONValue] = [
             "number": .string(number.description), "sequence": .number(Double(number.sequence)), "fiscal_year": .number(Double(number.year)),
             "bill": .string(bill), "amount_satang": .number(Double(amount.satang)), "at_ms": .number(Double(at)), "staff": .string(staff),
         ]
+        if let voided { fields.merge(Self.voidFields(reason: voided.reason, by: voided.by, at: voided.at)) { $1 } }
+        return fields
     }
 
     public static func voidFields(reason: String, by: String, at: Int64) -> [String: JSONValue] {
@@ -55,12 +64,12 @@ public struct Receipt: Sendable, Equatable {
             let amount = fields["amount_satang"]?.integerValue, (1...Bill.maximumSatang).contains(amount),
             let at = fields["at_ms"]?.integerValue, let staff = fields["staff"]?.stringValue
         else { return nil }
-        var voided: Void?
+        var voided: Voiding?
         if let object = fields["voided"]?.objectValue {
             guard let reason = object["reason"]?.stringValue, let by = object["by"]?.stringValue, let when = object["at_ms"]?.integerValue else {
                 return nil
             }
-            voided = Void(reason: reason, by: by, at: when)
+            voided = Voiding(reason: reason, by: by, at: when)
         }
         self.init(
             number: OfficialNumber(sequence: Int(sequence), year: Int(year)), bill: bill, amount: Money(satang: amount), at: at, staff: staff,
