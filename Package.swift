@@ -278,8 +278,11 @@ let package = Package(
             name: "tambon-bench",
             dependencies: [
                 "TambonCore", "TambonStore", "TambonProtocol", "TambonTLS", "TambonSync", "TambonHub", "TambonOSS",
-                "TambonOffice", "TambonReports", "TambonSQLite", "TambonTestSupport",
+                "TambonOffice", "TambonReports", "TambonSQLite", "TambonTestSupport", "TambonCodes",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                Product.asyncHTTPClient,
+                Product.nioSSL,
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 Product.hummingbird,
                 Product.logging,
                 Product.nioCore,

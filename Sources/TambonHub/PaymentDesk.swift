@@ -17,12 +17,16 @@ public struct PaymentDesk: Sendable {
     public let banks: BankRegistry
     let logger: Logger
     private let billers: BillerDirectory
+    private let batches: GroupCommit<Pending, Recorded>
+    /// Confirmations written in one transaction at most.
+    static let maximumBatch = 64
 
     public init(store: Store, banks: BankRegistry, logger: Logger) {
         self.store = store
         self.banks = banks
         self.logger = logger
         billers = BillerDirectory(store: store)
+        batches = GroupCommit(maximumBatch: Self.maximumBatch) { batch in try await Self.write(batch, store: store, logger: logger) }
     }
 
     /// What became of a confirmation.
@@ -33,48 +37,79 @@ public struct PaymentDesk: Sendable {
         public let replayed: Bool
     }
 
+    /// Records a bank's confirmation (or finds it recorded): concurrent confirmations are written together, one
+    /// store transaction for a batch (``GroupCommit``), each answered once its batch committed.
     public func record(_ confirmation: BankConfirmation, bank: String) async throws -> Recorded {
         let office = try await billers.office(of: confirmation.billerID)
         let local = BankPayment.localID(bank: bank, transaction: confirmation.transactionID)
-        let parked = Authority.recordID(office: Store.hubOffice, local: local)
-        let id = office.map { Authority.recordID(office: $0, local: local) } ?? parked
-        let outcome = Mutex<Recorded?>(nil)
-        try await store.transaction { transaction -> [LocalEdit] in
-            func replay(_ id: String, _ held: RecordSnapshot) -> [LocalEdit] {
-                let stored = BankPayment(fields: held.fields)
-                outcome.withLock { $0 = Recorded(id: id, match: stored?.match ?? "damaged", replayed: true) }
-                if stored?.confirmation != confirmation {
-                    logger.warning("a bank resent a transaction id with different content; the first stays", metadata: ["payment": "\(id)"])
-                }
-                return []
-            }
-            if let held = try transaction.record(collection: BankPayment.collection, id: id) { return replay(id, held) }
-            if let held = try transaction.record(collection: BankPayment.collection, id: parked) {
-                // Recorded before its office's settings reached the hub: moved to the office now that they have.
-                if let moved = held.fields["moved_to"]?.stringValue,
-                    let target = try transaction.record(collection: BankPayment.collection, id: moved)
-                {
-                    return replay(moved, target)
-                }
-                guard let office, let stored = BankPayment(fields: held.fields) else { return replay(parked, held) }
-                let edits = try Self.move(stored, from: parked, to: office, local: local, in: transaction)
-                outcome.withLock { $0 = Recorded(id: id, match: edits.match, replayed: true) }
-                return edits.edits
-            }
-            guard let office else {
-                let payment = BankPayment(bank: bank, confirmation: confirmation, match: .review(.unknownBiller), bill: nil)
-                outcome.withLock { $0 = Recorded(id: id, match: payment.match, replayed: false) }
-                return [LocalEdit(collection: BankPayment.collection, record: id, set: payment.fields, scope: [Store.hubOffice])]
-            }
-            let payment = try Self.decide(confirmation, bank: bank, office: office, in: transaction)
-            outcome.withLock { $0 = Recorded(id: id, match: payment.match, replayed: false) }
-            return [LocalEdit(collection: BankPayment.collection, record: id, set: payment.fields, scope: [office])]
-        }
-        let recorded = outcome.withLock { $0! }
+        // Two confirmations of one payment, or of one bill, never share a batch: the later reads what the earlier wrote.
+        let keys = ["payment:" + local, "bill:" + (office ?? Store.hubOffice) + "." + confirmation.reference1]
+        let recorded = try await batches.submit(Pending(confirmation: confirmation, bank: bank, office: office), keys: keys)
         if !recorded.replayed {
             logger.info("bank payment recorded", metadata: ["payment": "\(recorded.id)", "match": "\(recorded.match)"])
         }
         return recorded
+    }
+
+    /// A confirmation waiting for its batch, with the office its biller ID names (nil: none yet).
+    struct Pending: Sendable {
+        let confirmation: BankConfirmation
+        let bank: String
+        let office: String?
+    }
+
+    /// One batch of confirmations in one store transaction.
+    static func write(_ batch: [Pending], store: Store, logger: Logger) async throws -> [Recorded] {
+        let outcomes = Mutex<[Recorded]>([])
+        try await store.transaction { transaction -> [LocalEdit] in
+            var edits: [LocalEdit] = []
+            var recorded: [Recorded] = []
+            for pending in batch {
+                let (more, outcome) = try recordOne(pending, in: transaction, logger: logger)
+                edits += more
+                recorded.append(outcome)
+            }
+            outcomes.withLock { $0 = recorded }
+            return edits
+        }
+        return outcomes.withLock { $0 }
+    }
+
+    /// The edits one confirmation makes (none for a retry) and its answer.
+    static func recordOne(_ pending: Pending, in transaction: LocalTransaction, logger: Logger) throws -> ([LocalEdit], Recorded) {
+        let (confirmation, bank, office) = (pending.confirmation, pending.bank, pending.office)
+        let local = BankPayment.localID(bank: bank, transaction: confirmation.transactionID)
+        let parked = Authority.recordID(office: Store.hubOffice, local: local)
+        let id = office.map { Authority.recordID(office: $0, local: local) } ?? parked
+        func replay(_ id: String, _ held: RecordSnapshot) -> ([LocalEdit], Recorded) {
+            let stored = BankPayment(fields: held.fields)
+            if stored?.confirmation != confirmation {
+                logger.warning("a bank resent a transaction id with different content; the first stays", metadata: ["payment": "\(id)"])
+            }
+            return ([], Recorded(id: id, match: stored?.match ?? "damaged", replayed: true))
+        }
+        if let held = try transaction.record(collection: BankPayment.collection, id: id) { return replay(id, held) }
+        if let held = try transaction.record(collection: BankPayment.collection, id: parked) {
+            // Recorded before its office's settings reached the hub: moved to the office now that they have.
+            if let moved = held.fields["moved_to"]?.stringValue, let target = try transaction.record(collection: BankPayment.collection, id: moved) {
+                return replay(moved, target)
+            }
+            guard let office, let stored = BankPayment(fields: held.fields) else { return replay(parked, held) }
+            let move = try Self.move(stored, from: parked, to: office, local: local, in: transaction)
+            return (move.edits, Recorded(id: id, match: move.match, replayed: true))
+        }
+        guard let office else {
+            let payment = BankPayment(bank: bank, confirmation: confirmation, match: .review(.unknownBiller), bill: nil)
+            return (
+                [LocalEdit(collection: BankPayment.collection, record: id, set: payment.fields, scope: [Store.hubOffice])],
+                Recorded(id: id, match: payment.match, replayed: false)
+            )
+        }
+        let payment = try Self.decide(confirmation, bank: bank, office: office, in: transaction)
+        return (
+            [LocalEdit(collection: BankPayment.collection, record: id, set: payment.fields, scope: [office])],
+            Recorded(id: id, match: payment.match, replayed: false)
+        )
     }
 
     /// The edits that move a payment parked in the hub's scope (its biller ID then unknown) into `office`'s scope,

@@ -215,7 +215,12 @@ enum StoreMigrator {
             // Which receipts and payments name a bill (register `bill`), and which payments wait for one (`awaiting`):
             // the hub matches a bank's confirmation against the bill's ledger in one transaction, and a waiting one
             // when its bill arrives. Partial, so no other field's write pays for it.
-            try db.execute(sql: "CREATE INDEX fields_by_bill ON fields (collection, field, value) WHERE field IN ('bill', 'awaiting')")
+            // One index per field: SQLite uses a partial index only when the query's terms imply its WHERE exactly.
+            try db.execute(
+                sql: """
+                    CREATE INDEX fields_by_bill ON fields (collection, value) WHERE field = 'bill';
+                    CREATE INDEX fields_by_awaited_bill ON fields (collection, value) WHERE field = 'awaiting';
+                    """)
         }
         return migrator
     }
