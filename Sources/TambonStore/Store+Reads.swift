@@ -26,11 +26,14 @@ extension Store {
 
     /// The ids of `office`'s records in `collection` whose register `link` holds `reference`.
     static func recordIDs(_ db: Database, collection: String, _ link: BillLink, _ reference: String, office: String) throws -> [String] {
-        // The field is written into the statement (from the enum) so SQLite can prove the partial index applies.
-        try String.fetchAll(
-            db, cached: "SELECT record_id FROM fields WHERE collection = ? AND field = '\(link.rawValue)' AND value = ?",
-            arguments: [collection, JSONValue.string(reference).canonicalText]
-        ).filter { Authority.isOwned(record: $0, by: office) }
+        try String.fetchAll(db, cached: billLookup(link), arguments: [collection, JSONValue.string(reference).canonicalText])
+            .filter { Authority.isOwned(record: $0, by: office) }
+    }
+
+    /// The lookup's statement. The field is written into it (from the enum) so SQLite can prove the field's partial
+    /// index applies; a bound parameter would leave it a scan.
+    static func billLookup(_ link: BillLink) -> String {
+        "SELECT record_id FROM fields WHERE collection = ? AND field = '\(link.rawValue)' AND value = ?"
     }
 
     /// ``recordIDs(_:collection:_:_:office:)`` outside a transaction.
