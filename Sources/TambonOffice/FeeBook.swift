@@ -205,6 +205,62 @@ public struct FeeBook: Sendable {
         return (ledger.bills.values.sorted { $0.issued != $1.issued ? $0.issued > $1.issued : $0.reference > $1.reference }, ledger)
     }
 
+    // MARK: The fees of applications
+
+    /// One fee of an application with its bill, if issued, and the bill's state.
+    public struct ApplicationFee: Sendable {
+        public let fee: BillableFee
+        public let reference: String
+        public let bill: Bill?
+        public let status: BillLedger.Status?
+        public let outstanding: Money?
+    }
+
+    /// The reference of an application's fee bill: `A`, the tracking code, the fee's key (`AK7M2Q9XAP`).
+    public static func reference(application: ApplicationRecord, fee: BillableFee) -> String { "A" + application.trackingCode + fee.key }
+
+    /// The application's billable fees (its service's rule, with the office's settings) and their bills.
+    public func fees(of application: ApplicationRecord) async throws -> [ApplicationFee] {
+        guard let service = catalog.service(application.service) else { return [] }
+        let billable = service.billableFees(
+            state: application.state, fees: application.fees, submittedOn: CivilDate(thaiDayOf: application.submittedMillis), on: today())
+        var result: [ApplicationFee] = []
+        for fee in billable {
+            let reference = Self.reference(application: application, fee: fee)
+            let held = try await bill(reference)
+            result.append(
+                ApplicationFee(
+                    fee: fee, reference: reference, bill: held?.bill, status: held.map { $0.ledger.status(of: reference) },
+                    outstanding: held.map { $0.ledger.outstanding(reference) }))
+        }
+        return result
+    }
+
+    /// Issues a bill for each of the application's fees that has none and is not recorded paid, in one transaction
+    /// (office node only; a second call issues nothing). Returns how many were issued.
+    @discardableResult
+    public func billFees(of application: ApplicationRecord) async throws -> Int {
+        let open = try await fees(of: application).filter { $0.bill == nil && !$0.fee.recordedPaid }
+        guard !open.isEmpty else { return 0 }
+        let issued = today()
+        let dueDays = settings.dueDays
+        let changes = try await store.transaction { transaction -> [LocalEdit] in
+            try Self.requireOfficeNode(transaction, "bills are")
+            var edits: [LocalEdit] = []
+            for item in open {
+                let id = Authority.recordID(office: transaction.node.office, local: item.reference)
+                guard try transaction.record(collection: Bill.collection, id: id) == nil else { continue }
+                let bill = Bill(
+                    reference: item.reference, reference2: String(item.fee.year), payer: nil, application: application.id, period: nil,
+                    lines: [Bill.Line(kind: application.service.rawValue, label: item.fee.label, amount: item.fee.amount)], arrears: .zero,
+                    carried: [], issued: issued, due: issued.adding(days: dueDays), check: Self.newCheck())
+                edits.append(LocalEdit(collection: Bill.collection, record: id, set: bill.fields))
+            }
+            return edits
+        }
+        return changes.count
+    }
+
     // MARK: Cash at the counter
 
     /// Takes `amount` in cash against `reference` and issues the next receipt of the fiscal year, in the transaction

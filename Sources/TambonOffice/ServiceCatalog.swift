@@ -103,6 +103,7 @@ public protocol OfferedService: Sendable {
     func issuesNumber(for action: ActionName) -> Bool
     func file(_ details: [String: JSONValue], on day: CivilDate) throws -> ServiceFiling
     func officeView(state: ApplicationState, submittedOn: CivilDate, on today: CivilDate) -> [String: JSONValue]
+    func billableFees(state: ApplicationState, fees: [String: JSONValue], submittedOn: CivilDate, on today: CivilDate) -> [BillableFee]
     func document() throws -> [String: JSONValue]
 }
 
@@ -117,6 +118,9 @@ public struct Offered<S: ApplicationService>: OfferedService {
     public func file(_ details: [String: JSONValue], on day: CivilDate) throws -> ServiceFiling { try S.file(details, settings: settings, on: day) }
     public func officeView(state: ApplicationState, submittedOn: CivilDate, on today: CivilDate) -> [String: JSONValue] {
         S.officeView(settings: settings, state: state, submittedOn: submittedOn, on: today)
+    }
+    public func billableFees(state: ApplicationState, fees: [String: JSONValue], submittedOn: CivilDate, on today: CivilDate) -> [BillableFee] {
+        S.billableFees(settings: settings, state: state, fees: fees, submittedOn: submittedOn, on: today)
     }
     public func document() throws -> [String: JSONValue] { try S.document(of: settings) }
 }

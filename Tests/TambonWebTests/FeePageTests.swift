@@ -148,3 +148,34 @@ import Testing
         }
     }
 }
+
+/// A service's fee becomes a bill of the fee service: issued from the application's page, paid at the counter (or by
+/// the bank), its state shown on the application, and its receipt offered for the workflow's `record-payment`.
+@Suite struct ApplicationFeeBillTests {
+    @Test func aPermitFeeIsBilledOnceAndPaidThroughItsBill() async throws {
+        let fixture = try await WebFixture(catalog: FeePageTests.catalog())
+        let application = try await fixture.web.book.submit(
+            service: "building-permit", applicant: WebFixture.applicant.objectValue!, details: WebFixture.details.objectValue!)
+        let reference = "A" + application.trackingCode + "P"
+        try await fixture.application.test(.router) { client in
+            let (headers, csrf) = try await FeePageTests().login(client)
+            let page = "/office/applications/\(application.id)"
+            let before = try await client.execute(uri: page, method: .get, headers: headers) { WebFixture.text($0) }
+            #expect(before.contains("ยังไม่ออกใบแจ้งหนี้") && before.contains("bill-fees"))
+            for _ in 0..<2 {
+                let status = try await client.execute(
+                    uri: page + "/bill-fees", method: .post, headers: headers, body: PageTests.form([("csrf", csrf)])
+                ) { $0.status }
+                #expect(status == .seeOther)
+            }
+            let bills = try await fixture.store.records(collection: Bill.collection, office: "5001")
+            #expect(bills.map(\.id) == ["5001." + reference], "billed once")
+            let total = try #require(application.fees["total"]?.integerValue)
+            #expect(try await fixture.web.fees.bill(reference)?.bill.amount == Money(satang: total))
+            let cash = PageTests.form([("csrf", csrf), ("amount", Money(satang: total).decimal)])
+            _ = try await client.execute(uri: "/office/fees/bills/\(reference)/cash", method: .post, headers: headers, body: cash) { $0.status }
+            let after = try await client.execute(uri: page, method: .get, headers: headers) { WebFixture.text($0) }
+            #expect(after.contains("ชำระแล้ว") && !after.contains("bill-fees\""))
+        }
+    }
+}

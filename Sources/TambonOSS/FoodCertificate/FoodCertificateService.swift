@@ -87,6 +87,18 @@ public enum FoodCertificateService: ApplicationService {
         ]
     }
 
+    /// Each year's certificate fee as it falls due (the approval year, then each renewal); the filing itself costs
+    /// nothing.
+    public static func billableFees(
+        settings: Settings, state: ApplicationState, fees: [String: JSONValue], submittedOn: CivilDate, on today: CivilDate
+    ) -> [BillableFee] {
+        dues(settings: settings, state: state, submittedOn: submittedOn, on: today).dues.filter { $0.amount.satang > 0 }.map { due in
+            BillableFee(
+                key: "F\(due.year % 100)", label: "ค่าธรรมเนียมหนังสือรับรองการแจ้ง ปี \(due.year)", amount: due.amount, year: due.year,
+                recordedPaid: due.payment != nil)
+        }
+    }
+
     public static func syntheticDetails(location: JSONValue) -> [String: JSONValue] {
         [
             "establishment_name": "ร้านทดสอบ", "place_kind": "selling", "area_m2": 40, "in_market": false, "workers": 3, "address": "-",

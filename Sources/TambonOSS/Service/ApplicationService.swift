@@ -44,6 +44,31 @@ public protocol ApplicationService: Service {
     /// Details as a citizen would file them, for generated applications in tests and benchmarks; `location` is the
     /// pin (or null).
     static func syntheticDetails(location: JSONValue) -> [String: JSONValue]
+
+    /// The fees of an application that the office bills through the fee service (a Thai QR, cash at the counter),
+    /// as of `today`. By default the fees due on filing (`fees.total`), once.
+    static func billableFees(
+        settings: Settings, state: ApplicationState, fees: [String: JSONValue], submittedOn: CivilDate, on today: CivilDate
+    ) -> [BillableFee]
+}
+
+/// One fee of an application a bill can carry: its key among the application's bills (`P` the filing fee, `F70`
+/// a certificate's fee for 2570), what it is, the amount and the Buddhist-Era year it belongs to, and whether the
+/// workflow already records it paid (then no bill is issued for it).
+public struct BillableFee: Sendable, Equatable {
+    public let key: String
+    public let label: String
+    public let amount: Money
+    public let year: Int
+    public let recordedPaid: Bool
+
+    public init(key: String, label: String, amount: Money, year: Int, recordedPaid: Bool = false) {
+        self.key = key
+        self.label = label
+        self.amount = amount
+        self.year = year
+        self.recordedPaid = recordedPaid
+    }
 }
 
 extension ApplicationService {
@@ -54,6 +79,13 @@ extension ApplicationService {
 
     public static func officeView(settings: Settings, state: ApplicationState, submittedOn: CivilDate, on today: CivilDate) -> [String: JSONValue] {
         [:]
+    }
+
+    public static func billableFees(
+        settings: Settings, state: ApplicationState, fees: [String: JSONValue], submittedOn: CivilDate, on today: CivilDate
+    ) -> [BillableFee] {
+        guard let total = fees["total"]?.integerValue, (1...Bill.maximumSatang).contains(total) else { return [] }
+        return [BillableFee(key: "P", label: "ค่าธรรมเนียม\(thaiName)", amount: Money(satang: total), year: submittedOn.buddhistYear)]
     }
 }
 

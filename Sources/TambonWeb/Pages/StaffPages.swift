@@ -25,6 +25,9 @@ struct StaffPages: Sendable {
         router.post("/office/applications/:id/actions") { request, context in
             try await self.act(request, id: try context.parameters.require("id"))
         }
+        router.post("/office/applications/:id/bill-fees") { request, context in
+            try await self.billFees(request, id: try context.parameters.require("id"))
+        }
     }
 
     func login(_ request: Request, client: String?) async throws -> Response {
@@ -140,8 +143,26 @@ struct StaffPages: Sendable {
             if let reason = entry.event.payload["reason"]?.stringValue { item["eventReason"] = reason }
             return item
         }
+        // The application's fees as bills of the fee service: paid by Thai QR or at the counter.
+        let fees = try await web.fees.fees(of: application)
+        values["feeBills"] = fees.map { item -> [String: Any] in
+            [
+                "label": item.fee.label, "amount": item.fee.amount.thaiText, "reference": item.reference, "issued": item.bill != nil,
+                "status": item.fee.recordedPaid ? "บันทึกชำระแล้ว" : item.status.map(FeePages.statusText) ?? "ยังไม่ออกใบแจ้งหนี้",
+            ]
+        }
+        values["hasFeeBills"] = !fees.isEmpty
+        values["canBill"] = session.role.isOfficial && fees.contains { $0.bill == nil && !$0.fee.recordedPaid }
+        // A fee paid through its bill but not yet recorded on the application: its receipt or bank payment, offered.
+        let receiptSuggestion = try await suggestedReceipt(fees)
         let nodeRole = try await web.nodeRole()
-        values["actions"] = actions(on: application, for: session, role: nodeRole, on: today)
+        values["actions"] = actions(on: application, for: session, role: nodeRole, on: today).map { actions in
+            actions.map { action in
+                var action = action
+                action["receiptSuggestion"] = receiptSuggestion
+                return action
+            }
+        }
         let refused = try await web.store.refusedChanges(limit: 100).filter { $0.record == application.id }.map(Self.refusalRow)
         values["refused"] = refused
         values["hasRefused"] = !refused.isEmpty
@@ -185,6 +206,33 @@ struct StaffPages: Sendable {
                 "needsInspection": action == "record-inspection",
             ] as [String: Any]
         }
+    }
+
+    /// `ใบเสร็จ 1/2570` or `ธนาคาร scb T1`: how the first fee paid through its bill (and not yet recorded) was paid.
+    func suggestedReceipt(_ fees: [FeeBook.ApplicationFee]) async throws -> String {
+        guard let paid = fees.first(where: { !$0.fee.recordedPaid && $0.status == .paid }) else { return "" }
+        if let receipt = try await web.fees.receipts().first(where: { $0.receipt.bill == paid.reference && $0.receipt.voided == nil }) {
+            return "ใบเสร็จ \(receipt.receipt.number)"
+        }
+        guard let (_, ledger) = try await web.fees.bill(paid.reference),
+            let bank = ledger.applied.first(where: { $0.settlement.bill == paid.reference && $0.settlement.source == .bank })
+        else { return "" }
+        return "ธนาคาร \(bank.settlement.id.split(separator: ".").last.map(String.init) ?? bank.settlement.id)"
+    }
+
+    func billFees(_ request: Request, id: String) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
+        guard session.role.isOfficial else {
+            throw WebError(.forbidden, "forbidden", th: "เฉพาะเจ้าหน้าที่หรือผู้ดูแลระบบ", en: "only an officer or admin may do this")
+        }
+        let application = try await web.application(id, for: session)
+        do {
+            try await web.fees.billFees(of: application)
+        } catch let error as OfficeError {
+            return try await self.application(request, session: session, id: id, error: error.thai, status: HTTPResponse.Status(code: error.status))
+        }
+        return PageRenderer.redirect("/office/applications/\(application.id)")
     }
 
     func act(_ request: Request, id: String) async throws -> Response {
