@@ -23,6 +23,7 @@ As a program:
   python3 scripts/fuzz_api_hooks.py summary NAME REPORT_JSON
       one line: test cases generated and failures of a schemathesis JSON report.
 """
+import hmac
 import hashlib
 import importlib.util
 import json
@@ -101,6 +102,20 @@ class SignedRequests(requests.auth.AuthBase):
         r.headers["Tambon-Nonce"] = str(nonce)
         r.headers["Tambon-Time"] = str(int(time.time() * 1000))
         r.headers["Tambon-Signature"] = self.key.key.sign(message.encode("utf-8")).hex()
+        return r
+
+
+class BankSigner:
+    """A bank's confirmation as `requests` sends it, signed: `Tambon-Signature` is hex HMAC-SHA256 of the body bytes."""
+
+    def __init__(self, secret):
+        self.secret = secret.encode("utf-8")
+
+    def __call__(self, r):
+        body = r.body or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        r.headers["Tambon-Signature"] = hmac.new(self.secret, body, hashlib.sha256).hexdigest()
         return r
 
 
@@ -235,6 +250,8 @@ def _register_hooks():
             session = None
 
             def get(self, case, context):
+                if case.path == "/v1/bank/confirmations":
+                    return "bank"
                 if case.path.startswith("/v1/"):
                     return "node"
                 if case.method.upper() == "DELETE" and case.path == "/api/v1/session":
@@ -244,7 +261,11 @@ def _register_hooks():
                 return Credentials.session
 
             def set(self, case, data, context):
-                if data == "node":
+                if data == "bank":
+                    # The bank the hub was given (FUZZ_BANK_NAME, FUZZ_BANK_SECRET), signing the body as sent.
+                    case.headers = dict(case.headers or {}, **{"Tambon-Bank": os.environ.get("FUZZ_BANK_NAME", "fuzzbank")})
+                    case._auth = BankSigner(os.environ.get("FUZZ_BANK_SECRET", ""))
+                elif data == "node":
                     if case.path != "/v1/hello":
                         case.headers = dict(case.headers or {}, **{"Tambon-Node": signer.key.id})
                     # What schemathesis.auth.set_from_requests does: `requests` calls the signer with the prepared

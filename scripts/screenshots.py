@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Drives headless Chromium (Debian's `chromium`) through the citizen's building-permit form and the officer's
-queue on a throwaway node, and saves screenshots. Uses only the Python standard library: the DevTools protocol is
+"""Drives headless Chromium (Debian's `chromium`) through the citizen's building-permit form, the officer's
+queue, the fee pages (payer register, billing run, bill and its A5 print, the phone page, the review queue) on a throwaway node, and saves screenshots. Uses only the Python standard library: the DevTools protocol is
 spoken over a minimal WebSocket client below.
 
     scripts/screenshots            # builds tambon, installs chromium if missing, writes ./screenshots/*.png
@@ -117,6 +117,23 @@ def main():
     data = data + "/node"
     subprocess.run([TAMBON, "node", "user", "add", "--data", data, "--name", "somsri", "--role", "officer", "--password-stdin"],
                    input=b"screenshot password\n", check=True, stdout=subprocess.DEVNULL)
+    # Fees: the office's biller ID, a payer register and November's bills, before the node serves (it reads the
+    # settings at start); a bank that may confirm payments to the hub.
+    with open(os.path.join(data, "..", "settings.json"), "w") as f:
+        json.dump({"billing": {"tax_id": "0994000165501", "biller_suffix": "00", "late_surcharge_percent": 10,
+                               "wastewater_rates": [{"effective_from": "2024-10-01", "schedule": {"household": {"monthly": 1000}}}]}}, f)
+    subprocess.run([TAMBON, "node", "settings", "--data", data, "--set", os.path.join(data, "..", "settings.json")], check=True, stdout=subprocess.DEVNULL)
+    payers = os.path.join(data, "..", "payers.csv")
+    with open(payers, "w") as f:
+        f.write("code,name,address,house_no,village,services,rate_class,starts\n"
+                "A0001,นางสมศรี ใจดี,ต.แม่เหียะ อ.เมือง จ.เชียงใหม่,12,3,ขยะ,household,1/1/2568\n"
+                "A0002,นายชัย ดีงาม,ต.แม่เหียะ อ.เมือง จ.เชียงใหม่,14,3,ขยะ,household,1/1/2568\n"
+                "A0003,ร้านข้าวแกงป้าศรี,ต.แม่เหียะ อ.เมือง จ.เชียงใหม่,99,2,ขยะ+น้ำเสีย,household,1/1/2568\n")
+    subprocess.run([TAMBON, "fees", "import-payers", "--data", data, payers], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([TAMBON, "fees", "billing-run", "--data", data, "--period", "2569-10"], check=True, stdout=subprocess.DEVNULL)
+    bank_secret = "screenshot bank secret, 32 bytes"
+    subprocess.run([TAMBON, "hub", "bank", "add", "--data", hub_data, "--name", "scb", "--secret-stdin"], input=bank_secret.encode(),
+                   check=True, stdout=subprocess.DEVNULL)
     node = subprocess.Popen([TAMBON, "node", "serve", "--data", data, "--listen", f"127.0.0.1:{node_port}"], stderr=subprocess.DEVNULL)
     # The hub's certificate is its own CA's: the browser is told to accept it (the nodes pin it instead).
     browser = subprocess.Popen([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--ignore-certificate-errors",
@@ -190,11 +207,42 @@ def main():
         devtools.go(base + f"/office/applications/{food}/certificate")
         devtools.shot("11-food-certificate")
 
-        # The node syncs with the hub; the hub's national report page.
+        # Fees: the payer register, November's billing run, a bill and its A5 print, the citizen's phone page.
+        devtools.go(base + "/office/fees/payers")
+        devtools.shot("14-payer-register")
+        devtools.go(base + "/office/fees")
+        fill(devtools, {"period": "2569-11"})
+        devtools.eval("document.querySelector('form[action=\"/office/fees/billing-run\"]').submit()")
+        devtools.wait_loaded()
+        devtools.shot("15-billing-run")
+        devtools.go(base + "/office/fees/bills/6911A0003")
+        devtools.shot("16-bill")
+        public = devtools.eval("document.querySelector('a[href^=\"/pay/\"]').getAttribute('href')")
+        devtools.go(base + "/office/fees/bills/6911A0003/print")
+        devtools.shot("17-bill-print-a5")
+        devtools.go(base + public)
+        devtools.shot("18-bill-phone-page")
+        # The bank confirms at the hub: one paid in full, one short by a baht, one for a bill the hub does not have.
+        # The node joins the hub first (its settings tell the hub its biller ID).
         token = subprocess.run([TAMBON, "hub", "token", "--data", hub_data, "--office", "5001"], check=True, capture_output=True, text=True).stdout.strip()
         subprocess.run([TAMBON, "node", "join", "--data", data, "--hub", f"https://127.0.0.1:{hub_port}", "--token", token,
                         "--ca", os.path.join(hub_data, "hub-ca.pem")], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         subprocess.run([TAMBON, "node", "sync", "--data", data], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import hmac, hashlib
+        for txn, ref, amount in [("T1001", "6911A0001", "40.00"), ("T1002", "6911A0002", "39.00"), ("T1003", "6912A0009", "20.00")]:
+            body = json.dumps({"transactionId": txn, "amount": amount, "transactionDateandTime": "2026-11-20T09:30:00+07:00",
+                               "currencyCode": "764", "payeeProxyId": "099400016550100", "billPaymentRef1": ref,
+                               "billPaymentRef2": "256911", "sendingBankCode": "014"}, separators=(",", ":"))
+            signature = hmac.new(bank_secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+            subprocess.run(["curl", "-sS", "-o", "/dev/null", "--cacert", os.path.join(hub_data, "hub-ca.pem"), "-H", "Content-Type: application/json",
+                            "-H", "Tambon-Bank: scb", "-H", f"Tambon-Signature: {signature}", "--data-binary", body,
+                            f"https://127.0.0.1:{hub_port}/v1/bank/confirmations"], check=True)
+        subprocess.run([TAMBON, "node", "sync", "--data", data], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        devtools.call("Emulation.setDeviceMetricsOverride", width=1100, height=900, deviceScaleFactor=1, mobile=False)
+        devtools.go(base + "/office/fees/review")
+        devtools.shot("19-review-queue")
+        devtools.go(base + "/office/fees/report")
+        devtools.shot("20-fee-report")
         devtools.call("Emulation.setDeviceMetricsOverride", width=1100, height=1400, deviceScaleFactor=1, mobile=False)
         devtools.go(f"https://127.0.0.1:{hub_port}/reports")
         devtools.shot("12-hub-report")

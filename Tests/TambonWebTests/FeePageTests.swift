@@ -60,6 +60,8 @@ import Testing
             let (done, result) = try await importCSV(Self.goodCSV, client, headers: headers, csrf: csrf)
             #expect(done == .ok && result.contains("เพิ่ม 2"))
             #expect(try await fixture.web.fees.payers().payers.map(\.code) == ["A0001", "A0002"])
+            let register = try await client.execute(uri: "/office/fees/payers", method: .get, headers: headers) { WebFixture.text($0) }
+            #expect(register.contains("A0002") && !register.contains("อ่านไม่ได้"), "no damaged count when none is damaged")
         }
     }
 
@@ -88,6 +90,7 @@ import Testing
                 return WebFixture.text(response)
             }
             #expect(page.contains("ส*** ใ**") && !page.contains("สมศรี") && !page.contains("แม่เหียะ อ.เมือง") && page.contains("<svg"))
+            #expect(!page.contains("ค้างชำระยกมา") && !bill.contains("ค้างชำระยกมา"), "no arrears line on a first bill")
             let wrong = try await client.execute(uri: "/pay/\(reference)/AAAAAA", method: .get) { ($0.status, WebFixture.text($0)) }
             let none = try await client.execute(uri: "/pay/6911ZZZZ/\(check)", method: .get) { ($0.status, WebFixture.text($0)) }
             #expect(wrong.0 == .notFound && none.0 == .notFound && wrong.1 == none.1)

@@ -108,7 +108,7 @@ struct FeePages: Sendable {
         }
         var values: [String: Any] = [
             "csrf": session.csrf, "q": search, "village": village.map(String.init) ?? "", "count": all.count, "shownCount": shown.count,
-            "damaged": damaged,
+            "damaged": damaged, "hasDamaged": damaged > 0,
             "rows": shown.prefix(500).map { payer -> [String: Any] in
                 [
                     "code": payer.code, "name": payer.name, "house": payer.houseNumber, "village": payer.village == 0 ? "-" : String(payer.village),
@@ -237,7 +237,8 @@ struct FeePages: Sendable {
         let settings = fees.catalog.billing
         var values = Self.billRow(bill, ledger: ledger)
         values["lines"] = bill.lines.map { ["label": $0.label, "amount": $0.amount.thaiText] }
-        values["arrears"] = bill.arrears.satang > 0 ? bill.arrears.thaiText : ""
+        // Mustache renders a section for any value but false and nil (an empty string included): absent when none.
+        if bill.arrears.satang > 0 { values["arrears"] = bill.arrears.thaiText }
         values["carried"] = bill.carried.joined(separator: ", ")
         values["issued"] = bill.issued.thaiText
         values["dueLong"] = bill.due.thaiText
@@ -338,7 +339,7 @@ struct FeePages: Sendable {
                 "bank": item.payment.bank, "transaction": confirmation.transactionID, "amount": confirmation.amount.thaiText,
                 "reference1": confirmation.reference1, "reference2": confirmation.reference2 ?? "", "on": PageRenderer.thaiTime(confirmation.paidAt),
                 "reason": reason, "code": item.payment.match, "credit": item.credit.satang > 0 ? item.credit.thaiText : "",
-                "bill": item.payment.bill ?? "",
+                "bill": item.payment.bill ?? "", "hasBill": item.payment.bill != nil,
             ]
         }
         return try await pages.page("review", title: "รายการชำระเงินที่ต้องตรวจสอบ", request: request, ["rows": rows, "count": rows.count])

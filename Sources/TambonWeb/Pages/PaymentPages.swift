@@ -41,12 +41,15 @@ struct PaymentPages: Sendable {
         let status = ledger.status(of: bill.reference)
         let outstanding = ledger.outstanding(bill.reference)
         var values: [String: Any] = [
-            "reference": bill.reference, "amount": bill.amount.thaiText, "due": bill.due.thaiText, "period": bill.period?.thaiText ?? "",
+            "reference": bill.reference, "amount": bill.amount.thaiText, "due": bill.due.thaiText,
             "paid": status == .paid, "status": FeePages.statusText(status), "maskedName": payer?.maskedName ?? "",
             "outstanding": outstanding.thaiText, "changed": outstanding != bill.amount && status != .paid,
             "lines": bill.lines.map { ["label": $0.label, "amount": $0.amount.thaiText] },
-            "arrears": bill.arrears.satang > 0 ? bill.arrears.thaiText : "", "check": bill.check,
+            "check": bill.check,
         ]
+        // Mustache renders a section for any value but false and nil (an empty string included): absent when none.
+        if let period = bill.period { values["period"] = period.thaiText }
+        if bill.arrears.satang > 0 { values["arrears"] = bill.arrears.thaiText }
         if status != .paid, let svg = BillImages.qrSVG(bill, settings: settings, pixels: 260) { values["qr"] = svg }
         return try await pages.page("pay", title: "ชำระค่าธรรมเนียม \(bill.reference)", request: request, values)
     }
