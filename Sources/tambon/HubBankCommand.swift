@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TambonCore
 import TambonHub
+import TambonOSS
 import TambonStore
 
 /// `tambon hub bank add|list|remove`: the banks that may confirm payments to this hub.
@@ -14,7 +15,7 @@ struct HubBankCommand: AsyncParsableCommand {
             secret, sent as Tambon-Signature, and names itself in Tambon-Bank. Secrets live in DIR/banks.json (mode \
             0600); a running hub reads changes within a second.
             """,
-        subcommands: [HubBankAddCommand.self, HubBankListCommand.self, HubBankRemoveCommand.self]
+        subcommands: [HubBankAddCommand.self, HubBankListCommand.self, HubBankRemoveCommand.self, HubBankParkedCommand.self]
     )
 }
 
@@ -92,5 +93,37 @@ extension HubFiles {
     static func requireHub(_ options: DataOptions) async throws {
         let (_, node) = try await options.openNode()
         guard node.office == Store.hubOffice else { throw TambonError.command("\(options.data) holds an office node, not a hub (tambon hub init)") }
+    }
+}
+
+struct HubBankParkedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parked",
+        abstract: "List confirmations whose biller ID no office has claimed (kept in the hub's scope, never dropped).",
+        discussion: """
+            Each moves to its office, and is matched there, when an office's settings bring that biller ID \
+            (billing.tax_id and billing.biller_suffix) to the hub. A biller ID two offices claim stays here.
+            """
+    )
+
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        try await HubFiles.requireHub(options)
+        let store = try options.openStore()
+        let parked = try await store.records(collection: BankPayment.collection, office: Store.hubOffice).filter {
+            $0.fields["moved_to"] == nil || $0.fields["moved_to"] == .null
+        }
+        if parked.isEmpty { print("no parked payments") }
+        for record in parked {
+            guard let payment = BankPayment(fields: record.fields) else {
+                print("\(record.id)\tdamaged")
+                continue
+            }
+            let confirmation = payment.confirmation
+            print(
+                "\(record.id)\tbiller \(confirmation.billerID)\tref1 \(confirmation.reference1)\t\(confirmation.amount.decimal)\t\(confirmation.paidAtText)"
+            )
+        }
     }
 }

@@ -16,11 +16,12 @@ import Testing
         let ca: String
 
         /// POSTs a confirmation signed with `secret`; the status and the answer.
-        func confirm(_ id: String, ref1: String, amount: String, secret: String = FeePaymentEndToEndTests.secret) throws -> (Int, [String: JSONValue])
-        {
+        func confirm(
+            _ id: String, ref1: String, amount: String, secret: String = FeePaymentEndToEndTests.secret, biller: String = "099400016550100"
+        ) throws -> (Int, [String: JSONValue]) {
             let body: JSONValue = [
                 "transactionId": .string(id), "amount": .string(amount), "transactionDateandTime": "2026-11-05T09:30:00+07:00",
-                "currencyCode": "764", "payeeProxyId": "099400016550100", "billPaymentRef1": .string(ref1), "billPaymentRef2": "256911",
+                "currencyCode": "764", "payeeProxyId": .string(biller), "billPaymentRef1": .string(ref1), "billPaymentRef2": "256911",
                 "payerName": "นางสมศรี ใจดี", "sendingBankCode": "014", "receivingBankCode": "014",
             ]
             let text = body.canonicalText
@@ -95,6 +96,13 @@ import Testing
         #expect(third.contains("paid") && third.contains("credit 20.00"), "\(third)")
         let review = try CLI.run("fees", "review", "--data", office).stdout
         #expect(review.contains("p-scb-T2\tamount_mismatch") && review.contains("p-scb-T3") && !review.contains("p-scb-T1"), "\(review)")
+        // A biller ID no office has: kept at the hub, listed for its operator, never sent to an office.
+        let (_, stranger) = try bank.confirm("T7", ref1: "6911A0001", amount: "20.00", biller: "010553611201400")
+        #expect(stranger["match"] == "unknown_biller")
+        let parked = try CLI.run("hub", "bank", "parked", "--data", hubDir)
+        #expect(parked.status == 0 && parked.stdout.contains("hub.p-scb-T7\tbiller 010553611201400"), "\(parked.stdout) \(parked.stderr)")
+        #expect(try CLI.run("node", "sync", "--data", office).status == 0)
+        #expect(try CLI.run("records", "get", "--data", office, "payments", "6500101.p-scb-T7").status != 0)
         for (id, present) in [("T1", true), ("T2", true), ("T3", true), ("T9", false)] {
             let record = try CLI.run("records", "get", "--data", office, "payments", "6500101.p-scb-\(id)")
             #expect((record.status == 0) == present, "payment \(id)")

@@ -127,4 +127,28 @@ import Testing
         let dues = FoodCertificateDues(notifiedOn: notified, state: waived.state, fees: table, on: notified.adding(years: 3))
         #expect(dues.dues.last?.amount == .zero)
     }
+
+    @Test func eachYearsFeeIsBillableUntilTheWorkflowRecordsItPaid() throws {
+        let events = [
+            T.event("submit", day: 0, tick: 0, by: "citizen", role: .citizen, [:]),
+            T.event("accept", day: 1, tick: 0, by: "officer-1", role: .officer, [:]),
+            T.event("approve", day: 3, tick: 0, by: "officer-1", role: .officer, ["number": "5/2569"]),
+            T.event("renew", day: 300, tick: 0, by: "officer-1", role: .officer, ["year": 2570]),
+            T.event("record-payment", day: 301, tick: 0, by: "officer-1", role: .officer, ["year": 2569, "receipt": "ใบเสร็จ 1/2569"]),
+        ]
+        let state = Timeline(events: events, workflow: Self.workflow).state
+        var settings = FoodCertificateService.defaultSettings
+        settings.fees = try FeeTable([.init(effectiveFrom: CivilDate(iso: "2020-01-01")!, schedule: FoodCertificateFees(annualFee: 100))])
+        let notified = events[0].date
+        let fees = FoodCertificateService.billableFees(
+            settings: settings, state: state, fees: [:], submittedOn: notified, on: notified.adding(days: 310))
+        #expect(fees.map(\.key) == ["F69", "F70"] && fees.map(\.recordedPaid) == [true, false])
+        #expect(fees.map(\.amount) == [Money(baht: 120), Money(baht: 100)], "2569's fee was paid late: 20 % more")
+        // The filing itself costs nothing: a building permit's default (the filing fee, once) does not apply.
+        #expect(
+            BuildingPermitService.billableFees(
+                settings: BuildingPermitService.defaultSettings, state: state, fees: ["total": 25_000], submittedOn: notified, on: notified
+            ).map(\.amount)
+                == [Money(satang: 25_000)])
+    }
 }
