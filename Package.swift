@@ -361,6 +361,7 @@ let package = Package(
             name: "TambonNodeTests",
             dependencies: [
                 "TambonCore", "TambonProtocol", "TambonStore", "TambonSync", "TambonSyncTestSupport", "TambonTestSupport", "TambonWebKit",
+                "TambonOSS", "TambonOffice",
                 Product.hummingbird,
             ],
             swiftSettings: strict

@@ -1,0 +1,206 @@
+import Synchronization
+import TambonCore
+import TambonOSS
+import TambonStore
+
+/// The office's official letters on the replicated store: drafting, approval with the typed-name signature the
+/// 2564 amendment allows in an identity-checked system, sending (the outgoing register number, one copy per
+/// receiver), and receiving (the incoming register number, acceptance or rejection back to the sender). Numbers
+/// are issued only by the office node, in the transaction that uses them (``NumberRegister``).
+public struct LetterBook: Sendable {
+    public let store: Store
+    public let today: @Sendable () -> CivilDate
+    /// The office's letter code and unit (`มท 0808.2`), printed before each outgoing number.
+    public let letterCode: String
+
+    public init(store: Store, letterCode: String, today: (@Sendable () -> CivilDate)? = nil) {
+        self.store = store
+        self.letterCode = letterCode
+        let clock = store.configuration.wallClock
+        self.today = today ?? { CivilDate(thaiDayOf: clock()) }
+    }
+
+    /// A new draft; returns its letter id (the local part of `letters/<office>.<id>`).
+    public func draft(_ draft: LetterDraft, by clerk: String) async throws -> String {
+        let letter = "L" + TrackingCode().value
+        try await store.transaction { transaction in
+            [
+                LocalEdit(
+                    collection: LetterRecords.letters, record: LetterRecords.letterID(sender: transaction.node.office, letter: letter),
+                    set: ["draft": draft.json, "state": "draft", "drafted_by": .string(clerk)])
+            ]
+        }
+        return letter
+    }
+
+    /// Approves a draft: the signatory's typed name, account and time are recorded with it. Only an admin signs.
+    public func approve(_ letter: String, by account: String, role: ActorRole, typedName: String) async throws {
+        guard role == .admin else {
+            throw OfficeError(
+                .conflict, code: "not_signatory", th: "ผู้ลงนามอนุมัติหนังสือต้องเป็นผู้มีอำนาจลงนาม (admin)", en: "only a signatory (admin) approves a letter")
+        }
+        let name = String(typedName.drop { $0.isWhitespace })
+        guard (2...200).contains(name.count) else {
+            throw OfficeError(.unprocessable, code: "typed_name_required", th: "พิมพ์ชื่อผู้ลงนาม", en: "the signatory's typed name is required")
+        }
+        let clock = store.configuration.wallClock
+        try await store.transaction { transaction in
+            let id = LetterRecords.letterID(sender: transaction.node.office, letter: letter)
+            guard let held = try transaction.record(collection: LetterRecords.letters, id: id) else { throw OfficeError.notFound }
+            guard held.fields["state"] == "draft" else {
+                throw OfficeError(.conflict, code: "not_a_draft", th: "หนังสือนี้อนุมัติหรือส่งแล้ว", en: "the letter is no longer a draft")
+            }
+            return [
+                LocalEdit(
+                    collection: LetterRecords.letters, record: id,
+                    set: [
+                        "state": "approved",
+                        "approval": ["account": .string(account), "typed_name": .string(name), "at_ms": .number(Double(clock()))],
+                    ])
+            ]
+        }
+    }
+
+    /// Sends an approved letter: the next outgoing number of the calendar year, and one copy per receiver, all in
+    /// one transaction. Sending again writes the same copies (same ids, same number): a letter re-sent after a cut
+    /// link is the same letter.
+    @discardableResult
+    public func send(_ letter: String) async throws -> DocumentNumber {
+        let day = today()
+        let code = letterCode
+        let clock = store.configuration.wallClock
+        let issued = Mutex<DocumentNumber?>(nil)
+        try await store.transaction { transaction in
+            let office = transaction.node.office
+            let id = LetterRecords.letterID(sender: office, letter: letter)
+            guard let held = try transaction.record(collection: LetterRecords.letters, id: id), let draftValue = held.fields["draft"] else {
+                throw OfficeError.notFound
+            }
+            let draft: LetterDraft
+            do throws(ValidationErrors) { draft = try LetterDraft(json: draftValue, sender: office) } catch { throw OfficeError.invalid(error) }
+            var edits: [LocalEdit] = []
+            let number: DocumentNumber
+            if held.fields["state"] == "sent", let text = held.fields["number"]?.stringValue, let stored = DocumentNumber(text) {
+                number = stored
+            } else {
+                guard held.fields["state"] == "approved" else {
+                    throw OfficeError(.conflict, code: "not_approved", th: "หนังสือต้องได้รับอนุมัติก่อนส่ง", en: "a letter is approved before it is sent")
+                }
+                guard try transaction.role() == .office else {
+                    throw OfficeError(
+                        .conflict, code: "not_office_node", th: "ออกเลขหนังสือส่งได้เฉพาะที่เครื่องหลักของสำนักงาน", en: "only the office node numbers letters")
+                }
+                let register = try NumberRegister.next(in: transaction, series: LetterRecords.outgoingSeries, year: day.buddhistYear)
+                do throws(FieldError) {
+                    number = try DocumentNumber(letterCode: code, sequence: register.sequence, isCircular: draft.isCircular)
+                } catch {
+                    throw OfficeError.invalid(ValidationErrors([error]))
+                }
+                edits.append(try NumberRegister.issue(register, in: transaction, series: LetterRecords.outgoingSeries, application: id))
+                edits.append(
+                    LocalEdit(
+                        collection: LetterRecords.letters, record: id,
+                        set: ["state": "sent", "number": .string(number.description), "date": .string(day.iso), "sent_ms": .number(Double(clock()))]))
+            }
+            let date = held.fields["date"]?.stringValue ?? day.iso
+            for receiver in draft.receivers {
+                edits.append(
+                    LocalEdit(
+                        collection: LetterRecords.copies, record: LetterRecords.copyID(sender: office, letter: letter, receiver: receiver),
+                        set: [
+                            "letter": .string(letter), "sender": .string(office), "receiver": .string(receiver), "content": draft.json,
+                            "number": .string(number.description), "date": .string(date),
+                        ], scope: [office, receiver].sorted()))
+            }
+            issued.withLock { $0 = number }
+            return edits
+        }
+        return issued.withLock { $0! }
+    }
+
+    /// Receives a copy addressed to this office: stamps it with the next incoming number of the calendar year, the
+    /// date and the time. Receiving twice gives the first number back (one register entry per letter).
+    @discardableResult
+    public func receive(sender: String, letter: String, by clerk: String) async throws -> OfficialNumber {
+        let day = today()
+        let clock = store.configuration.wallClock
+        let stamped = Mutex<OfficialNumber?>(nil)
+        try await store.transaction { transaction in
+            let office = transaction.node.office
+            guard
+                try transaction.record(collection: LetterRecords.copies, id: LetterRecords.copyID(sender: sender, letter: letter, receiver: office))
+                    != nil
+            else { throw OfficeError.notFound }
+            let id = LetterRecords.receiptID(receiver: office, sender: sender, letter: letter)
+            if let held = try transaction.record(collection: LetterRecords.receipts, id: id), let sequence = held.fields["register"]?.integerValue,
+                let year = held.fields["register_year"]?.integerValue
+            {
+                stamped.withLock { $0 = OfficialNumber(sequence: Int(sequence), year: Int(year)) }
+                return []
+            }
+            guard try transaction.role() == .office else {
+                throw OfficeError(
+                    .conflict, code: "not_office_node", th: "ลงทะเบียนรับได้เฉพาะที่เครื่องหลักของสำนักงาน",
+                    en: "only the office node registers letters received")
+            }
+            let number = try NumberRegister.next(in: transaction, series: LetterRecords.incomingSeries, year: day.buddhistYear)
+            stamped.withLock { $0 = number }
+            return [
+                try NumberRegister.issue(number, in: transaction, series: LetterRecords.incomingSeries, application: id),
+                LocalEdit(
+                    collection: LetterRecords.receipts, record: id,
+                    set: [
+                        "sender": .string(sender), "letter": .string(letter), "register": .number(Double(number.sequence)),
+                        "register_year": .number(Double(number.year)), "received_ms": .number(Double(clock())), "received_by": .string(clerk),
+                        "answer": .null,
+                    ], scope: [office, sender].sorted()),
+            ]
+        }
+        return stamped.withLock { $0! }
+    }
+
+    /// Accepts a received letter (the sender learns the receiver's register number from the receipt) or rejects it
+    /// with a reason.
+    public func answer(sender: String, letter: String, accept: Bool, reason: String?, by clerk: String) async throws {
+        let clock = store.configuration.wallClock
+        if !accept, (reason ?? "").count < 3 {
+            throw OfficeError(.unprocessable, code: "reason_required", th: "ระบุเหตุผลที่ไม่รับหนังสือ", en: "a rejection needs a reason")
+        }
+        try await store.transaction { transaction in
+            let id = LetterRecords.receiptID(receiver: transaction.node.office, sender: sender, letter: letter)
+            guard let held = try transaction.record(collection: LetterRecords.receipts, id: id) else {
+                throw OfficeError(.conflict, code: "not_received", th: "ลงทะเบียนรับหนังสือก่อน", en: "register the letter as received first")
+            }
+            guard held.fields["answer"] == nil || held.fields["answer"] == .null else {
+                throw OfficeError(.conflict, code: "already_answered", th: "ตอบรับหรือปฏิเสธหนังสือนี้แล้ว", en: "the letter is already answered")
+            }
+            var answer: [String: JSONValue] = ["accepted": .bool(accept), "by": .string(clerk), "at_ms": .number(Double(clock()))]
+            if let reason, !accept { answer["reason"] = .string(String(reason.prefix(500))) }
+            return [LocalEdit(collection: LetterRecords.receipts, record: id, set: ["answer": .object(answer)])]
+        }
+    }
+
+    /// Where each receiver stands with a sent letter: delivered (its copy is written), received (with the
+    /// receiver's register number and time), accepted or rejected (and when).
+    public func status(of letter: String) async throws -> [(receiver: String, state: String, register: Int?, at: Int64?)] {
+        guard let office = try await store.node()?.office,
+            let held = try await store.record(collection: LetterRecords.letters, id: LetterRecords.letterID(sender: office, letter: letter)),
+            let draftValue = held.fields["draft"], let draft = try? LetterDraft(json: draftValue, sender: office)
+        else { throw OfficeError.notFound }
+        var result: [(receiver: String, state: String, register: Int?, at: Int64?)] = []
+        for receiver in draft.receivers {
+            let receipt = try await store.record(
+                collection: LetterRecords.receipts, id: LetterRecords.receiptID(receiver: receiver, sender: office, letter: letter))
+            let register = receipt?.fields["register"]?.integerValue.map(Int.init)
+            if let answer = receipt?.fields["answer"]?.objectValue {
+                let accepted = answer["accepted"] == .bool(true)
+                result.append((receiver, accepted ? "accepted" : "rejected", register, answer["at_ms"]?.integerValue))
+            } else if let receipt {
+                result.append((receiver, "received", register, receipt.fields["received_ms"]?.integerValue))
+            } else {
+                result.append((receiver, held.fields["state"] == "sent" ? "delivered" : "not_sent", nil, nil))
+            }
+        }
+        return result
+    }
+}

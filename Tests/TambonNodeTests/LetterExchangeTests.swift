@@ -1,0 +1,62 @@
+import TambonCore
+import TambonOSS
+import TambonOffice
+import TambonStore
+import Testing
+
+/// Official letters between offices through the hub's router in process: a circular sent once (and again after a
+/// cut), each receiver seeing its own copy only, incoming numbers stamped once, acceptance and rejection back to
+/// the sender with the receiver's register number.
+@Suite struct LetterExchangeTests {
+    static func draft(to receivers: [String]) throws -> LetterDraft {
+        try LetterDraft(
+            json: [
+                "kind": "external", "subject": "ขอเชิญประชุมคณะกรรมการ", "salutation": "นายกองค์การบริหารส่วนตำบล",
+                "receivers": .array(receivers.map { .string($0) }), "urgency": "urgent", "signatory_name": "นายสมหมาย ใจงาม",
+                "signatory_title": "นายกองค์การบริหารส่วนตำบลแม่เหียะ",
+            ], sender: "6500101")
+    }
+
+    @Test func aCircularReachesEachReceiverAloneAndTheirAnswersComeBack() async throws {
+        let hub = try await InMemorySyncTests.Hub()
+        let a = try await hub.node(office: "6500101"), b = try await hub.node(office: "6500102"), c = try await hub.node(office: "6500103")
+        let sender = LetterBook(store: a.store, letterCode: "ชม 7201")
+        let letter = try await sender.draft(try Self.draft(to: ["6500102", "6500103"]), by: "clerk")
+        await #expect(throws: OfficeError.self) { try await sender.send(letter) }  // not approved yet
+        await #expect(throws: OfficeError.self) { try await sender.approve(letter, by: "clerk", role: .officer, typedName: "สมหมาย") }
+        try await sender.approve(letter, by: "mayor", role: .admin, typedName: "นายสมหมาย ใจงาม")
+        let number = try await sender.send(letter)
+        #expect(number.thaiText == "ที่ ชม 7201/ว 1")
+        #expect(try await sender.send(letter) == number, "sent again after a cut: the same letter, the same number")
+        let second = try await sender.draft(try Self.draft(to: ["6500102"]), by: "clerk")
+        try await sender.approve(second, by: "mayor", role: .admin, typedName: "นายสมหมาย ใจงาม")
+        #expect(try await sender.send(second).description == "ชม 7201/2", "the register has no gap, and no ว for one receiver")
+        try await a.sync()
+        try await b.sync()
+        try await c.sync()
+        // Each receiver holds its own copy, and none of the other's.
+        let copies = try await b.store.records(collection: LetterRecords.copies)
+        #expect(Set(copies.map(\.id)) == ["6500101.\(letter).6500102", "6500101.\(second).6500102"])
+        #expect(copies.allSatisfy { $0.scope == ["6500101", "6500102"] })
+        #expect(try await c.store.records(collection: LetterRecords.copies).map(\.id) == ["6500101.\(letter).6500103"])
+
+        let atB = LetterBook(store: b.store, letterCode: "ชม 7202")
+        let atC = LetterBook(store: c.store, letterCode: "ชม 7203")
+        await #expect(throws: OfficeError.self) { try await atC.answer(sender: "6500101", letter: letter, accept: true, reason: nil, by: "c") }
+        let stamped = try await atB.receive(sender: "6500101", letter: letter, by: "saraban")
+        #expect(try await atB.receive(sender: "6500101", letter: letter, by: "saraban") == stamped, "one register entry per letter")
+        #expect(try await atB.receive(sender: "6500101", letter: second, by: "saraban").sequence == stamped.sequence + 1)
+        try await atB.answer(sender: "6500101", letter: letter, accept: true, reason: nil, by: "saraban")
+        _ = try await atC.receive(sender: "6500101", letter: letter, by: "saraban")
+        await #expect(throws: OfficeError.self) { try await atC.answer(sender: "6500101", letter: letter, accept: false, reason: "", by: "c") }
+        try await atC.answer(sender: "6500101", letter: letter, accept: false, reason: "ส่งผิดหน่วยงาน", by: "c")
+        try await b.sync()
+        try await c.sync()
+        try await a.sync()
+        let status = try await sender.status(of: letter)
+        #expect(status.map(\.receiver) == ["6500102", "6500103"])
+        #expect(status[0].state == "accepted" && status[0].register == stamped.sequence)
+        #expect(status[1].state == "rejected")
+        #expect(try await sender.status(of: second).first?.state == "received")
+    }
+}
