@@ -103,13 +103,14 @@ public struct LetterBook: Sendable {
                         set: ["state": "sent", "number": .string(number.description), "date": .string(day.iso), "sent_ms": .number(Double(clock()))]))
             }
             let date = held.fields["date"]?.stringValue ?? day.iso
+            let sentMillis = held.fields["sent_ms"] ?? .number(Double(clock()))
             for receiver in draft.receivers {
                 edits.append(
                     LocalEdit(
                         collection: LetterRecords.copies, record: LetterRecords.copyID(sender: office, letter: letter, receiver: receiver),
                         set: [
                             "letter": .string(letter), "sender": .string(office), "receiver": .string(receiver), "content": draft.json,
-                            "number": .string(number.description), "date": .string(date),
+                            "number": .string(number.description), "date": .string(date), "sent_ms": sentMillis,
                         ], scope: [office, receiver].sorted()))
             }
             issued.withLock { $0 = number }
@@ -202,5 +203,82 @@ public struct LetterBook: Sendable {
             }
         }
         return result
+    }
+
+    // MARK: The inbox and the registers
+
+    /// A letter addressed to this office, as its inbox lists it.
+    public struct Received: Sendable {
+        public let sender: String
+        public let letter: String
+        public let number: String
+        public let draft: LetterDraft
+        public let sentMillis: Int64
+        /// This office's incoming register number, once received.
+        public let register: Int?
+        public let answer: String?
+    }
+
+    /// The letters addressed to this office, the most urgent first, then the earliest sent.
+    public func inbox() async throws -> [Received] {
+        guard let office = try await store.node()?.office else { throw StoreError.notInitialised }
+        var byID: [String: Received] = [:]
+        for record in try await store.records(collection: LetterRecords.copies, office: office) where record.fields["receiver"] == .string(office) {
+            guard let sender = record.fields["sender"]?.stringValue, let letter = record.fields["letter"]?.stringValue,
+                let content = record.fields["content"], let draft = try? LetterDraft(json: content, sender: sender)
+            else { continue }
+            let receipt = try await store.record(
+                collection: LetterRecords.receipts, id: LetterRecords.receiptID(receiver: office, sender: sender, letter: letter))
+            let answer = receipt?.fields["answer"]?.objectValue.map { $0["accepted"] == .bool(true) ? "accepted" : "rejected" }
+            byID[record.id] = Received(
+                sender: sender, letter: letter, number: record.fields["number"]?.stringValue ?? "", draft: draft,
+                sentMillis: record.fields["sent_ms"]?.integerValue ?? 0, register: receipt?.fields["register"]?.integerValue.map(Int.init),
+                answer: answer)
+        }
+        let order = InboxOrder.sorted(byID.map { InboxOrder.Item(id: $0.key, urgency: $0.value.draft.urgency, arrivedMillis: $0.value.sentMillis) })
+        return order.compactMap { byID[$0.id] }
+    }
+
+    /// The outgoing and incoming registers of `year` (Buddhist Era, calendar year), from the number registers and
+    /// the letters and receipts they name.
+    public func registers(year: Int) async throws -> (outgoing: [RegisterRow], incoming: [RegisterRow]) {
+        guard let office = try await store.node()?.office else { throw StoreError.notInitialised }
+        func issued(_ series: String) async throws -> [(Int, String)] {
+            let register = try await store.record(
+                collection: NumberRegister.collection, id: NumberRegister.recordID(office: office, series: series, year: year))
+            return (register?.sets["issued"] ?? [:]).compactMap { key, value in
+                guard let sequence = Int(key), let id = value.objectValue?["application"]?.stringValue else { return nil }
+                return (sequence, id)
+            }.sorted { $0.0 < $1.0 }
+        }
+        var outgoing: [RegisterRow] = []
+        for (sequence, id) in try await issued(LetterRecords.outgoingSeries) {
+            guard let letter = try await store.record(collection: LetterRecords.letters, id: id), let content = letter.fields["draft"],
+                let draft = try? LetterDraft(json: content, sender: office)
+            else { continue }
+            outgoing.append(
+                RegisterRow(
+                    register: sequence, year: year, number: letter.fields["number"]?.stringValue ?? "",
+                    date: letter.fields["date"]?.stringValue.flatMap(CivilDate.init(iso:)) ?? CivilDate(iso: "2000-01-01")!, from: office,
+                    to: draft.receivers.joined(separator: ", "), subject: draft.subject, action: draft.kind.thai, remarks: draft.urgency.thai))
+        }
+        var incoming: [RegisterRow] = []
+        for (sequence, id) in try await issued(LetterRecords.incomingSeries) {
+            guard let receipt = try await store.record(collection: LetterRecords.receipts, id: id),
+                let sender = receipt.fields["sender"]?.stringValue, let letter = receipt.fields["letter"]?.stringValue,
+                let copy = try await store.record(
+                    collection: LetterRecords.copies, id: LetterRecords.copyID(sender: sender, letter: letter, receiver: office)),
+                let content = copy.fields["content"], let draft = try? LetterDraft(json: content, sender: sender)
+            else { continue }
+            let answer = receipt.fields["answer"]?.objectValue
+            let accepted = answer.map { $0["accepted"] == .bool(true) }
+            incoming.append(
+                RegisterRow(
+                    register: sequence, year: year, number: copy.fields["number"]?.stringValue ?? "",
+                    date: copy.fields["date"]?.stringValue.flatMap(CivilDate.init(iso:)) ?? CivilDate(iso: "2000-01-01")!, from: sender,
+                    to: office, subject: draft.subject, action: accepted.map { $0 ? "รับ" : "ไม่รับ" } ?? "ลงรับแล้ว",
+                    remarks: answer?["reason"]?.stringValue ?? ""))
+        }
+        return (outgoing, incoming)
     }
 }

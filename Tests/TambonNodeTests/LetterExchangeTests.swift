@@ -58,5 +58,15 @@ import Testing
         #expect(status[0].state == "accepted" && status[0].register == stamped.sequence)
         #expect(status[1].state == "rejected")
         #expect(try await sender.status(of: second).first?.state == "received")
+
+        // The registers of the calendar year, gap-free on both sides, and B's inbox: the urgent first.
+        let year = sender.today().buddhistYear
+        let out = try await sender.registers(year: year).outgoing
+        #expect(out.map(\.register) == [1, 2] && out.map(\.number) == ["ชม 7201/ว 1", "ชม 7201/2"])
+        #expect(out[0].to == "6500102, 6500103" && out[0].subject == "ขอเชิญประชุมคณะกรรมการ")
+        let received = try await atB.registers(year: year).incoming
+        #expect(received.map(\.register) == [1, 2] && received.map(\.from) == ["6500101", "6500101"] && received[0].action == "รับ")
+        #expect(RegisterRow.csv(received).hasPrefix("เลขทะเบียน,ที่,ลงวันที่,จาก,ถึง,เรื่อง,การปฏิบัติ,หมายเหตุ\r\n1/\(year),ชม 7201/ว 1,"))
+        #expect(try await atB.inbox().map(\.letter).count == 2)
     }
 }

@@ -60,4 +60,21 @@ import Testing
         secret["secrecy"] = "secret"
         #expect(throws: Never.self) { try LetterDraft(json: .object(secret), sender: "6500101") }
     }
+
+    @Test func theInboxPutsTheMostUrgentFirstThenTheEarliest() {
+        let items = [
+            InboxOrder.Item(id: "a", urgency: .normal, arrivedMillis: 1), InboxOrder.Item(id: "b", urgency: .mostUrgent, arrivedMillis: 9),
+            InboxOrder.Item(id: "c", urgency: .urgent, arrivedMillis: 5), InboxOrder.Item(id: "d", urgency: .mostUrgent, arrivedMillis: 3),
+            InboxOrder.Item(id: "e", urgency: .urgent, arrivedMillis: 5),
+        ]
+        #expect(InboxOrder.sorted(items).map(\.id) == ["d", "b", "c", "e", "a"])
+    }
+
+    @Test func registerCSVQuotesAndDisarmsFormulas() {
+        let row = RegisterRow(
+            register: 3, year: 2569, number: "ชม 7201/ว 1", date: CivilDate(iso: "2026-12-02")!, from: "6500101", to: "6500102",
+            subject: "=HYPERLINK(\"x\"), ประชุม", action: "รับ", remarks: "")
+        let csv = RegisterRow.csv([row])
+        #expect(csv.hasSuffix("3/2569,ชม 7201/ว 1,2 ธันวาคม 2569,6500101,6500102,\"'=HYPERLINK(\"\"x\"\"), ประชุม\",รับ,\r\n"))
+    }
 }
