@@ -10,10 +10,11 @@ import TambonStore
 public struct LetterBook: Sendable {
     public let store: Store
     public let today: @Sendable () -> CivilDate
-    /// The office's letter code and unit (`มท 0808.2`), printed before each outgoing number.
-    public let letterCode: String
+    /// The office's letter code and unit (`มท 0808.2`), printed before each outgoing number; nil until the office
+    /// sets it (`letter_code` in its settings), and then nothing is sent.
+    public let letterCode: String?
 
-    public init(store: Store, letterCode: String, today: (@Sendable () -> CivilDate)? = nil) {
+    public init(store: Store, letterCode: String?, today: (@Sendable () -> CivilDate)? = nil) {
         self.store = store
         self.letterCode = letterCode
         let clock = store.configuration.wallClock
@@ -67,7 +68,11 @@ public struct LetterBook: Sendable {
     @discardableResult
     public func send(_ letter: String) async throws -> DocumentNumber {
         let day = today()
-        let code = letterCode
+        guard let code = letterCode else {
+            throw OfficeError(
+                .conflict, code: "no_letter_code", th: "ยังไม่ได้ตั้งรหัสหนังสือของสำนักงาน (letter_code ในค่าตั้ง เช่น มท 0808.2)",
+                en: "the office has no letter code yet: set letter_code in its settings (tambon node settings)")
+        }
         let clock = store.configuration.wallClock
         let issued = Mutex<DocumentNumber?>(nil)
         try await store.transaction { transaction in
@@ -280,5 +285,37 @@ public struct LetterBook: Sendable {
                     remarks: answer?["reason"]?.stringValue ?? ""))
         }
         return (outgoing, incoming)
+    }
+
+    // MARK: Reading
+
+    /// This office's own letters (drafts, approved, sent), newest first: id, draft, state, number.
+    public func outgoing() async throws -> [(letter: String, draft: LetterDraft, state: String, number: String?)] {
+        guard let office = try await store.node()?.office else { throw StoreError.notInitialised }
+        return try await store.records(collection: LetterRecords.letters, office: office).compactMap { record in
+            guard let content = record.fields["draft"], let draft = try? LetterDraft(json: content, sender: office) else { return nil }
+            return (
+                String(record.id.dropFirst(office.count + 1)), draft, record.fields["state"]?.stringValue ?? "draft",
+                record.fields["number"]?.stringValue
+            )
+        }.reversed()
+    }
+
+    /// A received letter's copy, if this office holds it.
+    public func received(sender: String, letter: String) async throws -> Received? {
+        try await inbox().first { $0.sender == sender && $0.letter == letter }
+    }
+
+    /// Records that `account` read the content of a restricted (ลับ, ลับมาก) letter, in a record of this office's own.
+    public func recordRead(sender: String, letter: String, by account: String) async throws {
+        let clock = store.configuration.wallClock
+        try await store.transaction { transaction in
+            let millis = clock()
+            return [
+                LocalEdit(
+                    collection: LetterRecords.reads, record: "\(transaction.node.office).\(sender).\(letter)",
+                    add: [SetElement(field: "reads", id: "\(millis)-\(account)", value: ["by": .string(account), "at_ms": .number(Double(millis))])])
+            ]
+        }
     }
 }

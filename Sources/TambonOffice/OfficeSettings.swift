@@ -57,6 +57,14 @@ public enum OfficeSettings {
                 }
                 catalog.signatory = signatory
             }
+            if let code = document["letter_code"] {
+                guard let text = code.stringValue, DocumentNumber.isLetterCode(text) else {
+                    throw OfficeError(
+                        .unprocessable, code: "invalid_settings", th: "รหัสหนังสือ (letter_code) ต้องเป็นอักษรย่อและตัวเลข เช่น มท 0808.2",
+                        en: "letter_code is Thai initials and digits such as มท 0808.2")
+                }
+                catalog.letterCode = text
+            }
             if let billing = try SettingsDocument.member("billing", of: document, as: BillingSettings.self) {
                 do {
                     catalog.billing = try billing.validated()

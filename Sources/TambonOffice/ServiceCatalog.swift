@@ -17,6 +17,9 @@ public struct ServiceCatalog: Sendable {
     public var signatory: Signatory?
     /// How the office bills its fees (member `billing`): biller ID, due days, surcharge, rate tables.
     public var billing: BillingSettings = .standard
+    /// The office's letter code and unit for its outgoing letters' numbers (member `letter_code`, `มท 0808.2`).
+    /// Nil until set: then no letter can be numbered, and sending says so.
+    public var letterCode: String?
 
     /// The services with their default settings.
     public init(services: [any ApplicationService.Type] = ServiceCatalog.all) {
@@ -91,6 +94,7 @@ public struct ServiceCatalog: Sendable {
         for service in offered { document.merge(try service.document()) { $1 } }
         if let signatory { document["signatory"] = try SettingsDocument.value(signatory) }
         document["billing"] = try SettingsDocument.value(billing)
+        if let letterCode { document["letter_code"] = .string(letterCode) }
         return document
     }
 }

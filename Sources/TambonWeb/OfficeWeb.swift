@@ -13,6 +13,8 @@ public struct OfficeWeb: Sendable {
     public let book: ApplicationBook
     /// Payers, bills, receipts and bank payments.
     public let fees: FeeBook
+    /// Official letters (e-Saraban).
+    public let letters: LetterBook
     public let users: UserDirectory
     public let sessions: SessionStore
     /// Failed logins per account (429 with Retry-After after too many).
@@ -30,6 +32,7 @@ public struct OfficeWeb: Sendable {
         self.node = node
         book = ApplicationBook(store: store, catalog: catalog)
         fees = FeeBook(store: store, catalog: catalog)
+        letters = LetterBook(store: store, letterCode: catalog.letterCode)
         users = UserDirectory(store: store, cost: bcryptCost)
         sessions = SessionStore(clock: store.configuration.wallClock)
         throttle = LoginThrottle(clock: store.configuration.wallClock)
@@ -46,6 +49,7 @@ public struct OfficeWeb: Sendable {
         PrintPages(pages: pages).addRoutes(to: router)
         FeePages(pages: pages).addRoutes(to: router)
         PaymentPages(pages: pages).addRoutes(to: router)
+        LetterPages(pages: pages).addRoutes(to: router)
     }
 
     /// The staff session of a request (from its cookie), or nil.

@@ -32,6 +32,10 @@ enum PageTemplates {
         "bill": PackageResources.bill_mustache, "bill_print": PackageResources.bill_print_mustache, "pay": PackageResources.pay_mustache,
         "receipts": PackageResources.receipts_mustache, "review": PackageResources.review_mustache,
         "fee_report": PackageResources.fee_report_mustache,
+        // Letters/
+        "letters": PackageResources.letters_mustache, "letter_compose": PackageResources.letter_compose_mustache,
+        "letter": PackageResources.letter_mustache, "letter_in": PackageResources.letter_in_mustache,
+        "registers": PackageResources.registers_mustache,
     ]
 
     /// A file's text without its final line break: files end with one, but a partial such as the header must not

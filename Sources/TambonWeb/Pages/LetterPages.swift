@@ -1,0 +1,269 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TambonCore
+import TambonOSS
+import TambonOffice
+import TambonWebKit
+
+/// The staff's e-Saraban pages (`/office/letters…`): the inbox and the office's own letters, composing a draft,
+/// approving it with a typed name and sending it, receiving a letter (its incoming number), accepting or rejecting
+/// it, and the registers with their CSV. A letter marked ลับ or ลับมาก shows its content only to an admin (who holds
+/// the office's secret correspondence), and each such reading is recorded; others see that it exists, its number
+/// and sender, and nothing of its content.
+struct LetterPages: Sendable {
+    let pages: PageRenderer
+    var web: OfficeWeb { pages.web }
+    var letters: LetterBook { web.letters }
+
+    func addRoutes(to router: Router<TambonRequestContext>) {
+        router.get("/office/letters") { request, _ in try await self.list(request) }
+        router.get("/office/letters/new") { request, _ in try await self.compose(request, entered: [:], errors: []) }
+        router.post("/office/letters") { request, _ in try await self.create(request) }
+        router.get("/office/letters/registers") { request, _ in try await self.registers(request) }
+        router.get("/office/letters/out/:letter") { request, context in
+            try await self.outgoing(request, letter: try context.parameters.require("letter"), error: nil)
+        }
+        router.post("/office/letters/out/:letter/approve") { request, context in
+            try await self.approve(request, letter: try context.parameters.require("letter"))
+        }
+        router.post("/office/letters/out/:letter/send") { request, context in
+            try await self.send(request, letter: try context.parameters.require("letter"))
+        }
+        router.get("/office/letters/in/:sender/:letter") { request, context in
+            try await self.incoming(
+                request, sender: try context.parameters.require("sender"), letter: try context.parameters.require("letter"), error: nil)
+        }
+        router.post("/office/letters/in/:sender/:letter/receive") { request, context in
+            try await self.receive(request, sender: try context.parameters.require("sender"), letter: try context.parameters.require("letter"))
+        }
+        router.post("/office/letters/in/:sender/:letter/answer") { request, context in
+            try await self.answer(request, sender: try context.parameters.require("sender"), letter: try context.parameters.require("letter"))
+        }
+    }
+
+    /// Whether `session` may read restricted letters' content.
+    static func holdsSecrets(_ session: SessionStore.Session) -> Bool { session.role == .admin }
+
+    static func canRead(_ draft: LetterDraft, _ session: SessionStore.Session) -> Bool { !draft.secrecy.isRestricted || holdsSecrets(session) }
+
+    /// The subject as the session may see it.
+    static func subject(_ draft: LetterDraft, _ session: SessionStore.Session) -> String {
+        canRead(draft, session) ? draft.subject : "(หนังสือ\(draft.secrecy.thai) — เฉพาะผู้มีสิทธิ์)"
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
+        let inbox = try await letters.inbox().map { item -> [String: Any] in
+            [
+                "sender": item.sender, "letter": item.letter, "number": item.number, "subject": Self.subject(item.draft, session),
+                "urgency": item.draft.urgency.thai, "secrecy": item.draft.secrecy.thai, "sent": PageRenderer.thaiTime(item.sentMillis),
+                "register": item.register.map(String.init) ?? "ยังไม่ลงรับ",
+                "answer": item.answer == "accepted" ? "รับแล้ว" : item.answer == "rejected" ? "ไม่รับ" : "",
+            ]
+        }
+        let outgoing = try await letters.outgoing().map { item -> [String: Any] in
+            [
+                "letter": item.letter, "subject": Self.subject(item.draft, session), "state": Self.stateText(item.state), "number": item.number ?? "",
+                "receivers": item.draft.receivers.count,
+            ]
+        }
+        return try await pages.page("letters", title: "หนังสือราชการ", request: request, ["inbox": inbox, "outgoing": outgoing])
+    }
+
+    static func stateText(_ state: String) -> String {
+        switch state {
+        case "draft": "ร่าง"
+        case "approved": "อนุมัติแล้ว รอส่ง"
+        case "sent": "ส่งแล้ว"
+        default: state
+        }
+    }
+
+    func compose(_ request: Request, entered: [String: String], errors: [FieldError], status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
+        return try await pages.page(
+            "letter_compose", title: "ร่างหนังสือ", request: request, status: status,
+            [
+                "csrf": session.csrf, "fields": entered, "errors": errors.map { ["field": $0.field, "message": $0.thai] },
+                "hasErrors": !errors.isEmpty,
+                "kinds": LetterKind.allCases.map { ["value": $0.rawValue, "label": $0.thai, "selected": entered["kind"] == $0.rawValue] },
+                "urgencies": Urgency.allCases.map {
+                    ["value": $0.rawValue, "label": $0.thai.isEmpty ? "ปกติ" : $0.thai, "selected": entered["urgency"] == $0.rawValue]
+                },
+                "secrecies": Secrecy.allCases.map {
+                    ["value": $0.rawValue, "label": $0.thai.isEmpty ? "ปกติ" : $0.thai, "selected": entered["secrecy"] == $0.rawValue]
+                },
+            ])
+    }
+
+    func create(_ request: Request) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
+        var entered: [String: String] = [:]
+        for key in ["kind", "subject", "salutation", "receivers", "urgency", "secrecy", "signatory_name", "signatory_title", "contact_unit"] {
+            entered[key] = form[key] ?? ""
+        }
+        let receivers = (form["receivers"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" || $0 == "\r" }).map {
+            JSONValue.string(String($0))
+        }
+        var json: [String: JSONValue] = ["receivers": .array(receivers)]
+        for key in ["kind", "subject", "salutation", "urgency", "secrecy", "signatory_name", "signatory_title", "contact_unit"] {
+            json[key] = .string(form[key] ?? "")
+        }
+        let draft: LetterDraft
+        do {
+            draft = try LetterDraft(json: .object(json), sender: session.office)
+        } catch {
+            return try await compose(request, entered: entered, errors: error.errors, status: .unprocessableContent)
+        }
+        let letter = try await letters.draft(draft, by: session.user)
+        return PageRenderer.redirect("/office/letters/out/\(letter)")
+    }
+
+    func outgoing(_ request: Request, letter: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
+        guard let item = try await letters.outgoing().first(where: { $0.letter == letter }) else { throw WebError(OfficeError.notFound) }
+        var values = try await Self.content(item.draft, session: session)
+        values["csrf"] = session.csrf
+        values["letter"] = letter
+        values["state"] = Self.stateText(item.state)
+        values["number"] = item.number.flatMap(DocumentNumber.init)?.thaiText ?? ""
+        values["canApprove"] = item.state == "draft" && session.role == .admin
+        values["canSend"] = item.state == "approved"
+        if let error { values["error"] = error }
+        if item.state == "sent" {
+            values["receivers"] = try await letters.status(of: letter).map { row -> [String: Any] in
+                [
+                    "receiver": row.receiver, "state": Self.deliveryText(row.state), "register": row.register.map(String.init) ?? "",
+                    "at": row.at.map(PageRenderer.thaiTime) ?? "",
+                ]
+            }
+        }
+        return try await pages.page("letter", title: "หนังสือ \(values["number"] as? String ?? letter)", request: request, status: status, values)
+    }
+
+    static func deliveryText(_ state: String) -> String {
+        switch state {
+        case "delivered": "ส่งถึงแล้ว (รอลงรับ)"
+        case "received": "ลงรับแล้ว"
+        case "accepted": "รับแล้ว"
+        case "rejected": "ไม่รับ"
+        default: "ยังไม่ส่ง"
+        }
+    }
+
+    /// A letter's parts for a page, its content only for those who may read it.
+    static func content(_ draft: LetterDraft, session: SessionStore.Session) async throws -> [String: Any] {
+        var values: [String: Any] = [
+            "kind": draft.kind.thai, "urgency": draft.urgency.thai, "secrecy": draft.secrecy.thai, "restricted": draft.secrecy.isRestricted,
+            "readable": canRead(draft, session), "subject": subject(draft, session),
+        ]
+        if canRead(draft, session) {
+            values["salutation"] = draft.salutation
+            values["references"] = draft.references.map { ["number": $0.number, "date": $0.date.thaiText, "subject": $0.subject] }
+            values["signatory"] = "\(draft.signatoryName) \(draft.signatoryTitle)"
+            values["contactUnit"] = draft.contactUnit
+            values["enclosures"] = draft.enclosures.map { ["name": $0.name] }
+            values["to"] = draft.receivers.joined(separator: ", ")
+        }
+        return values
+    }
+
+    func approve(_ request: Request, letter: String) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
+        do {
+            try await letters.approve(letter, by: session.user, role: session.role, typedName: form["typed_name"] ?? "")
+        } catch let error as OfficeError {
+            return try await outgoing(request, letter: letter, error: error.thai, status: HTTPResponse.Status(code: error.status))
+        }
+        return PageRenderer.redirect("/office/letters/out/\(letter)")
+    }
+
+    func send(_ request: Request, letter: String) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        guard try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") != nil else { return PageRenderer.redirect("/login") }
+        do {
+            try await letters.send(letter)
+        } catch let error as OfficeError {
+            return try await outgoing(request, letter: letter, error: error.thai, status: HTTPResponse.Status(code: error.status))
+        }
+        return PageRenderer.redirect("/office/letters/out/\(letter)")
+    }
+
+    func incoming(_ request: Request, sender: String, letter: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
+        guard let item = try await letters.received(sender: sender, letter: letter) else { throw WebError(OfficeError.notFound) }
+        var values = try await Self.content(item.draft, session: session)
+        if item.draft.secrecy.isRestricted && Self.canRead(item.draft, session) {
+            try await letters.recordRead(sender: sender, letter: letter, by: session.user)
+        }
+        values["csrf"] = session.csrf
+        values["sender"] = sender
+        values["letter"] = letter
+        values["number"] = DocumentNumber(item.number)?.thaiText ?? item.number
+        values["register"] = item.register.map(String.init) ?? ""
+        values["canReceive"] = item.register == nil
+        values["canAnswer"] = item.register != nil && item.answer == nil
+        values["answer"] = item.answer == "accepted" ? "รับแล้ว" : item.answer == "rejected" ? "ไม่รับ" : ""
+        if let error { values["error"] = error }
+        return try await pages.page("letter_in", title: "หนังสือรับ", request: request, status: status, values)
+    }
+
+    func receive(_ request: Request, sender: String, letter: String) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
+        do {
+            try await letters.receive(sender: sender, letter: letter, by: session.user)
+        } catch let error as OfficeError {
+            return try await incoming(request, sender: sender, letter: letter, error: error.thai, status: HTTPResponse.Status(code: error.status))
+        }
+        return PageRenderer.redirect("/office/letters/in/\(sender)/\(letter)")
+    }
+
+    func answer(_ request: Request, sender: String, letter: String) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
+        do {
+            try await letters.answer(sender: sender, letter: letter, accept: form["accept"] == "1", reason: form["reason"], by: session.user)
+        } catch let error as OfficeError {
+            return try await incoming(request, sender: sender, letter: letter, error: error.thai, status: HTTPResponse.Status(code: error.status))
+        }
+        return PageRenderer.redirect("/office/letters/in/\(sender)/\(letter)")
+    }
+
+    func registers(_ request: Request) async throws -> Response {
+        guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
+        let query = request.uri.queryParameters
+        let year = query["year"].flatMap { Int($0) }.flatMap { (2500...3000).contains($0) ? $0 : nil } ?? letters.today().buddhistYear
+        let (outgoing, incoming) = try await letters.registers(year: year)
+        // Subjects of restricted letters are masked for those who may not read them, in the page and the CSV alike.
+        let restricted = Set(try await letters.inbox().filter { !Self.canRead($0.draft, session) }.map { "\($0.sender)|\($0.number)" })
+            .union(
+                try await letters.outgoing().filter { !Self.canRead($0.draft, session) }.compactMap { $0.number.map { "\(session.office)|\($0)" } })
+        func masked(_ row: RegisterRow) -> RegisterRow {
+            guard restricted.contains("\(row.from)|\(row.number)") else { return row }
+            return RegisterRow(
+                register: row.register, year: row.year, number: row.number, date: row.date, from: row.from, to: row.to, subject: "(หนังสือลับ)",
+                action: row.action, remarks: row.remarks)
+        }
+        if query["format"] == "csv" {
+            let rows = (query["kind"] == "in" ? incoming : outgoing).map(masked)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/csv; charset=utf-8"
+            headers[.contentDisposition] = "attachment; filename=\"register-\(query["kind"] == "in" ? "in" : "out")-\(year).csv\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: RegisterRow.csv(rows))))
+        }
+        func rows(_ list: [RegisterRow]) -> [[String: Any]] {
+            list.map(masked).map {
+                [
+                    "register": $0.register, "number": $0.number, "date": $0.date.thaiShortText, "from": $0.from, "to": $0.to, "subject": $0.subject,
+                    "action": $0.action, "remarks": $0.remarks,
+                ]
+            }
+        }
+        return try await pages.page(
+            "registers", title: "ทะเบียนหนังสือ \(year)", request: request, ["year": year, "outgoing": rows(outgoing), "incoming": rows(incoming)])
+    }
+}

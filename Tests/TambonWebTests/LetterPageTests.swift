@@ -1,0 +1,106 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import TambonCore
+import TambonOSS
+import TambonOffice
+import TambonStore
+import TambonTestSupport
+import TambonWebTestSupport
+import Testing
+
+@testable import TambonWeb
+
+/// e-Saraban's pages: a draft refused whole (top secret with the regulation's reason), approved only by a
+/// signatory, sent with the office's number; a secret letter received shows nothing of its content to a plain
+/// officer — page, register and CSV — and its reading by an admin is recorded.
+@Suite struct LetterPageTests {
+    static func catalog() -> ServiceCatalog {
+        var catalog = ServiceCatalog()
+        catalog.letterCode = "ชม 7201"
+        return catalog
+    }
+
+    static func compose(_ secrecy: String) -> [(String, String)] {
+        [
+            ("kind", "external"), ("subject", "ขอเชิญประชุม"), ("salutation", "นายอำเภอ"), ("receivers", "5002, 5003"), ("urgency", "urgent"),
+            ("secrecy", secrecy), ("signatory_name", "นายสมหมาย ใจงาม"), ("signatory_title", "นายก อบต."), ("contact_unit", "สำนักปลัด"),
+        ]
+    }
+
+    @Test func aDraftIsApprovedBySignatoryAndSentWithTheOfficesNumber() async throws {
+        let fixture = try await WebFixture(catalog: Self.catalog())
+        try await fixture.web.users.add(name: "mayor", role: .admin, password: "signatory password 1")
+        try await fixture.application.test(.router) { client in
+            let (officer, csrf) = try await FeePageTests().login(client)
+            let refused = try await client.execute(
+                uri: "/office/letters", method: .post, headers: officer, body: PageTests.form([("csrf", csrf)] + Self.compose("top-secret"))
+            ) { ($0.status, WebFixture.text($0)) }
+            #expect(refused.0 == .unprocessableContent && refused.1.contains("ลับที่สุด") && refused.1.contains("2564"))
+            #expect(try await fixture.store.records(collection: LetterRecords.letters).isEmpty)
+            let location = try await client.execute(
+                uri: "/office/letters", method: .post, headers: officer, body: PageTests.form([("csrf", csrf)] + Self.compose("normal"))
+            ) { response in
+                #expect(response.status == .seeOther)
+                return response.headers[.location] ?? ""
+            }
+            let denied = try await client.execute(
+                uri: location + "/approve", method: .post, headers: officer, body: PageTests.form([("csrf", csrf), ("typed_name", "สมหมาย")])
+            ) { WebFixture.text($0) }
+            #expect(denied.contains("ผู้มีอำนาจลงนาม"))
+            let (mayor, mayorCSRF) = try await FeePageTests().login(client, "mayor", "signatory password 1")
+            _ = try await client.execute(
+                uri: location + "/approve", method: .post, headers: mayor,
+                body: PageTests.form([("csrf", mayorCSRF), ("typed_name", "นายสมหมาย ใจงาม")])
+            ) { $0.status }
+            _ = try await client.execute(uri: location + "/send", method: .post, headers: officer, body: PageTests.form([("csrf", csrf)])) {
+                $0.status
+            }
+            let page = try await client.execute(uri: location, method: .get, headers: officer) { WebFixture.text($0) }
+            #expect(page.contains("ที่ ชม 7201/ว 1") && page.contains("ส่งถึงแล้ว (รอลงรับ)"))
+        }
+    }
+
+    @Test func aSecretLetterShowsNothingOfItsContentToAPlainOfficer() async throws {
+        let fixture = try await WebFixture(role: .office, catalog: Self.catalog())
+        let hub = try #require(fixture.hub)
+        try await fixture.web.users.add(name: "mayor", role: .admin, password: "signatory password 1")
+        // A letter from office 5002, as its copy reaches this office.
+        let json = try LetterDraft(
+            json: [
+                "kind": "external", "subject": "ผลการสอบสวนข้อเท็จจริง", "salutation": "นายก อบต.", "receivers": ["5001"], "secrecy": "secret",
+                "signatory_name": "นายอำเภอ", "signatory_title": "นายอำเภอเมือง",
+            ], sender: "5002"
+        ).json
+        try await hub.store.write(
+            collection: LetterRecords.copies, record: "5002.LSECRET1.5001",
+            set: [
+                "letter": "LSECRET1", "sender": "5002", "receiver": "5001", "content": json, "number": "ชม 0017/45", "date": "2026-12-01",
+                "sent_ms": 1,
+            ],
+            scope: ["5001", "5002"])
+        try await hub.deliver(to: fixture.store, from: [])
+        try await fixture.application.test(.router) { client in
+            let (officer, csrf) = try await FeePageTests().login(client)
+            let inbox = try await client.execute(uri: "/office/letters", method: .get, headers: officer) { WebFixture.text($0) }
+            #expect(inbox.contains("ชม 0017/45") && !inbox.contains("ผลการสอบสวน"))
+            let page = try await client.execute(uri: "/office/letters/in/5002/LSECRET1", method: .get, headers: officer) { WebFixture.text($0) }
+            #expect(!page.contains("ผลการสอบสวน") && !page.contains("นายอำเภอเมือง") && page.contains("หนังสือลับ"))
+            _ = try await client.execute(
+                uri: "/office/letters/in/5002/LSECRET1/receive", method: .post, headers: officer, body: PageTests.form([("csrf", csrf)])
+            ) { $0.status }
+            let year = fixture.web.letters.today().buddhistYear
+            let csv = try await client.execute(uri: "/office/letters/registers?year=\(year)&format=csv&kind=in", method: .get, headers: officer) {
+                WebFixture.text($0)
+            }
+            #expect(csv.contains("(หนังสือลับ)") && !csv.contains("ผลการสอบสวน"))
+            #expect(try await fixture.store.records(collection: LetterRecords.reads).isEmpty, "nobody read it yet")
+            let (mayor, _) = try await FeePageTests().login(client, "mayor", "signatory password 1")
+            let read = try await client.execute(uri: "/office/letters/in/5002/LSECRET1", method: .get, headers: mayor) { WebFixture.text($0) }
+            #expect(read.contains("ผลการสอบสวนข้อเท็จจริง"))
+            let reads = try await fixture.store.records(collection: LetterRecords.reads)
+            #expect(reads.count == 1 && reads[0].sets["reads"]?.values.first?.objectValue?["by"] == "mayor")
+        }
+    }
+}
