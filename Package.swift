@@ -58,6 +58,8 @@ let package = Package(
         // file): the Code 128 bill-payment barcode.
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
+        // libxml2 (libxml2-dev): parsing and XML Schema validation of e-CMS letter envelopes.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // MARK: The pure core (no I/O)
 
@@ -89,6 +91,10 @@ let package = Package(
             dependencies: ["CQREncode", "CZint", "TambonCore", .product(name: "CompressNIO", package: "compress-nio"), Product.nioCore],
             swiftSettings: strict
         ),
+
+        // The e-CMS exchange of letters with agencies not on Tambon: the envelope's XML written, and read through
+        // libxml2 with its schema validated first. No I/O beyond the bytes given.
+        .target(name: "TambonECMS", dependencies: ["CLibXML2", "TambonCore", "TambonOSS"], swiftSettings: strict),
 
         // MARK: Storage
 
@@ -264,7 +270,7 @@ let package = Package(
             name: "tambon",
             dependencies: [
                 "TambonCore", "TambonOSS", "TambonOffice", "TambonStore", "TambonProtocol", "TambonTLS", "TambonSync",
-                "TambonHub", "TambonServer",
+                "TambonHub", "TambonServer", "TambonECMS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 Product.hummingbird,
                 Product.logging,
@@ -293,6 +299,7 @@ let package = Package(
         // MARK: Tests, one target per target they test
 
         .testTarget(name: "TambonCoreTests", dependencies: ["TambonCore"], swiftSettings: strict),
+        .testTarget(name: "TambonECMSTests", dependencies: ["TambonECMS", "TambonCore", "TambonOSS"], swiftSettings: strict),
         .testTarget(name: "TambonCodesTests", dependencies: ["TambonCodes", "TambonCore", "TambonOSS"], swiftSettings: strict),
         .testTarget(name: "TambonProtocolTests", dependencies: ["TambonCore", "TambonProtocol"], swiftSettings: strict),
         .testTarget(

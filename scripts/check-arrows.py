@@ -16,6 +16,8 @@ FORBIDDEN = {
     "TambonProtocol": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL", "TambonStore"},
     # Codes draw images: no storage, no network, no web.
     "TambonCodes": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL", "TambonStore"},
+    # The e-CMS exchange reads and writes bytes only.
+    "TambonECMS": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL", "TambonStore"},
     # The store hands out no web or network.
     "TambonStore": {"Hummingbird", "AsyncHTTPClient", "TambonProtocol", "TambonOffice"},
     # The hub links no HTTP client and none of the node's code.

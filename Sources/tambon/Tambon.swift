@@ -16,7 +16,7 @@ struct Tambon: AsyncParsableCommand {
             Each office runs a node that keeps its records in SQLite with a signed change log and keeps working
             with no internet. Start with `tambon node init --data ./tambon-data --office CODE`.
             """,
-        subcommands: [NodeCommand.self, RecordsCommand.self, FeesCommand.self, HubCommand.self]
+        subcommands: [NodeCommand.self, RecordsCommand.self, FeesCommand.self, LettersCommand.self, HubCommand.self]
     )
 
     /// Runs the command line; failures print one line on stderr (`error: …`, with what to try next) and exit 1.

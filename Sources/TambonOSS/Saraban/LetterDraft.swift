@@ -10,6 +10,12 @@ public struct LetterDraft: Sendable, Equatable {
         public let number: String
         public let date: CivilDate
         public let subject: String
+
+        public init(number: String, date: CivilDate, subject: String) {
+            self.number = number
+            self.date = date
+            self.subject = subject
+        }
     }
 
     public struct Enclosure: Sendable, Equatable {
