@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -55,6 +56,9 @@ public struct HubController: Sendable {
         }
         router.post(RouterPath(SyncProtocol.Path.pull)) { request, _ in
             try await self.handle(request, endpoint: "pull") { self.json(bytes: try await self.pull($0), request: request) }
+        }
+        router.post(RouterPath(SyncProtocol.Path.agencies)) { request, _ in
+            try await self.handle(request, endpoint: "agencies") { self.json(try await self.agencies($0), request: request) }
         }
         let blobs = HubBlobs(store: store, logger: logger, limits: limits)
         router.post(RouterPath(SyncProtocol.Path.blobsHave)) { request, _ in
@@ -283,6 +287,28 @@ public struct HubController: Sendable {
                 thai: first.refusal.thai, details: details)
         }
         return .object(answer)
+    }
+
+    /// The agency directory (`agencies`, hub-only, in the hub's own scope) for any enrolled node: the whole list with
+    /// its version (SHA-256 of its canonical JSON), or only the version when the node already holds it.
+    private func agencies(_ request: SignedRequest) async throws -> JSONValue {
+        _ = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        guard try SyncMessage.integer(request.members, "protocol") == Int64(SyncProtocol.version) else {
+            throw TambonError(.invalid, "malformed_message", "\"protocol\" must be \(SyncProtocol.version)")
+        }
+        let known: String?
+        switch request.members["version"] {
+        case nil: known = nil
+        case .string(let text)? where text.utf8.count == 64 && text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }):
+            known = text
+        default: throw TambonError(.invalid, "malformed_message", "\"version\" must be 64 lower-case hex digits")
+        }
+        let agencies = try await store.records(collection: Agency.collection, office: Store.hubOffice).compactMap { Agency(fields: $0.fields) }
+            .sorted { $0.code < $1.code }.prefix(Agency.maximumCount)
+        let list = JSONValue.array(agencies.map { .object($0.fields) })
+        let version = SHA256.hash(data: Array(list.canonicalText.utf8)).map { String(format: "%02x", $0) }.joined()
+        guard version != known else { return ["version": .string(version), "unchanged": true] }
+        return ["version": .string(version), "agencies": list]
     }
 
     private func pull(_ request: SignedRequest) async throws -> [UInt8] {

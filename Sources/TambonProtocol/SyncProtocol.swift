@@ -31,6 +31,8 @@ public enum SyncProtocol {
         public static let blobsPut = "/v1/blobs/put"
         /// One chunk of an attachment from the hub.
         public static let blobsGet = "/v1/blobs/get"
+        /// The agency directory the hub keeps, for composing letters offline.
+        public static let agencies = "/v1/agencies"
     }
 
     /// Most attachments asked about in one `blobs/have` request.

@@ -50,8 +50,10 @@ public struct SyncLoop: Service {
                         throw StoreError(.notJoined, "this node is not enrolled with a hub", hint: "tambon node join")
                     }
                     if client == nil { client = try HubClient(url: link.url, caPEM: link.caPEM) }
-                    let report = try await SyncEngine(store: store, transport: client!, logger: logger).round()
+                    let engine = SyncEngine(store: store, transport: client!, logger: logger)
+                    let report = try await engine.round()
                     schedule.succeeded(now: store.configuration.wallClock())
+                    if await engine.refreshDirectory() { logger.info("agency directory updated") }
                     if report.pushed + report.pulled > 0 {
                         logger.info("synced", metadata: ["pushed": "\(report.pushed)", "pulled": "\(report.pulled)"])
                     }

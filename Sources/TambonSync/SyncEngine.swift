@@ -212,6 +212,19 @@ public struct SyncEngine: Sendable {
         }
     }
 
+    /// Fetches the hub's agency directory if its version changed (``AgencySync``), after a round. A hub without the
+    /// directory (an older version) leaves the node's copy as it was: returns false, never fails the sync.
+    @discardableResult
+    public func refreshDirectory(deadline: TimeAmount = .seconds(60)) async -> Bool {
+        do {
+            let (_, signer) = try await begin()
+            return try await AgencySync(store: store, transport: transport, signer: signer).refresh(deadline: deadline)
+        } catch {
+            logger.debug("agency directory not fetched", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
     /// The round's starting point in one read, and the signer of its requests; a node that has not joined a hub
     /// cannot sync.
     private func begin() async throws -> (SyncStart, RequestSigner) {

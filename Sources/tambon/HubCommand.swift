@@ -16,7 +16,7 @@ struct HubCommand: AsyncParsableCommand {
         abstract: "Run the central hub that every office's node syncs with.",
         subcommands: [
             HubInitCommand.self, HubServeCommand.self, HubTokenCommand.self, HubNodesCommand.self, HubRevokeCommand.self,
-            HubImportCommand.self, HubUserCommand.self, HubBankCommand.self,
+            HubImportCommand.self, HubUserCommand.self, HubBankCommand.self, HubAgencyCommand.self,
         ]
     )
 }

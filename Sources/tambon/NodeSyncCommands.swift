@@ -67,6 +67,7 @@ struct NodeSyncCommand: AsyncParsableCommand {
                 return report
             }
             FileHandle.standardError.write(Data("sync complete: pushed \(report.pushed), pulled \(report.pulled)\n".utf8))
+            if await engine.refreshDirectory() { FileHandle.standardError.write(Data("agency directory updated\n".utf8)) }
             if report.refused > 0 {
                 FileHandle.standardError.write(
                     Data("warning: the hub refused \(report.refused) change(s) of this node; see tambon node status --data \(options.data)\n".utf8))

@@ -2,6 +2,8 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonSync
+import TambonSyncTestSupport
 import Testing
 
 /// Official letters between offices through the hub's router in process: a circular sent once (and again after a
@@ -68,5 +70,26 @@ import Testing
         #expect(received.map(\.register) == [1, 2] && received.map(\.from) == ["6500101", "6500101"] && received[0].action == "รับ")
         #expect(RegisterRow.csv(received).hasPrefix("เลขทะเบียน,ที่,ลงวันที่,จาก,ถึง,เรื่อง,การปฏิบัติ,หมายเหตุ\r\n1/\(year),ชม 7201/ว 1,"))
         #expect(try await atB.inbox().map(\.letter).count == 2)
+    }
+
+    @Test func theAgencyDirectoryReachesANodeAndIsFetchedAgainOnlyWhenItChanges() async throws {
+        let hub = try await InMemorySyncTests.Hub()
+        let a = try await hub.node(office: "6500101")
+        func add(_ code: String, _ name: String) async throws {
+            let agency = try Agency(code: code, name: name, letterCode: "ชม 7201", parent: "5000")
+            try await hub.store.write(collection: Agency.collection, record: "hub.\(code)", set: agency.fields, scope: ["hub"])
+        }
+        try await add("6500102", "องค์การบริหารส่วนตำบลสุเทพ")
+        try await add("5001", "อำเภอเมืองเชียงใหม่")
+        let engine = SyncEngine(store: a.store, transport: a.transport, logger: quietLogger)
+        try await engine.round()
+        #expect(try await a.store.records(collection: Agency.collection).isEmpty, "the directory is not in the change log")
+        #expect(await engine.refreshDirectory())
+        let cached = try #require(try await a.store.cachedDirectory(Agency.collection))
+        #expect(cached.body.arrayValue?.compactMap { $0.objectValue.flatMap(Agency.init(fields:))?.code } == ["5001", "6500102"])
+        #expect(await engine.refreshDirectory() == false, "unchanged: only the version travels")
+        try await add("6500103", "เทศบาลตำบลแม่เหียะ")
+        #expect(await engine.refreshDirectory())
+        #expect(try await a.store.cachedDirectory(Agency.collection)?.body.arrayValue?.count == 3)
     }
 }

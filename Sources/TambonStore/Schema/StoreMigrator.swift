@@ -222,6 +222,20 @@ enum StoreMigrator {
                     CREATE INDEX fields_by_awaited_bill ON fields (collection, value) WHERE field = 'awaiting';
                     """)
         }
+        migrator.registerMigration("v9-directory-cache") { db in
+            // Node side: what the hub publishes for every node outside the change log (the agency directory), kept
+            // here so it is at hand offline. Not replicated, never signed: the hub's copy is the truth, fetched again
+            // when its version changes.
+            try db.execute(
+                sql: """
+                    CREATE TABLE directory_cache (
+                        name TEXT PRIMARY KEY,
+                        version TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        fetched_ms INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import TambonCore
 import TambonOSS
 import TambonOffice
+import TambonStore
 import TambonWebKit
 
 /// The staff's e-Saraban pages (`/office/letters…`): the inbox and the office's own letters, composing a draft,
@@ -82,6 +83,9 @@ struct LetterPages: Sendable {
 
     func compose(_ request: Request, entered: [String: String], errors: [FieldError], status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
+        // The agency directory as this node last fetched it from the hub (cached under the collection's name).
+        let directory = try await web.store.cachedDirectory(Agency.collection)?.body.arrayValue ?? []
+        let agencies = directory.compactMap { $0.objectValue.flatMap(Agency.init(fields:)) }.filter { $0.code != session.office }
         return try await pages.page(
             "letter_compose", title: "ร่างหนังสือ", request: request, status: status,
             [
