@@ -37,7 +37,8 @@ public struct UserDirectory: Sendable {
         }
         guard role != .citizen else {
             throw OfficeError(
-                .unprocessable, code: "invalid_role", th: "บทบาทต้องเป็น admin, officer หรือ surveyor", en: "the role must be admin, officer or surveyor"
+                .unprocessable, code: "invalid_role", th: "บทบาทต้องเป็น admin, officer, surveyor หรือ records-officer",
+                en: "the role must be admin, officer, surveyor or records-officer"
             )
         }
         guard password.count >= Self.minimumPasswordLength, password.count <= 72 else {

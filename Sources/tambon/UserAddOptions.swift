@@ -10,7 +10,7 @@ struct UserAddOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The user name: 2–32 lower-case letters, digits, '.', '_' or '-'.", valueName: "NAME"))
     var name: String
 
-    @Option(help: ArgumentHelp("admin, officer or surveyor (a hub operator: admin).", valueName: "ROLE"))
+    @Option(help: ArgumentHelp("admin, officer, surveyor or records-officer (a hub operator: admin).", valueName: "ROLE"))
     var role: String
 
     @Flag(help: "Read the password from standard input (required: passwords never go on the command line).")
@@ -18,7 +18,9 @@ struct UserAddOptions: ParsableArguments {
 
     func validate() throws {
         guard passwordStdin else { throw ValidationError("give --password-stdin and the password on standard input") }
-        guard let role = ActorRole(rawValue: role), role != .citizen else { throw ValidationError("--role must be admin, officer or surveyor") }
+        guard let role = ActorRole(rawValue: role), role != .citizen else {
+            throw ValidationError("--role must be admin, officer, surveyor or records-officer")
+        }
         guard UserDirectory.isValidName(name) else {
             throw ValidationError("invalid user name \"\(name)\": 2–32 lower-case letters, digits, '.', '_' or '-', starting with a letter")
         }

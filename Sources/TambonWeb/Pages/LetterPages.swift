@@ -9,9 +9,9 @@ import TambonWebKit
 
 /// The staff's e-Saraban pages (`/office/letters…`): the inbox and the office's own letters, composing a draft,
 /// approving it with a typed name and sending it, receiving a letter (its incoming number), accepting or rejecting
-/// it, and the registers with their CSV. A letter marked ลับ or ลับมาก shows its content only to an admin (who holds
-/// the office's secret correspondence), and each such reading is recorded; others see that it exists, its number
-/// and sender, and nothing of its content.
+/// it, and the registers with their CSV. A letter marked ลับ or ลับมาก shows its content only to a records officer
+/// (`records-officer`, who holds the office's secret correspondence), and each such reading is recorded; others see
+/// that it exists, its number and sender, and nothing of its content.
 struct LetterPages: Sendable {
     let pages: PageRenderer
     var web: OfficeWeb { pages.web }
@@ -44,7 +44,7 @@ struct LetterPages: Sendable {
     }
 
     /// Whether `session` may read restricted letters' content.
-    static func holdsSecrets(_ session: SessionStore.Session) -> Bool { session.role == .admin }
+    static func holdsSecrets(_ session: SessionStore.Session) -> Bool { session.role == .recordsOfficer }
 
     static func canRead(_ draft: LetterDraft, _ session: SessionStore.Session) -> Bool { !draft.secrecy.isRestricted || holdsSecrets(session) }
 
