@@ -120,7 +120,7 @@ def main():
     # Fees: the office's biller ID, a payer register and November's bills, before the node serves (it reads the
     # settings at start); a bank that may confirm payments to the hub.
     with open(os.path.join(data, "..", "settings.json"), "w") as f:
-        json.dump({"billing": {"tax_id": "0994000165501", "biller_suffix": "00", "late_surcharge_percent": 10,
+        json.dump({"letter_code": "ชม 7201", "billing": {"tax_id": "0994000165501", "biller_suffix": "00", "late_surcharge_percent": 10,
                                "wastewater_rates": [{"effective_from": "2024-10-01", "schedule": {"household": {"monthly": 1000}}}]}}, f)
     subprocess.run([TAMBON, "node", "settings", "--data", data, "--set", os.path.join(data, "..", "settings.json")], check=True, stdout=subprocess.DEVNULL)
     payers = os.path.join(data, "..", "payers.csv")
@@ -131,6 +131,13 @@ def main():
                 "A0003,ร้านข้าวแกงป้าศรี,ต.แม่เหียะ อ.เมือง จ.เชียงใหม่,99,2,ขยะ+น้ำเสีย,household,1/1/2568\n")
     subprocess.run([TAMBON, "fees", "import-payers", "--data", data, payers], check=True, stdout=subprocess.DEVNULL)
     subprocess.run([TAMBON, "fees", "billing-run", "--data", data, "--period", "2569-10"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([TAMBON, "node", "user", "add", "--data", data, "--name", "mayor", "--role", "admin", "--password-stdin"],
+                   input=b"screenshot password\n", check=True, stdout=subprocess.DEVNULL)
+    agencies = os.path.join(data, "..", "agencies.csv")
+    with open(agencies, "w") as f:
+        f.write("code,name,letter_code,parent\n5002,องค์การบริหารส่วนตำบลสุเทพ,ชม 7202,5000\n5003,เทศบาลตำบลแม่เหียะ,ชม 7203,5000\n"
+                "5000,อำเภอเมืองเชียงใหม่,ชม 0017,\n")
+    subprocess.run([TAMBON, "hub", "agency", "import", "--data", hub_data, agencies], check=True, stdout=subprocess.DEVNULL)
     bank_secret = "screenshot bank secret, 32 bytes"
     subprocess.run([TAMBON, "hub", "bank", "add", "--data", hub_data, "--name", "scb", "--secret-stdin"], input=bank_secret.encode(),
                    check=True, stdout=subprocess.DEVNULL)
@@ -243,6 +250,34 @@ def main():
         devtools.shot("19-review-queue")
         devtools.go(base + "/office/fees/report")
         devtools.shot("20-fee-report")
+        # e-Saraban: the compose form (the agency directory fetched at the last sync), a circular approved by the
+        # mayor's typed name and sent, and the registers.
+        devtools.go(base + "/office/letters/new")
+        fill(devtools, {"subject": "ขอเชิญประชุมคณะกรรมการพัฒนาตำบล", "salutation": "นายกองค์การบริหารส่วนตำบล", "receivers": "5002, 5003",
+                        "urgency": "very-urgent", "signatory_name": "นายสมหมาย ใจงาม", "signatory_title": "นายกองค์การบริหารส่วนตำบลแม่เหียะ",
+                        "contact_unit": "สำนักปลัด โทร 053-123456"})
+        devtools.eval("document.querySelector('details') && (document.querySelector('details').open = true)")
+        devtools.shot("21-letter-compose")
+        devtools.eval("document.querySelector('form[action=\"/office/letters\"]').submit()")
+        devtools.wait_loaded()
+        letter_page = devtools.eval("location.pathname")
+        devtools.eval("document.querySelector('form[action=\"/logout\"]').submit()")
+        devtools.wait_loaded()
+        devtools.go(base + "/login")
+        fill(devtools, {"name": "mayor", "password": "screenshot password"})
+        devtools.eval("document.querySelector('form[action=\"/login\"] button').click()")
+        devtools.wait_loaded()
+        devtools.go(base + letter_page)
+        fill(devtools, {"typed_name": "นายสมหมาย ใจงาม"})
+        devtools.eval("document.querySelector('form[action$=\"/approve\"]').submit()")
+        devtools.wait_loaded()
+        devtools.eval("document.querySelector('form[action$=\"/send\"]').submit()")
+        devtools.wait_loaded()
+        devtools.shot("22-letter-sent")
+        devtools.go(base + "/office/letters")
+        devtools.shot("23-letters")
+        devtools.go(base + "/office/letters/registers")
+        devtools.shot("24-registers")
         devtools.call("Emulation.setDeviceMetricsOverride", width=1100, height=1400, deviceScaleFactor=1, mobile=False)
         devtools.go(f"https://127.0.0.1:{hub_port}/reports")
         devtools.shot("12-hub-report")

@@ -186,7 +186,8 @@ public struct LetterBook: Sendable {
         }
     }
 
-    /// Where each receiver stands with a sent letter: delivered (its copy is written), received (with the
+    /// Where each receiver stands with a sent letter: waiting (its copy not yet at the hub), delivered (at the hub,
+    /// for the receiver's next pull), received (with the
     /// receiver's register number and time), accepted or rejected (and when).
     public func status(of letter: String) async throws -> [(receiver: String, state: String, register: Int?, at: Int64?)] {
         guard let office = try await store.node()?.office,
@@ -203,8 +204,13 @@ public struct LetterBook: Sendable {
                 result.append((receiver, accepted ? "accepted" : "rejected", register, answer["at_ms"]?.integerValue))
             } else if let receipt {
                 result.append((receiver, "received", register, receipt.fields["received_ms"]?.integerValue))
+            } else if held.fields["state"] != "sent" {
+                result.append((receiver, "not_sent", nil, nil))
             } else {
-                result.append((receiver, held.fields["state"] == "sent" ? "delivered" : "not_sent", nil, nil))
+                // Delivered once the copy is at the hub (the receiver's next pull brings it); until then it waits here.
+                let atHub = try await store.hubHasLatestChange(
+                    collection: LetterRecords.copies, record: LetterRecords.copyID(sender: office, letter: letter, receiver: receiver))
+                result.append((receiver, atHub ? "delivered" : "waiting", nil, nil))
             }
         }
         return result

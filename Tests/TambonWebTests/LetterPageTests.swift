@@ -58,7 +58,7 @@ import Testing
                 $0.status
             }
             let page = try await client.execute(uri: location, method: .get, headers: officer) { WebFixture.text($0) }
-            #expect(page.contains("ที่ ชม 7201/ว 1") && page.contains("ส่งถึงแล้ว (รอลงรับ)"))
+            #expect(page.contains("ที่ ชม 7201/ว 1") && page.contains("รอซิงก์ไปศูนย์กลาง"), "not enrolled: the copies wait on this node")
         }
     }
 

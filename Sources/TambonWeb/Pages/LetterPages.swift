@@ -149,6 +149,7 @@ struct LetterPages: Sendable {
 
     static func deliveryText(_ state: String) -> String {
         switch state {
+        case "waiting": "รอซิงก์ไปศูนย์กลาง"
         case "delivered": "ส่งถึงแล้ว (รอลงรับ)"
         case "received": "ลงรับแล้ว"
         case "accepted": "รับแล้ว"
