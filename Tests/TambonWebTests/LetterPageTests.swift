@@ -32,8 +32,13 @@ import Testing
     @Test func aDraftIsApprovedBySignatoryAndSentWithTheOfficesNumber() async throws {
         let fixture = try await WebFixture(catalog: Self.catalog())
         try await fixture.web.users.add(name: "mayor", role: .admin, password: "signatory password 1")
+        // The agency directory as a sync left it: offered when composing, offline.
+        let agency = try Agency(code: "5002", name: "องค์การบริหารส่วนตำบลสุเทพ", letterCode: "ชม 7202")
+        try await fixture.store.cacheDirectory(Agency.collection, version: String(repeating: "0", count: 64), body: [.object(agency.fields)])
         try await fixture.application.test(.router) { client in
             let (officer, csrf) = try await FeePageTests().login(client)
+            let form = try await client.execute(uri: "/office/letters/new", method: .get, headers: officer) { WebFixture.text($0) }
+            #expect(form.contains("<datalist id=\"agencies\">") && form.contains("องค์การบริหารส่วนตำบลสุเทพ"))
             let refused = try await client.execute(
                 uri: "/office/letters", method: .post, headers: officer, body: PageTests.form([("csrf", csrf)] + Self.compose("top-secret"))
             ) { ($0.status, WebFixture.text($0)) }

@@ -91,6 +91,7 @@ struct LetterPages: Sendable {
             [
                 "csrf": session.csrf, "fields": entered, "errors": errors.map { ["field": $0.field, "message": $0.thai] },
                 "hasErrors": !errors.isEmpty,
+                "agencies": agencies.map { ["code": $0.code, "name": $0.name, "letterCode": $0.letterCode ?? ""] }, "hasAgencies": !agencies.isEmpty,
                 "kinds": LetterKind.allCases.map { ["value": $0.rawValue, "label": $0.thai, "selected": entered["kind"] == $0.rawValue] },
                 "urgencies": Urgency.allCases.map {
                     ["value": $0.rawValue, "label": $0.thai.isEmpty ? "ปกติ" : $0.thai, "selected": entered["urgency"] == $0.rawValue]
