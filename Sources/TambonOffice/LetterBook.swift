@@ -124,6 +124,70 @@ public struct LetterBook: Sendable {
         return issued.withLock { $0! }
     }
 
+    /// Corrects a sent letter: a new version of its content, not a delete and resend. The number, the date and the
+    /// receivers' register entries stay; the earlier version is kept in the letter's `versions`, and each receiver's
+    /// copy is rewritten with the new content, its version and the parts that changed. A correction may add
+    /// receivers (they get the letter as corrected) but not drop one: a letter once sent to an office stays sent.
+    @discardableResult
+    public func correct(_ letter: String, to corrected: LetterDraft, by account: String, note: String) async throws -> Int {
+        let clock = store.configuration.wallClock
+        let version = Mutex(0)
+        try await store.transaction { transaction in
+            let office = transaction.node.office
+            let id = LetterRecords.letterID(sender: office, letter: letter)
+            guard let held = try transaction.record(collection: LetterRecords.letters, id: id), held.fields["state"] == "sent",
+                let previous = held.fields["draft"], let number = held.fields["number"], let date = held.fields["date"]
+            else {
+                throw OfficeError(.conflict, code: "not_sent", th: "แก้ไขได้เฉพาะหนังสือที่ส่งแล้ว (ร่างแก้ได้โดยตรง)", en: "only a sent letter is corrected")
+            }
+            let before: LetterDraft
+            do throws(ValidationErrors) { before = try LetterDraft(json: previous, sender: office) } catch { throw OfficeError.invalid(error) }
+            guard Set(before.receivers).isSubset(of: Set(corrected.receivers)) else {
+                throw OfficeError(
+                    .unprocessable, code: "receiver_dropped", th: "การแก้ไขตัดผู้รับเดิมออกไม่ได้ หนังสือที่ส่งแล้วถือว่าส่งแล้ว",
+                    en: "a correction cannot drop a receiver the letter was sent to")
+            }
+            let changed = Self.changedParts(before, corrected)
+            guard !changed.isEmpty else {
+                throw OfficeError(.unprocessable, code: "nothing_changed", th: "ไม่มีส่วนใดเปลี่ยน", en: "the correction changes nothing")
+            }
+            let next = Int(held.fields["version"]?.integerValue ?? 1) + 1
+            version.withLock { $0 = next }
+            let millis = clock()
+            var edits = [
+                LocalEdit(
+                    collection: LetterRecords.letters, record: id, set: ["draft": corrected.json, "version": .number(Double(next))],
+                    add: [
+                        SetElement(
+                            field: "versions", id: String(next - 1),
+                            value: [
+                                "draft": previous, "replaced_ms": .number(Double(millis)), "by": .string(account),
+                                "note": .string(String(note.prefix(500))),
+                            ])
+                    ])
+            ]
+            for receiver in corrected.receivers {
+                edits.append(
+                    LocalEdit(
+                        collection: LetterRecords.copies, record: LetterRecords.copyID(sender: office, letter: letter, receiver: receiver),
+                        set: [
+                            "letter": .string(letter), "sender": .string(office), "receiver": .string(receiver), "content": corrected.json,
+                            "number": number, "date": date, "sent_ms": held.fields["sent_ms"] ?? .number(Double(millis)),
+                            "version": .number(Double(next)),
+                            "changed": .array(changed.map { .string($0) }), "correction_note": .string(String(note.prefix(500))),
+                        ], scope: [office, receiver].sorted()))
+            }
+            return edits
+        }
+        return version.withLock { $0 }
+    }
+
+    /// The parts of a letter that differ between two versions, by their field names.
+    static func changedParts(_ before: LetterDraft, _ after: LetterDraft) -> [String] {
+        guard case .object(let old) = before.json, case .object(let new) = after.json else { return [] }
+        return Set(old.keys).union(new.keys).sorted().filter { old[$0] != new[$0] }
+    }
+
     /// Receives a copy addressed to this office: stamps it with the next incoming number of the calendar year, the
     /// date and the time. Receiving twice gives the first number back (one register entry per letter).
     @discardableResult
@@ -228,6 +292,10 @@ public struct LetterBook: Sendable {
         /// This office's incoming register number, once received.
         public let register: Int?
         public let answer: String?
+        /// The version received (1 for the letter as first sent) and, for a correction, the parts it changed.
+        public let version: Int
+        public let changed: [String]
+        public let correctionNote: String
     }
 
     /// The letters addressed to this office, the most urgent first, then the earliest sent.
@@ -244,7 +312,9 @@ public struct LetterBook: Sendable {
             byID[record.id] = Received(
                 sender: sender, letter: letter, number: record.fields["number"]?.stringValue ?? "", draft: draft,
                 sentMillis: record.fields["sent_ms"]?.integerValue ?? 0, register: receipt?.fields["register"]?.integerValue.map(Int.init),
-                answer: answer)
+                answer: answer, version: Int(record.fields["version"]?.integerValue ?? 1),
+                changed: record.fields["changed"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                correctionNote: record.fields["correction_note"]?.stringValue ?? "")
         }
         let order = InboxOrder.sorted(byID.map { InboxOrder.Item(id: $0.key, urgency: $0.value.draft.urgency, arrivedMillis: $0.value.sentMillis) })
         return order.compactMap { byID[$0.id] }

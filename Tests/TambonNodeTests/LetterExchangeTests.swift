@@ -70,6 +70,21 @@ import Testing
         #expect(received.map(\.register) == [1, 2] && received.map(\.from) == ["6500101", "6500101"] && received[0].action == "รับ")
         #expect(RegisterRow.csv(received).hasPrefix("เลขทะเบียน,ที่,ลงวันที่,จาก,ถึง,เรื่อง,การปฏิบัติ,หมายเหตุ\r\n1/\(year),ชม 7201/ว 1,"))
         #expect(try await atB.inbox().map(\.letter).count == 2)
+
+        // A correction is a new version, not a delete and resend: the number and B's register entry stay, and B
+        // sees what changed.
+        var corrected = try Self.draft(to: ["6500102", "6500103"])
+        corrected.subject = "ขอเชิญประชุมคณะกรรมการ (แก้ไขวันประชุม)"
+        #expect(try await sender.correct(letter, to: corrected, by: "clerk", note: "เลื่อนวันประชุม") == 2)
+        await #expect(throws: OfficeError.self) {
+            try await sender.correct(letter, to: try Self.draft(to: ["6500102"]), by: "clerk", note: "ตัดผู้รับ")
+        }
+        try await a.sync()
+        try await b.sync()
+        let updated = try #require(try await atB.inbox().first { $0.letter == letter })
+        #expect(updated.version == 2 && updated.changed == ["subject"] && updated.correctionNote == "เลื่อนวันประชุม")
+        #expect(updated.register == stamped.sequence && updated.number == "ชม 7201/ว 1" && updated.draft.subject.hasSuffix("(แก้ไขวันประชุม)"))
+        #expect(try await sender.status(of: letter).first?.state == "accepted")
     }
 
     @Test func theAgencyDirectoryReachesANodeAndIsFetchedAgainOnlyWhenItChanges() async throws {

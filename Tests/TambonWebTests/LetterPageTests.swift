@@ -64,6 +64,16 @@ import Testing
             }
             let page = try await client.execute(uri: location, method: .get, headers: officer) { WebFixture.text($0) }
             #expect(page.contains("ที่ ชม 7201/ว 1") && page.contains("รอซิงก์ไปศูนย์กลาง"), "not enrolled: the copies wait on this node")
+            // A correction: the same number, a new version, the old one kept.
+            let corrected = try await client.execute(
+                uri: location + "/correct", method: .post, headers: officer,
+                body: PageTests.form([("csrf", csrf), ("subject", "ขอเชิญประชุม (เลื่อนวัน)"), ("salutation", "นายอำเภอ"), ("note", "เลื่อนวันประชุม")])
+            ) { $0.status }
+            #expect(corrected == .seeOther)
+            let after = try await client.execute(uri: location, method: .get, headers: officer) { WebFixture.text($0) }
+            #expect(after.contains("ขอเชิญประชุม (เลื่อนวัน)") && after.contains("ที่ ชม 7201/ว 1"))
+            let letterRecord = try #require(try await fixture.store.records(collection: LetterRecords.letters).first)
+            #expect(letterRecord.fields["version"] == 2 && letterRecord.sets["versions"]?.count == 1)
         }
     }
 

@@ -31,6 +31,9 @@ struct LetterPages: Sendable {
         router.post("/office/letters/out/:letter/send") { request, context in
             try await self.send(request, letter: try context.parameters.require("letter"))
         }
+        router.post("/office/letters/out/:letter/correct") { request, context in
+            try await self.correct(request, letter: try context.parameters.require("letter"))
+        }
         router.get("/office/letters/in/:sender/:letter") { request, context in
             try await self.incoming(
                 request, sender: try context.parameters.require("sender"), letter: try context.parameters.require("letter"), error: nil)
@@ -71,6 +74,13 @@ struct LetterPages: Sendable {
         }
         return try await pages.page("letters", title: "หนังสือราชการ", request: request, ["inbox": inbox, "outgoing": outgoing])
     }
+
+    /// A letter's parts as a correction names them.
+    static let partNames: [String: String] = [
+        "subject": "เรื่อง", "salutation": "คำขึ้นต้น", "receivers": "ผู้รับ", "references": "อ้างถึง", "main_document": "ต้นฉบับ",
+        "enclosures": "สิ่งที่ส่งมาด้วย", "urgency": "ชั้นความเร็ว", "secrecy": "ชั้นความลับ", "signatory_name": "ผู้ลงนาม",
+        "signatory_title": "ตำแหน่งผู้ลงนาม", "contact_unit": "ส่วนราชการเจ้าของเรื่อง", "kind": "ชนิดหนังสือ", "circular": "หนังสือเวียน",
+    ]
 
     static func stateText(_ state: String) -> String {
         switch state {
@@ -135,6 +145,9 @@ struct LetterPages: Sendable {
         values["state"] = Self.stateText(item.state)
         values["number"] = item.number.flatMap(DocumentNumber.init)?.thaiText ?? ""
         values["canApprove"] = item.state == "draft" && session.role == .admin
+        values["canCorrect"] = item.state == "sent" && Self.canRead(item.draft, session)
+        values["currentSubject"] = Self.canRead(item.draft, session) ? item.draft.subject : ""
+        values["currentSalutation"] = Self.canRead(item.draft, session) ? item.draft.salutation : ""
         values["canSend"] = item.state == "approved"
         if let error { values["error"] = error }
         if item.state == "sent" {
@@ -198,6 +211,28 @@ struct LetterPages: Sendable {
         return PageRenderer.redirect("/office/letters/out/\(letter)")
     }
 
+    /// A correction of a sent letter's subject or salutation: a new version to every receiver (``LetterBook/correct``).
+    func correct(_ request: Request, letter: String) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
+        guard let item = try await letters.outgoing().first(where: { $0.letter == letter }), Self.canRead(item.draft, session) else {
+            throw WebError(OfficeError.notFound)
+        }
+        guard case .object(var json) = item.draft.json else { throw WebError(OfficeError.notFound) }
+        json["subject"] = .string(form["subject"] ?? "")
+        json["salutation"] = .string(form["salutation"] ?? "")
+        do {
+            let corrected = try LetterDraft(json: .object(json), sender: session.office)
+            try await letters.correct(letter, to: corrected, by: session.user, note: form["note"] ?? "")
+        } catch let error as ValidationErrors {
+            return try await outgoing(
+                request, letter: letter, error: error.errors.map(\.thai).joined(separator: " · "), status: .unprocessableContent)
+        } catch let error as OfficeError {
+            return try await outgoing(request, letter: letter, error: error.thai, status: HTTPResponse.Status(code: error.status))
+        }
+        return PageRenderer.redirect("/office/letters/out/\(letter)")
+    }
+
     func incoming(_ request: Request, sender: String, letter: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
         guard let item = try await letters.received(sender: sender, letter: letter) else { throw WebError(OfficeError.notFound) }
@@ -213,6 +248,14 @@ struct LetterPages: Sendable {
         values["canReceive"] = item.register == nil
         values["canAnswer"] = item.register != nil && item.answer == nil
         values["answer"] = item.answer == "accepted" ? "รับแล้ว" : item.answer == "rejected" ? "ไม่รับ" : ""
+        if item.version > 1 {
+            var correction: [String: Any] = [
+                "version": item.version, "changed": item.changed.map { Self.partNames[$0] ?? $0 }.joined(separator: ", "),
+            ]
+            // A section renders for any value but nil and false: the note is absent unless there is one to show.
+            if Self.canRead(item.draft, session), !item.correctionNote.isEmpty { correction["note"] = item.correctionNote }
+            values["correction"] = correction
+        }
         if let error { values["error"] = error }
         return try await pages.page("letter_in", title: "หนังสือรับ", request: request, status: status, values)
     }
