@@ -250,6 +250,103 @@ public struct LetterBook: Sendable {
         }
     }
 
+    // MARK: Minutes (เกษียนหนังสือ)
+
+    /// A minute on a received letter: to a unit or an officer, with an instruction and a due date, open until done.
+    public struct Minute: Sendable, Equatable {
+        public let id: String
+        public let to: String
+        public let instruction: String
+        public let due: CivilDate
+        public let by: String
+        public let atMillis: Int64
+        public let done: (by: String, atMillis: Int64, note: String)?
+
+        public static func == (lhs: Minute, rhs: Minute) -> Bool { lhs.id == rhs.id && (lhs.done == nil) == (rhs.done == nil) }
+
+        public func isOverdue(on day: CivilDate) -> Bool { done == nil && due < day }
+    }
+
+    /// Routes a received letter inside the office: a minute to `to` (a unit or an officer) with an instruction and a
+    /// due date, on this office's receipt of the letter (it must be registered first).
+    @discardableResult
+    public func addMinute(sender: String, letter: String, to: String, instruction: String, due: CivilDate, by account: String) async throws -> String
+    {
+        let to = String(to.drop { $0.isWhitespace }.prefix(200))
+        let instruction = String(instruction.drop { $0.isWhitespace }.prefix(1_000))
+        guard !to.isEmpty, instruction.count >= 2 else {
+            throw OfficeError(
+                .unprocessable, code: "invalid_minute", th: "ระบุผู้รับเกษียนและข้อสั่งการ", en: "a minute needs a unit or officer and an instruction")
+        }
+        let clock = store.configuration.wallClock
+        let id = Mutex("")
+        try await store.transaction { transaction in
+            let receipt = LetterRecords.receiptID(receiver: transaction.node.office, sender: sender, letter: letter)
+            guard try transaction.record(collection: LetterRecords.receipts, id: receipt) != nil else {
+                throw OfficeError(.conflict, code: "not_received", th: "ลงทะเบียนรับหนังสือก่อน", en: "register the letter as received first")
+            }
+            let millis = clock()
+            let minute = "m\(millis)-\(transaction.node.id.short)"
+            id.withLock { $0 = minute }
+            return [
+                LocalEdit(
+                    collection: LetterRecords.minutes, record: receipt,
+                    add: [
+                        SetElement(
+                            field: "minutes", id: minute,
+                            value: [
+                                "to": .string(to), "instruction": .string(instruction), "due": .string(due.iso), "by": .string(account),
+                                "at_ms": .number(Double(millis)),
+                            ])
+                    ], scope: [transaction.node.office])
+            ]
+        }
+        return id.withLock { $0 }
+    }
+
+    /// Marks a minute done, with a note of what was done.
+    public func completeMinute(sender: String, letter: String, minute: String, note: String, by account: String) async throws {
+        let clock = store.configuration.wallClock
+        try await store.transaction { transaction in
+            let receipt = LetterRecords.receiptID(receiver: transaction.node.office, sender: sender, letter: letter)
+            guard let held = try transaction.record(collection: LetterRecords.minutes, id: receipt), held.sets["minutes"]?[minute] != nil else {
+                throw OfficeError.notFound
+            }
+            guard held.sets["minutes_done"]?[minute] == nil else {
+                throw OfficeError(.conflict, code: "already_done", th: "ดำเนินการตามเกษียนนี้แล้ว", en: "the minute is already done")
+            }
+            return [
+                LocalEdit(
+                    collection: LetterRecords.minutes, record: receipt,
+                    add: [
+                        SetElement(
+                            field: "minutes_done", id: minute,
+                            value: ["by": .string(account), "at_ms": .number(Double(clock())), "note": .string(String(note.prefix(1_000)))])
+                    ])
+            ]
+        }
+    }
+
+    /// The minutes on a received letter, oldest first.
+    public func minutes(sender: String, letter: String) async throws -> [Minute] {
+        guard let office = try await store.node()?.office,
+            let held = try await store.record(
+                collection: LetterRecords.minutes, id: LetterRecords.receiptID(receiver: office, sender: sender, letter: letter))
+        else { return [] }
+        let done = held.sets["minutes_done"] ?? [:]
+        return (held.sets["minutes"] ?? [:]).compactMap { id, value -> Minute? in
+            guard let object = value.objectValue, let to = object["to"]?.stringValue, let instruction = object["instruction"]?.stringValue,
+                let due = object["due"]?.stringValue.flatMap(CivilDate.init(iso:)), let by = object["by"]?.stringValue,
+                let at = object["at_ms"]?.integerValue
+            else { return nil }
+            let finished = done[id]?.objectValue.flatMap { item -> (by: String, atMillis: Int64, note: String)? in
+                guard let by = item["by"]?.stringValue, let at = item["at_ms"]?.integerValue else { return nil }
+                return (by, at, item["note"]?.stringValue ?? "")
+            }
+            return Minute(id: id, to: to, instruction: instruction, due: due, by: by, atMillis: at, done: finished)
+        }.sorted { $0.atMillis != $1.atMillis ? $0.atMillis < $1.atMillis : $0.id < $1.id }
+    }
+
     /// Where each receiver stands with a sent letter: waiting (its copy not yet at the hub), delivered (at the hub,
     /// for the receiver's next pull), received (with the
     /// receiver's register number and time), accepted or rejected (and when).

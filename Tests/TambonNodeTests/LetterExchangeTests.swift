@@ -85,6 +85,24 @@ import Testing
         #expect(updated.version == 2 && updated.changed == ["subject"] && updated.correctionNote == "เลื่อนวันประชุม")
         #expect(updated.register == stamped.sequence && updated.number == "ชม 7201/ว 1" && updated.draft.subject.hasSuffix("(แก้ไขวันประชุม)"))
         #expect(try await sender.status(of: letter).first?.state == "accepted")
+
+        // Routing inside B (เกษียน): a minute with a due date, tracked until done, never sent to the sender.
+        let due = atB.today().adding(days: 3)
+        let minute = try await atB.addMinute(
+            sender: "6500101", letter: letter, to: "กองช่าง", instruction: "เตรียมข้อมูลเข้าประชุม", due: due, by: "palad")
+        await #expect(throws: OfficeError.self) {
+            try await atC.addMinute(sender: "6500101", letter: second, to: "x", instruction: "ไม่มีหนังสือนี้", due: due, by: "c")
+        }
+        #expect(try await atB.minutes(sender: "6500101", letter: letter).map { $0.done == nil } == [true])
+        #expect(try await atB.minutes(sender: "6500101", letter: letter).first?.isOverdue(on: due.adding(days: 1)) == true)
+        try await atB.completeMinute(sender: "6500101", letter: letter, minute: minute, note: "ส่งข้อมูลแล้ว", by: "chang")
+        await #expect(throws: OfficeError.self) {
+            try await atB.completeMinute(sender: "6500101", letter: letter, minute: minute, note: "อีกครั้ง", by: "chang")
+        }
+        #expect(try await atB.minutes(sender: "6500101", letter: letter).first?.done?.by == "chang")
+        try await b.sync()
+        try await a.sync()
+        #expect(try await a.store.records(collection: LetterRecords.minutes).isEmpty, "the sender never sees the receiver's routing")
     }
 
     @Test func theAgencyDirectoryReachesANodeAndIsFetchedAgainOnlyWhenItChanges() async throws {

@@ -13,6 +13,9 @@ public enum LetterRecords {
     public static let letters = "letters"
     public static let copies = "letter_copies"
     public static let receipts = "letter_receipts"
+    /// `letter_minutes/<office>.<sender>.<letter>`, scope `[office]`: the routing inside the receiving office
+    /// (เกษียนหนังสือ), which the sender never sees.
+    public static let minutes = "letter_minutes"
     /// `letter_reads/<office>.<sender>.<letter>`, scope `[office]`: who read a restricted letter's content, and when.
     public static let reads = "letter_reads"
     /// Number-register series: outgoing and incoming, each per office and calendar year (Buddhist Era).

@@ -44,6 +44,9 @@ struct LetterPages: Sendable {
         router.post("/office/letters/in/:sender/:letter/answer") { request, context in
             try await self.answer(request, sender: try context.parameters.require("sender"), letter: try context.parameters.require("letter"))
         }
+        router.post("/office/letters/in/:sender/:letter/minutes") { request, context in
+            try await self.minute(request, sender: try context.parameters.require("sender"), letter: try context.parameters.require("letter"))
+        }
     }
 
     /// Whether `session` may read restricted letters' content.
@@ -256,6 +259,18 @@ struct LetterPages: Sendable {
             if Self.canRead(item.draft, session), !item.correctionNote.isEmpty { correction["note"] = item.correctionNote }
             values["correction"] = correction
         }
+        let today = letters.today()
+        let minutes = try await letters.minutes(sender: sender, letter: letter)
+        values["minutes"] = minutes.map { minute -> [String: Any] in
+            [
+                "id": minute.id, "to": minute.to, "instruction": Self.canRead(item.draft, session) ? minute.instruction : "(หนังสือลับ)",
+                "due": minute.due.thaiShortText, "by": minute.by, "done": minute.done != nil, "overdue": minute.isOverdue(on: today),
+                "doneText": minute.done.map { "เสร็จแล้วโดย \($0.by) \(PageRenderer.thaiTime($0.atMillis)) \($0.note)" } ?? "",
+            ]
+        }
+        values["hasMinutes"] = !minutes.isEmpty
+        values["canMinute"] = item.register != nil
+        values["defaultDue"] = today.adding(days: 7).iso
         if let error { values["error"] = error }
         return try await pages.page("letter_in", title: "หนังสือรับ", request: request, status: status, values)
     }
@@ -276,6 +291,26 @@ struct LetterPages: Sendable {
         guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
         do {
             try await letters.answer(sender: sender, letter: letter, accept: form["accept"] == "1", reason: form["reason"], by: session.user)
+        } catch let error as OfficeError {
+            return try await incoming(request, sender: sender, letter: letter, error: error.thai, status: HTTPResponse.Status(code: error.status))
+        }
+        return PageRenderer.redirect("/office/letters/in/\(sender)/\(letter)")
+    }
+
+    /// A minute routing a received letter (`to`, `instruction`, `due`), or marking one done (`done`, `note`).
+    func minute(_ request: Request, sender: String, letter: String) async throws -> Response {
+        let form = try await PageRenderer.form(request)
+        guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
+        do {
+            if let done = form["done"], !done.isEmpty {
+                try await letters.completeMinute(sender: sender, letter: letter, minute: done, note: form["note"] ?? "", by: session.user)
+            } else {
+                guard let due = CivilDate(iso: form["due"] ?? "") else {
+                    return try await incoming(request, sender: sender, letter: letter, error: "กำหนดเสร็จไม่ถูกต้อง", status: .unprocessableContent)
+                }
+                try await letters.addMinute(
+                    sender: sender, letter: letter, to: form["to"] ?? "", instruction: form["instruction"] ?? "", due: due, by: session.user)
+            }
         } catch let error as OfficeError {
             return try await incoming(request, sender: sender, letter: letter, error: error.thai, status: HTTPResponse.Status(code: error.status))
         }
