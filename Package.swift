@@ -123,6 +123,8 @@ let package = Package(
             name: "TambonOffice",
             dependencies: [
                 "TambonCore", "TambonOSS", "TambonStore", Product.logging,
+                // The letters' search index, a read model in a database of its own (as the hub's report index).
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: strict

@@ -15,6 +15,8 @@ public struct OfficeWeb: Sendable {
     public let fees: FeeBook
     /// Official letters (e-Saraban).
     public let letters: LetterBook
+    /// The letters' search index (nil if its database could not be opened: search then says so).
+    public let letterIndex: LetterIndex?
     public let users: UserDirectory
     public let sessions: SessionStore
     /// Failed logins per account (429 with Retry-After after too many).
@@ -33,6 +35,7 @@ public struct OfficeWeb: Sendable {
         book = ApplicationBook(store: store, catalog: catalog)
         fees = FeeBook(store: store, catalog: catalog)
         letters = LetterBook(store: store, letterCode: catalog.letterCode)
+        letterIndex = try? LetterIndex(store: store)
         users = UserDirectory(store: store, cost: bcryptCost)
         sessions = SessionStore(clock: store.configuration.wallClock)
         throttle = LoginThrottle(clock: store.configuration.wallClock)

@@ -64,6 +64,13 @@ import Testing
             }
             let page = try await client.execute(uri: location, method: .get, headers: officer) { WebFixture.text($0) }
             #expect(page.contains("ที่ ชม 7201/ว 1") && page.contains("รอซิงก์ไปศูนย์กลาง"), "not enrolled: the copies wait on this node")
+            // Search, offline, inside Thai words.
+            let found = try await client.execute(
+                uri: "/office/letters?q=%E0%B8%9B%E0%B8%A3%E0%B8%B0%E0%B8%8A%E0%B8%B8%E0%B8%A1", method: .get, headers: officer
+            ) {
+                WebFixture.text($0)
+            }
+            #expect(found.contains("ผลการค้นหา") && found.contains("ชม 7201/ว 1"))
             // A correction: the same number, a new version, the old one kept.
             let corrected = try await client.execute(
                 uri: location + "/correct", method: .post, headers: officer,

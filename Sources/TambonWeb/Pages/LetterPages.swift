@@ -75,7 +75,34 @@ struct LetterPages: Sendable {
                 "receivers": item.draft.receivers.count,
             ]
         }
-        return try await pages.page("letters", title: "หนังสือราชการ", request: request, ["inbox": inbox, "outgoing": outgoing])
+        var values: [String: Any] = ["inbox": inbox, "outgoing": outgoing]
+        // Search by number, subject or party and a date range (offline: the node's own index).
+        let query = request.uri.queryParameters
+        let text = query["q"].map(String.init) ?? ""
+        let from = query["from"].flatMap { CivilDate(iso: String($0)) }
+        let to = query["to"].flatMap { CivilDate(iso: String($0)) }
+        values["q"] = text
+        values["from"] = from?.iso ?? ""
+        values["to"] = to?.iso ?? ""
+        if !text.isEmpty || from != nil || to != nil {
+            guard let index = web.letterIndex else {
+                throw WebError(.internal, "search_unavailable", th: "ค้นหาไม่ได้ในขณะนี้", en: "the letters' search index could not be opened")
+            }
+            let hits = try await index.search(text, from: from, to: to, includeRestricted: Self.holdsSecrets(session))
+            values["hits"] = hits.map { hit -> [String: Any] in
+                let parts = hit.key.split(separator: "/", maxSplits: 1).last.map { $0.split(separator: ".") } ?? []
+                let link =
+                    hit.direction == "out"
+                    ? "/office/letters/out/" + (parts.count > 1 ? String(parts[1]) : "")
+                    : "/office/letters/in/" + (parts.first.map(String.init) ?? "") + "/" + (parts.count > 1 ? String(parts[1]) : "")
+                return [
+                    "link": link, "number": hit.number, "subject": hit.restricted && hit.subject.isEmpty ? "(หนังสือลับ)" : hit.subject,
+                    "party": hit.party, "date": hit.date.thaiShortText, "direction": hit.direction == "out" ? "ส่ง" : "รับ",
+                ]
+            }
+            values["searched"] = true
+        }
+        return try await pages.page("letters", title: "หนังสือราชการ", request: request, values)
     }
 
     /// A letter's parts as a correction names them.
