@@ -314,7 +314,7 @@ let package = Package(
         .testTarget(
             name: "TambonOfficeTests",
             // TambonReports for the third service's run through the hub's report index.
-            dependencies: ["TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonReports", "TambonTestSupport"],
+            dependencies: ["TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonReports", "TambonTestSupport", "TambonECMS"],
             swiftSettings: strict
         ),
         .testTarget(

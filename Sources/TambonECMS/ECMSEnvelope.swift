@@ -155,3 +155,19 @@ extension ECMSEnvelope {
             mainLetter: main, attachments: attachments)
     }
 }
+
+extension ECMSEnvelope {
+    /// The letter as a draft addressed to `receiver` (this office), its sender the envelope's: checked whole like
+    /// any draft, so a top-secret envelope is refused here too. Files are attached by the caller once stored.
+    public func draft(for receiver: String) throws(ValidationErrors) -> LetterDraft {
+        try LetterDraft(
+            json: [
+                "kind": .string(kind.rawValue), "subject": .string(subject), "salutation": .string(salutation), "receivers": [.string(receiver)],
+                "references": .array(
+                    references.map { ["number": .string($0.number), "date": .string($0.date.iso), "subject": .string($0.subject)] }),
+                "urgency": .string(urgency.rawValue), "secrecy": .string(secrecy.rawValue), "circular": false,
+                "signatory_name": .string(sender.name), "signatory_title": .string(sender.jobTitle.isEmpty ? sender.name : sender.jobTitle),
+                "contact_unit": .string(sender.departmentID),
+            ], sender: sender.organizationID == receiver ? "external" : sender.organizationID)
+    }
+}

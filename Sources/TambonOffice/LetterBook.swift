@@ -188,6 +188,43 @@ public struct LetterBook: Sendable {
         return Set(old.keys).union(new.keys).sorted().filter { old[$0] != new[$0] }
     }
 
+    /// Files a letter that came from an agency not on Tambon (an e-CMS envelope read by `TambonECMS`, mapped to a
+    /// draft with its number and date): a copy in this office's own namespace (`letter_copies/<office>.<id>.<office>`,
+    /// scope the office), with the agency's name and code kept, to be received, answered and routed like any other.
+    /// The same envelope imported twice is one letter (its id comes from the agency, number and date).
+    @discardableResult
+    public func importExternal(
+        _ draft: LetterDraft, number: String, date: CivilDate, agencyCode: String, agencyName: String,
+        main: (name: String, type: String, bytes: [UInt8])?, enclosures: [(name: String, type: String, bytes: [UInt8])]
+    ) async throws -> String {
+        var draft = draft
+        if let main { draft.mainDocument = LetterDraft.Enclosure(sha256: try store.attachments.put(main.bytes), name: main.name, type: main.type) }
+        draft.enclosures = try enclosures.prefix(LetterDraft.maximumEnclosures).map {
+            LetterDraft.Enclosure(sha256: try store.attachments.put($0.bytes), name: $0.name, type: $0.type)
+        }
+        let key = Array("\(agencyCode)|\(number)|\(date.iso)".utf8)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let letter = "X" + String(hash, radix: 36).uppercased()
+        let clock = store.configuration.wallClock
+        let content = draft.json
+        try await store.transaction { transaction in
+            let office = transaction.node.office
+            let id = LetterRecords.copyID(sender: office, letter: letter, receiver: office)
+            guard try transaction.record(collection: LetterRecords.copies, id: id) == nil else { return [] }
+            return [
+                LocalEdit(
+                    collection: LetterRecords.copies, record: id,
+                    set: [
+                        "letter": .string(letter), "sender": .string(office), "receiver": .string(office), "content": content,
+                        "number": .string(String(number.prefix(100))), "date": .string(date.iso), "sent_ms": .number(Double(clock())),
+                        "external_sender": .string(String(agencyCode.prefix(64))), "external_name": .string(String(agencyName.prefix(200))),
+                    ], scope: [office])
+            ]
+        }
+        return letter
+    }
+
     /// Receives a copy addressed to this office: stamps it with the next incoming number of the calendar year, the
     /// date and the time. Receiving twice gives the first number back (one register entry per letter).
     @discardableResult
@@ -393,6 +430,8 @@ public struct LetterBook: Sendable {
         public let version: Int
         public let changed: [String]
         public let correctionNote: String
+        /// Who it is from, as pages name it: the sending office's code, or an outside agency's name and code.
+        public let from: String
     }
 
     /// The letters addressed to this office, the most urgent first, then the earliest sent.
@@ -401,7 +440,8 @@ public struct LetterBook: Sendable {
         var byID: [String: Received] = [:]
         for record in try await store.records(collection: LetterRecords.copies, office: office) where record.fields["receiver"] == .string(office) {
             guard let sender = record.fields["sender"]?.stringValue, let letter = record.fields["letter"]?.stringValue,
-                let content = record.fields["content"], let draft = try? LetterDraft(json: content, sender: sender)
+                let content = record.fields["content"],
+                let draft = try? LetterDraft(json: content, sender: record.fields["external_sender"]?.stringValue ?? sender)
             else { continue }
             let receipt = try await store.record(
                 collection: LetterRecords.receipts, id: LetterRecords.receiptID(receiver: office, sender: sender, letter: letter))
@@ -411,7 +451,8 @@ public struct LetterBook: Sendable {
                 sentMillis: record.fields["sent_ms"]?.integerValue ?? 0, register: receipt?.fields["register"]?.integerValue.map(Int.init),
                 answer: answer, version: Int(record.fields["version"]?.integerValue ?? 1),
                 changed: record.fields["changed"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                correctionNote: record.fields["correction_note"]?.stringValue ?? "")
+                correctionNote: record.fields["correction_note"]?.stringValue ?? "",
+                from: record.fields["external_name"]?.stringValue.map { "\($0) (\(record.fields["external_sender"]?.stringValue ?? ""))" } ?? sender)
         }
         let order = InboxOrder.sorted(byID.map { InboxOrder.Item(id: $0.key, urgency: $0.value.draft.urgency, arrivedMillis: $0.value.sentMillis) })
         return order.compactMap { byID[$0.id] }
@@ -446,14 +487,16 @@ public struct LetterBook: Sendable {
                 let sender = receipt.fields["sender"]?.stringValue, let letter = receipt.fields["letter"]?.stringValue,
                 let copy = try await store.record(
                     collection: LetterRecords.copies, id: LetterRecords.copyID(sender: sender, letter: letter, receiver: office)),
-                let content = copy.fields["content"], let draft = try? LetterDraft(json: content, sender: sender)
+                let content = copy.fields["content"],
+                let draft = try? LetterDraft(json: content, sender: copy.fields["external_sender"]?.stringValue ?? sender)
             else { continue }
             let answer = receipt.fields["answer"]?.objectValue
             let accepted = answer.map { $0["accepted"] == .bool(true) }
             incoming.append(
                 RegisterRow(
                     register: sequence, year: year, number: copy.fields["number"]?.stringValue ?? "",
-                    date: copy.fields["date"]?.stringValue.flatMap(CivilDate.init(iso:)) ?? CivilDate(iso: "2000-01-01")!, from: sender,
+                    date: copy.fields["date"]?.stringValue.flatMap(CivilDate.init(iso:)) ?? CivilDate(iso: "2000-01-01")!,
+                    from: copy.fields["external_name"]?.stringValue ?? sender,
                     to: office, subject: draft.subject, action: accepted.map { $0 ? "รับ" : "ไม่รับ" } ?? "ลงรับแล้ว",
                     remarks: answer?["reason"]?.stringValue ?? ""))
         }

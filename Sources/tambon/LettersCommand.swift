@@ -11,7 +11,7 @@ struct LettersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "letters",
         abstract: "Exchange official letters as e-CMS envelopes (XML) with agencies not on Tambon.",
-        subcommands: [LettersExportCommand.self, LettersCheckCommand.self]
+        subcommands: [LettersExportCommand.self, LettersImportCommand.self, LettersCheckCommand.self]
     )
 }
 
@@ -57,5 +57,31 @@ struct LettersCheckCommand: AsyncParsableCommand {
         print(
             "secrecy \(envelope.secrecy.ecmsCode), speed \(envelope.urgency.ecmsCode), \(envelope.attachments.count + (envelope.mainLetter == nil ? 0 : 1)) file(s)"
         )
+    }
+}
+
+struct LettersImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "File an e-CMS envelope from an agency not on Tambon into this office's inbox (once, however often imported).")
+
+    @OptionGroup var options: DataOptions
+    @Argument(help: "The envelope (XML).") var file: String
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw TambonError.command("cannot read \(file)") }
+        let envelope = try ECMSReader.read(Array(data))
+        let (store, node) = try await options.openNode()
+        guard envelope.receivers.contains(where: { $0.organizationID == node.office }) else {
+            throw TambonError.command("the envelope is not addressed to office \(node.office)")
+        }
+        let draft: LetterDraft
+        do { draft = try envelope.draft(for: node.office) } catch {
+            throw TambonError.command(error.errors.map(\.english).joined(separator: "; "))
+        }
+        let letter = try await LetterBook(store: store, letterCode: nil).importExternal(
+            draft, number: envelope.number, date: envelope.date, agencyCode: envelope.sender.organizationID, agencyName: envelope.sender.name,
+            main: envelope.mainLetter.map { ($0.name, $0.mime, $0.bytes) }, enclosures: envelope.attachments.map { ($0.name, $0.mime, $0.bytes) })
+        print("filed as \(letter) in the inbox of \(node.office); register it as received on its page")
     }
 }

@@ -1,4 +1,5 @@
 import TambonCore
+import TambonECMS
 import TambonOSS
 import TambonOffice
 import TambonStore
@@ -41,5 +42,37 @@ import Testing
         // A letter sent later is found at the next search.
         _ = try await Self.send(book, subject: "ขอเชิญประชุมประจำเดือน", to: ["5004"])
         #expect(try await index.search("ประชุม", includeRestricted: false).count == 2)
+    }
+}
+
+/// A letter from an agency not on Tambon, as an e-CMS envelope, filed into the inbox once however often imported,
+/// then received and registered like any other.
+@Suite struct ExternalLetterTests {
+    @Test func anEnvelopeIsFiledOnceAndReceivedLikeAnyLetter() async throws {
+        let fixture = try await OfficeFixture()
+        let book = LetterBook(store: fixture.store, letterCode: "ชม 7201")
+        let envelope = ECMSEnvelope(
+            number: "ชม 0017/ว 88", date: CivilDate(iso: "2026-12-01")!, subject: "แจ้งกำหนดการตรวจราชการ", secrecy: .normal, urgency: .urgent,
+            kind: .external, salutation: "นายก อบต.", sender: .init(name: "อำเภอเมืองเชียงใหม่", jobTitle: "นายอำเภอ", organizationID: "0017"),
+            receivers: [.init(name: "อบต.", organizationID: "5001")], sendDate: "2026-12-01T09:00:00+07:00",
+            mainLetter: .init(name: "หนังสือ.pdf", mime: "application/pdf", bytes: Array("%PDF-1.4 x".utf8)))
+        let read = try ECMSReader.read(Array(envelope.xml.utf8))
+        let draft = try read.draft(for: "5001")
+        func file() async throws -> String {
+            try await book.importExternal(
+                draft, number: read.number, date: read.date, agencyCode: read.sender.organizationID, agencyName: read.sender.name,
+                main: read.mainLetter.map { ($0.name, $0.mime, $0.bytes) }, enclosures: [])
+        }
+        let letter = try await file()
+        #expect(try await file() == letter, "imported again: the same letter")
+        let inbox = try await book.inbox()
+        #expect(inbox.count == 1 && inbox[0].from == "อำเภอเมืองเชียงใหม่ (0017)" && inbox[0].draft.urgency == .urgent)
+        #expect(inbox[0].draft.mainDocument.map { fixture.store.attachments.has($0.sha256) } == true, "the PDF is stored by its hash")
+        let stamped = try await book.receive(sender: "5001", letter: letter, by: "saraban")
+        let register = try await book.registers(year: stamped.year).incoming
+        #expect(register.map(\.from) == ["อำเภอเมืองเชียงใหม่"] && register.map(\.number) == ["ชม 0017/ว 88"])
+        var secret = envelope
+        secret.secrecy = .topSecret
+        #expect(throws: ValidationErrors.self) { try ECMSReader.read(Array(secret.xml.utf8)).draft(for: "5001") }
     }
 }

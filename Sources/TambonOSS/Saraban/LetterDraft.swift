@@ -23,6 +23,12 @@ public struct LetterDraft: Sendable, Equatable {
         public let name: String
         /// `application/pdf`, `image/jpeg` or `image/png`.
         public let type: String
+
+        public init(sha256: String, name: String, type: String) {
+            self.sha256 = sha256
+            self.name = name
+            self.type = type
+        }
     }
 
     public var kind: LetterKind

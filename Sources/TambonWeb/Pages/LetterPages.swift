@@ -63,7 +63,7 @@ struct LetterPages: Sendable {
         guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
         let inbox = try await letters.inbox().map { item -> [String: Any] in
             [
-                "sender": item.sender, "letter": item.letter, "number": item.number, "subject": Self.subject(item.draft, session),
+                "sender": item.sender, "from": item.from, "letter": item.letter, "number": item.number, "subject": Self.subject(item.draft, session),
                 "urgency": item.draft.urgency.thai, "secrecy": item.draft.secrecy.thai, "sent": PageRenderer.thaiTime(item.sentMillis),
                 "register": item.register.map(String.init) ?? "ยังไม่ลงรับ",
                 "answer": item.answer == "accepted" ? "รับแล้ว" : item.answer == "rejected" ? "ไม่รับ" : "",
