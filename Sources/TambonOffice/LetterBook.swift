@@ -109,6 +109,19 @@ public struct LetterBook: Sendable {
             }
             let date = held.fields["date"]?.stringValue ?? day.iso
             let sentMillis = held.fields["sent_ms"] ?? .number(Double(clock()))
+            // The files travel with each copy as attachment references, so attachment sync carries them and the hub
+            // serves them to that receiver through the sender's copy (SPEC §14); a file must be on this node to go.
+            var references: [SetElement] = []
+            for file in [draft.mainDocument].compactMap({ $0 }) + draft.enclosures {
+                guard let size = store.attachments.size(of: file.sha256) else {
+                    throw OfficeError(
+                        .conflict, code: "file_not_here", th: "ไม่พบไฟล์ \(file.name) ในเครื่องนี้ แนบไฟล์ใหม่ก่อนส่ง",
+                        en: "the file \(file.name) is not on this node; attach it again before sending")
+                }
+                references.append(
+                    ApplicationBook.reference(
+                        file.sha256, size: size, type: file.type, name: file.name, kind: "document", by: "saraban", at: transaction.stamp))
+            }
             for receiver in draft.receivers {
                 edits.append(
                     LocalEdit(
@@ -116,7 +129,7 @@ public struct LetterBook: Sendable {
                         set: [
                             "letter": .string(letter), "sender": .string(office), "receiver": .string(receiver), "content": draft.json,
                             "number": .string(number.description), "date": .string(date), "sent_ms": sentMillis,
-                        ], scope: [office, receiver].sorted()))
+                        ], add: references, scope: [office, receiver].sorted()))
             }
             issued.withLock { $0 = number }
             return edits

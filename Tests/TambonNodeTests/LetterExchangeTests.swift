@@ -125,4 +125,32 @@ import Testing
         #expect(await engine.refreshDirectory())
         #expect(try await a.store.cachedDirectory(Agency.collection)?.body.arrayValue?.count == 3)
     }
+
+    @Test func aLettersFilesReachItsReceiverAndNoOtherOffice() async throws {
+        let hub = try await InMemorySyncTests.Hub()
+        let a = try await hub.node(office: "6500101"), b = try await hub.node(office: "6500102"), c = try await hub.node(office: "6500103")
+        let pdf = Array("%PDF-1.4\n% หนังสือเชิญประชุม\n".utf8) + [UInt8](repeating: 0x41, count: 4_000)
+        let hash = try a.store.attachments.put(pdf)
+        let sender = LetterBook(store: a.store, letterCode: "ชม 7201")
+        func draft(_ sha: String) throws -> LetterDraft {
+            try LetterDraft(
+                json: [
+                    "kind": "external", "subject": "ขอเชิญประชุม", "salutation": "นายก อบต.", "receivers": ["6500102"],
+                    "main_document": ["sha256": .string(sha), "name": "หนังสือ.pdf", "type": "application/pdf"],
+                    "signatory_name": "นายสมหมาย ใจงาม", "signatory_title": "นายก อบต.",
+                ], sender: "6500101")
+        }
+        let missing = try await sender.draft(try draft(String(repeating: "0", count: 64)), by: "clerk")
+        try await sender.approve(missing, by: "mayor", role: .admin, typedName: "นายสมหมาย ใจงาม")
+        await #expect(throws: OfficeError.self) { try await sender.send(missing) }  // its file is not on this node
+        let letter = try await sender.draft(try draft(hash), by: "clerk")
+        try await sender.approve(letter, by: "mayor", role: .admin, typedName: "นายสมหมาย ใจงาม")
+        try await sender.send(letter)
+        try await a.sync()
+        try await b.sync()
+        try await c.sync()
+        #expect(b.store.attachments.has(hash), "the receiver has the file")
+        #expect(try b.store.attachments.contents(of: hash) == pdf)
+        #expect(!c.store.attachments.has(hash), "an office the letter was not sent to has nothing of it")
+    }
 }

@@ -131,4 +131,30 @@ import Testing
             #expect(reads.count == 1 && reads[0].sets["reads"]?.values.first?.objectValue?["by"] == "saraban")
         }
     }
+
+    @Test func theComposeFormTakesTheMainDocumentAndEnclosuresCheckedByContent() async throws {
+        let fixture = try await WebFixture(catalog: Self.catalog())
+        try await fixture.application.test(.router) { client in
+            let (officer, csrf) = try await FeePageTests().login(client)
+            let pdf = Array("%PDF-1.4\n1 0 obj\n".utf8) + [UInt8](repeating: 0x20, count: 200)
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 64)
+            func post(main: (String, String, [UInt8])) async throws -> HTTPResponse.Status {
+                let (type, body) = HTTPTesting.multipart(
+                    [("csrf", csrf)] + Self.compose("normal"),
+                    files: [("main_document", main.0, main.1, main.2), ("enclosures", "แผนที่.png", "image/png", png)])
+                var headers = officer
+                headers[.contentType] = type
+                return try await client.execute(uri: "/office/letters", method: .post, headers: headers, body: body) { $0.status }
+            }
+            #expect(try await post(main: ("แผนที่.png", "image/png", png)) == .unprocessableContent, "the main document is a PDF")
+            #expect(try await post(main: ("หนังสือ.exe", "application/pdf", Array("MZ not a pdf".utf8))) == .unprocessableContent)
+            #expect(try await post(main: ("หนังสือ.pdf", "application/pdf", pdf)) == .seeOther)
+            let letters = try await fixture.store.records(collection: LetterRecords.letters)
+            let draft = try #require(letters.first?.fields["draft"]).objectValue
+            #expect(letters.count == 1 && draft?["main_document"]?.objectValue?["type"] == "application/pdf")
+            #expect(draft?["enclosures"]?.arrayValue?.count == 1)
+            let hash = try #require(draft?["main_document"]?.objectValue?["sha256"]?.stringValue)
+            #expect(fixture.store.attachments.has(hash))
+        }
+    }
 }

@@ -143,7 +143,7 @@ struct LetterPages: Sendable {
     }
 
     func create(_ request: Request) async throws -> Response {
-        let form = try await PageRenderer.form(request)
+        let form = try await PageRenderer.form(request, maximumBytes: PageRenderer.maximumFormBytes)
         guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
         var entered: [String: String] = [:]
         for key in ["kind", "subject", "salutation", "receivers", "urgency", "secrecy", "signatory_name", "signatory_title", "contact_unit"] {
@@ -156,10 +156,28 @@ struct LetterPages: Sendable {
         for key in ["kind", "subject", "salutation", "urgency", "secrecy", "signatory_name", "signatory_title", "contact_unit"] {
             json[key] = .string(form[key] ?? "")
         }
+        // The main document (PDF) and enclosures (PDF or images), checked by content, stored by their SHA-256.
+        var fileErrors: [FieldError] = []
+        var enclosures: [JSONValue] = []
+        for file in form.files where file.field == "main_document" || file.field == "enclosures" {
+            let type: String
+            do throws(FieldError) {
+                type = try AttachmentPolicy.check(file.bytes, name: file.name, kind: "document")
+            } catch {
+                fileErrors.append(FieldError(file.field, th: error.thai, en: error.english))
+                continue
+            }
+            let stored: JSONValue = [
+                "sha256": .string(try web.store.attachments.put(file.bytes)), "name": .string(String(file.name.prefix(200))), "type": .string(type),
+            ]
+            if file.field == "main_document" { json["main_document"] = stored } else { enclosures.append(stored) }
+        }
+        json["enclosures"] = .array(enclosures)
         let draft: LetterDraft
         do {
+            guard fileErrors.isEmpty else { throw ValidationErrors(fileErrors) }
             draft = try LetterDraft(json: .object(json), sender: session.office)
-        } catch {
+        } catch let error as ValidationErrors {
             return try await compose(request, entered: entered, errors: error.errors, status: .unprocessableContent)
         }
         let letter = try await letters.draft(draft, by: session.user)
