@@ -122,7 +122,7 @@ let package = Package(
         .target(
             name: "TambonOffice",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonStore", Product.logging,
+                "TambonCore", "TambonOSS", "TambonStore", "TambonSQLite", Product.logging,
                 // The letters' search index, a read model in a database of its own (as the hub's report index).
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

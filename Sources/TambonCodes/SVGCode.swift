@@ -1,3 +1,5 @@
+import TambonCore
+
 /// Draws a module matrix as SVG: one black rectangle per dark run of a row, on white, with a quiet zone. The
 /// drawing is in module units and scales to any size without blur (`shape-rendering: crispEdges`).
 public enum SVGCode {
@@ -37,17 +39,5 @@ public enum SVGCode {
     }
 
     /// Text safe inside an SVG element.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escaped(_ text: String) -> String { XMLText.escaped(text) }
 }

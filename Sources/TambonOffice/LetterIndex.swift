@@ -1,6 +1,7 @@
 import GRDB
 import TambonCore
 import TambonOSS
+import TambonSQLite
 import TambonStore
 
 /// The node's search over its letters — sent and received — by number, subject, party and date range, offline.
@@ -20,14 +21,7 @@ public struct LetterIndex: Sendable {
 
     public init(store: Store) throws {
         self.store = store
-        if let path = store.projectionPath(Self.fileName) {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(30)
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            database = try DatabasePool(path: path, configuration: configuration)
-        } else {
-            database = try DatabaseQueue()
-        }
+        database = try ProjectionDatabase.open(path: store.projectionPath(Self.fileName))
         var migrator = DatabaseMigrator()
         migrator.registerMigration("letters-v1") { db in
             try db.execute(

@@ -37,15 +37,7 @@ public struct ReportIndex: Sendable {
         self.services = services
         let clock = store.configuration.wallClock
         self.today = today ?? { CivilDate(thaiDayOf: clock()) }
-        if let path = store.projectionPath(Self.fileName) {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(30)
-            // Derived data: a power cut loses at most the last steps, which the next refresh redoes.
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            database = try DatabasePool(path: path, configuration: configuration)
-        } else {
-            database = try DatabaseQueue()
-        }
+        database = try ProjectionDatabase.open(path: store.projectionPath(Self.fileName))
         try Self.migrator().migrate(database)
     }
 

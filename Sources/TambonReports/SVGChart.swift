@@ -1,3 +1,5 @@
+import TambonCore
+
 /// Charts drawn on the server as inline SVG: no JavaScript, readable on an old PC and in print. Every label is
 /// XML-escaped here, so the markup can be placed in a page as it is.
 enum SVGChart {
@@ -75,18 +77,5 @@ enum SVGChart {
 
     private static func f(_ value: Double) -> String { String((value * 10).rounded() / 10) }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { XMLText.escaped(text) }
 }

@@ -22,6 +22,17 @@ public struct OfficeFixture {
         book = ApplicationBook(store: store, catalog: catalog)
     }
 
+    /// An office's catalog with a biller ID and a household wastewater rate beside the standard garbage rate: what the
+    /// fee tests and the fee benchmark bill with.
+    public static func billingCatalog() throws -> ServiceCatalog {
+        var catalog = ServiceCatalog()
+        catalog.billing.taxId = "0994000165501"
+        catalog.billing.wastewaterRates = try FeeTable([
+            .init(effectiveFrom: CivilDate(iso: "2024-10-01")!, schedule: ["household": .init(monthly: 1000)])
+        ])
+        return catalog
+    }
+
     public static let applicant: [String: JSONValue] = [
         "name": "นายสมชาย ใจดี", "national_id": "1234545678781", "phone": "0812345678", "address": "12 หมู่ 3 ต.แม่เหียะ อ.เมือง จ.เชียงใหม่",
     ]

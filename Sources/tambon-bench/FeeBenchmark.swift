@@ -37,14 +37,7 @@ struct FeeBenchmark {
             services: index % 4 == 0 ? [.garbage, .wastewater] : [.garbage], rateClass: "household", starts: CivilDate(iso: "2025-01-01")!)
     }
 
-    static func catalog() throws -> ServiceCatalog {
-        var catalog = ServiceCatalog()
-        catalog.billing.taxId = "0994000165501"
-        catalog.billing.wastewaterRates = try FeeTable([
-            .init(effectiveFrom: CivilDate(iso: "2024-10-01")!, schedule: ["household": .init(monthly: 1000)])
-        ])
-        return catalog
-    }
+    static func catalog() throws -> ServiceCatalog { try OfficeFixture.billingCatalog() }
 
     func billingRun() async throws -> [String: JSONValue] {
         let store = try DataDirectory(path: directory + "/office").create(configuration: StoreConfiguration())

@@ -17,14 +17,7 @@ import Testing
         }
     }
 
-    static func catalog() throws -> ServiceCatalog {
-        var catalog = ServiceCatalog()
-        catalog.billing.taxId = "0994000165501"
-        catalog.billing.wastewaterRates = try FeeTable([
-            .init(effectiveFrom: CivilDate(iso: "2024-10-01")!, schedule: ["household": .init(monthly: 1000)])
-        ])
-        return catalog
-    }
+    static func catalog() throws -> ServiceCatalog { try OfficeFixture.billingCatalog() }
 
     @Test func importIsAllOrNothingAndADryRunWritesNothing() async throws {
         let fixture = try await OfficeFixture()

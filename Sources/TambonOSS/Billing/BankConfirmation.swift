@@ -88,18 +88,7 @@ public struct BankConfirmation: Sendable, Equatable {
     }
 
     /// `40`, `40.1`, `40.10` → 4010; nil for anything else (signs, exponents, three decimals, ten or more digits).
-    static func satang(_ text: String) -> Int64? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), (1...10).contains(parts[0].count), parts[0].allSatisfy({ ("0"..."9").contains($0) }),
-            let baht = Int64(parts[0])
-        else { return nil }
-        var fraction: Int64 = 0
-        if parts.count == 2 {
-            guard (1...2).contains(parts[1].count), parts[1].allSatisfy({ ("0"..."9").contains($0) }), let value = Int64(parts[1]) else { return nil }
-            fraction = parts[1].count == 1 ? value * 10 : value
-        }
-        return baht * 100 + fraction
-    }
+    static func satang(_ text: String) -> Int64? { Money(decimal: text, maximumBahtDigits: 10)?.satang }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fff]` with `Z` or `±HH:MM`; without a zone, Thai time (GMT+7, as SCB sends it).
     static func millis(_ text: String) -> Int64? {

@@ -14,9 +14,14 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible, Ex
     /// Reads an amount as typed in baht: `150`, `150.5`, `1,260.50`; nil for signs, exponents, three decimals or 10
     /// digits of baht or more.
     public init?(baht text: String) {
-        let plain = text.filter { $0 != "," && $0 != " " }
-        let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), (1...9).contains(parts[0].count), parts[0].allSatisfy({ ("0"..."9").contains($0) }),
+        self.init(decimal: text.filter { $0 != "," && $0 != " " })
+    }
+
+    /// Reads an amount written as a bank writes it: digits, then at most two decimals (`40`, `40.1`, `40.10`), at most
+    /// `maximumBahtDigits` digits of baht; nil for anything else (separators, signs, exponents).
+    public init?(decimal text: String, maximumBahtDigits: Int = 9) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), (1...maximumBahtDigits).contains(parts[0].count), parts[0].allSatisfy({ ("0"..."9").contains($0) }),
             let baht = Int64(parts[0])
         else { return nil }
         var fraction: Int64 = 0
