@@ -445,6 +445,11 @@ public struct LetterBook: Sendable {
         public let correctionNote: String
         /// Who it is from, as pages name it: the sending office's code, or an outside agency's name and code.
         public let from: String
+        /// For a restricted letter, the accounts this office's minutes route it to (its named recipients).
+        public let named: Set<String>
+
+        /// Whether `access` may read its content (``LetterAccess``).
+        public func mayBeRead(by access: LetterAccess) -> Bool { access.mayRead(draft.secrecy, named: named) }
     }
 
     /// The letters addressed to this office, the most urgent first, then the earliest sent.
@@ -459,13 +464,21 @@ public struct LetterBook: Sendable {
             let receipt = try await store.record(
                 collection: LetterRecords.receipts, id: LetterRecords.receiptID(receiver: office, sender: sender, letter: letter))
             let answer = receipt?.fields["answer"]?.objectValue.map { $0["accepted"] == .bool(true) ? "accepted" : "rejected" }
+            var named = Set<String>()
+            if draft.secrecy.isRestricted,
+                let minutes = try await store.record(
+                    collection: LetterRecords.minutes, id: LetterRecords.receiptID(receiver: office, sender: sender, letter: letter))
+            {
+                named = Set((minutes.sets["minutes"] ?? [:]).values.compactMap { $0.objectValue?["to"]?.stringValue })
+            }
             byID[record.id] = Received(
                 sender: sender, letter: letter, number: record.fields["number"]?.stringValue ?? "", draft: draft,
                 sentMillis: record.fields["sent_ms"]?.integerValue ?? 0, register: receipt?.fields["register"]?.integerValue.map(Int.init),
                 answer: answer, version: Int(record.fields["version"]?.integerValue ?? 1),
                 changed: record.fields["changed"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 correctionNote: record.fields["correction_note"]?.stringValue ?? "",
-                from: record.fields["external_name"]?.stringValue.map { "\($0) (\(record.fields["external_sender"]?.stringValue ?? ""))" } ?? sender)
+                from: record.fields["external_name"]?.stringValue.map { "\($0) (\(record.fields["external_sender"]?.stringValue ?? ""))" } ?? sender,
+                named: named)
         }
         let order = InboxOrder.sorted(byID.map { InboxOrder.Item(id: $0.key, urgency: $0.value.draft.urgency, arrivedMillis: $0.value.sentMillis) })
         return order.compactMap { byID[$0.id] }
@@ -518,15 +531,31 @@ public struct LetterBook: Sendable {
 
     // MARK: Reading
 
-    /// This office's own letters (drafts, approved, sent), newest first: id, draft, state, number.
-    public func outgoing() async throws -> [(letter: String, draft: LetterDraft, state: String, number: String?)] {
+    /// One of this office's own letters, as its pages list it.
+    public struct Outgoing: Sendable {
+        public let letter: String
+        public let draft: LetterDraft
+        /// `draft`, `approved` or `sent`.
+        public let state: String
+        public let number: String?
+        public let draftedBy: String?
+        public let approvedBy: String?
+
+        /// Whether `access` may read its content (``LetterAccess``).
+        public func mayBeRead(by access: LetterAccess) -> Bool {
+            access.mayRead(own: draft.secrecy, draftedBy: draftedBy, approvedBy: approvedBy, isDraft: state == "draft")
+        }
+    }
+
+    /// This office's own letters (drafts, approved, sent), newest first.
+    public func outgoing() async throws -> [Outgoing] {
         guard let office = try await store.node()?.office else { throw StoreError.notInitialised }
         return try await store.records(collection: LetterRecords.letters, office: office).compactMap { record in
             guard let content = record.fields["draft"], let draft = try? LetterDraft(json: content, sender: office) else { return nil }
-            return (
-                String(record.id.dropFirst(office.count + 1)), draft, record.fields["state"]?.stringValue ?? "draft",
-                record.fields["number"]?.stringValue
-            )
+            return Outgoing(
+                letter: String(record.id.dropFirst(office.count + 1)), draft: draft, state: record.fields["state"]?.stringValue ?? "draft",
+                number: record.fields["number"]?.stringValue, draftedBy: record.fields["drafted_by"]?.stringValue,
+                approvedBy: record.fields["approval"]?.objectValue?["account"]?.stringValue)
         }.reversed()
     }
 
@@ -543,7 +572,12 @@ public struct LetterBook: Sendable {
             return [
                 LocalEdit(
                     collection: LetterRecords.reads, record: "\(transaction.node.office).\(sender).\(letter)",
-                    add: [SetElement(field: "reads", id: "\(millis)-\(account)", value: ["by": .string(account), "at_ms": .number(Double(millis))])])
+                    add: [
+                        // Keyed by the change's stamp, unique on this node: two readings in one millisecond are two.
+                        SetElement(
+                            field: "reads", id: "\(transaction.stamp.hex)-\(account)",
+                            value: ["by": .string(account), "at_ms": .number(Double(millis))])
+                    ])
             ]
         }
     }

@@ -11,22 +11,28 @@ extension Store {
     }
 
     /// The reference to `hash` from a record whose scope holds `office` (any record when nil), if there is one:
-    /// a node may send or fetch only files its office's records refer to.
-    public func attachmentReference(_ hash: String, office: String? = nil) async throws -> AttachmentReference? {
+    /// a node may send or fetch only files its office's records refer to. Records of the collections in `excluding`
+    /// do not count (files a page serves under rules of its own, such as a secret letter's).
+    public func attachmentReference(_ hash: String, office: String? = nil, excluding: Set<String> = []) async throws -> AttachmentReference? {
         guard AttachmentStore.isValidHash(hash) else { return nil }
-        return try await writer.read { db in try Self.references(db, office: office, containing: hash).first { $0.sha256 == hash } }
+        return try await writer.read { db in
+            try Self.references(db, office: office, containing: hash, excluding: excluding).first { $0.sha256 == hash }
+        }
     }
 
     /// The `attachments` elements of records in `office`'s scope, narrowed to values containing `text` if given.
-    private static func references(_ db: Database, office: String?, containing text: String?) throws -> [AttachmentReference] {
-        try String.fetchAll(
+    private static func references(
+        _ db: Database, office: String?, containing text: String?, excluding: Set<String> = []
+    ) throws -> [AttachmentReference] {
+        try Row.fetchAll(
             db,
             cached: """
-                SELECT e.value FROM set_elements e JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id
+                SELECT e.collection, e.value FROM set_elements e JOIN records r ON r.collection = e.collection AND r.record_id = e.record_id
                 WHERE e.field = ? AND (? = '' OR instr(r.scope, ?) > 0) AND instr(e.value, ?) > 0
                 """, arguments: [AttachmentReference.field, Self.scopeNeedle(office), Self.scopeNeedle(office), text ?? ""]
         )
-        .compactMap { AttachmentReference(try decodeValue($0)) }
+        .filter { !excluding.contains($0["collection"]) }
+        .compactMap { AttachmentReference(try decodeValue($0["value"])) }
     }
 
     /// The reference to `hash` through which `office` may read the file at the hub (SPEC §14): from a record in the

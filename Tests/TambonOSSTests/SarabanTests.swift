@@ -78,3 +78,25 @@ import Testing
         #expect(csv.hasSuffix("3/2569,ชม 7201/ว 1,2 ธันวาคม 2569,6500101,6500102,\"'=HYPERLINK(\"\"x\"\"), ประชุม\",รับ,\r\n"))
     }
 }
+
+/// The secrecy rule, without a store: who may read a letter marked ลับ or ลับมาก.
+@Suite struct LetterAccessTests {
+    @Test func onlyTheRecordsOfficerAndTheNamedReadARestrictedLetter() {
+        let keeper = LetterAccess(account: "saraban", role: .recordsOfficer)
+        let mayor = LetterAccess(account: "mayor", role: .admin)
+        let chang = LetterAccess(account: "chang", role: .officer)
+        for secrecy in [Secrecy.confidential, .secret] {
+            #expect(keeper.mayRead(secrecy, named: []))
+            #expect(!mayor.mayRead(secrecy, named: []) && !chang.mayRead(secrecy, named: ["chai"]))
+            #expect(chang.mayRead(secrecy, named: ["chang"]), "a minute names chang")
+            #expect(!LetterAccess(account: "Chang", role: .officer).mayRead(secrecy, named: ["chang"]), "names are compared exactly")
+        }
+        #expect(chang.mayRead(.normal, named: []) && mayor.mayRead(.normal, named: []))
+        // The office's own letter: its drafter and its approver; a signatory while it awaits signature.
+        #expect(chang.mayRead(own: .secret, draftedBy: "chang", approvedBy: nil, isDraft: true))
+        #expect(mayor.mayRead(own: .secret, draftedBy: "chang", approvedBy: nil, isDraft: true))
+        #expect(!mayor.mayRead(own: .secret, draftedBy: "chang", approvedBy: "deputy", isDraft: false))
+        #expect(LetterAccess(account: "deputy", role: .admin).mayRead(own: .secret, draftedBy: "chang", approvedBy: "deputy", isDraft: false))
+        #expect(!LetterAccess(account: "somsri", role: .officer).mayRead(own: .confidential, draftedBy: "chang", approvedBy: nil, isDraft: true))
+    }
+}

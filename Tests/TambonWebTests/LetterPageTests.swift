@@ -89,11 +89,15 @@ import Testing
         let hub = try #require(fixture.hub)
         try await fixture.web.users.add(name: "mayor", role: .admin, password: "signatory password 1")
         try await fixture.web.users.add(name: "saraban", role: .recordsOfficer, password: "records password 1")
-        // A letter from office 5002, as its copy reaches this office.
+        try await fixture.web.users.add(name: "chang", role: .officer, password: "engineer password 1")
+        // A letter from office 5002 with its report as a PDF, as its copy and the file reach this office.
+        let pdf = Array("%PDF-1.4\n% รายงานผลการสอบสวน\n".utf8) + [UInt8](repeating: 0x20, count: 500)
+        let hash = try fixture.store.attachments.put(pdf)
         let json = try LetterDraft(
             json: [
                 "kind": "external", "subject": "ผลการสอบสวนข้อเท็จจริง", "salutation": "นายก อบต.", "receivers": ["5001"], "secrecy": "secret",
                 "signatory_name": "นายอำเภอ", "signatory_title": "นายอำเภอเมือง",
+                "main_document": ["sha256": .string(hash), "name": "รายงาน.pdf", "type": "application/pdf"],
             ], sender: "5002"
         ).json
         try await hub.store.write(
@@ -101,6 +105,11 @@ import Testing
             set: [
                 "letter": "LSECRET1", "sender": "5002", "receiver": "5001", "content": json, "number": "ชม 0017/45", "date": "2026-12-01",
                 "sent_ms": 1,
+            ],
+            add: [
+                SetElement(
+                    field: AttachmentReference.field, id: hash,
+                    value: ["sha256": .string(hash), "size": .number(Double(pdf.count)), "type": "application/pdf", "name": "รายงาน.pdf"])
             ],
             scope: ["5001", "5002"])
         try await hub.deliver(to: fixture.store, from: [])
@@ -124,11 +133,47 @@ import Testing
                 WebFixture.text($0)
             }
             #expect(!notForTheMayor.contains("ผลการสอบสวน"), "secret correspondence is the records officer's, not every admin's")
-            let (keeper, _) = try await FeePageTests().login(client, "saraban", "records password 1")
+            let (keeper, keeperCSRF) = try await FeePageTests().login(client, "saraban", "records password 1")
             let read = try await client.execute(uri: "/office/letters/in/5002/LSECRET1", method: .get, headers: keeper) { WebFixture.text($0) }
-            #expect(read.contains("ผลการสอบสวนข้อเท็จจริง"))
+            #expect(read.contains("ผลการสอบสวนข้อเท็จจริง") && read.contains("/office/letters/in/5002/LSECRET1/files/\(hash)"))
             let reads = try await fixture.store.records(collection: LetterRecords.reads)
             #expect(reads.count == 1 && reads[0].sets["reads"]?.values.first?.objectValue?["by"] == "saraban")
+
+            // Its file: never through the attachments API (a hash known is not a right to read), only through the
+            // letter, to those who may read it; each reading recorded.
+            let fileURI = "/office/letters/in/5002/LSECRET1/files/\(hash)"
+            for headers in [officer, keeper] {
+                #expect(try await client.execute(uri: "/api/v1/attachments/\(hash)", method: .get, headers: headers) { $0.status } == .notFound)
+            }
+            #expect(try await client.execute(uri: fileURI, method: .get, headers: officer) { $0.status } == .notFound)
+            #expect(try await client.execute(uri: fileURI, method: .get, headers: mayor) { $0.status } == .notFound)
+            let bytes = try await client.execute(uri: fileURI, method: .get, headers: keeper) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "application/pdf")
+                return Array(response.body.readableBytesView)
+            }
+            #expect(bytes == pdf)
+            #expect(
+                try await client.execute(
+                    uri: "/office/letters/in/5002/LSECRET1/files/" + String(repeating: "0", count: 64), method: .get, headers: keeper
+                ) { $0.status } == .notFound)
+            #expect(try await fixture.store.records(collection: LetterRecords.reads).first?.sets["reads"]?.count == 2)
+
+            // The records officer routes it to an engineer by name: the named recipient reads it, and only they.
+            let routed = try await client.execute(
+                uri: "/office/letters/in/5002/LSECRET1/minutes", method: .post, headers: keeper,
+                body: PageTests.form([("csrf", keeperCSRF), ("to", "chang"), ("instruction", "ตรวจสอบข้อเท็จจริงตามรายงาน"), ("due", "2027-01-15")])
+            ) { $0.status }
+            #expect(routed == .seeOther)
+            let (engineer, _) = try await FeePageTests().login(client, "chang", "engineer password 1")
+            let named = try await client.execute(uri: "/office/letters/in/5002/LSECRET1", method: .get, headers: engineer) { WebFixture.text($0) }
+            #expect(named.contains("ผลการสอบสวนข้อเท็จจริง") && named.contains("ตรวจสอบข้อเท็จจริงตามรายงาน"))
+            #expect(try await client.execute(uri: fileURI, method: .get, headers: engineer) { $0.status } == .ok)
+            let stillNot = try await client.execute(uri: "/office/letters/in/5002/LSECRET1", method: .get, headers: officer) { WebFixture.text($0) }
+            #expect(!stillNot.contains("ผลการสอบสวน") && !stillNot.contains("ตรวจสอบข้อเท็จจริงตามรายงาน"), "a minute's instruction is content too")
+            let readers = try await fixture.store.records(collection: LetterRecords.reads).first?.sets["reads"]?.values.compactMap {
+                $0.objectValue?["by"]?.stringValue
+            }
+            #expect(Set(readers ?? []) == ["saraban", "chang"])
         }
     }
 

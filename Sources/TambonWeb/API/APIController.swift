@@ -156,26 +156,16 @@ struct APIController: Sendable {
     }
 
     /// A file, to staff of an office whose records refer to it; 409 while it has not fully arrived on this node.
+    /// A letter's files are not served here: the letter's pages serve them under the secrecy rule (``LetterAccess``).
     func file(_ request: Request, hash: String) async throws -> Response {
         let session = try await web.apiStaff(request)
-        guard try await web.store.attachmentReference(hash, office: session.office) != nil else {
+        guard try await web.store.attachmentReference(hash, office: session.office, excluding: [LetterRecords.copies]) != nil else {
             throw WebError(.notFound, "not_found", th: "ไม่พบไฟล์แนบนี้", en: "no such attachment")
         }
         guard web.store.attachments.has(hash) else {
             throw WebError(.conflict, "not_here_yet", th: "ไฟล์ยังมาไม่ครบ กำลังรับจากศูนย์กลาง", en: "the file has not fully arrived on this node yet")
         }
-        // Served as what its bytes prove (PDF, JPEG, PNG) and only then inline; anything else — an SVG a hostile
-        // record calls an image, say — is a download, never run in the office's origin. The record's type is a claim.
-        let bytes = try web.store.attachments.contents(of: hash)
-        let proven = AttachmentPolicy.provenType(of: bytes)
-        var headers = HTTPFields()
-        headers[.contentType] = proven ?? "application/octet-stream"
-        headers[.cacheControl] = "private, max-age=3600"
-        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        headers[.contentSecurityPolicy] = "sandbox"
-        let suffix = proven.map { $0 == "image/jpeg" ? "jpg" : String($0.split(separator: "/").last ?? "bin") } ?? "bin"
-        headers[.contentDisposition] = (proven == nil ? "attachment" : "inline") + "; filename=\"\(hash.prefix(12)).\(suffix)\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return FileResponse.make(try web.store.attachments.contents(of: hash), hash: hash)
     }
 
     func track(code: String) async throws -> Response {

@@ -34,6 +34,14 @@ struct LetterPages: Sendable {
         router.post("/office/letters/out/:letter/correct") { request, context in
             try await self.correct(request, letter: try context.parameters.require("letter"))
         }
+        router.get("/office/letters/out/:letter/files/:sha256") { request, context in
+            try await self.outgoingFile(request, letter: try context.parameters.require("letter"), hash: try context.parameters.require("sha256"))
+        }
+        router.get("/office/letters/in/:sender/:letter/files/:sha256") { request, context in
+            try await self.incomingFile(
+                request, sender: try context.parameters.require("sender"), letter: try context.parameters.require("letter"),
+                hash: try context.parameters.require("sha256"))
+        }
         router.get("/office/letters/in/:sender/:letter") { request, context in
             try await self.incoming(
                 request, sender: try context.parameters.require("sender"), letter: try context.parameters.require("letter"), error: nil)
@@ -49,21 +57,20 @@ struct LetterPages: Sendable {
         }
     }
 
-    /// Whether `session` may read restricted letters' content.
-    static func holdsSecrets(_ session: SessionStore.Session) -> Bool { session.role == .recordsOfficer }
+    /// Who the session's person is, for the secrecy rule (``LetterAccess``).
+    static func access(_ session: SessionStore.Session) -> LetterAccess { LetterAccess(account: session.user, role: session.role) }
 
-    static func canRead(_ draft: LetterDraft, _ session: SessionStore.Session) -> Bool { !draft.secrecy.isRestricted || holdsSecrets(session) }
-
-    /// The subject as the session may see it.
-    static func subject(_ draft: LetterDraft, _ session: SessionStore.Session) -> String {
-        canRead(draft, session) ? draft.subject : "(หนังสือ\(draft.secrecy.thai) — เฉพาะผู้มีสิทธิ์)"
+    /// The subject as one who may (or may not) read the letter sees it.
+    static func subject(_ draft: LetterDraft, readable: Bool) -> String {
+        readable ? draft.subject : "(หนังสือ\(draft.secrecy.thai) — เฉพาะผู้มีสิทธิ์)"
     }
 
     func list(_ request: Request) async throws -> Response {
         guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
         let inbox = try await letters.inbox().map { item -> [String: Any] in
             [
-                "sender": item.sender, "from": item.from, "letter": item.letter, "number": item.number, "subject": Self.subject(item.draft, session),
+                "sender": item.sender, "from": item.from, "letter": item.letter, "number": item.number,
+                "subject": Self.subject(item.draft, readable: item.mayBeRead(by: Self.access(session))),
                 "urgency": item.draft.urgency.thai, "secrecy": item.draft.secrecy.thai, "sent": PageRenderer.thaiTime(item.sentMillis),
                 "register": item.register.map(String.init) ?? "ยังไม่ลงรับ",
                 "answer": item.answer == "accepted" ? "รับแล้ว" : item.answer == "rejected" ? "ไม่รับ" : "",
@@ -71,7 +78,8 @@ struct LetterPages: Sendable {
         }
         let outgoing = try await letters.outgoing().map { item -> [String: Any] in
             [
-                "letter": item.letter, "subject": Self.subject(item.draft, session), "state": Self.stateText(item.state), "number": item.number ?? "",
+                "letter": item.letter, "subject": Self.subject(item.draft, readable: item.mayBeRead(by: Self.access(session))),
+                "state": Self.stateText(item.state), "number": item.number ?? "",
                 "receivers": item.draft.receivers.count,
             ]
         }
@@ -88,7 +96,7 @@ struct LetterPages: Sendable {
             guard let index = web.letterIndex else {
                 throw WebError(.internal, "search_unavailable", th: "ค้นหาไม่ได้ในขณะนี้", en: "the letters' search index could not be opened")
             }
-            let hits = try await index.search(text, from: from, to: to, includeRestricted: Self.holdsSecrets(session))
+            let hits = try await index.search(text, from: from, to: to, includeRestricted: Self.access(session).holdsSecrets)
             values["hits"] = hits.map { hit -> [String: Any] in
                 let parts = hit.key.split(separator: "/", maxSplits: 1).last.map { $0.split(separator: ".") } ?? []
                 let link =
@@ -187,15 +195,16 @@ struct LetterPages: Sendable {
     func outgoing(_ request: Request, letter: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
         guard let item = try await letters.outgoing().first(where: { $0.letter == letter }) else { throw WebError(OfficeError.notFound) }
-        var values = try await Self.content(item.draft, session: session)
+        let readable = item.mayBeRead(by: Self.access(session))
+        var values = Self.content(item.draft, readable: readable, files: "/office/letters/out/\(letter)/files/")
         values["csrf"] = session.csrf
         values["letter"] = letter
         values["state"] = Self.stateText(item.state)
         values["number"] = item.number.flatMap(DocumentNumber.init)?.thaiText ?? ""
         values["canApprove"] = item.state == "draft" && session.role == .admin
-        values["canCorrect"] = item.state == "sent" && Self.canRead(item.draft, session)
-        values["currentSubject"] = Self.canRead(item.draft, session) ? item.draft.subject : ""
-        values["currentSalutation"] = Self.canRead(item.draft, session) ? item.draft.salutation : ""
+        values["canCorrect"] = item.state == "sent" && readable
+        values["currentSubject"] = readable ? item.draft.subject : ""
+        values["currentSalutation"] = readable ? item.draft.salutation : ""
         values["canSend"] = item.state == "approved"
         if let error { values["error"] = error }
         if item.state == "sent" {
@@ -220,21 +229,56 @@ struct LetterPages: Sendable {
         }
     }
 
-    /// A letter's parts for a page, its content only for those who may read it.
-    static func content(_ draft: LetterDraft, session: SessionStore.Session) async throws -> [String: Any] {
+    /// A letter's parts for a page, its content (and links to its files under `files`) only for those who may read
+    /// it.
+    static func content(_ draft: LetterDraft, readable: Bool, files: String) -> [String: Any] {
         var values: [String: Any] = [
             "kind": draft.kind.thai, "urgency": draft.urgency.thai, "secrecy": draft.secrecy.thai, "restricted": draft.secrecy.isRestricted,
-            "readable": canRead(draft, session), "subject": subject(draft, session),
+            "readable": readable, "subject": subject(draft, readable: readable),
         ]
-        if canRead(draft, session) {
+        if readable {
             values["salutation"] = draft.salutation
             values["references"] = draft.references.map { ["number": $0.number, "date": $0.date.thaiText, "subject": $0.subject] }
             values["signatory"] = "\(draft.signatoryName) \(draft.signatoryTitle)"
             values["contactUnit"] = draft.contactUnit
-            values["enclosures"] = draft.enclosures.map { ["name": $0.name] }
+            values["files"] = ([draft.mainDocument].compactMap { $0 } + draft.enclosures).map {
+                ["name": $0.name, "link": files + $0.sha256, "main": $0 == draft.mainDocument]
+            }
             values["to"] = draft.receivers.joined(separator: ", ")
         }
         return values
+    }
+
+    /// One of the office's own letter's files, to those who may read the letter.
+    func outgoingFile(_ request: Request, letter: String, hash: String) async throws -> Response {
+        guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
+        guard let item = try await letters.outgoing().first(where: { $0.letter == letter }), item.mayBeRead(by: Self.access(session)) else {
+            throw WebError(OfficeError.notFound)
+        }
+        return try file(hash, of: item.draft)
+    }
+
+    /// A received letter's file, to those who may read the letter; reading a restricted one is recorded.
+    func incomingFile(_ request: Request, sender: String, letter: String, hash: String) async throws -> Response {
+        guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
+        guard let item = try await letters.received(sender: sender, letter: letter), item.mayBeRead(by: Self.access(session)) else {
+            throw WebError(OfficeError.notFound)
+        }
+        let response = try file(hash, of: item.draft)
+        if item.draft.secrecy.isRestricted { try await letters.recordRead(sender: sender, letter: letter, by: session.user) }
+        return response
+    }
+
+    /// The bytes of `hash` if it is the letter's main document or an enclosure (404 otherwise, the same as for a
+    /// letter the session may not read); 409 while the file is still on its way from the hub.
+    func file(_ hash: String, of draft: LetterDraft) throws -> Response {
+        guard ([draft.mainDocument].compactMap { $0 } + draft.enclosures).contains(where: { $0.sha256 == hash }) else {
+            throw WebError(OfficeError.notFound)
+        }
+        guard web.store.attachments.has(hash) else {
+            throw WebError(.conflict, "not_here_yet", th: "ไฟล์ยังมาไม่ครบ กำลังรับจากศูนย์กลาง", en: "the file has not fully arrived on this node yet")
+        }
+        return FileResponse.make(try web.store.attachments.contents(of: hash), hash: hash)
     }
 
     func approve(_ request: Request, letter: String) async throws -> Response {
@@ -263,7 +307,7 @@ struct LetterPages: Sendable {
     func correct(_ request: Request, letter: String) async throws -> Response {
         let form = try await PageRenderer.form(request)
         guard let session = try await pages.staffOrLogin(request, csrf: form["csrf"] ?? "") else { return PageRenderer.redirect("/login") }
-        guard let item = try await letters.outgoing().first(where: { $0.letter == letter }), Self.canRead(item.draft, session) else {
+        guard let item = try await letters.outgoing().first(where: { $0.letter == letter }), item.mayBeRead(by: Self.access(session)) else {
             throw WebError(OfficeError.notFound)
         }
         guard case .object(var json) = item.draft.json else { throw WebError(OfficeError.notFound) }
@@ -284,8 +328,9 @@ struct LetterPages: Sendable {
     func incoming(_ request: Request, sender: String, letter: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
         guard let item = try await letters.received(sender: sender, letter: letter) else { throw WebError(OfficeError.notFound) }
-        var values = try await Self.content(item.draft, session: session)
-        if item.draft.secrecy.isRestricted && Self.canRead(item.draft, session) {
+        let readable = item.mayBeRead(by: Self.access(session))
+        var values = Self.content(item.draft, readable: readable, files: "/office/letters/in/\(sender)/\(letter)/files/")
+        if item.draft.secrecy.isRestricted && readable {
             try await letters.recordRead(sender: sender, letter: letter, by: session.user)
         }
         values["csrf"] = session.csrf
@@ -301,14 +346,14 @@ struct LetterPages: Sendable {
                 "version": item.version, "changed": item.changed.map { Self.partNames[$0] ?? $0 }.joined(separator: ", "),
             ]
             // A section renders for any value but nil and false: the note is absent unless there is one to show.
-            if Self.canRead(item.draft, session), !item.correctionNote.isEmpty { correction["note"] = item.correctionNote }
+            if readable, !item.correctionNote.isEmpty { correction["note"] = item.correctionNote }
             values["correction"] = correction
         }
         let today = letters.today()
         let minutes = try await letters.minutes(sender: sender, letter: letter)
         values["minutes"] = minutes.map { minute -> [String: Any] in
             [
-                "id": minute.id, "to": minute.to, "instruction": Self.canRead(item.draft, session) ? minute.instruction : "(หนังสือลับ)",
+                "id": minute.id, "to": minute.to, "instruction": readable ? minute.instruction : "(หนังสือลับ)",
                 "due": minute.due.thaiShortText, "by": minute.by, "done": minute.done != nil, "overdue": minute.isOverdue(on: today),
                 "doneText": minute.done.map { "เสร็จแล้วโดย \($0.by) \(PageRenderer.thaiTime($0.atMillis)) \($0.note)" } ?? "",
             ]
@@ -368,9 +413,9 @@ struct LetterPages: Sendable {
         let year = query["year"].flatMap { Int($0) }.flatMap { (2500...3000).contains($0) ? $0 : nil } ?? letters.today().buddhistYear
         let (outgoing, incoming) = try await letters.registers(year: year)
         // Subjects of restricted letters are masked for those who may not read them, in the page and the CSV alike.
-        let restricted = Set(try await letters.inbox().filter { !Self.canRead($0.draft, session) }.map { "\($0.sender)|\($0.number)" })
-            .union(
-                try await letters.outgoing().filter { !Self.canRead($0.draft, session) }.compactMap { $0.number.map { "\(session.office)|\($0)" } })
+        let access = Self.access(session)
+        let restricted = Set(try await letters.inbox().filter { !$0.mayBeRead(by: access) }.map { "\($0.sender)|\($0.number)" })
+            .union(try await letters.outgoing().filter { !$0.mayBeRead(by: access) }.compactMap { $0.number.map { "\(session.office)|\($0)" } })
         func masked(_ row: RegisterRow) -> RegisterRow {
             guard restricted.contains("\(row.from)|\(row.number)") else { return row }
             return RegisterRow(
