@@ -44,7 +44,9 @@ final class ServerProcess: @unchecked Sendable {
 
     var output: String { lock.withLock { log } }
 
+    /// Stops the server (SIGTERM, then waits); stopping one already stopped does nothing.
     func stop() {
+        guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
     }
