@@ -409,7 +409,8 @@ def roster_enrolment(record_id, fields):
         return None
     if role not in ("office", "survey"):
         return None
-    if record_id != office + "." + node:
+    share = re.fullmatch(r"(.*):([1-9][0-9]{0,3})", record_id)  # a share of the entry (§15.4): "<entry id>:<k>"
+    if (share.group(1) if share else record_id) != office + "." + node:
         return None
     legacy = seq_mark(fields.get("legacy_seq"))
     revoked = fields.get("revoked_after_seq")
@@ -628,6 +629,13 @@ def authority_vectors():
     entry("revoked, with legacy changes", "6500102." + b.id, entry_fields(b.id, b_office, "office", revoked=12, legacy=3),
           True)
     entry("revoked before any write", "6500101." + s.id, entry_fields(s.id, a_office, "survey", revoked=0), True)
+    entry("a share of the entry", "6500101." + a.id + ":1", entry_fields(a.id, a_office, "office"), True)
+    entry("the 9999th share", "6500101." + a.id + ":9999", entry_fields(a.id, a_office, "office"), True)
+    entry("share 0", "6500101." + a.id + ":0", entry_fields(a.id, a_office, "office"), False)
+    entry("share with a leading zero", "6500101." + a.id + ":01", entry_fields(a.id, a_office, "office"), False)
+    entry("share number too long", "6500101." + a.id + ":10000", entry_fields(a.id, a_office, "office"), False)
+    entry("share of another node", "6500101." + s.id + ":1", entry_fields(a.id, a_office, "office"), False)
+    entry("empty share number", "6500101." + a.id + ":", entry_fields(a.id, a_office, "office"), False)
     entry("id names another node", "6500101." + s.id, entry_fields(a.id, a_office, "office"), False)
     entry("id names another office", "6500102." + a.id, entry_fields(a.id, a_office, "office"), False)
     entry("id without the office part", a.id, entry_fields(a.id, a_office, "office"), False)

@@ -278,6 +278,34 @@ def main():
         devtools.shot("23-letters")
         devtools.go(base + "/office/letters/registers")
         devtools.shot("24-registers")
+        # A letter from the district office (not on Tambon) filed from its e-CMS envelope, received with the
+        # office's incoming number, routed by a minute, and the incoming register.
+        envelope = os.path.join(data, "..", "district.xml")
+        pdf = base64.b64encode(b"%PDF-1.4\n% district letter\n" + b" " * 200).decode()
+        with open(envelope, "w") as f:
+            f.write('<?xml version="1.0" encoding="UTF-8"?>\n<Letter xmlns="urn:tambon:ecms:letter:1"><ID>ชม 0017/ว 2451</ID>'
+                    '<CorrespondenceDate>2026-11-28</CorrespondenceDate><Subject>ขอให้สำรวจความเสียหายจากอุทกภัยและรายงานอำเภอ</Subject>'
+                    '<SecretCode>001</SecretCode><SpeedCode>003</SpeedCode><LetterKind>external</LetterKind>'
+                    '<Salutation>นายกองค์การบริหารส่วนตำบลทุกแห่ง</Salutation><Sender><Name>อำเภอเมืองเชียงใหม่</Name>'
+                    '<JobTitle>นายอำเภอเมืองเชียงใหม่</JobTitle><OrganizationID>5000</OrganizationID></Sender>'
+                    '<Receiver><Name>อบต.ตัวอย่าง</Name><OrganizationID>5001</OrganizationID></Receiver>'
+                    '<SendDate>2026-11-28T10:15:00+07:00</SendDate>'
+                    f'<MainLetter MimeCode="application/pdf" Name="หนังสืออำเภอ.pdf">{pdf}</MainLetter></Letter>\n')
+        subprocess.run([TAMBON, "letters", "import", "--data", data, envelope], check=True, stdout=subprocess.DEVNULL)
+        devtools.go(base + "/office/letters")
+        incoming = devtools.eval("document.querySelector('a[href^=\"/office/letters/in/\"]').getAttribute('href')")
+        devtools.go(base + incoming)
+        devtools.eval("document.querySelector('form[action$=\"/receive\"]').submit()")
+        devtools.wait_loaded()
+        devtools.eval("document.querySelector('details').open = true")
+        fill(devtools, {"to": "กองช่าง", "instruction": "สำรวจความเสียหายในหมู่ 1–5 และสรุปรายงานเสนอภายใน 7 วัน"})
+        devtools.eval("document.querySelector('form[action$=\"/minutes\"] button').click()")
+        devtools.wait_loaded()
+        devtools.eval("document.querySelector('form[action$=\"/answer\"] button').click()")
+        devtools.wait_loaded()
+        devtools.shot("25-letter-received")
+        devtools.go(base + "/office/letters/registers")
+        devtools.shot("26-registers-incoming")
         devtools.call("Emulation.setDeviceMetricsOverride", width=1100, height=1400, deviceScaleFactor=1, mobile=False)
         devtools.go(f"https://127.0.0.1:{hub_port}/reports")
         devtools.shot("12-hub-report")

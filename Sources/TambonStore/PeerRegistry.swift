@@ -174,13 +174,15 @@ public struct PeerRegistry: Sendable {
         let fields = entry.fields
         let held = try Store.record(db, collection: AuthorityRules.rosterCollection, id: entry.recordID)
         if let held, held.fields == fields { return false }
-        // An entry already shared with other offices keeps them.
-        _ = try store.writeLocal(
-            db, node: hub,
-            edits: [
-                LocalEdit(
-                    collection: AuthorityRules.rosterCollection, record: entry.recordID, set: fields, scope: held?.scope ?? [entry.enrolment.office])
-            ])
+        // An entry already shared with other offices keeps them; its shares (§15.4) say the same, to theirs.
+        var edits = [
+            LocalEdit(
+                collection: AuthorityRules.rosterCollection, record: entry.recordID, set: fields, scope: held?.scope ?? [entry.enrolment.office])
+        ]
+        for share in try Store.rosterShares(db, of: entry.recordID) {
+            edits.append(LocalEdit(collection: AuthorityRules.rosterCollection, record: share.id, set: fields, scope: share.record.scope))
+        }
+        _ = try store.writeLocal(db, node: hub, edits: edits)
         return true
     }
 

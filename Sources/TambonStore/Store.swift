@@ -114,9 +114,12 @@ public struct Store: Sendable {
                 db,
                 cached: """
                     SELECT (SELECT COUNT(*) FROM records) AS records, (SELECT COUNT(*) FROM changes) AS changes,
-                           (SELECT COUNT(DISTINCT origin) FROM changes) AS origins, (SELECT IFNULL(MAX(arrival), 0) FROM changes) AS last_arrival
+                           (SELECT COUNT(DISTINCT origin) FROM changes) AS origins, (SELECT IFNULL(MAX(arrival), 0) FROM changes) AS last_arrival,
+                           (SELECT COUNT(*) FROM feed) AS feed_rows
                     """)!
-            return StoreStatistics(records: row["records"], changes: row["changes"], origins: row["origins"], lastArrival: row["last_arrival"])
+            return StoreStatistics(
+                records: row["records"], changes: row["changes"], origins: row["origins"], lastArrival: row["last_arrival"],
+                feedRows: row["feed_rows"])
         }
     }
 }

@@ -1,7 +1,9 @@
-/// Counts for `node status`.
+/// Counts for `node status` and the benchmarks.
 public struct StoreStatistics: Sendable, Equatable {
     public let records: Int
     public let changes: Int
     public let origins: Int
     public let lastArrival: Int64
+    /// Rows of the hub's per-office change feed (SPEC §6.2); 0 on a node.
+    public let feedRows: Int
 }

@@ -84,11 +84,8 @@ struct FeeBenchmark {
     }
 
     func confirmationEndpoint() async throws -> [String: JSONValue] {
-        let material = try TLSSetup.generate(hubName: "bench hub", hostnames: [])
-        try material.certificatePEM.write(toFile: directory + "/cert.pem", atomically: true, encoding: .utf8)
-        try material.keyPEM.write(toFile: directory + "/key.pem", atomically: true, encoding: .utf8)
-        let hubStore = try DataDirectory(path: directory + "/hub").create(configuration: StoreConfiguration())
-        try await hubStore.initialiseNode(office: Store.hubOffice, name: "bench hub")
+        let hub = try await BenchHub(directory: directory)
+        let hubStore = hub.store
         let secret = Array("bench bank secret, 32 bytes long!".utf8)
         try BankRegistry.add(name: "scb", secret: secret, directory: directory + "/hub", now: 0)
         // What the office's node pushed: its settings and one bill per confirmation to come.
@@ -133,17 +130,8 @@ struct FeeBenchmark {
         }
         let deskRate = Double(Self.confirmations) / (clock.now - started).seconds
         print(String(format: "(c) payment desk in process:      %6.0f confirmations per second (no HTTP, no TLS)", deskRate))
-        let port = PortBox()
-        let app = try await HubServer.makeApplication(
-            store: hubStore, tls: try TLSSetup.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem"),
-            host: "127.0.0.1", port: 0, logger: logger, banks: BankRegistry(directory: directory + "/hub")
-        ) { channel in port.set(channel.localAddress?.port ?? 0) }
-        let server = Task { try await app.runService() }
-        var figures = try await withTeardown {
-            try await post(to: "https://127.0.0.1:\(try await port.wait())", ca: material.caCertificatePEM, secret: secret, hub: hubStore)
-        } teardown: {
-            server.cancel()
-            _ = await server.result
+        var figures = try await hub.serve(banks: BankRegistry(directory: directory + "/hub")) { url in
+            try await post(to: url, ca: hub.caPEM, secret: secret, hub: hubStore)
         }
         figures["confirmations_desk_per_s"] = .number(deskRate)
         return figures

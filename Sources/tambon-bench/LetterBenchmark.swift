@@ -1,13 +1,17 @@
 import Foundation
+import Logging
 import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonSync
 import TambonTestSupport
 
 /// `tambon-bench letters`: (a) search over 100,000 letters (FTS5 trigram): the index built from the change feed,
 /// then 300 searches for a Thai word inside subjects, and 100 with a date range, p50 and p95; (b) a circular to 300
-/// offices: sending it (the number and 300 copies, one transaction) and the feed rows it will cost the hub.
+/// offices: sending it (the number and 300 copies, one transaction); (c) the same circular through a hub over HTTPS
+/// on loopback, to 300 enrolled office nodes: the sender's push and the feed rows the hub wrote for it, the 300
+/// offices pulling their copies, and their 300 acceptances back at the sender.
 struct LetterBenchmark {
     let directory: String
     static let letters = 100_000
@@ -70,7 +74,6 @@ struct LetterBenchmark {
         }
         words.sort()
         ranges.sort()
-        func percentile(_ values: [Double], _ p: Int) -> Double { values[min(values.count - 1, values.count * p / 100)] }
         print(
             String(
                 format: "(a) %d letters written as signed changes: %.1f s; index built from the feed: %.1f s (%d rows)", Self.letters, writeSeconds,
@@ -95,18 +98,134 @@ struct LetterBenchmark {
         let number = try await book.send(letter)
         let sendSeconds = (clock.now - sendStarted).seconds
         let changes = try await store.statistics().changes - before
-        let feedRows = 300 * 2
         print(
             String(
-                format: "(b) a circular to 300 offices (%@): sent in %.0f ms as %d signed changes; at the hub %d feed rows (bound per push: 20,000)",
-                number.thaiText, sendSeconds * 1_000, Int(changes), feedRows))
-        return [
+                format: "(b) a circular to 300 offices (%@): sent in %.0f ms as %d signed changes", number.thaiText, sendSeconds * 1_000,
+                Int(changes)))
+        var figures: [String: JSONValue] = [
             "letters_write_s": .number(writeSeconds), "letters_index_s": .number(indexSeconds), "search_p50_ms": .number(percentile(words, 50)),
             "search_p95_ms": .number(percentile(words, 95)), "search_range_p95_ms": .number(percentile(ranges, 95)),
             "circular_300_send_ms": .number(sendSeconds * 1_000), "circular_300_changes": .number(Double(changes)),
         ]
+        for (key, value) in try await circularThroughHub(circular) { figures[key] = value }
+        return figures
+    }
+
+    static let offices = 300
+    static let concurrency = 16
+
+    /// (c) `circular` sent by office 5001 through a hub to 300 enrolled office nodes.
+    func circularThroughHub(_ circular: LetterDraft) async throws -> [String: JSONValue] {
+        let hub = try await BenchHub(directory: directory)
+        return try await hub.serve { url in
+            let clock = ContinuousClock()
+            let enrolStarted = clock.now
+            let sender = try await hub.node(office: "5001", role: .office, url: url, name: "sender")
+            var receivers: [(office: String, store: Store)] = []
+            for index in 0..<Self.offices {
+                let office = "\(6_000 + index)"
+                receivers.append((office, try await hub.node(office: office, role: .office, url: url, name: "r\(office)", durable: false)))
+            }
+            print(
+                String(format: "(c) %d office nodes enrolled with a hub on loopback in %.1f s", Self.offices + 1, (clock.now - enrolStarted).seconds))
+            let book = LetterBook(store: sender, letterCode: "ชม 7201")
+            let letter = try await book.draft(circular, by: "clerk")
+            try await book.approve(letter, by: "mayor", role: .admin, typedName: "นายอำเภอ")
+            try await book.send(letter)
+            let client = try HubClient(url: url, caPEM: hub.caPEM)
+            let before = try await hub.store.statistics()
+            let pushStarted = clock.now
+            try await SyncEngine(store: sender, transport: client, logger: Self.quiet).round()
+            let pushSeconds = (clock.now - pushStarted).seconds
+            let after = try await hub.store.statistics()
+            print("pushed", after.changes - before.changes)
+            let feedRows = after.feedRows - before.feedRows
+
+            // The fan-out: every office pulls (16 at a time, each with a connection of its own); each must hold its
+            // copy and no other.
+            let pulled = try await Self.eachOffice(receivers, url: url, ca: hub.caPEM) { office, store, client in
+                let report = try await SyncEngine(store: store, transport: client, logger: Self.quiet).round()
+                let copies = try await store.records(collection: LetterRecords.copies)
+                guard copies.map(\.id) == [LetterRecords.copyID(sender: "5001", letter: letter, receiver: office)] else {
+                    let atHub = try await hub.store.record(
+                        collection: LetterRecords.copies, id: LetterRecords.copyID(sender: "5001", letter: letter, receiver: office))
+                    let feed = try await hub.store.changes(after: 0, scope: office).changes.map { "\($0.1.collection)/\($0.1.record)" }
+                    let local = try await store.changes(after: 0).changes.map { "\($0.1.collection)/\($0.1.record)" }
+                    throw BenchFailure(
+                        "office \(office) holds \(copies.map(\.id)), not its own copy alone; pulled \(report.pulled); at hub: \(atHub != nil); feed \(feed); local \(local)"
+                    )
+                }
+            }
+            // The answers: each office registers the letter, accepts it and pushes; then the sender pulls them all.
+            let answered = try await Self.eachOffice(receivers, url: url, ca: hub.caPEM) { office, store, client in
+                let receiving = LetterBook(store: store, letterCode: nil)
+                _ = try await receiving.receive(sender: "5001", letter: letter, by: "saraban")
+                try await receiving.answer(sender: "5001", letter: letter, accept: true, reason: nil, by: "saraban")
+                try await SyncEngine(store: store, transport: client, logger: Self.quiet).round()
+            }
+            let backStarted = clock.now
+            try await SyncEngine(store: sender, transport: client, logger: Self.quiet).round()
+            let backSeconds = (clock.now - backStarted).seconds
+            await client.shutdown()
+            let accepted = try await book.status(of: letter).filter { $0.state == "accepted" }.count
+            print(
+                String(
+                    format: "    the sender's push: %.0f ms; the hub wrote %d changes and %d feed rows for it (%.1f a copy; bound per push 20,000)",
+                    pushSeconds * 1_000, after.changes - before.changes, feedRows, Double(feedRows) / Double(Self.offices)))
+            print(
+                String(
+                    format:
+                        "    300 offices pulled their copy (each its own, and nothing else) in %.1f s, %d at a time: p50 %.0f ms, p99 %.0f ms a pull",
+                    pulled.seconds, Self.concurrency, percentile(pulled.latencies, 50), percentile(pulled.latencies, 99)))
+            print(
+                String(
+                    format: "    their receipts and acceptances pushed in %.1f s; the sender pulled them in %.0f ms and sees %d of 300 accepted",
+                    answered.seconds, backSeconds * 1_000, accepted))
+            guard accepted == Self.offices else { throw BenchFailure("only \(accepted) of \(Self.offices) acceptances reached the sender") }
+            return [
+                "circular_hub_push_ms": .number(pushSeconds * 1_000), "circular_hub_feed_rows": .number(Double(feedRows)),
+                "circular_hub_fanout_s": .number(pulled.seconds), "circular_hub_pull_p99_ms": .number(percentile(pulled.latencies, 99)),
+                "circular_hub_answers_s": .number(answered.seconds), "circular_hub_answers_pull_ms": .number(backSeconds * 1_000),
+            ]
+        }
+    }
+
+    static let quiet: Logger = {
+        var logger = Logger(label: "bench.letters")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// Runs `body` for every office, `concurrency` at a time, each worker with its own hub connection: the total
+    /// time and each call's latency in milliseconds, sorted.
+    static func eachOffice(
+        _ offices: [(office: String, store: Store)], url: String, ca: String,
+        _ body: @escaping @Sendable (String, Store, HubClient) async throws -> Void
+    ) async throws -> (seconds: Double, latencies: [Double]) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    let client = try HubClient(url: url, caPEM: ca)
+                    var mine: [Double] = []
+                    for index in stride(from: worker, to: offices.count, by: concurrency) {
+                        let began = clock.now
+                        try await body(offices[index].office, offices[index].store, client)
+                        mine.append((clock.now - began).seconds * 1_000)
+                    }
+                    await client.shutdown()
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [Double]()) { $0 += $1 }
+        }
+        return ((clock.now - started).seconds, latencies.sorted())
     }
 }
+
+/// The `p`th percentile of sorted `values`.
+private func percentile(_ values: [Double], _ p: Int) -> Double { values.isEmpty ? 0 : values[min(values.count - 1, values.count * p / 100)] }
 
 extension Duration {
     fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }

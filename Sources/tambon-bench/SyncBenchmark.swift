@@ -20,35 +20,18 @@ struct SyncBenchmark {
     }()
 
     func run() async throws -> [String: JSONValue] {
-        let material = try TLSSetup.generate(hubName: "bench hub", hostnames: [])
-        try material.certificatePEM.write(toFile: directory + "/cert.pem", atomically: true, encoding: .utf8)
-        try material.keyPEM.write(toFile: directory + "/key.pem", atomically: true, encoding: .utf8)
-        let hubStore = try DataDirectory(path: directory + "/hub").create(configuration: StoreConfiguration())
-        try await hubStore.initialiseNode(office: Store.hubOffice, name: "bench hub")
-        var logger = Logger(label: "bench.hub")
-        logger.logLevel = .critical
-        let port = PortBox()
-        let app = try await HubServer.makeApplication(
-            store: hubStore, tls: try TLSSetup.serverConfiguration(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem"),
-            host: "127.0.0.1", port: 0, logger: logger
-        ) { channel in port.set(channel.localAddress?.port ?? 0) }
-        let server = Task { try await app.runService() }
-        // However the measurements end, the hub is stopped and awaited before this returns.
-        return try await withTeardown {
-            try await measure(hubStore: hubStore, hubPort: try await port.wait(), material: material)
-        } teardown: {
-            server.cancel()
-            _ = await server.result
-        }
+        let hub = try await BenchHub(directory: directory)
+        return try await hub.serve { url in try await measure(hub: hub, url: url) }
     }
 
-    /// The measurements, against the hub serving `hubStore` on `hubPort`.
-    private func measure(hubStore: Store, hubPort: Int, material: TLSSetup.Material) async throws -> [String: JSONValue] {
-        let url = "https://127.0.0.1:\(hubPort)"
+    /// The measurements, against `hub` serving at `url`.
+    private func measure(hub: BenchHub, url: String) async throws -> [String: JSONValue] {
+        let hubStore = hub.store
+        let hubPort = Int(url.split(separator: ":").last ?? "") ?? 0
 
         // (a) 100,000 operations: 10,000 records × 5 fields, then 10,000 changes updating 5 fields each.
         print("preparing 20,000 local changes on the office node …")
-        let writer = try await node(office: "5001", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "writer")
+        let writer = try await hub.node(office: "5001", role: .office, url: url, name: "writer")
         for index in 0..<10_000 {
             try await writer.write(
                 collection: "permit_applications", record: "5001.app-\(index)",
@@ -68,7 +51,7 @@ struct SyncBenchmark {
         }
         let operations = 100_000
         print("pushing them to the hub …")
-        let pushClient = try HubClient(url: url, caPEM: material.caCertificatePEM)
+        let pushClient = try HubClient(url: url, caPEM: hub.caPEM)
         let (pushSeconds, pushReport) = try await timed {
             try await SyncEngine(store: writer, transport: pushClient, logger: quiet).round(deadline: .seconds(600))
         }
@@ -78,8 +61,8 @@ struct SyncBenchmark {
                 format: "(a) push: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pushSeconds, pushSeconds,
                 Double(pushReport.bytesSent) / 20_000))
 
-        let reader = try await node(office: "5001", role: .survey, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "reader")
-        let pullClient = try HubClient(url: url, caPEM: material.caCertificatePEM)
+        let reader = try await hub.node(office: "5001", role: .survey, url: url, name: "reader")
+        let pullClient = try HubClient(url: url, caPEM: hub.caPEM)
         let (pullSeconds, pullReport) = try await timed {
             try await SyncEngine(store: reader, transport: pullClient, logger: quiet).round(deadline: .seconds(600))
         }
@@ -108,12 +91,12 @@ struct SyncBenchmark {
                 verifyFloor, cores, Double(operations) / verifyFloor, Double(operations) / verifyFloor / rowsPerSecond))
 
         // (c) a 10,000-operation slice through a link of 256 kbit/s with 300 ms added latency.
-        let slow = try await node(office: "5002", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "slow")
+        let slow = try await hub.node(office: "5002", role: .office, url: url, name: "slow")
         for index in 0..<2_000 { try await slow.write(collection: "permit_applications", record: "5002.slow-\(index)", set: Self.slowFields(index)) }
         let bandwidth = 256_000 / 8
         let proxy = try FaultyProxy(upstreamPort: hubPort, faults: .init(latency: 0.3, bytesPerSecond: bandwidth))
         defer { proxy.stop() }
-        let slowClient = try HubClient(url: "https://127.0.0.1:\(proxy.port)", caPEM: material.caCertificatePEM, readTimeout: .seconds(600))
+        let slowClient = try HubClient(url: "https://127.0.0.1:\(proxy.port)", caPEM: hub.caPEM, readTimeout: .seconds(600))
         let (throttledSeconds, slowReport) = try await timed {
             try await SyncEngine(store: slow, transport: slowClient, logger: quiet).pushOnly(deadline: .seconds(900))
         }
@@ -141,18 +124,16 @@ struct SyncBenchmark {
         var idle: [Store] = []
         for index in 0..<50 {
             idle.append(
-                try await node(
-                    office: "6\(String(format: "%03d", index))", role: .office, hub: hubStore, url: url,
-                    ca: material.caCertificatePEM, name: "idle-\(index)", durable: false))
+                try await hub.node(office: "6\(String(format: "%03d", index))", role: .office, url: url, name: "idle-\(index)", durable: false))
         }
-        let (syncs, latencies) = try await noOpSyncs(nodes: idle, url: url, ca: material.caCertificatePEM, seconds: 20)
+        let (syncs, latencies) = try await noOpSyncs(nodes: idle, url: url, ca: hub.caPEM, seconds: 20)
         let p99 = Self.p99(latencies)
         print(String(format: "(d) 50 nodes, no-op syncs: %.0f syncs/s, p99 %.1f ms (targets ≥ 1,000/s, < 100 ms)", Double(syncs) / 20, p99))
 
         // (e) the worst routing the hub's bounds allow (SPEC §6.2): one office node toggling 40 records' scopes between
         // itself and 64 offices (each toggle re-delivers the record's history to 63), while 20 other nodes sync.
         print("(e) one node pushing the costliest routing allowed, 20 nodes doing no-op syncs meanwhile …")
-        let attacker = try await node(office: "5003", role: .office, hub: hubStore, url: url, ca: material.caCertificatePEM, name: "toggler")
+        let attacker = try await hub.node(office: "5003", role: .office, url: url, name: "toggler")
         let wide = ["5003"] + (0..<63).map { "7\(String(format: "%03d", $0))" }
         for toggle in 0..<50 {
             for record in 0..<40 {
@@ -162,7 +143,7 @@ struct SyncBenchmark {
             }
         }
         let draining = Task { [quiet] () -> (seconds: Double, rounds: Int) in
-            let client = try HubClient(url: url, caPEM: material.caCertificatePEM, readTimeout: .seconds(600))
+            let client = try HubClient(url: url, caPEM: hub.caPEM, readTimeout: .seconds(600))
             let started = ContinuousClock.now
             var rounds = 0
             while try await attacker.pendingCount() > 0 && rounds < 10_000 {
@@ -175,7 +156,7 @@ struct SyncBenchmark {
             return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, rounds)
         }
         let (busySyncs, busyLatencies) = try await noOpSyncs(
-            nodes: Array(idle.prefix(20)), url: url, ca: material.caCertificatePEM, seconds: 20)
+            nodes: Array(idle.prefix(20)), url: url, ca: hub.caPEM, seconds: 20)
         let drained = try await draining.value
         let feedRefused = try await attacker.refusedChanges(limit: 10_000).count
         let busyP99 = Self.p99(busyLatencies)
@@ -241,16 +222,6 @@ struct SyncBenchmark {
                 await group.waitForAll()
             }
         }.0
-    }
-
-    private func node(office: String, role: Peer.Role, hub: Store, url: String, ca: String, name: String, durable: Bool = true) async throws -> Store
-    {
-        var configuration = StoreConfiguration()
-        configuration.durableCommits = durable
-        let store = try DataDirectory(path: directory + "/" + name).create(configuration: configuration)
-        try await store.initialiseNode(office: office, name: name)
-        try await NodeEnrolment.join(store: store, url: url, caPEM: ca, token: try await hub.peers.createEnrolmentToken(office: office, role: role))
-        return store
     }
 
     private func timed<T>(_ body: () async throws -> T) async throws -> (Double, T) {

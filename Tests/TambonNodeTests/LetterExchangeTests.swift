@@ -105,6 +105,40 @@ import Testing
         #expect(try await a.store.records(collection: LetterRecords.minutes).isEmpty, "the sender never sees the receiver's routing")
     }
 
+    /// A scope holds 64 offices; a circular goes to hundreds. Found by the letters benchmark: the 64th receiver
+    /// onwards held its copy inert as `unknown_writer`, since the sender's roster entry could be shared with no
+    /// more offices. The hub now shares it through shares of the entry (SPEC §15.4), and a revocation reaches them.
+    @Test func aCircularToMoreOfficesThanAScopeHoldsReachesEveryOne() async throws {
+        let hub = try await InMemorySyncTests.Hub()
+        let a = try await hub.node(office: "5001")
+        let offices = (0..<150).map { String(6_000 + $0) }
+        var receivers: [InMemorySyncTests.Node] = []
+        for office in offices { receivers.append(try await hub.node(office: office)) }
+        let sender = LetterBook(store: a.store, letterCode: "ชม 7201")
+        var draft = try Self.draft(to: offices)
+        draft.subject = "ขอความร่วมมือป้องกันภัยแล้ง"
+        let letter = try await sender.draft(draft, by: "clerk")
+        try await sender.approve(letter, by: "mayor", role: .admin, typedName: "นายสมหมาย ใจงาม")
+        try await sender.send(letter)
+        try await a.sync()
+        for (office, node) in zip(offices, receivers) {
+            try await node.sync()
+            let copies = try await node.store.records(collection: LetterRecords.copies)
+            #expect(copies.map(\.id) == [LetterRecords.copyID(sender: "5001", letter: letter, receiver: office)], "office \(office)")
+        }
+        let entries = try await hub.store.records(collection: AuthorityRules.rosterCollection).filter { $0.id.hasPrefix("5001.") }
+        #expect(entries.count == 3, "the entry and two shares: \(entries.map(\.id))")
+        #expect(entries.allSatisfy { $0.scope.count <= ChangeValidator.maximumScope && $0.scope.contains("5001") })
+        #expect(Set(entries.flatMap(\.scope)) == Set(offices + ["5001"]))
+
+        // Revoking the sender at the hub rewrites its shares too: the last office hears of it.
+        let node = try #require(try await a.store.node()).id
+        _ = try await hub.store.peers.revoke(node: node)
+        try await receivers[149].sync()
+        let seen = try await receivers[149].store.records(collection: AuthorityRules.rosterCollection).filter { $0.id.hasPrefix("5001.") }
+        #expect(seen.count == 1 && seen[0].id.hasSuffix(":2") && seen[0].fields["revoked_after_seq"]?.integerValue != nil, "\(seen.map(\.fields))")
+    }
+
     @Test func theAgencyDirectoryReachesANodeAndIsFetchedAgainOnlyWhenItChanges() async throws {
         let hub = try await InMemorySyncTests.Hub()
         let a = try await hub.node(office: "6500101")

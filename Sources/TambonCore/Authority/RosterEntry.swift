@@ -27,12 +27,30 @@ public struct RosterEntry: Sendable, Equatable {
         ]
     }
 
-    /// Reads a roster record; nil if it is malformed or its id does not match its fields (then it names nobody).
+    /// A share of the entry `primary`: the same fields under the id `<primary>:<number>` (number ≥ 1), with a scope of
+    /// its own. A scope holds at most 64 offices (``ChangeValidator/maximumScope``); when a node's changes reach more
+    /// offices than that — a circular letter to hundreds — the hub shares its entry with the rest through shares
+    /// (SPEC §15.4).
+    public static func shareID(of primary: String, number: Int) -> String { primary + ":" + String(number) }
+
+    /// The primary entry's id for `id`, an entry's own or a share's; nil for a malformed share suffix (`:0`, `:01`,
+    /// `:x`, more than four digits).
+    public static func primaryID(of id: String) -> String? {
+        guard let colon = id.lastIndex(of: ":") else { return id }
+        let suffix = id.utf8[id.utf8.index(after: colon)...]
+        guard (1...4).contains(suffix.count), suffix.first != UInt8(ascii: "0"), suffix.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            return nil
+        }
+        return String(id[..<colon])
+    }
+
+    /// Reads a roster record — an entry or a share of one; nil if it is malformed or its id does not match its
+    /// fields (then it names nobody).
     public init?(recordID: String, fields: [String: JSONValue]) {
         guard let node = fields["node"]?.stringValue.flatMap(NodeID.init(hex:)), let office = fields["office"]?.stringValue,
             Names.isValidOffice(office), office != Enrolment.hubOffice,
             let role = fields["role"]?.stringValue.flatMap(NodeRole.init(rawValue:)), role != .hub,
-            recordID == Authority.recordID(office: office, local: node.hex),
+            Self.primaryID(of: recordID) == Authority.recordID(office: office, local: node.hex),
             let legacy = (fields["legacy_seq"] ?? .number(0)).integerValue, legacy >= 0
         else { return nil }
         var revokedAfter: Int64?
