@@ -436,8 +436,11 @@ public struct LetterBook: Sendable {
         public let number: String
         public let draft: LetterDraft
         public let sentMillis: Int64
-        /// This office's incoming register number, once received.
+        /// The letter's date (ลงวันที่), as its sender numbered it.
+        public let date: CivilDate?
+        /// This office's incoming register number, once received, and when it was stamped.
         public let register: Int?
+        public let receivedMillis: Int64?
         public let answer: String?
         /// The version received (1 for the letter as first sent) and, for a correction, the parts it changed.
         public let version: Int
@@ -473,7 +476,8 @@ public struct LetterBook: Sendable {
             }
             byID[record.id] = Received(
                 sender: sender, letter: letter, number: record.fields["number"]?.stringValue ?? "", draft: draft,
-                sentMillis: record.fields["sent_ms"]?.integerValue ?? 0, register: receipt?.fields["register"]?.integerValue.map(Int.init),
+                sentMillis: record.fields["sent_ms"]?.integerValue ?? 0, date: record.fields["date"]?.stringValue.flatMap(CivilDate.init(iso:)),
+                register: receipt?.fields["register"]?.integerValue.map(Int.init), receivedMillis: receipt?.fields["received_ms"]?.integerValue,
                 answer: answer, version: Int(record.fields["version"]?.integerValue ?? 1),
                 changed: record.fields["changed"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 correctionNote: record.fields["correction_note"]?.stringValue ?? "",
@@ -484,9 +488,13 @@ public struct LetterBook: Sendable {
         return order.compactMap { byID[$0.id] }
     }
 
+    /// The subject a register shows for a restricted letter to those who may not read it.
+    public static let maskedSubject = "(หนังสือลับ)"
+
     /// The outgoing and incoming registers of `year` (Buddhist Era, calendar year), from the number registers and
-    /// the letters and receipts they name.
-    public func registers(year: Int) async throws -> (outgoing: [RegisterRow], incoming: [RegisterRow]) {
+    /// the letters and receipts they name. With `access`, a restricted letter's subject is masked unless that person
+    /// may read it (``LetterAccess``); without, it is shown (the office's own machinery).
+    public func registers(year: Int, access: LetterAccess? = nil) async throws -> (outgoing: [RegisterRow], incoming: [RegisterRow]) {
         guard let office = try await store.node()?.office else { throw StoreError.notInitialised }
         func issued(_ series: String) async throws -> [(Int, String)] {
             let register = try await store.record(
@@ -501,11 +509,16 @@ public struct LetterBook: Sendable {
             guard let letter = try await store.record(collection: LetterRecords.letters, id: id), let content = letter.fields["draft"],
                 let draft = try? LetterDraft(json: content, sender: office)
             else { continue }
+            let readable =
+                access?.mayRead(
+                    own: draft.secrecy, draftedBy: letter.fields["drafted_by"]?.stringValue,
+                    approvedBy: letter.fields["approval"]?.objectValue?["account"]?.stringValue, isDraft: false) ?? true
             outgoing.append(
                 RegisterRow(
                     register: sequence, year: year, number: letter.fields["number"]?.stringValue ?? "",
                     date: letter.fields["date"]?.stringValue.flatMap(CivilDate.init(iso:)) ?? CivilDate(iso: "2000-01-01")!, from: office,
-                    to: draft.receivers.joined(separator: ", "), subject: draft.subject, action: draft.kind.thai, remarks: draft.urgency.thai))
+                    to: draft.receivers.joined(separator: ", "), subject: readable ? draft.subject : Self.maskedSubject, action: draft.kind.thai,
+                    remarks: draft.urgency.thai))
         }
         var incoming: [RegisterRow] = []
         for (sequence, id) in try await issued(LetterRecords.incomingSeries) {
@@ -518,12 +531,18 @@ public struct LetterBook: Sendable {
             else { continue }
             let answer = receipt.fields["answer"]?.objectValue
             let accepted = answer.map { $0["accepted"] == .bool(true) }
+            var readable = true
+            if let access, draft.secrecy.isRestricted {
+                let minutes = try await store.record(collection: LetterRecords.minutes, id: id)
+                readable = access.mayRead(
+                    draft.secrecy, named: Set((minutes?.sets["minutes"] ?? [:]).values.compactMap { $0.objectValue?["to"]?.stringValue }))
+            }
             incoming.append(
                 RegisterRow(
                     register: sequence, year: year, number: copy.fields["number"]?.stringValue ?? "",
                     date: copy.fields["date"]?.stringValue.flatMap(CivilDate.init(iso:)) ?? CivilDate(iso: "2000-01-01")!,
                     from: copy.fields["external_name"]?.stringValue ?? sender,
-                    to: office, subject: draft.subject, action: accepted.map { $0 ? "รับ" : "ไม่รับ" } ?? "ลงรับแล้ว",
+                    to: office, subject: readable ? draft.subject : Self.maskedSubject, action: accepted.map { $0 ? "รับ" : "ไม่รับ" } ?? "ลงรับแล้ว",
                     remarks: answer?["reason"]?.stringValue ?? ""))
         }
         return (outgoing, incoming)

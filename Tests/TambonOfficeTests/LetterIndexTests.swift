@@ -74,5 +74,24 @@ import Testing
         var secret = envelope
         secret.secrecy = .topSecret
         #expect(throws: ValidationErrors.self) { try ECMSReader.read(Array(secret.xml.utf8)).draft(for: "5001") }
+
+        // A ลับ envelope: its register row is masked for a plain officer (its sender is an agency's name, not a
+        // code), shown to the records officer and to the officer a minute names.
+        secret.secrecy = .confidential
+        secret.number = "ชม 0017/91"
+        secret.subject = "ผลการตรวจสอบเรื่องร้องเรียน"
+        let confidential = try ECMSReader.read(Array(secret.xml.utf8))
+        let filed = try await book.importExternal(
+            try confidential.draft(for: "5001"), number: confidential.number, date: confidential.date, agencyCode: "0017",
+            agencyName: confidential.sender.name, main: nil, enclosures: [])
+        _ = try await book.receive(sender: "5001", letter: filed, by: "saraban")
+        func subjects(_ access: LetterAccess) async throws -> [String] {
+            try await book.registers(year: stamped.year, access: access).incoming.map(\.subject)
+        }
+        let chang = LetterAccess(account: "chang", role: .officer)
+        #expect(try await subjects(chang) == ["แจ้งกำหนดการตรวจราชการ", LetterBook.maskedSubject])
+        #expect(try await subjects(LetterAccess(account: "saraban", role: .recordsOfficer)).last == "ผลการตรวจสอบเรื่องร้องเรียน")
+        try await book.addMinute(sender: "5001", letter: filed, to: "chang", instruction: "ตรวจสอบ", due: book.today(), by: "saraban")
+        #expect(try await subjects(chang).last == "ผลการตรวจสอบเรื่องร้องเรียน")
     }
 }

@@ -338,6 +338,9 @@ struct LetterPages: Sendable {
         values["letter"] = letter
         values["number"] = DocumentNumber(item.number)?.thaiText ?? item.number
         values["register"] = item.register.map(String.init) ?? ""
+        values["from"] = item.from
+        values["date"] = item.date?.thaiText ?? ""
+        values["receivedAt"] = item.receivedMillis.map(PageRenderer.thaiTime) ?? ""
         values["canReceive"] = item.register == nil
         values["canAnswer"] = item.register != nil && item.answer == nil
         values["answer"] = item.answer == "accepted" ? "รับแล้ว" : item.answer == "rejected" ? "ไม่รับ" : ""
@@ -411,26 +414,29 @@ struct LetterPages: Sendable {
         guard let session = await web.session(of: request) else { return PageRenderer.redirect("/login") }
         let query = request.uri.queryParameters
         let year = query["year"].flatMap { Int($0) }.flatMap { (2500...3000).contains($0) ? $0 : nil } ?? letters.today().buddhistYear
-        let (outgoing, incoming) = try await letters.registers(year: year)
         // Subjects of restricted letters are masked for those who may not read them, in the page and the CSV alike.
-        let access = Self.access(session)
-        let restricted = Set(try await letters.inbox().filter { !$0.mayBeRead(by: access) }.map { "\($0.sender)|\($0.number)" })
-            .union(try await letters.outgoing().filter { !$0.mayBeRead(by: access) }.compactMap { $0.number.map { "\(session.office)|\($0)" } })
-        func masked(_ row: RegisterRow) -> RegisterRow {
-            guard restricted.contains("\(row.from)|\(row.number)") else { return row }
-            return RegisterRow(
-                register: row.register, year: row.year, number: row.number, date: row.date, from: row.from, to: row.to, subject: "(หนังสือลับ)",
-                action: row.action, remarks: row.remarks)
+        let (outgoing, incoming) = try await letters.registers(year: year, access: Self.access(session))
+        // Parties by name where the agency directory this node holds knows the code: "name (code)".
+        let directory = try await web.store.cachedDirectory(Agency.collection)?.body.arrayValue ?? []
+        var names: [String: String] = [:]
+        for agency in directory.compactMap({ $0.objectValue.flatMap(Agency.init(fields:)) }) { names[agency.code] = agency.name }
+        func named(_ parties: String) -> String {
+            parties.split(separator: ", ").map { code in names[String(code)].map { "\($0) (\(code))" } ?? String(code) }.joined(separator: ", ")
+        }
+        func withNames(_ row: RegisterRow) -> RegisterRow {
+            RegisterRow(
+                register: row.register, year: row.year, number: row.number, date: row.date, from: named(row.from), to: named(row.to),
+                subject: row.subject, action: row.action, remarks: row.remarks)
         }
         if query["format"] == "csv" {
-            let rows = (query["kind"] == "in" ? incoming : outgoing).map(masked)
+            let rows = (query["kind"] == "in" ? incoming : outgoing).map(withNames)
             var headers = HTTPFields()
             headers[.contentType] = "text/csv; charset=utf-8"
             headers[.contentDisposition] = "attachment; filename=\"register-\(query["kind"] == "in" ? "in" : "out")-\(year).csv\""
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: RegisterRow.csv(rows))))
         }
         func rows(_ list: [RegisterRow]) -> [[String: Any]] {
-            list.map(masked).map {
+            list.map(withNames).map {
                 [
                     "register": $0.register, "number": $0.number, "date": $0.date.thaiShortText, "from": $0.from, "to": $0.to, "subject": $0.subject,
                     "action": $0.action, "remarks": $0.remarks,
