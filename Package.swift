@@ -162,7 +162,7 @@ let package = Package(
         .target(
             name: "TambonWeb",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWebKit", "TambonCodes",
+                "TambonCore", "TambonOSS", "TambonStore", "TambonOffice", "TambonWebKit", "TambonCodes", "TambonSurveyApp",
                 Product.hummingbird,
                 Product.mustache,
                 Product.httpTypes,
@@ -170,6 +170,13 @@ let package = Package(
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             resources: [.embedInCode("Templates")],
+            swiftSettings: strict
+        ),
+        // The survey officers' web app (plain ES modules and a service worker, embedded) and its routes.
+        .target(
+            name: "TambonSurveyApp",
+            dependencies: [Product.hummingbird, Product.httpTypes, Product.nioCore],
+            resources: [.embedInCode("app")],
             swiftSettings: strict
         ),
         // The node's side of sync: its HTTPS client, enrolment, sync rounds, attachment transfer, export.
@@ -223,7 +230,7 @@ let package = Package(
         .target(
             name: "TambonHub",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonProtocol", "TambonStore", "TambonReports", "TambonWebKit",
+                "TambonCore", "TambonOSS", "TambonProtocol", "TambonStore", "TambonReports", "TambonWebKit", "TambonSurveyApp",
                 Product.hummingbird,
                 Product.hummingbirdTLS,
                 Product.serviceLifecycle,
@@ -320,7 +327,7 @@ let package = Package(
         .testTarget(
             name: "TambonHubTests",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonProtocol", "TambonStore", "TambonHub", "TambonWebKit",
+                "TambonCore", "TambonOSS", "TambonProtocol", "TambonStore", "TambonHub", "TambonWebKit", "TambonSurveyApp",
                 Product.hummingbird,
                 Product.hummingbirdTesting,
                 Product.httpTypes,

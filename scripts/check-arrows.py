@@ -18,6 +18,8 @@ FORBIDDEN = {
     "TambonCodes": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL", "TambonStore"},
     # The e-CMS exchange reads and writes bytes only.
     "TambonECMS": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL", "TambonStore"},
+    # The survey app is files and their routes: no storage, no client, none of the node's or the hub's code.
+    "TambonSurveyApp": {"GRDB", "AsyncHTTPClient", "TambonStore", "TambonSync", "TambonWeb", "TambonHub"},
     # The store hands out no web or network.
     "TambonStore": {"Hummingbird", "AsyncHTTPClient", "TambonProtocol", "TambonOffice"},
     # The hub links no HTTP client and none of the node's code.

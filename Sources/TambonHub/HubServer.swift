@@ -5,6 +5,7 @@ import NIOCore
 import NIOSSL
 import TambonReports
 import TambonStore
+import TambonSurveyApp
 import TambonWebKit
 
 /// Builds the hub's HTTPS application: the same function serves `tambon hub serve` and the tests.
@@ -46,6 +47,7 @@ public enum HubServer {
         HubController(store: store, hub: hub, logger: logger, limits: limits, payments: payments).addRoutes(to: router)
         BankController(desk: payments, logger: logger).addRoutes(to: router)
         HubReportWeb(store: store, index: index, bcryptCost: bcryptCost).addRoutes(to: router)
+        SurveyApp.addRoutes(to: router)
         return router
     }
 }

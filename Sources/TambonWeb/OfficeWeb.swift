@@ -4,6 +4,7 @@ import TambonCore
 import TambonOSS
 import TambonOffice
 import TambonStore
+import TambonSurveyApp
 import TambonWebKit
 
 /// Everything the node's web app works with; built once by the server and shared by the controllers.
@@ -53,6 +54,7 @@ public struct OfficeWeb: Sendable {
         FeePages(pages: pages).addRoutes(to: router)
         PaymentPages(pages: pages).addRoutes(to: router)
         LetterPages(pages: pages).addRoutes(to: router)
+        SurveyApp.addRoutes(to: router)
     }
 
     /// The staff session of a request (from its cookie), or nil.

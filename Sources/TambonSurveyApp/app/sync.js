@@ -1,0 +1,110 @@
+// The phone's side of SPEC §9–§11 over fetch: signed requests (gzip above 512 bytes), hello, enrolment, push and
+// pull. Everything the hub answers is checked by the caller's store (protocol.js verifies changes); this file
+// moves bytes and signs them. Works in the browser (the app's own origin is the hub) and in Node (tests pass a
+// fetch that pins the hub's CA).
+import * as P from "./protocol.js";
+
+const utf8 = new TextEncoder();
+
+export class HubError extends Error {
+  /** `status` 0 means no answer (the link is down or was cut). */
+  constructor(status, code, message, body = {}) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+    this.body = body;
+  }
+}
+
+async function gzip(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** A connection to the hub for one node identity. `nonces` persists the request counter (§9): `next()` gives a
+ * number greater than any used before, `atLeast(n)` moves it past `n`. */
+export class HubConnection {
+  constructor({ baseURL = "", identity, hubId = null, nonces, fetch = globalThis.fetch.bind(globalThis), software = "tambon-survey/1" }) {
+    this.baseURL = baseURL;
+    this.identity = identity;
+    this.hubId = hubId;
+    this.nonces = nonces;
+    this.fetch = fetch;
+    this.software = software;
+    /** The last skew measured against the hub's clock (ms, ours minus the hub's), or null. */
+    this.skewMs = null;
+  }
+
+  async #send(path, init) {
+    let response;
+    try {
+      response = await this.fetch(this.baseURL + path, init);
+    } catch (error) {
+      throw new HubError(0, "unreachable", `the hub did not answer: ${error.message ?? error}`);
+    }
+    const text = new TextDecoder().decode(await response.arrayBuffer());
+    let body = {};
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      throw new HubError(response.status, "malformed_answer", `the hub's answer is not JSON (${response.status})`);
+    }
+    return { response, body };
+  }
+
+  /** `GET /v1/hello`: the hub's id and protocol (unauthenticated). */
+  async hello() {
+    const { response, body } = await this.#send("/v1/hello", { method: "GET" });
+    if (!response.ok || !P.fromHex(body.hub, 32)) throw new HubError(response.status, body.error ?? "bad_hello", "the hub did not say who it is");
+    if (body.protocol !== P.PROTOCOL) throw new HubError(426, "unsupported_protocol", `the hub speaks protocol ${body.protocol}, this app ${P.PROTOCOL}`);
+    return body;
+  }
+
+  /** A signed POST of `members` (JSON); the answer's members, or a HubError. A refused nonce is moved past the
+   * hub's and the request sent once more. */
+  async request(path, members, { retried = false } = {}) {
+    if (!this.hubId) this.hubId = (await this.hello()).hub;
+    const json = utf8.encode(JSON.stringify(members));
+    const compressed = json.length > 512;
+    const wire = compressed ? await gzip(json) : json;
+    const nonce = await this.nonces.next();
+    const started = Date.now();
+    const headers = await P.requestHeaders(this.identity, { method: "POST", path, hubId: this.hubId, nonce, wire, nowMs: started, software: this.software });
+    headers["Content-Type"] = "application/json";
+    if (compressed) headers["Content-Encoding"] = "gzip";
+    const { response, body } = await this.#send(path, { method: "POST", headers, body: wire });
+    const hubTime = Number(response.headers.get("Tambon-Hub-Time"));
+    if (Number.isFinite(hubTime) && hubTime > 0) this.skewMs = Math.round((started + Date.now()) / 2 - hubTime);
+    if (response.status === 401 && body.error === "replayed_request" && Number.isSafeInteger(body.last_nonce) && !retried) {
+      await this.nonces.atLeast(body.last_nonce);
+      return this.request(path, members, { retried: true });
+    }
+    if (!response.ok && !(response.status === 403 && Array.isArray(body.refused))) {
+      throw new HubError(response.status, body.error ?? "http_" + response.status, body.message, body);
+    }
+    return { status: response.status, ...body };
+  }
+
+  /** `POST /v1/enrol` with a one-time token (§10): {hub, office, role, protocol}. */
+  async enrol(token, office, name) {
+    const hello = await this.hello();
+    this.hubId = hello.hub;
+    return this.request("/v1/enrol", { token, office, name, protocol: P.PROTOCOL });
+  }
+
+  /** `POST /v1/push` of this node's changes in seq order, in the batch wire form. A 403 with `refused` is an
+   * answer, not an error: the rest applied (§11). */
+  async push(changes) {
+    return this.request("/v1/push", { protocol: P.PROTOCOL, changes: P.compactBatch(changes) });
+  }
+
+  /** `POST /v1/pull` after `cursor`: {changes (prev and hash filled in, not yet verified), cursor, more,
+   * accepted_seq}. */
+  async pull(cursor, limit = 500) {
+    const page = await this.request("/v1/pull", { protocol: P.PROTOCOL, after: cursor, limit });
+    if (!Array.isArray(page.changes) || !Number.isSafeInteger(page.cursor) || page.cursor < 0) {
+      throw new HubError(200, "malformed_answer", "a pull page without changes or cursor");
+    }
+    return { ...page, changes: await P.expandBatch(page.changes) };
+  }
+}

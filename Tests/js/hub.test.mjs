@@ -1,0 +1,135 @@
+// The JavaScript node against a real hub (`tambon hub serve`, Swift): it enrols as a survey node with a token,
+// pulls what a Swift office node wrote and verifies every signature (Swift → JS), holds the same digest as the hub,
+// pushes changes it signed that the hub and then the office node accept (JS → Swift), and is refused what the
+// authority rules refuse. Needs TAMBON_BIN (a built `tambon`); scripts/test sets it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as P from "../../Sources/TambonSurveyApp/app/protocol.js";
+import { HubConnection, HubError } from "../../Sources/TambonSurveyApp/app/sync.js";
+
+const bin = process.env.TAMBON_BIN;
+const root = mkdtempSync(join(tmpdir(), "tambon-js-"));
+const tambon = (...args) => execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+let hub, url, ca;
+
+/** fetch over node:https trusting only the hub's CA (the pin of §9), as far as HubConnection needs it. */
+function pinnedFetch(caPEM) {
+  return (target, init = {}) =>
+    new Promise((resolve, reject) => {
+      const request = httpsRequest(target, { method: init.method ?? "GET", headers: init.headers ?? {}, ca: caPEM }, (response) => {
+        const parts = [];
+        response.on("data", (part) => parts.push(part));
+        response.on("end", () => {
+          const body = Buffer.concat(parts);
+          resolve({
+            status: response.statusCode, ok: response.statusCode >= 200 && response.statusCode < 300,
+            headers: { get: (name) => response.headers[name.toLowerCase()] ?? null },
+            arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.length),
+          });
+        });
+      });
+      request.on("error", reject);
+      if (init.body) request.write(init.body);
+      request.end();
+    });
+}
+
+function counter() {
+  let last = 0;
+  return { next: async () => ++last, atLeast: async (n) => { last = Math.max(last, n); } };
+}
+
+before(async () => {
+  assert.ok(bin, "TAMBON_BIN names a built tambon");
+  tambon("hub", "init", "--data", join(root, "hub"));
+  hub = spawn(bin, ["hub", "serve", "--data", join(root, "hub"), "--listen", "127.0.0.1:0"], { stdio: ["ignore", "ignore", "pipe"] });
+  url = await new Promise((resolve, reject) => {
+    let log = "";
+    const timer = setTimeout(() => reject(new Error("the hub did not start: " + log)), 20000);
+    hub.stderr.on("data", (part) => {
+      log += part;
+      const found = /address=(https:\/\/127\.0\.0\.1:\d+)/.exec(log);
+      if (found) { clearTimeout(timer); resolve(found[1]); }
+    });
+  });
+  ca = readFileSync(join(root, "hub", "hub-ca.pem"), "utf8");
+});
+
+after(() => {
+  hub?.kill();
+  rmSync(root, { recursive: true, force: true });
+});
+
+test("a JavaScript survey node and Swift nodes, through a real hub", async () => {
+  // The hub serves the app's files as they are in the repository.
+  const served = await pinnedFetch(ca)(url + "/survey/protocol.js");
+  assert.equal(served.status, 200);
+  assert.deepEqual(Buffer.from(await served.arrayBuffer()), readFileSync(new URL("../../Sources/TambonSurveyApp/app/protocol.js", import.meta.url)));
+
+  // The office node (Swift) writes an application and syncs it.
+  const office = join(root, "office");
+  tambon("node", "init", "--data", office, "--office", "6500101");
+  tambon("node", "join", "--data", office, "--hub", url, "--token", tambon("hub", "token", "--data", join(root, "hub"), "--office", "6500101"), "--ca", join(root, "hub", "hub-ca.pem"));
+  const application = "6500101.K7M2Q9XA";
+  tambon("records", "put", "--data", office, "applications", application, "status=\"inspection\"", "applicant=\"นางสาวมาลี ดีใจ\"");
+  tambon("node", "sync", "--data", office);
+
+  // The phone: a key pair whose private half WebCrypto never lets out, enrolled with a survey token.
+  const identity = await P.Identity.generate();
+  const connection = new HubConnection({ baseURL: url, identity, nonces: counter(), fetch: pinnedFetch(ca) });
+  const token = tambon("hub", "token", "--data", join(root, "hub"), "--office", "6500101", "--role", "survey");
+  const enrolled = await connection.enrol(token, "6500101", "โทรศัพท์ช่างสำรวจ");
+  assert.equal(enrolled.role, "survey");
+  assert.equal(enrolled.office, "6500101");
+  await assert.rejects(new HubConnection({ baseURL: url, identity: await P.Identity.generate(), nonces: counter(), fetch: pinnedFetch(ca) }).enrol(token, "6500101", "x"),
+    (e) => e instanceof HubError && e.code === "used_token", "a token enrols once");
+
+  // Pull: every change Swift signed verifies here, and the merged state's digest is the hub's.
+  const replica = new P.Replica();
+  let cursor = 0, more = true;
+  while (more) {
+    const page = await connection.pull(cursor, 2);
+    for (const change of page.changes) replica.apply(await P.verifyChange(change));
+    ({ cursor, more } = page);
+  }
+  assert.equal(replica.get("applications", application)?.fields.applicant, "นางสาวมาลี ดีใจ");
+  assert.equal(await replica.digest("6500101"), tambon("records", "digest", "--data", join(root, "hub"), "--scope", "6500101"));
+
+  // Push: an inspection event the survey role may add, signed here; the hub accepts it.
+  const clock = new P.HybridClock();
+  const body = (seq, prev, ops) => ({
+    v: 1, origin: identity.id, seq, hlc: P.formatHLC(clock.tick(Date.now())), collection: "applications", record: application,
+    scope: ["6500101"], ops, prev,
+  });
+  const inspection = { action: "record-inspection", role: "surveyor", by: "chai", lat: 18.76061, lon: 98.93604, accuracy_m: 4.5, result: "pass" };
+  const first = await P.signChange(body(1, null, [{ op: "add", field: "events", id: "ev-phone-1", value: inspection }]), identity);
+  const second = await P.signChange(body(2, first.hash, [{ op: "add", field: "events", id: "ev-phone-2", value: { ...inspection, notes: "ถ่ายรูปเพิ่ม" } }]), identity);
+  const pushed = await connection.push([first, second]);
+  assert.equal(pushed.accepted_seq, 2);
+  assert.equal(pushed.applied, 2);
+  assert.equal((await connection.push([first, second])).duplicates, 2, "sent again: duplicates, nothing twice");
+
+  // Swift accepts what JavaScript signed: the office node pulls it and holds the events.
+  tambon("node", "sync", "--data", office);
+  const held = JSON.parse(tambon("records", "get", "--data", office, "applications", application));
+  assert.equal(held.events?.["ev-phone-1"]?.result, "pass");
+  assert.equal(held.events?.["ev-phone-2"]?.notes, "ถ่ายรูปเพิ่ม");
+
+  // The authority rules: a survey phone may not approve (set the status); refused with its reason, held inert.
+  const approve = await P.signChange(body(3, second.hash, [{ op: "set", field: "status", value: "approved" }]), identity);
+  const refused = await connection.push([approve]);
+  assert.equal(refused.status, 403);
+  assert.equal(refused.refused?.[0]?.reason, "survey_not_allowed");
+  tambon("node", "sync", "--data", office);
+  assert.notEqual(JSON.parse(tambon("records", "get", "--data", office, "applications", application)).status, "approved");
+
+  // A change altered after signing is refused whole, before anything applies.
+  const forged = { ...(await P.signChange(body(4, approve.hash, [{ op: "add", field: "attachments", id: "x", value: 1 }]), identity)) };
+  forged.ops = [{ op: "add", field: "attachments", id: "x", value: 2 }];
+  await assert.rejects(connection.push([forged]), (e) => e instanceof HubError && e.status === 422 && e.code === "bad_signature");
+});
