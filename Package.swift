@@ -230,7 +230,7 @@ let package = Package(
         .target(
             name: "TambonHub",
             dependencies: [
-                "TambonCore", "TambonOSS", "TambonProtocol", "TambonStore", "TambonReports", "TambonWebKit", "TambonSurveyApp",
+                "TambonCore", "TambonOSS", "TambonProtocol", "TambonStore", "TambonReports", "TambonWebKit", "TambonSurveyApp", "TambonOffice",
                 Product.hummingbird,
                 Product.hummingbirdTLS,
                 Product.serviceLifecycle,
@@ -379,6 +379,7 @@ let package = Package(
                 "TambonCore", "TambonProtocol", "TambonStore", "TambonSync", "TambonSyncTestSupport", "TambonTestSupport", "TambonWebKit",
                 "TambonOSS", "TambonOffice",
                 Product.hummingbird,
+                Product.nioCore,
             ],
             swiftSettings: strict
         ),

@@ -90,7 +90,9 @@ final class HubBlobs: Sendable {
         else { throw TambonError(.invalid, "malformed_message", "give \"sha256\" and \"offset\" (a whole number of bytes)") }
         // Only through a record in the office's scope owned by an office that uploaded the file: knowing its hash, or
         // writing a record that names it, is not enough (SPEC §14). The answer is the same as for a hash never seen.
-        guard try await store.attachmentReference(hash, office: peer.office) != nil else {
+        guard try await store.attachmentReference(hash, office: peer.office) != nil,
+            try await AssignedWork(store: store).phone(peer, mayRead: hash)
+        else {
             throw TambonError(.forbidden, "not_referenced", "no record of office \(peer.office) refers to attachment \(hash.prefix(12))…")
         }
         // Until the owner of a record that refers to it has uploaded it, the file is "not here yet" for this office,

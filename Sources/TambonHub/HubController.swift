@@ -57,6 +57,16 @@ public struct HubController: Sendable {
         router.post(RouterPath(SyncProtocol.Path.pull)) { request, _ in
             try await self.handle(request, endpoint: "pull") { self.json(bytes: try await self.pull($0), request: request) }
         }
+        let assigned = AssignedWork(store: store)
+        router.post(RouterPath(SyncProtocol.Path.assigned)) { request, _ in
+            try await self.handle(request, endpoint: "assigned") { signed in
+                let peer = try await self.store.peers.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                guard try SyncMessage.integer(signed.members, "protocol") == Int64(SyncProtocol.version) else {
+                    throw TambonError(.invalid, "malformed_message", "\"protocol\" must be \(SyncProtocol.version)")
+                }
+                return self.json(bytes: try await assigned.answer(for: peer, have: try AssignedWork.have(signed.members)), request: request)
+            }
+        }
         router.post(RouterPath(SyncProtocol.Path.agencies)) { request, _ in
             try await self.handle(request, endpoint: "agencies") { self.json(try await self.agencies($0), request: request) }
         }
@@ -313,6 +323,12 @@ public struct HubController: Sendable {
 
     private func pull(_ request: SignedRequest) async throws -> [UInt8] {
         let peer = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        // A phone holds its officer's assigned work only (SPEC §11a): the office's feed is not for it.
+        guard !peer.isPhone else {
+            throw TambonError(
+                .forbidden, "phone_pulls_assigned", "a phone pulls its officer's assigned work (POST /v1/assigned), not the office's feed",
+                thai: "โทรศัพท์รับได้เฉพาะงานที่มอบหมายให้ผู้ตรวจ")
+        }
         let after = try SyncMessage.integer(request.members, "after")
         let limit = Int(min(try SyncMessage.integer(request.members, "limit"), Int64(SyncProtocol.maximumPullChanges)))
         guard limit >= 1 else { throw TambonError(.invalid, "malformed_message", "\"limit\" must be at least 1") }

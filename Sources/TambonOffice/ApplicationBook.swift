@@ -149,8 +149,9 @@ public struct ApplicationBook: Sendable {
             }
             let event = ApplicationEvent(
                 id: Self.eventID(transaction), hlc: transaction.stamp, action: action, actor: actor, role: role, payload: payload)
+            let next: ApplicationState
             do throws(ActionRefusal) {
-                _ = try application.timeline.trying(event, workflow: workflow)
+                next = try application.timeline.trying(event, workflow: workflow)
             } catch { throw OfficeError.refused(error) }
             // Only a valid decision reaches the register, and only on the office node; a refusal writes nothing.
             let register = try number.map {
@@ -159,7 +160,11 @@ public struct ApplicationBook: Sendable {
             let stored = LocalEdit(
                 collection: ApplicationRecord.collection, record: application.id, add: [SetElement(field: "events", id: event.id, value: event.value)]
             )
-            return [stored] + (register.map { [$0] } ?? [])
+            // The office node keeps each officer's list of inspections to do, which the hub serves to their phone.
+            let assignments =
+                try transaction.role() == .office
+                ? try SurveyAssignments.edits(application: application.id, before: application.timeline.state, after: next, in: transaction) : []
+            return [stored] + (register.map { [$0] } ?? []) + assignments
         }
         return try await application(changes[0].record)
     }

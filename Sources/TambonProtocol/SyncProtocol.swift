@@ -33,6 +33,8 @@ public enum SyncProtocol {
         public static let blobsGet = "/v1/blobs/get"
         /// The agency directory the hub keeps, for composing letters offline.
         public static let agencies = "/v1/agencies"
+        /// A phone's pull: its officer's assigned applications (SPEC §11a).
+        public static let assigned = "/v1/assigned"
     }
 
     /// Most attachments asked about in one `blobs/have` request.

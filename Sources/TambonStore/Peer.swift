@@ -24,4 +24,10 @@ public struct Peer: Sendable, Equatable {
     public let refusedCount: Int
     /// For a revoked node: its last change the hub held at revocation; everything after it is refused.
     public let revokedAfterSeq: Int64?
+    /// A survey phone's officer: the account at its office whose assigned work it holds (SPEC §11a). A node bound
+    /// to an officer pulls only that work, never the office's feed.
+    public var officer: String? = nil
+
+    /// Whether this is a phone bound to one officer's assigned work.
+    public var isPhone: Bool { officer != nil }
 }

@@ -22,9 +22,15 @@ public struct PeerRegistry: Sendable {
 
     /// A new one-time enrolment token for a node of `office` (only its SHA-256 is stored).
     public func createEnrolmentToken(
-        office: String, role: Peer.Role, lifetimeMillis: Int64 = PeerRegistry.defaultTokenLifetimeMillis
+        office: String, role: Peer.Role, officer: String? = nil, lifetimeMillis: Int64 = PeerRegistry.defaultTokenLifetimeMillis
     ) async throws -> String {
         guard Names.isValidOffice(office) else { throw Refusal.invalidArgument("invalid office code \"\(office)\"") }
+        if let officer {
+            guard role == .survey else { throw Refusal.invalidArgument("only a survey node (a phone) is bound to an officer") }
+            guard Self.isValidOfficer(officer) else {
+                throw Refusal.invalidArgument("invalid officer account \"\(officer)\": 1 to 64 letters, digits, '.', '_' or '-'")
+            }
+        }
         // The hub's own scope (its operators' accounts) is never replicated to a node.
         // Compared without case, so "HUB" or "Hub" cannot pass for it either.
         guard office.lowercased() != Store.hubOffice else {
@@ -39,10 +45,19 @@ public struct PeerRegistry: Sendable {
         try await writer.write { db in
             try EnrolmentTokenRow(
                 tokenHash: Self.tokenHash(token), office: office, role: role.rawValue, createdMillis: now,
-                expiresMillis: now + lifetimeMillis
+                expiresMillis: now + lifetimeMillis, officer: officer
             ).insert(db)
         }
         return token
+    }
+
+    /// An officer's account name as a phone's binding: what staff accounts may be called.
+    public static func isValidOfficer(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count)
+            && name.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2E || byte == 0x5F
+                    || byte == 0x2D
+            }
     }
 
     static func tokenHash(_ token: String) -> Data {
@@ -99,7 +114,7 @@ public struct PeerRegistry: Sendable {
                     thai: "สำนักงานนี้มีเครื่องหลักที่ใช้งานอยู่แล้ว",
                     hint: "revoke it first (tambon hub revoke) or enrol this machine as a survey node")
             }
-            let peer = PeerRow(enrolling: node, office: office, role: role, name: String(name.prefix(200)), at: now)
+            let peer = PeerRow(enrolling: node, office: office, role: role, name: String(name.prefix(200)), officer: row.officer, at: now)
             try peer.insert(db)
             // Published before the node can push anything, so every replica knows the writer of its first change.
             try publish(peer, db)

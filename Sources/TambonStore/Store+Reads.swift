@@ -153,6 +153,22 @@ extension Store {
         }
     }
 
+    /// Every change of one record that is merged (not inert), in arrival order, as stored: a record's whole history,
+    /// for a node that holds a few records rather than a scope (a phone's assigned work, SPEC §11a). At most
+    /// `limit` changes; nil for more (the caller refuses the record rather than send part of it).
+    public func storedChanges(collection: String, record: String, limit: Int) async throws -> [StoredChange]? {
+        try await writer.read { db in
+            let rows = try Row.fetchCursor(
+                db,
+                cached: """
+                    SELECT \(ChangeRow.selection) FROM changes WHERE collection = ? AND record_id = ? AND refused IS NULL
+                    ORDER BY arrival LIMIT ?
+                    """, arguments: [collection, record, limit + 1])
+            let changes = try Array(rows.map { try ChangeRow(row: $0).change })
+            return changes.count > limit ? nil : changes
+        }
+    }
+
     /// The digest of the replicated state of `office`'s scope (see ``TambonCore/StateDigest``).
     public func digest(scope office: String) async throws -> String {
         try await writer.read { db in

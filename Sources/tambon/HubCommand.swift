@@ -140,13 +140,19 @@ struct HubTokenCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The office the node will serve.", valueName: "CODE")) var office: String
     @Option(help: "office (the office's node: one active per office) or survey (a survey officer's laptop).") var role: String = "office"
     @Option(help: "Days until the token expires.") var days: Int = 7
+    @Option(
+        help: ArgumentHelp(
+            "For a survey officer's phone: the officer's account at the office. The phone holds only that officer's assigned inspections.",
+            valueName: "ACCOUNT")) var officer: String?
 
     func run() async throws {
         guard let role = Peer.Role(rawValue: role) else { throw TambonError.command("--role must be office or survey") }
         guard (1...365).contains(days) else { throw TambonError.command("--days must be 1 to 365") }
         guard Names.isValidOffice(office) else { throw TambonError.command("invalid office code \"\(office)\"") }
+        if officer != nil, role != .survey { throw TambonError.command("--officer is for a phone: use it with --role survey") }
         let (store, _) = try await options.openNode()
-        print(try await store.peers.createEnrolmentToken(office: office, role: role, lifetimeMillis: Int64(days) * 86_400_000))
+        print(
+            try await store.peers.createEnrolmentToken(office: office, role: role, officer: officer, lifetimeMillis: Int64(days) * 86_400_000))
     }
 }
 

@@ -133,3 +133,95 @@ test("a JavaScript survey node and Swift nodes, through a real hub", async () =>
   forged.ops = [{ op: "add", field: "attachments", id: "x", value: 2 }];
   await assert.rejects(connection.push([forged]), (e) => e instanceof HubError && e.status === 422 && e.code === "bad_signature");
 });
+
+/** Starts `tambon <args>` and resolves with the address it logs (address=…). */
+function serve(args) {
+  const child = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let log = "";
+    const timer = setTimeout(() => reject(new Error(`${args.slice(0, 2).join(" ")} did not start: ${log}`)), 20000);
+    child.stderr.on("data", (part) => {
+      log += part;
+      const found = /address=(https?:\/\/[^\s"]+)/.exec(log);
+      if (found) { clearTimeout(timer); resolve({ child, url: found[1] }); }
+    });
+  });
+}
+
+/** A staff or citizen client of `tambon node serve`'s JSON API (plain HTTP on loopback). */
+function web(base) {
+  let cookie = "", csrf = "";
+  return {
+    async login(username, password) {
+      const response = await fetch(base + "/api/v1/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password }) });
+      assert.equal(response.status, 200, `login ${username}`);
+      cookie = response.headers.get("set-cookie").split(";")[0];
+      csrf = (await response.json()).csrf_token;
+    },
+    async post(path, body) {
+      const response = await fetch(base + path, { method: "POST", headers: { "Content-Type": "application/json", Cookie: cookie, "X-CSRF-Token": csrf }, body: JSON.stringify(body) });
+      return { status: response.status, body: await response.json() };
+    },
+  };
+}
+
+test("a phone holds its officer's assigned inspections and nothing else of the office", async () => {
+  const office = join(root, "office2"), hubDir = join(root, "hub");
+  tambon("node", "init", "--data", office, "--office", "6500102");
+  tambon("node", "join", "--data", office, "--hub", url, "--token", tambon("hub", "token", "--data", hubDir, "--office", "6500102"), "--ca", join(hubDir, "hub-ca.pem"));
+  for (const [name, role] of [["somsri", "officer"], ["chai", "surveyor"], ["dang", "surveyor"]]) {
+    execFileSync(bin, ["node", "user", "add", "--data", office, "--name", name, "--role", role, "--password-stdin"], { input: `password of ${name}\n` });
+  }
+  const server = await serve(["node", "serve", "--data", office, "--listen", "127.0.0.1:0"]);
+  try {
+    const citizen = web(server.url), officer = web(server.url);
+    await officer.login("somsri", "password of somsri");
+    const ids = [];
+    for (const [index, assignee] of ["chai", "chai", "dang", null].entries()) {
+      const filed = await citizen.post("/api/v1/applications", {
+        service: "building-permit",
+        applicant: { name: `ผู้ยื่น ${index}`, national_id: "3100600445635", phone: "0812345678", address: `${index} หมู่ 1 ต.สุเทพ` },
+        details: { land_title: { type: "chanote", number: `45${index}` }, building_use: "residence", storeys: 1, floor_area_m2: 90, location: { lat: 18.79, lon: 98.95 } },
+      });
+      assert.equal(filed.status, 201, JSON.stringify(filed.body));
+      ids.push(filed.body.id);
+      assert.equal((await officer.post(`/api/v1/applications/${filed.body.id}/actions`, { action: "accept" })).status, 200);
+      if (assignee) assert.equal((await officer.post(`/api/v1/applications/${filed.body.id}/actions`, { action: "assign-inspection", assignee })).status, 200);
+    }
+    tambon("node", "sync", "--data", office);
+
+    // Chai's phone, enrolled with a token bound to chai.
+    const identity = await P.Identity.generate();
+    const phone = new HubConnection({ baseURL: url, identity, nonces: counter(), fetch: pinnedFetch(ca) });
+    const enrolled = await phone.enrol(tambon("hub", "token", "--data", hubDir, "--office", "6500102", "--role", "survey", "--officer", "chai"), "6500102", "โทรศัพท์ของชัย");
+    assert.equal(enrolled.role, "survey");
+    await assert.rejects(phone.pull(0), (e) => e instanceof HubError && e.status === 403 && e.code === "phone_pulls_assigned", "never the office's feed");
+
+    const work = await phone.assigned({});
+    assert.deepEqual([...work.assigned].sort(), [ids[0], ids[1]].sort(), "chai's two, not dang's, not the unassigned one");
+    assert.ok(work.changes.every((c) => c.collection === "applications" && work.assigned.includes(c.record)), "nothing else of the office");
+    const replica = new P.Replica();
+    for (const change of work.changes) replica.apply(await P.verifyChange(change));
+    assert.equal(replica.get("applications", ids[0]).fields.applicant.name, "ผู้ยื่น 0", "what the inspection needs: the applicant");
+    const have = Object.fromEntries(work.assigned.map((id) => [id, work.changes.filter((c) => c.record === id).length]));
+    assert.equal((await phone.assigned(have)).changes.length, 0, "held whole: nothing sent again");
+
+    // The inspection of the first, recorded on the phone and accepted: it leaves chai's list.
+    const stamp = P.formatHLC(new P.HybridClock().tick(Date.now()));
+    const inspection = await P.signChange({
+      v: 1, origin: identity.id, seq: 1, hlc: stamp, collection: "applications", record: ids[0], scope: ["6500102"],
+      ops: [{ op: "add", field: "events", id: "ev-phone-1", value: { action: "record-inspection", role: "surveyor", actor: "chai", at: stamp,
+        payload: { inspection: { lat: 18.7901, lon: 98.9502, accuracy_m: 6, result: "pass", notes: "ตรงตามแบบ" } } } }],
+      prev: null,
+    }, identity);
+    assert.equal((await phone.push([inspection])).accepted_seq, 1);
+    // Dang's inspection moves to chai at the office.
+    assert.equal((await officer.post(`/api/v1/applications/${ids[2]}/actions`, { action: "assign-inspection", assignee: "chai" })).status, 200);
+    tambon("node", "sync", "--data", office);
+    const after = await phone.assigned(have);
+    assert.deepEqual([...after.assigned].sort(), [ids[1], ids[2]].sort(), "the inspected one gone, the reassigned one come");
+    assert.ok(after.changes.length > 0 && after.changes.every((c) => c.record === ids[2]), "only the new one's history is sent");
+  } finally {
+    server.child.kill();
+  }
+});

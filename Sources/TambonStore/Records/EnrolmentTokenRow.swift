@@ -14,6 +14,7 @@ struct EnrolmentTokenRow: FetchableRecord, PersistableRecord {
         case expiresMillis = "expires_ms"
         case usedBy = "used_by"
         case usedMillis = "used_ms"
+        case officer
     }
 
     var tokenHash: Data
@@ -24,8 +25,11 @@ struct EnrolmentTokenRow: FetchableRecord, PersistableRecord {
     /// The id of the node that enrolled with it, once used.
     var usedBy: Data?
     var usedMillis: Int64?
+    /// For a phone's token: the officer (account name at the office) whose assigned work the phone will hold.
+    var officer: String?
 
-    init(tokenHash: Data, office: String, role: String, createdMillis: Int64, expiresMillis: Int64) {
+    init(tokenHash: Data, office: String, role: String, createdMillis: Int64, expiresMillis: Int64, officer: String? = nil) {
+        self.officer = officer
         self.tokenHash = tokenHash
         self.office = office
         self.role = role
@@ -41,6 +45,7 @@ struct EnrolmentTokenRow: FetchableRecord, PersistableRecord {
         expiresMillis = row[Columns.expiresMillis]
         usedBy = row[Columns.usedBy]
         usedMillis = row[Columns.usedMillis]
+        officer = row[Columns.officer]
     }
 
     func encode(to container: inout PersistenceContainer) throws {
@@ -51,5 +56,6 @@ struct EnrolmentTokenRow: FetchableRecord, PersistableRecord {
         container[Columns.expiresMillis] = expiresMillis
         container[Columns.usedBy] = usedBy
         container[Columns.usedMillis] = usedMillis
+        container[Columns.officer] = officer
     }
 }

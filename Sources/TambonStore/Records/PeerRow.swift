@@ -20,6 +20,7 @@ struct PeerRow: FetchableRecord, PersistableRecord {
         case skewMillis = "skew_ms"
         case legacySeq = "legacy_seq"
         case revokedAfterSeq = "revoked_after_seq"
+        case officer
     }
 
     /// The values of `status`.
@@ -45,9 +46,12 @@ struct PeerRow: FetchableRecord, PersistableRecord {
     var skewMillis: Int64?
     var legacySeq: Int64
     var revokedAfterSeq: Int64?
+    /// A phone's officer (SPEC §11a); nil for any other node.
+    var officer: String?
 
     /// A newly enrolled, active node.
-    init(enrolling node: NodeID, office: String, role: Peer.Role, name: String, at now: Int64) {
+    init(enrolling node: NodeID, office: String, role: Peer.Role, name: String, officer: String? = nil, at now: Int64) {
+        self.officer = officer
         nodeID = Data(node.bytes)
         self.office = office
         self.role = role.rawValue
@@ -71,6 +75,7 @@ struct PeerRow: FetchableRecord, PersistableRecord {
         skewMillis = row[Columns.skewMillis]
         legacySeq = row[Columns.legacySeq]
         revokedAfterSeq = row[Columns.revokedAfterSeq]
+        officer = row[Columns.officer]
     }
 
     func encode(to container: inout PersistenceContainer) throws {
@@ -86,6 +91,7 @@ struct PeerRow: FetchableRecord, PersistableRecord {
         container[Columns.skewMillis] = skewMillis
         container[Columns.legacySeq] = legacySeq
         container[Columns.revokedAfterSeq] = revokedAfterSeq
+        container[Columns.officer] = officer
     }
 
     /// The node as the hub publishes it in the roster; nil if its id or role is malformed.
@@ -104,6 +110,6 @@ struct PeerRow: FetchableRecord, PersistableRecord {
             id: id, office: peer.office, role: Peer.Role(rawValue: peer.role) ?? .survey, name: peer.name,
             active: peer.status == Self.active, enrolledMillis: peer.enrolledMillis, lastSeenMillis: peer.lastSeenMillis,
             skewMillis: peer.skewMillis, acceptedSeq: row["accepted_seq"],
-            refusedCount: row["refused_count"], revokedAfterSeq: peer.revokedAfterSeq)
+            refusedCount: row["refused_count"], revokedAfterSeq: peer.revokedAfterSeq, officer: peer.officer)
     }
 }

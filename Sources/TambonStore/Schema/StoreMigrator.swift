@@ -236,6 +236,15 @@ enum StoreMigrator {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v10-phone-officer") { db in
+            // Hub side: a survey phone is bound to one officer's account at its office (its token says whose), and
+            // pulls only that officer's assigned work (SPEC §11a).
+            try db.execute(
+                sql: """
+                    ALTER TABLE enrolment_tokens ADD COLUMN officer TEXT;
+                    ALTER TABLE peers ADD COLUMN officer TEXT;
+                    """)
+        }
         return migrator
     }
 }

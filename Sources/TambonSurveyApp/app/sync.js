@@ -98,6 +98,17 @@ export class HubConnection {
     return this.request("/v1/push", { protocol: P.PROTOCOL, changes: P.compactBatch(changes) });
   }
 
+  /** `POST /v1/assigned` (§11a): the officer's assigned applications. `have` maps each record id the phone holds
+   * to how many of its changes it holds; records held whole are not sent again. Answers {assigned (record ids),
+   * changes (prev and hash filled in, not yet verified), officer, accepted_seq}. */
+  async assigned(have = {}) {
+    const answer = await this.request("/v1/assigned", { protocol: P.PROTOCOL, have });
+    if (!Array.isArray(answer.assigned) || !Array.isArray(answer.changes) || !answer.assigned.every((id) => typeof id === "string")) {
+      throw new HubError(200, "malformed_answer", "an assigned-work answer without its list or changes");
+    }
+    return { ...answer, changes: await P.expandBatch(answer.changes) };
+  }
+
   /** `POST /v1/pull` after `cursor`: {changes (prev and hash filled in, not yet verified), cursor, more,
    * accepted_seq}. */
   async pull(cursor, limit = 500) {
