@@ -7,89 +7,17 @@ spoken over a minimal WebSocket client below.
 
 Environment: TAMBON_BIN (a built `tambon`), CHROMIUM (the browser binary), OUT (the output directory).
 """
-import base64, json, os, shutil, socket, struct, subprocess, sys, tempfile, time, urllib.request
+import base64, json, os, shutil, subprocess, sys, tempfile, time, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from devtools import CHROMIUM, Page, free_port  # noqa: E402
 
 OUT = os.environ.get("OUT", "screenshots")
 TAMBON = os.environ.get("TAMBON_BIN", ".build/debug/tambon")
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class DevTools:
-    """A DevTools-protocol session over a bare-bones WebSocket (RFC 6455: client frames masked, text only)."""
-
-    def __init__(self, ws_url):
-        host_port, path = ws_url[len("ws://"):].split("/", 1)
-        host, port = host_port.split(":")
-        self.sock = socket.create_connection((host, int(port)))
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET /{path} HTTP/1.1\r\nHost: {host_port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-        response = b""
-        while b"\r\n\r\n" not in response:
-            response += self.sock.recv(4096)
-        if b" 101 " not in response.split(b"\r\n")[0]:
-            raise RuntimeError(f"DevTools refused the WebSocket: {response[:200]!r}")
-        self.buffer = response.split(b"\r\n\r\n", 1)[1]
-        self.next_id = 0
-
-    def _send(self, text):
-        payload = text.encode()
-        header = bytes([0x81])
-        n = len(payload)
-        header += bytes([0x80 | n]) if n < 126 else (bytes([0x80 | 126]) + struct.pack(">H", n) if n < 65536 else bytes([0x80 | 127]) + struct.pack(">Q", n))
-        mask = os.urandom(4)
-        self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
-
-    def _read(self, count):
-        while len(self.buffer) < count:
-            chunk = self.sock.recv(1 << 20)
-            if not chunk:
-                raise RuntimeError("DevTools closed the connection")
-            self.buffer += chunk
-        data, self.buffer = self.buffer[:count], self.buffer[count:]
-        return data
-
-    def _receive(self):
-        message = b""
-        while True:
-            first, second = self._read(2)
-            n = second & 0x7F
-            if n == 126:
-                n = struct.unpack(">H", self._read(2))[0]
-            elif n == 127:
-                n = struct.unpack(">Q", self._read(8))[0]
-            message += self._read(n)
-            if first & 0x80:
-                return json.loads(message)
-
-    def call(self, method, **params):
-        self.next_id += 1
-        self._send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            reply = self._receive()
-            if reply.get("id") == self.next_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
-
-    def go(self, url):
-        self.call("Page.navigate", url=url)
-        self.wait_loaded()
-
-    def wait_loaded(self):
-        for _ in range(100):
-            time.sleep(0.1)
-            if self.eval("document.readyState") == "complete":
-                return
-
-    def eval(self, expression):
-        return self.call("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
+class DevTools(Page):
+    """The page session the screenshots are taken through."""
 
     def shot(self, name):
         data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]

@@ -256,10 +256,13 @@ public struct HubController: Sendable {
         let peer = try await store.peers.enrol(token: token, node: request.node, office: office, name: name)
         _ = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         logger.info("enrolled", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "role": "\(peer.role.rawValue)"])
-        return [
+        var answer: [String: JSONValue] = [
             "hub": .string(hub.id.hex), "office": .string(peer.office), "role": .string(peer.role.rawValue),
             "protocol": .number(Double(SyncProtocol.version)),
         ]
+        // A phone learns whose work it holds (SPEC §11a).
+        if let officer = peer.officer { answer["officer"] = .string(officer) }
+        return .object(answer)
     }
 
     private func push(_ request: SignedRequest) async throws -> JSONValue {

@@ -4,7 +4,9 @@ import NIOCore
 
 /// The survey officers' installable web app (README "Survey officers' phones"): plain ES modules, HTML and a
 /// service worker, embedded in the binary from `app/` and served under `/survey/` by the hub (over its public
-/// certificate) and by the office node. No build step: the files served are the files in the repository.
+/// certificate) and by the office node. No build step: the files served are the files in the repository, except
+/// `sw.js`, into which the app's version (a hash of every file) and the list of its files are written, so that any
+/// change of a file installs a new cache on the phones; and `files.json`, that list.
 public enum SurveyApp {
     public static let prefix = "/survey/"
 
@@ -16,36 +18,80 @@ public enum SurveyApp {
         init(_ bytes: [UInt8], type: String) {
             self.bytes = bytes
             self.type = type
-            // FNV-1a over the bytes: a validator, not a security check (the files are ours, in the binary).
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            etag = "\"" + String(hash, radix: 16) + "\""
+            etag = "\"" + String(SurveyApp.fnv(bytes), radix: 16) + "\""
         }
+    }
+
+    /// FNV-1a: a validator, not a security check (the files are ours, in the binary).
+    static func fnv(_ bytes: [UInt8], _ start: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var hash = start
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
     }
 
     static let javascript = "text/javascript; charset=utf-8"
 
-    /// The app's files by name.
-    static let files: [String: File] = [
+    /// The files as they are in the repository, by name.
+    static let sources: [String: File] = [
+        "index.html": File(PackageResources.index_html, type: "text/html; charset=utf-8"),
+        "app.css": File(PackageResources.app_css, type: "text/css; charset=utf-8"),
+        "app.js": File(PackageResources.app_js, type: javascript),
+        "phone.js": File(PackageResources.phone_js, type: javascript),
+        "db.js": File(PackageResources.db_js, type: javascript),
         "protocol.js": File(PackageResources.protocol_js, type: javascript),
         "sync.js": File(PackageResources.sync_js, type: javascript),
+        "manifest.webmanifest": File(PackageResources.manifest_webmanifest, type: "application/manifest+json"),
+        "icon.svg": File(PackageResources.icon_svg, type: "image/svg+xml"),
     ]
 
-    /// The names of the app's files, for tests and for the service worker's list.
+    /// The app's version: a hash over every file, in name order.
+    static let version: String = {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for name in sources.keys.sorted() { hash = fnv(Array(name.utf8) + sources[name]!.bytes, hash) }
+        return String(hash, radix: 16)
+    }()
+
+    /// Every file served, `sw.js` and `files.json` included.
+    static let files: [String: File] = {
+        var files = sources
+        let list = "[" + sources.keys.sorted().map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let worker = String(decoding: PackageResources.sw_js, as: UTF8.self)
+            .replacing("__TAMBON_APP_VERSION__", with: version).replacing("__TAMBON_APP_FILES__", with: list)
+        files["sw.js"] = File(Array(worker.utf8), type: javascript)
+        files["files.json"] = File(Array(list.utf8), type: "application/json")
+        return files
+    }()
+
+    /// The names of the app's files, for tests.
     public static var fileNames: [String] { files.keys.sorted() }
 
-    /// Adds `GET /survey/<file>` (with ETag revalidation) to `router`.
+    /// Adds `GET /survey`, `/survey/` (the app) and `/survey/<file>`, with ETag revalidation, to `router`.
     public static func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        router.get("/survey/:file") { request, context -> Response in
-            guard let name = context.parameters.get("file"), let file = files[name] else { return Response(status: .notFound) }
-            var headers = HTTPFields()
-            headers[.eTag] = file.etag
-            // Revalidated on every load online (304 costs nothing); offline the service worker's cache answers.
-            headers[.cacheControl] = "no-cache"
-            headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-            if request.headers[.ifNoneMatch] == file.etag { return Response(status: .notModified, headers: headers) }
-            headers[.contentType] = file.type
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+        // The router takes "/survey" and "/survey/" for one path: the app lives at the latter (its worker's scope).
+        router.get("/survey") { request, _ -> Response in
+            guard request.uri.path == prefix else {
+                var headers = HTTPFields()
+                headers[.location] = prefix
+                return Response(status: .permanentRedirect, headers: headers)
+            }
+            return serve("index.html", request)
         }
+        router.get("/survey/:file") { request, context -> Response in serve(context.parameters.get("file") ?? "", request) }
+    }
+
+    static func serve(_ name: String, _ request: Request) -> Response {
+        guard let file = files[name] else { return Response(status: .notFound) }
+        var headers = HTTPFields()
+        headers[.eTag] = file.etag
+        // Revalidated on every load online (a 304 costs nothing); offline the service worker's cache answers.
+        headers[.cacheControl] = "no-cache"
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        // Scripts, styles and connections to this origin only; photos are shown from blob: URLs.
+        headers[.contentSecurityPolicy] =
+            "default-src 'self'; img-src 'self' blob: data:; script-src 'self'; style-src 'self'; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        if request.headers[.ifNoneMatch] == file.etag { return Response(status: .notModified, headers: headers) }
+        headers[.contentType] = file.type
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
 }

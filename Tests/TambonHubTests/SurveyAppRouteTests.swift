@@ -18,7 +18,8 @@ import Testing
             .appendingPathComponent("Sources/TambonSurveyApp/app")
         try await application.test(.router) { client in
             #expect(!SurveyApp.fileNames.isEmpty)
-            for name in SurveyApp.fileNames {
+            // sw.js carries the app's version and file list; files.json is that list. The rest are as on disk.
+            for name in SurveyApp.fileNames where name != "sw.js" && name != "files.json" {
                 let onDisk = try Data(contentsOf: app.appendingPathComponent(name))
                 let etag = try await client.execute(uri: "/survey/" + name, method: .get) { response in
                     #expect(response.status == .ok && Data(response.body.readableBytesView) == onDisk, "\(name)")
@@ -29,6 +30,16 @@ import Testing
                 conditional[.ifNoneMatch] = etag
                 #expect(try await client.execute(uri: "/survey/" + name, method: .get, headers: conditional) { $0.status } == .notModified)
             }
+            let worker = try await client.execute(uri: "/survey/sw.js", method: .get) { String(buffer: $0.body) }
+            #expect(!worker.contains("__TAMBON_APP") && worker.contains("\"protocol.js\"") && worker.contains("\"index.html\""))
+            let list = try await client.execute(uri: "/survey/files.json", method: .get) { String(buffer: $0.body) }
+            #expect(list.hasPrefix("[") && list.contains("\"app.js\"") && !list.contains("sw.js"), "the shell the worker caches")
+            let index = try await client.execute(uri: "/survey/", method: .get) { response in
+                #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+                return String(buffer: response.body)
+            }
+            #expect(index.contains("<html lang=\"th\">"), "the app at /survey/")
+            #expect(try await client.execute(uri: "/survey", method: .get) { $0.headers[.location] } == "/survey/")
             #expect(try await client.execute(uri: "/survey/..%2FPackage.swift", method: .get) { $0.status } == .notFound)
             #expect(try await client.execute(uri: "/survey/nothing.js", method: .get) { $0.status } == .notFound)
         }

@@ -62,22 +62,28 @@ export class HubConnection {
 
   /** A signed POST of `members` (JSON); the answer's members, or a HubError. A refused nonce is moved past the
    * hub's and the request sent once more. */
-  async request(path, members, { retried = false } = {}) {
-    if (!this.hubId) this.hubId = (await this.hello()).hub;
+  async request(path, members) {
     const json = utf8.encode(JSON.stringify(members));
     const compressed = json.length > 512;
     const wire = compressed ? await gzip(json) : json;
+    const headers = { "Content-Type": "application/json" };
+    if (compressed) headers["Content-Encoding"] = "gzip";
+    return this.signed(path, wire, headers);
+  }
+
+  /** A signed POST of the bytes `wire` with `extra` headers (a file's chunk, or an encoded JSON body). */
+  async signed(path, wire, extra, { retried = false } = {}) {
+    if (!this.hubId) this.hubId = (await this.hello()).hub;
     const nonce = await this.nonces.next();
     const started = Date.now();
     const headers = await P.requestHeaders(this.identity, { method: "POST", path, hubId: this.hubId, nonce, wire, nowMs: started, software: this.software });
-    headers["Content-Type"] = "application/json";
-    if (compressed) headers["Content-Encoding"] = "gzip";
+    Object.assign(headers, extra);
     const { response, body } = await this.#send(path, { method: "POST", headers, body: wire });
     const hubTime = Number(response.headers.get("Tambon-Hub-Time"));
     if (Number.isFinite(hubTime) && hubTime > 0) this.skewMs = Math.round((started + Date.now()) / 2 - hubTime);
     if (response.status === 401 && body.error === "replayed_request" && Number.isSafeInteger(body.last_nonce) && !retried) {
       await this.nonces.atLeast(body.last_nonce);
-      return this.request(path, members, { retried: true });
+      return this.signed(path, wire, extra, { retried: true });
     }
     if (!response.ok && !(response.status === 403 && Array.isArray(body.refused))) {
       throw new HubError(response.status, body.error ?? "http_" + response.status, body.message, body);
@@ -107,6 +113,28 @@ export class HubConnection {
       throw new HubError(200, "malformed_answer", "an assigned-work answer without its list or changes");
     }
     return { ...answer, changes: await P.expandBatch(answer.changes) };
+  }
+
+  /** `POST /v1/blobs/have` (§14): how many bytes of each file the hub holds from this node, as a Map. */
+  async blobsHave(blobs) {
+    const answer = await this.request("/v1/blobs/have", { protocol: P.PROTOCOL, blobs });
+    const held = new Map();
+    for (const item of answer.blobs ?? []) {
+      if (typeof item.sha256 === "string" && Number.isSafeInteger(item.received) && item.received >= 0) held.set(item.sha256, item.received);
+    }
+    return held;
+  }
+
+  /** `POST /v1/blobs/put/{sha256}/{size}/{offset}`: one chunk; answers how many bytes the hub now holds. A cut
+   * upload resumes from there, so at most the chunk in flight is sent again. */
+  async blobsPut(sha256, size, offset, chunk) {
+    const answer = await this.signed(`/v1/blobs/put/${sha256}/${size}/${offset}`, chunk, {
+      "Content-Type": "application/octet-stream", "Tambon-Chunk-SHA256": await P.sha256Hex(chunk),
+    });
+    if (!Number.isSafeInteger(answer.received) || answer.received < offset || answer.received > size) {
+      throw new HubError(200, "malformed_answer", "a chunk's answer without a sensible `received`");
+    }
+    return answer.received;
   }
 
   /** `POST /v1/pull` after `cursor`: {changes (prev and hash filled in, not yet verified), cursor, more,

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""The survey app in a real browser (Debian's headless Chromium, driven over the DevTools protocol): a phone enrols
+from the hub's own page, goes offline and reloads (the service worker serves the app), records an inspection with an
+emulated position and a photo, is closed and opened again, comes back online and syncs; the office node then holds
+the inspection and the photo, and approves. It also checks the budgets of issue 16 and prints them.
+
+    scripts/test-app --bin .build/debug/tambon          # scripts/test runs it
+
+Exit status 0 only if every check passed. Uses only the standard library (scripts/devtools.py).
+"""
+import argparse, base64, gzip, json, os, shutil, socket, ssl, subprocess, sys, tempfile, time, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from devtools import Browser  # noqa: E402
+
+OFFICE = "6500101"
+FAILURES = []
+
+
+def check(condition, message):
+    print(("ok   " if condition else "FAIL ") + message, flush=True)
+    if not condition:
+        FAILURES.append(message)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`tambon … serve` as a subprocess; its address read from its log line."""
+
+    def __init__(self, bin, args):
+        self.process = subprocess.Popen([bin] + args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        deadline = time.time() + 20
+        self.url = None
+        while time.time() < deadline and self.url is None:
+            line = self.process.stderr.readline()
+            if "address=" in line:
+                self.url = line.split("address=")[1].split()[0].strip('"')
+        if self.url is None:
+            raise SystemExit(f"error: {' '.join(args[:2])} did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def api(base, path, body=None, cookie=None, csrf=None):
+    request = urllib.request.Request(base + path, data=None if body is None else json.dumps(body).encode(), method="GET" if body is None else "POST")
+    request.add_header("Content-Type", "application/json")
+    if cookie:
+        request.add_header("Cookie", cookie)
+    if csrf:
+        request.add_header("X-CSRF-Token", csrf)
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--applications", type=int, default=50)
+    args = parser.parse_args()
+    bin = os.path.abspath(args.bin)
+    root = tempfile.mkdtemp(prefix="tambon-app-")
+    run = lambda *a, **k: subprocess.run([bin] + list(a), check=True, capture_output=True, text=True, **k).stdout.strip()
+    hub_dir, office_dir = os.path.join(root, "hub"), os.path.join(root, "office")
+    hub_args = ["hub", "serve", "--data", hub_dir, "--listen", f"127.0.0.1:{free_port()}"]
+    run("hub", "init", "--data", hub_dir)
+    hub = Server(bin, hub_args)
+    office = None
+    browser = None
+    try:
+        run("node", "init", "--data", office_dir, "--office", OFFICE)
+        run("node", "join", "--data", office_dir, "--hub", hub.url, "--token", run("hub", "token", "--data", hub_dir, "--office", OFFICE),
+            "--ca", os.path.join(hub_dir, "hub-ca.pem"))
+        for name, role in (("somsri", "officer"), ("chai", "surveyor")):
+            run("node", "user", "add", "--data", office_dir, "--name", name, "--role", role, "--password-stdin", input=f"password of {name}\n")
+        office = Server(bin, ["node", "serve", "--data", office_dir, "--listen", "127.0.0.1:0"])
+        status, headers, body = api(office.url, "/api/v1/session", {"username": "somsri", "password": "password of somsri"})
+        cookie, csrf = headers["Set-Cookie"].split(";")[0], json.loads(body)["csrf_token"]
+        ids = []
+        for index in range(args.applications):
+            status, _, body = api(office.url, "/api/v1/applications", {
+                "service": "building-permit",
+                "applicant": {"name": f"ผู้ยื่นคำขอ {index + 1}", "national_id": "3100600445635", "phone": "0812345678", "address": f"{index + 1} หมู่ 2 ต.แม่เหียะ"},
+                "details": {"land_title": {"type": "chanote", "number": str(4500 + index)}, "building_use": "residence", "storeys": 1,
+                            "floor_area_m2": 80 + index % 60, "location": {"lat": 18.76 + index / 1e4, "lon": 98.93}}})
+            assert status == 201, body
+            application = json.loads(body)["id"]
+            for action in ({"action": "accept"}, {"action": "assign-inspection", "assignee": "chai"}):
+                status, _, body = api(office.url, f"/api/v1/applications/{application}/actions", action, cookie, csrf)
+                assert status == 200, body
+            ids.append(application)
+        run("node", "sync", "--data", office_dir)
+        token = run("hub", "token", "--data", hub_dir, "--office", OFFICE, "--role", "survey", "--officer", "chai")
+
+        # Budget: the app shell, gzipped, as the hub serves it.
+        shell = 0
+        pinned = ssl.create_default_context(cafile=os.path.join(hub_dir, "hub-ca.pem"))
+        for name in json.loads(urllib.request.urlopen(hub.url + "/survey/files.json", context=pinned).read()):
+            shell += len(gzip.compress(urllib.request.urlopen(hub.url + "/survey/" + name, context=pinned).read(), 9))
+        check(shell <= 200 * 1024, f"budget: the app shell is {shell / 1024:.1f} KB gzipped (at most 200 KB)")
+
+        profile = os.path.join(root, "chromium")
+        browser = Browser(profile, width=390, height=844)
+        page = browser.page
+        page.call("Browser.grantPermissions", permissions=["geolocation"], origin=hub.url)
+        page.call("Emulation.setGeolocationOverride", latitude=18.76061, longitude=98.93604, accuracy=4.5)
+        # 1. Online: enrol with the token (the office's QR code carries it in the address).
+        page.go(f"{hub.url}/survey/#office={OFFICE}&token={token}")
+        page.wait_for("document.querySelector('#enrol')")
+        page.eval("document.querySelector('#enrol button').click()")
+        check(page.wait_for(f"document.querySelectorAll('article.card').length === {args.applications}", seconds=30),
+              f"enrolled; the {args.applications} assigned applications arrived")
+        page.wait_for("document.body.dataset.syncMs !== undefined", seconds=10)
+        sync_ms = float(page.eval("document.body.dataset.syncMs") or 1e9)
+        check(sync_ms < 5000, f"budget: the first sync, of {args.applications} assigned applications, took {sync_ms:.0f} ms (under 5 s)")
+        page.wait_for("navigator.serviceWorker.controller !== null", seconds=15)
+
+        # 2. Offline: the hub stops answering; a reload is served by the service worker.
+        hub.stop()
+        page.go(f"{hub.url}/survey/")
+        check(page.wait_for("document.querySelectorAll('article.card').length > 0", seconds=10), "offline: the app and its work open from the phone")
+        paint = page.eval("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
+        check(paint is not None and paint < 1000, f"budget: first paint offline {paint and round(paint)} ms (under 1 s)")
+
+        # 3. An inspection with a position and three photos, offline.
+        photos = []
+        for quality in (90, 80, 70):  # three different pictures of the site
+            photos.append(os.path.join(root, f"site-{quality}.jpg"))
+            with open(photos[-1], "wb") as f:
+                f.write(base64.b64decode(page.call("Page.captureScreenshot", format="jpeg", quality=quality)["data"]))
+        page.eval(f"document.querySelector('article.card[data-id=\"{ids[0]}\"] button.inspect').click()")
+        check(page.wait_for("document.querySelector('#position').textContent.includes('±')", seconds=10), "the emulated position, with its accuracy")
+        node = page.call("DOM.querySelector", nodeId=page.call("DOM.getDocument")["root"]["nodeId"], selector="#photos")["nodeId"]
+        page.call("DOM.setFileInputFiles", nodeId=node, files=photos)
+        page.wait_for("document.body.dataset.photos === '3'", seconds=15)
+        page.eval("document.querySelector('#notes').value = 'ตรงตามแบบ ถ่ายรูปด้านหน้า ด้านข้าง และหลังคา'")
+        page.eval("document.querySelector('#save').click()")
+        check(page.wait_for("document.body.dataset.savedMs !== undefined", seconds=10), "the inspection saved")
+        saved = int(page.eval("document.body.dataset.savedMs") or 99999)
+        scaled = int(page.eval("document.body.dataset.downscaleMs") or 99999)
+        check(scaled + saved < 2000, f"budget: an inspection with 3 photos stored in {scaled + saved} ms: downscaled {scaled}, signed and stored {saved} (under 2 s)")
+        check(page.wait_for("document.querySelector('#waiting').textContent.includes('1')", seconds=5), "one change waits to sync")
+
+        # 4. The browser closed and opened again, still offline: nothing is lost.
+        browser.close()
+        browser = Browser(profile, width=390, height=844)
+        page = browser.page
+        page.go(f"{hub.url}/survey/")
+        check(page.wait_for("document.querySelector('#waiting') && document.querySelector('#waiting').textContent.includes('1')", seconds=10),
+              "after a restart, offline: the inspection still waits")
+
+        # 5. Online again: the inspection and the photos reach the hub and the office node.
+        hub = Server(bin, hub_args)
+        page.eval("document.querySelector('#sync-now').click()")
+        check(page.wait_for("document.querySelector('#waiting').textContent.includes('รอส่ง 0') && document.querySelector('#photos-uploading').textContent.endsWith(' 0')",
+                            seconds=30), "synced: nothing waits, no photo left to upload")
+        run("node", "sync", "--data", office_dir)
+        status, _, body = api(office.url, f"/api/v1/applications/{ids[0]}", cookie=cookie, csrf=csrf)
+        application = json.loads(body)
+        check(application.get("status") == "inspected", f"the office holds the inspection ({application.get('status')})")
+        photos = [a for a in application.get("attachments", []) if a.get("kind") == "photo"]
+        check(len(photos) == 3, f"the three photos are on the application: {len(photos)}")
+        for photo in photos:
+            status, _, data = api(office.url, f"/api/v1/attachments/{photo['sha256']}", cookie=cookie, csrf=csrf)
+            check(status == 200 and data[:3] == b"\xff\xd8\xff", f"photo {photo['sha256'][:8]} arrived whole at the office, a JPEG")
+        # 6. The office approves.
+        status, _, body = api(office.url, f"/api/v1/applications/{ids[0]}/actions", {"action": "approve"}, cookie, csrf)
+        check(status == 200, "the office approves")
+        # The approved application leaves the phone at its next sync.
+        page.eval("document.querySelector('#sync-now').click()")
+        check(page.wait_for(f"!document.querySelector('article.card[data-id=\"{ids[0]}\"]')", seconds=20), "the finished inspection left the phone")
+    finally:
+        if browser:
+            browser.close()
+        for server in (office, hub):
+            if server and server.process.poll() is None:
+                server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    print("test-app:", "passed" if not FAILURES else f"{len(FAILURES)} failed")
+    sys.exit(1 if FAILURES else 0)
+
+
+if __name__ == "__main__":
+    main()
