@@ -67,6 +67,9 @@ public struct HubController: Sendable {
                 return self.json(bytes: try await assigned.answer(for: peer, have: try AssignedWork.have(signed.members)), request: request)
             }
         }
+        router.post(RouterPath(SyncProtocol.Path.phoneTokens)) { request, _ in
+            try await self.handle(request, endpoint: "phone_tokens") { self.json(try await self.phoneToken($0), request: request) }
+        }
         router.post(RouterPath(SyncProtocol.Path.agencies)) { request, _ in
             try await self.handle(request, endpoint: "agencies") { self.json(try await self.agencies($0), request: request) }
         }
@@ -304,6 +307,28 @@ public struct HubController: Sendable {
 
     /// The agency directory (`agencies`, hub-only, in the hub's own scope) for any enrolled node: the whole list with
     /// its version (SHA-256 of its canonical JSON), or only the version when the node already holds it.
+    /// A phone's one-time token for an officer of the asking office node's own office, valid a day (SPEC §11a): the
+    /// office's staff page shows it as a QR code. Only an office node asks; a survey node or a phone is refused.
+    private func phoneToken(_ request: SignedRequest) async throws -> JSONValue {
+        let peer = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        guard peer.role == .office else {
+            throw TambonError(
+                .forbidden, "office_node_only", "only the office's node asks for a phone's token",
+                thai: "ขอรหัสลงทะเบียนโทรศัพท์ได้จากเครื่องหลักของสำนักงานเท่านั้น")
+        }
+        let officer = try SyncMessage.string(request.members, "officer")
+        guard PeerRegistry.isValidOfficer(officer) else {
+            throw TambonError(.invalid, "malformed_message", "\"officer\" is an account name: 1 to 64 letters, digits, '.', '_' or '-'")
+        }
+        let lifetime: Int64 = 86_400_000
+        let token = try await store.peers.createEnrolmentToken(office: peer.office, role: .survey, officer: officer, lifetimeMillis: lifetime)
+        logger.info("phone token issued", metadata: ["office": "\(peer.office)", "node": "\(peer.id.short)"])
+        return [
+            "token": .string(token), "office": .string(peer.office), "officer": .string(officer),
+            "expires_ms": .number(Double(store.configuration.wallClock() + lifetime)),
+        ]
+    }
+
     private func agencies(_ request: SignedRequest) async throws -> JSONValue {
         _ = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         guard try SyncMessage.integer(request.members, "protocol") == Int64(SyncProtocol.version) else {

@@ -35,6 +35,8 @@ public enum SyncProtocol {
         public static let agencies = "/v1/agencies"
         /// A phone's pull: its officer's assigned applications (SPEC §11a).
         public static let assigned = "/v1/assigned"
+        /// An office node asking for a phone's enrolment token for one of its officers (SPEC §11a).
+        public static let phoneTokens = "/v1/phone-tokens"
     }
 
     /// Most attachments asked about in one `blobs/have` request.

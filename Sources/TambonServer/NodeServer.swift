@@ -58,10 +58,9 @@ public enum NodeServer {
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(.object(members)))))
         }
-        OfficeWeb(
-            store: store, node: node, catalog: catalog, bcryptCost: bcryptCost,
-            secureCookies: tls != nil
-        ).addRoutes(to: router)
+        var web = OfficeWeb(store: store, node: node, catalog: catalog, bcryptCost: bcryptCost, secureCookies: tls != nil)
+        web.phoneTokens = { officer in try await PhoneTokenRequest.token(store: store, officer: officer) }
+        web.addRoutes(to: router)
         return Application(
             router: router,
             // A connection with no complete request head for 30 s is closed: idle sockets and slowloris do not pile up.

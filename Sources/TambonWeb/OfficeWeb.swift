@@ -24,6 +24,9 @@ public struct OfficeWeb: Sendable {
     public let throttle: LoginThrottle
     /// Mark cookies Secure (the node serves HTTPS).
     public let secureCookies: Bool
+    /// Asks the hub for a phone's one-time token for an officer (the server sets it when the node is enrolled):
+    /// the token and the hub's address.
+    public var phoneTokens: (@Sendable (_ officer: String) async throws -> (token: String, hubURL: String))?
 
     public static let sessionCookie = SessionEndpoints.cookieName
     /// Largest JSON or form body accepted.
@@ -54,6 +57,7 @@ public struct OfficeWeb: Sendable {
         FeePages(pages: pages).addRoutes(to: router)
         PaymentPages(pages: pages).addRoutes(to: router)
         LetterPages(pages: pages).addRoutes(to: router)
+        PhonePages(pages: pages).addRoutes(to: router)
         SurveyApp.addRoutes(to: router)
     }
 

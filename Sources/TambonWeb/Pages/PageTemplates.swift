@@ -36,6 +36,8 @@ enum PageTemplates {
         "letters": PackageResources.letters_mustache, "letter_compose": PackageResources.letter_compose_mustache,
         "letter": PackageResources.letter_mustache, "letter_in": PackageResources.letter_in_mustache,
         "registers": PackageResources.registers_mustache,
+        // Phones/
+        "phones": PackageResources.phones_mustache,
     ]
 
     /// A file's text without its final line break: files end with one, but a partial such as the header must not
