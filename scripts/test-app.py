@@ -32,8 +32,9 @@ def free_port():
 class Server:
     """`tambon … serve` as a subprocess; its address read from its log line."""
 
-    def __init__(self, bin, args):
-        self.process = subprocess.Popen([bin] + args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    def __init__(self, bin, args, env=None):
+        self.process = subprocess.Popen([bin] + args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                                        env=None if env is None else {**os.environ, **env})
         deadline = time.time() + 20
         self.url = None
         while time.time() < deadline and self.url is None:
@@ -73,14 +74,18 @@ def main():
     hub_dir, office_dir = os.path.join(root, "hub"), os.path.join(root, "office")
     hub_args = ["hub", "serve", "--data", hub_dir, "--listen", f"127.0.0.1:{free_port()}"]
     run("hub", "init", "--data", hub_dir)
-    hub = Server(bin, hub_args)
+    # The hub serves the app from a copy of its files, so the test can publish a new version of it.
+    app_dir = os.path.join(root, "app")
+    shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "TambonSurveyApp", "app"), app_dir)
+    hub_env = {"TAMBON_SURVEY_APP_DIR": app_dir}
+    hub = Server(bin, hub_args, hub_env)
     office = None
     browser = None
     try:
         run("node", "init", "--data", office_dir, "--office", OFFICE)
         run("node", "join", "--data", office_dir, "--hub", hub.url, "--token", run("hub", "token", "--data", hub_dir, "--office", OFFICE),
             "--ca", os.path.join(hub_dir, "hub-ca.pem"))
-        for name, role in (("somsri", "officer"), ("chai", "surveyor"), ("nayok", "admin")):
+        for name, role in (("somsri", "officer"), ("chai", "surveyor"), ("dang", "surveyor"), ("nayok", "admin")):
             run("node", "user", "add", "--data", office_dir, "--name", name, "--role", role, "--password-stdin", input=f"password of {name}\n")
         office = Server(bin, ["node", "serve", "--data", office_dir, "--listen", "127.0.0.1:0"])
         status, headers, body = api(office.url, "/api/v1/session", {"username": "somsri", "password": "password of somsri"})
@@ -159,17 +164,47 @@ def main():
         scaled = int(page.eval("document.body.dataset.downscaleMs") or 99999)
         check(scaled + saved < 2000, f"budget: an inspection with 3 photos stored in {scaled + saved} ms: downscaled {scaled}, signed and stored {saved} (under 2 s)")
         check(page.wait_for("document.querySelector('#waiting').textContent.includes('1')", seconds=5), "one change waits to sync")
+        # A pin worse than 50 m needs the officer's confirmation; without it nothing is saved.
+        page.call("Emulation.setGeolocationOverride", latitude=18.7613, longitude=98.9301, accuracy=120)
+        page.eval(f"document.querySelector('article.card[data-id=\"{ids[2]}\"] button.inspect').click()")
+        page.wait_for("document.querySelector('#position').textContent.includes('±120')", seconds=10)
+        page.eval("document.querySelector('#save').click()")
+        check(page.wait_for("document.querySelector('#position').textContent.includes('ยืนยัน')", seconds=5)
+              and not page.eval("document.querySelector('#confirm-row').hidden"), "a 120 m pin asks for confirmation and is not saved")
+        page.eval("document.querySelector('#confirm-accuracy').checked = true; document.querySelector('#save').click()")
+        check(page.wait_for("document.querySelector('#waiting') && document.querySelector('#waiting').textContent.includes('2')", seconds=5),
+              "confirmed: saved, two changes wait")
+        # Meanwhile at the office (its own link to the hub is down too): one of chai's inspections goes to dang,
+        # and a new application is assigned to chai.
+        status, _, body = api(office.url, f"/api/v1/applications/{ids[1]}/actions", {"action": "assign-inspection", "assignee": "dang"}, cookie, csrf)
+        check(status == 200, "the office reassigns one inspection to dang")
+        status, _, body = api(office.url, "/api/v1/applications", {
+            "service": "building-permit", "applicant": {"name": "ผู้ยื่นคำขอใหม่", "national_id": "3100600445635", "phone": "0812345678", "address": "99 หมู่ 9"},
+            "details": {"land_title": {"type": "chanote", "number": "9999"}, "building_use": "residence", "storeys": 1, "floor_area_m2": 70,
+                        "location": {"lat": 18.77, "lon": 98.94}}})
+        fresh = json.loads(body)["id"]
+        for action in ({"action": "accept"}, {"action": "assign-inspection", "assignee": "chai"}):
+            api(office.url, f"/api/v1/applications/{fresh}/actions", action, cookie, csrf)
 
         # 4. The browser closed and opened again, still offline: nothing is lost.
         browser.close()
         browser = Browser(profile, width=390, height=844)
         page = browser.page
         page.go(f"{hub.url}/survey/")
-        check(page.wait_for("document.querySelector('#waiting') && document.querySelector('#waiting').textContent.includes('1')", seconds=10),
-              "after a restart, offline: the inspection still waits")
+        check(page.wait_for("document.querySelector('#waiting') && document.querySelector('#waiting').textContent.includes('2')", seconds=10),
+              "after a restart, offline: the inspections still wait")
 
-        # 5. Online again: the inspection and the photos reach the hub and the office node.
-        hub = Server(bin, hub_args)
+        # 5. Online again, and a new version of the app published meanwhile: the update installs while the
+        # inspection waits, and loses nothing; then the inspection and the photos reach the hub and the office node.
+        old_caches = page.eval_async("caches.keys()")
+        with open(os.path.join(app_dir, "app.css"), "a") as f:
+            f.write("\n/* a new version */\n")
+        hub = Server(bin, hub_args, hub_env)
+        run("node", "sync", "--data", office_dir)
+        page.go(f"{hub.url}/survey/")
+        updated = page.wait_for(f"caches.keys().then(k => {{ window.__caches = k; }}) && window.__caches && window.__caches.length === 1 "
+                                f"&& !{json.dumps(old_caches)}.includes(window.__caches[0])", seconds=20)
+        check(updated, f"the app updated: cache {old_caches} replaced by {page.eval('window.__caches')}")
         page.eval("document.querySelector('#sync-now').click()")
         check(page.wait_for("document.querySelector('#waiting').textContent.includes('รอส่ง 0') && document.querySelector('#photos-uploading').textContent.endsWith(' 0')",
                             seconds=30), "synced: nothing waits, no photo left to upload")
@@ -182,12 +217,24 @@ def main():
         for photo in photos:
             status, _, data = api(office.url, f"/api/v1/attachments/{photo['sha256']}", cookie=cookie, csrf=csrf)
             check(status == 200 and data[:3] == b"\xff\xd8\xff", f"photo {photo['sha256'][:8]} arrived whole at the office, a JPEG")
+        status, _, body = api(office.url, f"/api/v1/applications/{ids[2]}", cookie=cookie, csrf=csrf)
+        inspection = json.loads(body).get("inspection") or {}
+        check(json.loads(body).get("status") == "inspected" and inspection.get("accuracy_m") == 120, f"the poor pin arrived with its accuracy: {inspection}")
+        check(page.wait_for(f"!document.querySelector('article.card[data-id=\"{ids[1]}\"]') && document.querySelector('article.card[data-id=\"{fresh}\"]')",
+                            seconds=10), "the phone's work follows the office: dang's inspection gone, the new one come")
         # 6. The office approves.
         status, _, body = api(office.url, f"/api/v1/applications/{ids[0]}/actions", {"action": "approve"}, cookie, csrf)
         check(status == 200, "the office approves")
         # The approved application leaves the phone at its next sync.
         page.eval("document.querySelector('#sync-now').click()")
         check(page.wait_for(f"!document.querySelector('article.card[data-id=\"{ids[0]}\"]')", seconds=20), "the finished inspection left the phone")
+        # 7. Revoked at the hub like any node: the phone's next sync is refused, and says so.
+        run("hub", "revoke", "--data", hub_dir, "--node", page.eval("window.tambonPhone.identity.id"))
+        page.eval("document.querySelector('#sync-now').click()")
+        refused = page.wait_for("document.querySelector('#sync-error') && document.querySelector('#sync-error').textContent.includes('revoked_node')",
+                                seconds=15)
+        bar = page.eval("document.querySelector('#sync').textContent")
+        check(refused, f"revoked: the phone's sync is refused (revoked_node): {bar}")
     finally:
         if browser:
             browser.close()

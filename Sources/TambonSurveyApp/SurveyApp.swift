@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -31,36 +32,47 @@ public enum SurveyApp {
 
     static let javascript = "text/javascript; charset=utf-8"
 
-    /// The files as they are in the repository, by name.
-    static let sources: [String: File] = [
-        "index.html": File(PackageResources.index_html, type: "text/html; charset=utf-8"),
-        "app.css": File(PackageResources.app_css, type: "text/css; charset=utf-8"),
-        "app.js": File(PackageResources.app_js, type: javascript),
-        "phone.js": File(PackageResources.phone_js, type: javascript),
-        "db.js": File(PackageResources.db_js, type: javascript),
-        "protocol.js": File(PackageResources.protocol_js, type: javascript),
-        "sync.js": File(PackageResources.sync_js, type: javascript),
-        "manifest.webmanifest": File(PackageResources.manifest_webmanifest, type: "application/manifest+json"),
-        "icon.svg": File(PackageResources.icon_svg, type: "image/svg+xml"),
+    /// The files as they are in the repository, by name, with their media types.
+    static let embedded: [String: (bytes: [UInt8], type: String)] = [
+        "index.html": (PackageResources.index_html, "text/html; charset=utf-8"),
+        "app.css": (PackageResources.app_css, "text/css; charset=utf-8"),
+        "app.js": (PackageResources.app_js, javascript),
+        "phone.js": (PackageResources.phone_js, javascript),
+        "db.js": (PackageResources.db_js, javascript),
+        "protocol.js": (PackageResources.protocol_js, javascript),
+        "sync.js": (PackageResources.sync_js, javascript),
+        "manifest.webmanifest": (PackageResources.manifest_webmanifest, "application/manifest+json"),
+        "icon.svg": (PackageResources.icon_svg, "image/svg+xml"),
     ]
 
-    /// The app's version: a hash over every file, in name order.
-    static let version: String = {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for name in sources.keys.sorted() { hash = fnv(Array(name.utf8) + sources[name]!.bytes, hash) }
-        return String(hash, radix: 16)
-    }()
-
-    /// Every file served, `sw.js` and `files.json` included.
-    static let files: [String: File] = {
-        var files = sources
+    /// Every file served: the sources, `sw.js` with the version (a hash over every source, in name order) and the
+    /// list of sources written in, and `files.json`, that list.
+    static func assemble(_ sources: [String: (bytes: [UInt8], type: String)], worker template: [UInt8]) -> [String: File] {
+        var version: UInt64 = 0xcbf2_9ce4_8422_2325
+        for name in sources.keys.sorted() { version = fnv(Array(name.utf8) + sources[name]!.bytes, version) }
+        var files = sources.mapValues { File($0.bytes, type: $0.type) }
         let list = "[" + sources.keys.sorted().map { "\"\($0)\"" }.joined(separator: ",") + "]"
-        let worker = String(decoding: PackageResources.sw_js, as: UTF8.self)
-            .replacing("__TAMBON_APP_VERSION__", with: version).replacing("__TAMBON_APP_FILES__", with: list)
+        let worker = String(decoding: template, as: UTF8.self)
+            .replacing("__TAMBON_APP_VERSION__", with: String(version, radix: 16)).replacing("__TAMBON_APP_FILES__", with: list)
         files["sw.js"] = File(Array(worker.utf8), type: javascript)
         files["files.json"] = File(Array(list.utf8), type: "application/json")
         return files
-    }()
+    }
+
+    static let files = assemble(embedded, worker: PackageResources.sw_js)
+
+    /// For developers and the browser tests: `TAMBON_SURVEY_APP_DIR` serves the app from a directory, read at each
+    /// request (edit a file, reload the phone; no rebuild). Unset, the files in the binary are served.
+    static let directory: String? = ProcessInfo.processInfo.environment["TAMBON_SURVEY_APP_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// The files to serve now.
+    static func current() -> [String: File] {
+        guard let directory else { return files }
+        func read(_ name: String) -> [UInt8]? { FileManager.default.contents(atPath: directory + "/" + name).map { Array($0) } }
+        var sources: [String: (bytes: [UInt8], type: String)] = [:]
+        for (name, file) in embedded { sources[name] = (read(name) ?? file.bytes, file.type) }
+        return assemble(sources, worker: read("sw.js") ?? PackageResources.sw_js)
+    }
 
     /// The names of the app's files, for tests.
     public static var fileNames: [String] { files.keys.sorted() }
@@ -80,7 +92,7 @@ public enum SurveyApp {
     }
 
     static func serve(_ name: String, _ request: Request) -> Response {
-        guard let file = files[name] else { return Response(status: .notFound) }
+        guard let file = current()[name] else { return Response(status: .notFound) }
         var headers = HTTPFields()
         headers[.eTag] = file.etag
         // Revalidated on every load online (a 304 costs nothing); offline the service worker's cache answers.

@@ -34,24 +34,34 @@ async function renderSync() {
   const bar = document.getElementById("sync");
   if (!phone?.enrolled) return bar.replaceChildren();
   const state = await phone.state();
-  bar.replaceChildren(
+  const parts = [
     h("span", { id: "waiting" }, `รอส่ง ${state.waiting} รายการ`),
     state.waiting ? h("span", { id: "oldest" }, `ค้างนานสุด ${ago(state.oldestWaitingMs)}`) : null,
     h("span", { id: "photos-uploading" }, `รูปที่ยังส่งไม่ครบ ${state.photosUploading}`),
     h("span", { id: "last-sync" }, state.lastSyncMs ? `ซิงก์ล่าสุด ${new Date(state.lastSyncMs).toLocaleString("th-TH")}` : "ยังไม่เคยซิงก์"),
     state.lastError ? h("span", { class: "err", id: "sync-error" }, `ซิงก์ไม่สำเร็จ (${state.lastError})`) : null,
     h("button", { class: "secondary", id: "sync-now", onclick: () => syncNow() }, "ซิงก์"),
-  );
+  ];
+  bar.replaceChildren(...parts.filter(Boolean));
 }
 
-let syncing = null;
+// One round at a time; asked during one, another follows it (what was written meanwhile goes too).
+let syncing = null, again = false;
 async function syncNow() {
-  if (!phone?.enrolled || syncing) return syncing;
+  if (!phone?.enrolled) return;
+  if (syncing) {
+    again = true;
+    return syncing;
+  }
   const started = performance.now();
   syncing = phone.sync().then(() => { document.body.dataset.syncMs = String(Math.round(performance.now() - started)); }, () => {}).finally(async () => {
     syncing = null;
     await renderSync();
     if (main.dataset.screen === "list") await renderList();
+    if (again) {
+      again = false;
+      syncNow();
+    }
   });
   return syncing;
 }

@@ -38,7 +38,8 @@ export class HubConnection {
   async #send(path, init) {
     let response;
     try {
-      response = await this.fetch(this.baseURL + path, init);
+      // A link that hangs is a cut link: give up after a minute, so the next round can start.
+      response = await this.fetch(this.baseURL + path, { ...init, signal: AbortSignal.timeout(60_000) });
     } catch (error) {
       throw new HubError(0, "unreachable", `the hub did not answer: ${error.message ?? error}`);
     }
