@@ -225,3 +225,42 @@ test("a phone holds its officer's assigned inspections and nothing else of the o
     server.child.kill();
   }
 });
+
+test("a photo upload cut half-way resumes, sending again at most the chunk in flight", async () => {
+  const hubDir = join(root, "hub");
+  const identity = await P.Identity.generate();
+  let puts = 0, bytesSent = 0, cutAt = 2;
+  const pinned = pinnedFetch(ca);
+  // The link drops the answer to the second chunk: the hub stored it, the phone never heard.
+  const flaky = async (target, init) => {
+    if (String(target).includes("/v1/blobs/put/")) {
+      puts += 1;
+      bytesSent += init.body.length;
+      const response = await pinned(target, init);
+      if (puts === cutAt) throw new TypeError("the connection was cut");
+      return response;
+    }
+    return pinned(target, init);
+  };
+  const phone = new HubConnection({ baseURL: url, identity, nonces: counter(), fetch: flaky });
+  await phone.enrol(tambon("hub", "token", "--data", hubDir, "--office", "6500101", "--role", "survey"), "6500101", "โทรศัพท์ทดสอบ");
+  const photo = new Uint8Array(600 * 1024);
+  photo.set([0xff, 0xd8, 0xff, 0xe0]);
+  for (let i = 4; i < photo.length; i++) photo[i] = (i * 31) & 0xff;
+  const sha256 = await P.sha256Hex(photo);
+  const stamp = P.formatHLC(new P.HybridClock().tick(Date.now()));
+  const reference = await P.signChange({
+    v: 1, origin: identity.id, seq: 1, hlc: stamp, collection: "applications", record: "6500101.PHOTO001", scope: ["6500101"],
+    ops: [{ op: "add", field: "attachments", id: sha256, value: { sha256, size: photo.length, type: "image/jpeg", name: "site.jpg", kind: "photo" } }],
+    prev: null,
+  }, identity);
+  assert.equal((await phone.push([reference])).accepted_seq, 1);
+
+  const chunk = 256 * 1024;
+  await assert.rejects(phone.upload(sha256, photo, { chunkBytes: chunk }), (e) => e instanceof HubError && e.status === 0, "the cut");
+  assert.equal(bytesSent, 2 * chunk);
+  const resumed = await phone.upload(sha256, photo, { chunkBytes: chunk });
+  assert.equal(resumed, photo.length - 2 * chunk, "only what the hub did not hold");
+  assert.ok(bytesSent <= photo.length + chunk, `${bytesSent} bytes sent for ${photo.length}: at most one chunk again`);
+  assert.equal((await phone.blobsHave([{ sha256, size: photo.length }])).get(sha256), photo.length, "the hub holds it whole");
+});

@@ -231,18 +231,15 @@ export class Phone {
     const photos = await transact(this.db, ["photos"], "readonly", async ({ photos }) => done(photos.getAll()));
     const unsent = photos.filter((photo) => photo.sent < photo.size);
     if (!unsent.length) return;
-    const known = await connection.blobsHave(unsent.map((photo) => ({ sha256: photo.sha256, size: photo.size })));
     for (const photo of unsent) {
-      let offset = known.get(photo.sha256) ?? 0;
       const bytes = new Uint8Array(await photo.blob.arrayBuffer());
-      while (offset < photo.size) {
-        const chunk = bytes.slice(offset, Math.min(offset + CHUNK_BYTES, photo.size));
-        offset = await connection.blobsPut(photo.sha256, photo.size, offset, chunk);
-        await transact(this.db, ["photos"], "readwrite", async ({ photos: store }) => {
+      await connection.upload(photo.sha256, bytes, {
+        chunkBytes: CHUNK_BYTES,
+        progress: (offset) => transact(this.db, ["photos"], "readwrite", async ({ photos: store }) => {
           const held = await done(store.get(photo.sha256));
           if (held) store.put({ ...held, sent: offset });
-        });
-      }
+        }),
+      });
     }
   }
 }

@@ -138,6 +138,22 @@ export class HubConnection {
     return answer.received;
   }
 
+  /** Uploads the file `bytes` (its `sha256`) in chunks of at most `chunkBytes`, from what the hub already holds of
+   * it from this node: after a cut, only the chunk that was in flight is sent again. `progress(sent)` is called
+   * after each chunk the hub took (the phone stores it). Answers the bytes sent in this call. */
+  async upload(sha256, bytes, { chunkBytes = 256 * 1024, progress = async () => {} } = {}) {
+    const held = (await this.blobsHave([{ sha256, size: bytes.length }])).get(sha256) ?? 0;
+    if (held >= bytes.length) await progress(bytes.length);  // the hub holds it whole already
+    let offset = held, sent = 0;
+    while (offset < bytes.length) {
+      const chunk = bytes.slice(offset, Math.min(offset + chunkBytes, bytes.length));
+      sent += chunk.length;
+      offset = await this.blobsPut(sha256, bytes.length, offset, chunk);
+      await progress(offset);
+    }
+    return sent;
+  }
+
   /** `POST /v1/pull` after `cursor`: {changes (prev and hash filled in, not yet verified), cursor, more,
    * accepted_seq}. */
   async pull(cursor, limit = 500) {
