@@ -59,7 +59,22 @@ public enum SurveyApp {
         return files
     }
 
-    static let files = assemble(embedded, worker: PackageResources.sw_js)
+    /// Leaflet, for the map shown when online: taken from Debian's `libjs-leaflet` on the serving machine (installed
+    /// by scripts/setup; `TAMBON_LEAFLET_DIR` names another copy), never fetched from the internet. Without it the app
+    /// shows coordinates and accuracy only.
+    static let vendor: [String: (bytes: [UInt8], type: String)] = {
+        let directory = ProcessInfo.processInfo.environment["TAMBON_LEAFLET_DIR"] ?? "/usr/share/javascript/leaflet"
+        var found: [String: (bytes: [UInt8], type: String)] = [:]
+        for (name, type) in [("leaflet.esm.min.js", javascript), ("leaflet.css", "text/css; charset=utf-8")] {
+            if let data = FileManager.default.contents(atPath: directory + "/" + name) { found["vendor/" + name] = (Array(data), type) }
+        }
+        if !found.isEmpty, let licence = FileManager.default.contents(atPath: "/usr/share/doc/libjs-leaflet/copyright") {
+            found["vendor/leaflet-copyright.txt"] = (Array(licence), "text/plain; charset=utf-8")
+        }
+        return found
+    }()
+
+    static let files = assemble(embedded.merging(vendor) { own, _ in own }, worker: PackageResources.sw_js)
 
     /// For developers and the browser tests: `TAMBON_SURVEY_APP_DIR` serves the app from a directory, read at each
     /// request (edit a file, reload the phone; no rebuild). Unset, the files in the binary are served.
@@ -71,6 +86,7 @@ public enum SurveyApp {
         func read(_ name: String) -> [UInt8]? { FileManager.default.contents(atPath: directory + "/" + name).map { Array($0) } }
         var sources: [String: (bytes: [UInt8], type: String)] = [:]
         for (name, file) in embedded { sources[name] = (read(name) ?? file.bytes, file.type) }
+        sources.merge(vendor) { own, _ in own }
         return assemble(sources, worker: read("sw.js") ?? PackageResources.sw_js)
     }
 
@@ -89,6 +105,7 @@ public enum SurveyApp {
             return serve("index.html", request)
         }
         router.get("/survey/:file") { request, context -> Response in serve(context.parameters.get("file") ?? "", request) }
+        router.get("/survey/vendor/:file") { request, context -> Response in serve("vendor/" + (context.parameters.get("file") ?? ""), request) }
     }
 
     static func serve(_ name: String, _ request: Request) -> Response {
@@ -100,7 +117,8 @@ public enum SurveyApp {
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         // Scripts, styles and connections to this origin only; photos are shown from blob: URLs.
         headers[.contentSecurityPolicy] =
-            "default-src 'self'; img-src 'self' blob: data:; script-src 'self'; style-src 'self'; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+            "default-src 'self'; img-src 'self' blob: data: https://tile.openstreetmap.org; script-src 'self'; style-src 'self'; connect-src 'self'; "
+            + "worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         if request.headers[.ifNoneMatch] == file.etag { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = file.type

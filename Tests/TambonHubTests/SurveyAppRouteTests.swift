@@ -19,7 +19,7 @@ import Testing
         try await application.test(.router) { client in
             #expect(!SurveyApp.fileNames.isEmpty)
             // sw.js carries the app's version and file list; files.json is that list. The rest are as on disk.
-            for name in SurveyApp.fileNames where name != "sw.js" && name != "files.json" {
+            for name in SurveyApp.fileNames where name != "sw.js" && name != "files.json" && !name.hasPrefix("vendor/") {
                 let onDisk = try Data(contentsOf: app.appendingPathComponent(name))
                 let etag = try await client.execute(uri: "/survey/" + name, method: .get) { response in
                     #expect(response.status == .ok && Data(response.body.readableBytesView) == onDisk, "\(name)")
@@ -40,6 +40,11 @@ import Testing
             }
             #expect(index.contains("<html lang=\"th\">"), "the app at /survey/")
             #expect(try await client.execute(uri: "/survey", method: .get) { $0.headers[.location] } == "/survey/")
+            // Leaflet as Debian packages it (scripts/setup installs libjs-leaflet), served beside the app.
+            if let leaflet = FileManager.default.contents(atPath: "/usr/share/javascript/leaflet/leaflet.esm.min.js") {
+                let served = try await client.execute(uri: "/survey/vendor/leaflet.esm.min.js", method: .get) { Data($0.body.readableBytesView) }
+                #expect(served == leaflet && list.contains("vendor/leaflet.esm.min.js"), "the worker caches the map too")
+            }
             #expect(try await client.execute(uri: "/survey/..%2FPackage.swift", method: .get) { $0.status } == .notFound)
             #expect(try await client.execute(uri: "/survey/nothing.js", method: .get) { $0.status } == .notFound)
         }

@@ -144,7 +144,39 @@ function renderInspection(application, error) {
       lon.value = device.lon.toFixed(6);
       status.textContent = `พิกัด ${lat.value}, ${lon.value} ความแม่นยำ ±${Math.round(device.accuracy)} ม.`;
       confirm.hidden = device.accuracy <= limit;
+      place(device, true);
     }, (failure) => { status.textContent = `หาพิกัดไม่ได้ (${failure.message}) พิมพ์พิกัดเอง`; }, { enableHighAccuracy: true, timeout: 20000 });
+  };
+  const mapBox = h("div", { id: "map", hidden: true });
+  const mapNote = h("p", { class: "en", id: "map-note" }, "แผนที่แสดงเมื่อมีสัญญาณ · offline: coordinates only");
+  let marker = null;
+  const place = (point, fit) => {
+    if (!marker) return;
+    marker.setLatLng([point.lat, point.lon]);
+    if (fit) marker._map.setView([point.lat, point.lon], 17);
+  };
+  // The map, when online: Leaflet from the server (Debian's copy), the pin draggable; offline, coordinates only.
+  const showMap = async () => {
+    if (!navigator.onLine) return;
+    try {
+      const L = await import("/survey/vendor/leaflet.esm.min.js");
+      if (!document.querySelector("link[data-leaflet]")) document.head.append(h("link", { rel: "stylesheet", href: "/survey/vendor/leaflet.css", "data-leaflet": true }));
+      mapBox.hidden = false;
+      mapNote.hidden = true;
+      const site = application.fields.details?.location ?? { lat: 13.75, lon: 100.5 };
+      const map = L.map(mapBox).setView([site.lat, site.lon], 16);
+      L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
+      marker = L.marker([site.lat, site.lon], { draggable: true, icon: L.divIcon({ className: "pin", iconSize: [22, 22] }) }).addTo(map);
+      marker.on("dragend", () => {
+        const at = marker.getLatLng();
+        lat.value = at.lat.toFixed(6);
+        lon.value = at.lng.toFixed(6);
+        status.textContent = `ย้ายหมุดเอง ${lat.value}, ${lon.value}` + (device ? ` (เครื่องบอก ±${Math.round(device.accuracy)} ม.)` : "");
+      });
+      if (device) place(device, true);
+    } catch {
+      mapBox.hidden = true;  // the map is an aid: without it, coordinates and accuracy
+    }
   };
   show(
     h("h1", {}, "บันทึกผลการตรวจ ", en(application.record)),
@@ -174,7 +206,7 @@ function renderInspection(application, error) {
       syncNow();
     } },
       h("div", { class: "row" }, h("div", {}, h("label", { for: "lat" }, "ละติจูด"), lat), h("div", {}, h("label", { for: "lon" }, "ลองจิจูด"), lon)),
-      status, confirm,
+      status, confirm, mapBox, mapNote,
       h("p", {}, h("button", { type: "button", class: "secondary", id: "locate", onclick: locate }, "ใช้พิกัดปัจจุบัน")),
       h("label", { for: "photos" }, "รูปถ่าย ", en("Photos")),
       h("input", { id: "photos", type: "file", accept: "image/*", capture: "environment", multiple: true, onchange: async (event) => {
@@ -196,6 +228,7 @@ function renderInspection(application, error) {
       h("p", { class: "row" }, h("button", { type: "button", class: "secondary", onclick: () => renderList() }, "กลับ"), h("button", { type: "submit", id: "save" }, "บันทึก"))),
   );
   locate();
+  showMap();
 }
 
 async function start() {
