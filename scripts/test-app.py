@@ -15,6 +15,15 @@ from devtools import Browser  # noqa: E402
 
 OFFICE = "6500101"
 FAILURES = []
+SHOTS = None
+
+
+def shot(page, name):
+    """A phone-size screenshot of the screen as it is, when --shots is given."""
+    if SHOTS:
+        time.sleep(0.3)
+        with open(os.path.join(SHOTS, name + ".png"), "wb") as f:
+            f.write(base64.b64decode(page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]))
 
 
 def check(condition, message):
@@ -67,7 +76,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
     parser.add_argument("--applications", type=int, default=50)
+    parser.add_argument("--shots", help="a directory for phone-size screenshots of every screen (scripts/screenshots)")
     args = parser.parse_args()
+    global SHOTS
+    SHOTS = args.shots
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
     bin = os.path.abspath(args.bin)
     root = tempfile.mkdtemp(prefix="tambon-app-")
     run = lambda *a, **k: subprocess.run([bin] + list(a), check=True, capture_output=True, text=True, **k).stdout.strip()
@@ -131,6 +145,7 @@ def main():
         # 1. Online: enrol with the token (the office's QR code carries it in the address).
         page.go(link)
         page.wait_for("document.querySelector('#enrol')")
+        shot(page, "31-phone-enrol")
         page.eval("document.querySelector('#enrol button').click()")
         check(page.wait_for(f"document.querySelectorAll('article.card').length === {args.applications}", seconds=30),
               f"enrolled; the {args.applications} assigned applications arrived")
@@ -138,6 +153,7 @@ def main():
         sync_ms = float(page.eval("document.body.dataset.syncMs") or 1e9)
         check(sync_ms < 5000, f"budget: the first sync, of {args.applications} assigned applications, took {sync_ms:.0f} ms (under 5 s)")
         page.wait_for("navigator.serviceWorker.controller !== null", seconds=15)
+        shot(page, "32-phone-work")
 
         # 2. Offline: the hub stops answering; a reload is served by the service worker.
         hub.stop()
@@ -158,12 +174,14 @@ def main():
         page.call("DOM.setFileInputFiles", nodeId=node, files=photos)
         page.wait_for("document.body.dataset.photos === '3'", seconds=15)
         page.eval("document.querySelector('#notes').value = 'ตรงตามแบบ ถ่ายรูปด้านหน้า ด้านข้าง และหลังคา'")
+        shot(page, "33-phone-inspection")
         page.eval("document.querySelector('#save').click()")
         check(page.wait_for("document.body.dataset.savedMs !== undefined", seconds=10), "the inspection saved")
         saved = int(page.eval("document.body.dataset.savedMs") or 99999)
         scaled = int(page.eval("document.body.dataset.downscaleMs") or 99999)
         check(scaled + saved < 2000, f"budget: an inspection with 3 photos stored in {scaled + saved} ms: downscaled {scaled}, signed and stored {saved} (under 2 s)")
         check(page.wait_for("document.querySelector('#waiting').textContent.includes('1')", seconds=5), "one change waits to sync")
+        shot(page, "34-phone-offline-waiting")
         # A pin worse than 50 m needs the officer's confirmation; without it nothing is saved.
         page.call("Emulation.setGeolocationOverride", latitude=18.7613, longitude=98.9301, accuracy=120)
         page.eval(f"document.querySelector('article.card[data-id=\"{ids[2]}\"] button.inspect').click()")
@@ -171,6 +189,7 @@ def main():
         page.eval("document.querySelector('#save').click()")
         check(page.wait_for("document.querySelector('#position').textContent.includes('ยืนยัน')", seconds=5)
               and not page.eval("document.querySelector('#confirm-row').hidden"), "a 120 m pin asks for confirmation and is not saved")
+        shot(page, "35-phone-confirm-accuracy")
         page.eval("document.querySelector('#confirm-accuracy').checked = true; document.querySelector('#save').click()")
         check(page.wait_for("document.querySelector('#waiting') && document.querySelector('#waiting').textContent.includes('2')", seconds=5),
               "confirmed: saved, two changes wait")
@@ -208,6 +227,7 @@ def main():
         page.eval("document.querySelector('#sync-now').click()")
         check(page.wait_for("document.querySelector('#waiting').textContent.includes('รอส่ง 0') && document.querySelector('#photos-uploading').textContent.endsWith(' 0')",
                             seconds=30), "synced: nothing waits, no photo left to upload")
+        shot(page, "36-phone-synced")
         run("node", "sync", "--data", office_dir)
         status, _, body = api(office.url, f"/api/v1/applications/{ids[0]}", cookie=cookie, csrf=csrf)
         application = json.loads(body)
@@ -235,6 +255,7 @@ def main():
                                 seconds=15)
         bar = page.eval("document.querySelector('#sync').textContent")
         check(refused, f"revoked: the phone's sync is refused (revoked_node): {bar}")
+        shot(page, "37-phone-revoked")
     finally:
         if browser:
             browser.close()

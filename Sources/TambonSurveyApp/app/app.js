@@ -19,8 +19,16 @@ function h(tag, attributes = {}, ...children) {
 const en = (text) => h("span", { class: "en" }, " " + text);
 
 function show(...children) {
-  main.replaceChildren(...children);
+  main.replaceChildren(...children.filter((child) => child != null));
 }
+
+/** What a sync failure means, in Thai, with its code. */
+const failures = {
+  unreachable: "ติดต่อศูนย์กลางไม่ได้ (ไม่มีสัญญาณ) — ข้อมูลเก็บไว้ในเครื่องแล้ว จะส่งเมื่อมีสัญญาณ",
+  revoked_node: "โทรศัพท์นี้ถูกเพิกถอนสิทธิ์แล้ว ติดต่อผู้ดูแลสำนักงาน",
+  unknown_node: "ศูนย์กลางไม่รู้จักโทรศัพท์นี้ ลงทะเบียนใหม่",
+  clock_skew: "นาฬิกาของโทรศัพท์ไม่ตรง ตั้งวันเวลาให้ถูกต้อง",
+};
 
 function ago(ms) {
   const minutes = Math.round(ms / 60000);
@@ -39,7 +47,7 @@ async function renderSync() {
     state.waiting ? h("span", { id: "oldest" }, `ค้างนานสุด ${ago(state.oldestWaitingMs)}`) : null,
     h("span", { id: "photos-uploading" }, `รูปที่ยังส่งไม่ครบ ${state.photosUploading}`),
     h("span", { id: "last-sync" }, state.lastSyncMs ? `ซิงก์ล่าสุด ${new Date(state.lastSyncMs).toLocaleString("th-TH")}` : "ยังไม่เคยซิงก์"),
-    state.lastError ? h("span", { class: "err", id: "sync-error" }, `ซิงก์ไม่สำเร็จ (${state.lastError})`) : null,
+    state.lastError ? h("span", { class: "err", id: "sync-error" }, `ซิงก์ไม่สำเร็จ: ${failures[state.lastError] ?? "ลองใหม่ภายหลัง"} (${state.lastError})`) : null,
     h("button", { class: "secondary", id: "sync-now", onclick: () => syncNow() }, "ซิงก์"),
   ];
   bar.replaceChildren(...parts.filter(Boolean));
@@ -179,7 +187,7 @@ function renderInspection(application, error) {
     }
   };
   show(
-    h("h1", {}, "บันทึกผลการตรวจ ", en(application.record)),
+    h("h1", {}, "บันทึกผลการตรวจ ", en(application.record.split(".").pop())),
     h("p", {}, application.fields.applicant?.name ?? "", " · ", application.fields.applicant?.address ?? ""),
     error ? h("p", { class: "err", role: "alert" }, error) : null,
     h("form", { id: "inspection", onsubmit: async (event) => {
