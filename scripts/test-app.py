@@ -256,6 +256,16 @@ def main():
         bar = page.eval("document.querySelector('#sync').textContent")
         check(refused, f"revoked: the phone's sync is refused (revoked_node): {bar}")
         shot(page, "37-phone-revoked")
+        # 8. Dang's phone installs the app from the office node and syncs with the hub across origins.
+        browser.close()
+        browser = Browser(os.path.join(root, "chromium-dang"), width=390, height=844)
+        page = browser.page
+        dang = run("hub", "token", "--data", hub_dir, "--office", OFFICE, "--role", "survey", "--officer", "dang")
+        page.go(f"{office.url}/survey/#hub={urllib.parse.quote(hub.url)}&office={OFFICE}&token={dang}")
+        page.wait_for("document.querySelector('#enrol')")
+        page.eval("document.querySelector('#enrol button').click()")
+        check(page.wait_for(f"document.querySelector('article.card[data-id=\"{ids[1]}\"]') && document.querySelectorAll('article.card').length === 1",
+                            seconds=20), "from the office node: dang's phone enrols with the hub and holds dang's one inspection")
     finally:
         if browser:
             browser.close()

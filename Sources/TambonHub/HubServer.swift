@@ -43,6 +43,7 @@ public enum HubServer {
         let published = try await store.peers.publishRoster()
         if published > 0 { logger.notice("published roster entries", metadata: ["entries": "\(published)"]) }
         let router = Router(context: TambonRequestContext.self)
+        router.add(middleware: PhoneCORS())
         let payments = PaymentDesk(store: store, banks: banks, logger: logger)
         HubController(store: store, hub: hub, logger: logger, limits: limits, payments: payments).addRoutes(to: router)
         BankController(desk: payments, logger: logger).addRoutes(to: router)

@@ -94,7 +94,9 @@ public enum SurveyApp {
     public static var fileNames: [String] { files.keys.sorted() }
 
     /// Adds `GET /survey`, `/survey/` (the app) and `/survey/<file>`, with ETag revalidation, to `router`.
-    public static func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+    /// `hubOrigin` is the hub the app syncs with when it is served from elsewhere (an office node): its pages may
+    /// connect there too.
+    public static func addRoutes<Context: RequestContext>(to router: Router<Context>, hubOrigin: @escaping @Sendable () async -> String? = { nil }) {
         // The router takes "/survey" and "/survey/" for one path: the app lives at the latter (its worker's scope).
         router.get("/survey") { request, _ -> Response in
             guard request.uri.path == prefix else {
@@ -102,13 +104,29 @@ public enum SurveyApp {
                 headers[.location] = prefix
                 return Response(status: .permanentRedirect, headers: headers)
             }
-            return serve("index.html", request)
+            return serve("index.html", request, hub: await hubOrigin())
         }
-        router.get("/survey/:file") { request, context -> Response in serve(context.parameters.get("file") ?? "", request) }
-        router.get("/survey/vendor/:file") { request, context -> Response in serve("vendor/" + (context.parameters.get("file") ?? ""), request) }
+        router.get("/survey/:file") { request, context -> Response in
+            serve(context.parameters.get("file") ?? "", request, hub: await hubOrigin())
+        }
+        router.get("/survey/vendor/:file") { request, context -> Response in
+            serve("vendor/" + (context.parameters.get("file") ?? ""), request, hub: nil)
+        }
     }
 
-    static func serve(_ name: String, _ request: Request) -> Response {
+    /// `https://host[:port]` of a URL, or nil if it is not one.
+    static func origin(of url: String) -> String? {
+        guard url.hasPrefix("https://") else { return nil }
+        let rest = url.dropFirst("https://".count).prefix { $0 != "/" }
+        guard !rest.isEmpty,
+            rest.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x3A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x2D
+            })
+        else { return nil }
+        return "https://" + rest
+    }
+
+    static func serve(_ name: String, _ request: Request, hub: String?) -> Response {
         guard let file = current()[name] else { return Response(status: .notFound) }
         var headers = HTTPFields()
         headers[.eTag] = file.etag
@@ -116,8 +134,10 @@ public enum SurveyApp {
         headers[.cacheControl] = "no-cache"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         // Scripts, styles and connections to this origin only; photos are shown from blob: URLs.
+        // A hub origin is scheme://host:port only (checked), so nothing else can be smuggled into the policy.
+        let connect = hub.flatMap(origin(of:)).map { "'self' " + $0 } ?? "'self'"
         headers[.contentSecurityPolicy] =
-            "default-src 'self'; img-src 'self' blob: data: https://tile.openstreetmap.org; script-src 'self'; style-src 'self'; connect-src 'self'; "
+            "default-src 'self'; img-src 'self' blob: data: https://tile.openstreetmap.org; script-src 'self'; style-src 'self'; connect-src \(connect); "
             + "worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         if request.headers[.ifNoneMatch] == file.etag { return Response(status: .notModified, headers: headers) }

@@ -58,7 +58,8 @@ public struct OfficeWeb: Sendable {
         PaymentPages(pages: pages).addRoutes(to: router)
         LetterPages(pages: pages).addRoutes(to: router)
         PhonePages(pages: pages).addRoutes(to: router)
-        SurveyApp.addRoutes(to: router)
+        let store = self.store
+        SurveyApp.addRoutes(to: router) { try? await store.hubLink()?.url }
     }
 
     /// The staff session of a request (from its cookie), or nil.

@@ -100,7 +100,7 @@ function renderEnrol(error) {
       event.preventDefault();
       const form = new FormData(event.target);
       try {
-        await phone.enrol(String(form.get("token")), String(form.get("office")), String(form.get("name")) || "โทรศัพท์ช่างสำรวจ");
+        await phone.enrol(String(form.get("token")), String(form.get("office")), String(form.get("name")) || "โทรศัพท์ช่างสำรวจ", String(form.get("hub") ?? ""));
         history.replaceState(null, "", "/survey/");
         await syncNow();
         await renderList();
@@ -111,6 +111,8 @@ function renderEnrol(error) {
       h("label", { for: "office" }, "รหัสสำนักงาน ", en("Office code")), h("input", { id: "office", name: "office", required: true, value: params.get("office") ?? "", inputmode: "numeric" }),
       h("label", { for: "token" }, "รหัสลงทะเบียน ", en("Enrolment token")), h("input", { id: "token", name: "token", required: true, value: params.get("token") ?? "", autocomplete: "off" }),
       h("label", { for: "name" }, "ชื่อเครื่อง ", en("Name")), h("input", { id: "name", name: "name", value: "โทรศัพท์ช่างสำรวจ" }),
+      // Opened from an office node, the app syncs with the hub the QR code names.
+      params.get("hub") ? h("input", { type: "hidden", name: "hub", value: params.get("hub") }) : null,
       h("p", {}, h("button", { type: "submit" }, "ลงทะเบียน"))),
   );
 }

@@ -64,20 +64,25 @@ export class Phone {
 
   connection() {
     return new HubConnection({
-      baseURL: this.baseURL, identity: this.identity, hubId: this.meta.link?.hub ?? null, nonces: this.nonces,
+      baseURL: this.meta.link?.url || this.baseURL, identity: this.identity, hubId: this.meta.link?.hub ?? null, nonces: this.nonces,
       ...(this.fetch ? { fetch: this.fetch } : {}),
     });
   }
 
-  /** Enrols with a token (from the office's QR code or typed): a new key pair, then the hub's answer kept. */
-  async enrol(token, office, name) {
+  /** Enrols with a token (from the office's QR code or typed): a new key pair, then the hub's answer kept. `hubURL`
+   * is the hub's address when the app was opened from elsewhere (an office node); empty, the app's own origin. */
+  async enrol(token, office, name, hubURL = "") {
     if (this.enrolled) throw new Error("this phone is already enrolled");
+    const url = hubURL.replace(/\/+$/, "");
+    if (url && !/^https:\/\/[A-Za-z0-9.:-]+$/.test(url)) throw new Error("the hub's address is https://host[:port]");
     const identity = await P.Identity.generate();
     this.identity = identity;
     await this.#setMeta({ identity: { privateKey: identity.privateKey, publicKey: identity.publicKey, id: identity.id } });
-    const answer = await this.connection().enrol(token.trim(), office.trim(), name);
+    const connection = this.connection();
+    if (url) connection.baseURL = url;
+    const answer = await connection.enrol(token.trim(), office.trim(), name);
     await this.#setMeta({
-      link: { hub: answer.hub, office: answer.office, role: answer.role, enrolledMs: this.now() }, officer: answer.officer ?? null,
+      link: { hub: answer.hub, url: url || null, office: answer.office, role: answer.role, enrolledMs: this.now() }, officer: answer.officer ?? null,
     });
     return answer;
   }
