@@ -59,9 +59,9 @@ public enum SurveyApp {
         return files
     }
 
-    /// Leaflet, for the map shown when online: taken from Debian's `libjs-leaflet` on the serving machine (installed
-    /// by scripts/setup; `TAMBON_LEAFLET_DIR` names another copy), never fetched from the internet. Without it the app
-    /// shows coordinates and accuracy only.
+    /// Libraries from Debian's packages on the serving machine (installed by scripts/setup), never fetched from the
+    /// internet: Leaflet (`libjs-leaflet`; `TAMBON_LEAFLET_DIR` names another copy) for the map shown when online —
+    /// without it the app shows coordinates and accuracy only — and TweetNaCl (`node-tweetnacl`).
     static let vendor: [String: (bytes: [UInt8], type: String)] = {
         let directory = ProcessInfo.processInfo.environment["TAMBON_LEAFLET_DIR"] ?? "/usr/share/javascript/leaflet"
         var found: [String: (bytes: [UInt8], type: String)] = [:]
@@ -70,6 +70,14 @@ public enum SurveyApp {
         }
         if !found.isEmpty, let licence = FileManager.default.contents(atPath: "/usr/share/doc/libjs-leaflet/copyright") {
             found["vendor/leaflet-copyright.txt"] = (Array(licence), "text/plain; charset=utf-8")
+        }
+        // TweetNaCl (Debian's node-tweetnacl): Ed25519 for browsers whose WebCrypto lacks it.
+        let nacl = ProcessInfo.processInfo.environment["TAMBON_TWEETNACL_DIR"] ?? "/usr/share/nodejs/tweetnacl"
+        if let script = FileManager.default.contents(atPath: nacl + "/nacl-fast.min.js") {
+            found["vendor/nacl-fast.min.js"] = (Array(script), javascript)
+            if let licence = FileManager.default.contents(atPath: "/usr/share/doc/node-tweetnacl/copyright") {
+                found["vendor/tweetnacl-copyright.txt"] = (Array(licence), "text/plain; charset=utf-8")
+            }
         }
         return found
     }()

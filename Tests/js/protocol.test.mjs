@@ -3,7 +3,8 @@
 //   node --test Tests/js/
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import * as P from "../../Sources/TambonSurveyApp/app/protocol.js";
 
 const vectors = (name) => JSON.parse(readFileSync(new URL(`../../sync-protocol/test-vectors/${name}.json`, import.meta.url), "utf8"));
@@ -123,4 +124,33 @@ test("the batch wire form leaves out hashes and derivable prevs, and gets them b
   await assert.rejects(P.verifyChange(expanded[1]), (e) => e.code === "bad_signature");
   await assert.rejects(P.verifyChange(expanded[2]), (e) => e.code === "bad_signature");
   await assert.rejects(P.expandBatch([wire[1]]), (e) => e.code === "malformed_change", "a prev left out with no predecessor");
+});
+
+// The same vectors through the fallback for browsers without Ed25519 in WebCrypto: TweetNaCl as Debian packages it.
+const tweetnacl = "/usr/share/nodejs/tweetnacl/nacl-fast.js";
+test("the Ed25519 fallback (Debian's TweetNaCl) signs and verifies the vectors alike", { skip: !existsSync(tweetnacl) && "node-tweetnacl is not installed" }, async () => {
+  P.useEd25519Fallback(createRequire(import.meta.url)(tweetnacl), { force: true });
+  try {
+    const v = vectors("changes");
+    for (const key of v.keys) assert.equal((await P.Identity.fromSeed(P.fromHex(key.seed, 32))).id, key.node_id);
+    for (const item of v.changes) {
+      const key = v.keys.find((k) => k.node_id === item.change.origin);
+      const identity = await P.Identity.fromSeed(P.fromHex(key.seed, 32));
+      assert.ok(identity.isFallback);
+      assert.equal((await P.signChange(item.change, identity)).sig, item.sig);
+      await P.verifyChange({ ...item.change, hash: item.hash, sig: item.sig });
+      const { hash: _, ...unhashed } = { ...item.change, sig: item.sig };
+      await assert.rejects(P.verifyChange({ ...unhashed, record: unhashed.record + "x" }), (e) => e.code === "bad_signature");
+    }
+    const r = vectors("requests");
+    const identity = await P.Identity.fromSeed(P.fromHex(r.node_seed, 32));
+    for (const request of r.requests) {
+      const headers = await P.requestHeaders(identity, { method: request.method, path: request.path, hubId: r.hub_id, nonce: request.nonce, wire: utf8.encode(request.body), nowMs: 0 });
+      assert.equal(headers["Tambon-Signature"], request.signature);
+    }
+    const fresh = await P.Identity.generate();
+    assert.ok(fresh.isFallback && fresh.id.length === 64);
+  } finally {
+    P.useEd25519Fallback(null);
+  }
 });

@@ -123,6 +123,15 @@ async function renderList() {
   show(
     h("h1", {}, "งานตรวจสถานที่ที่ได้รับมอบหมาย", en("Assigned inspections")),
     work.length === 0 ? h("p", { id: "no-work" }, "ไม่มีงานที่ได้รับมอบหมาย") : null,
+    h("details", { id: "settings" }, h("summary", {}, "ตั้งค่า ", en("Settings")),
+      h("label", { for: "accuracy-limit" }, "พิกัดคลาดเคลื่อนเกินกี่เมตรจึงต้องยืนยัน ", en("Accuracy needing confirmation (m)")),
+      h("input", { id: "accuracy-limit", type: "number", min: 5, max: 1000, step: 5, value: localStorage.getItem("accuracyLimit") ?? DEFAULT_ACCURACY_LIMIT_M,
+        onchange: (event) => {
+          const metres = Number(event.target.value);
+          if (Number.isFinite(metres) && metres >= 5 && metres <= 1000) localStorage.setItem("accuracyLimit", String(metres));
+          else event.target.value = localStorage.getItem("accuracyLimit") ?? DEFAULT_ACCURACY_LIMIT_M;
+        } }),
+      phone.identity?.isFallback ? h("p", { class: "warn" }, "เบราว์เซอร์นี้ไม่มี Ed25519 ในตัว จึงเก็บกุญแจของเครื่องแบบสำรอง (TweetNaCl)") : null),
     ...work.map((application) => {
       const site = application.fields.details?.location;
       const inspected = Object.values(application.sets.events ?? {}).some((event) => event.action === "record-inspection");

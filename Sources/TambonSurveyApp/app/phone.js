@@ -20,6 +20,15 @@ export class Phone {
   }
 
   static async open(options = {}) {
+    // Older phones' browsers lack Ed25519 in WebCrypto: TweetNaCl (Debian's node-tweetnacl, served beside the app).
+    if (!(await P.webCryptoHasEd25519())) {
+      try {
+        await import("/survey/vendor/nacl-fast.min.js");
+        P.useEd25519Fallback(globalThis.nacl);
+      } catch {
+        // Without either, enrolment says so.
+      }
+    }
     const db = await openDatabase(options.databaseName);
     const meta = await transact(db, ["meta"], "readonly", async ({ meta }) => {
       const keys = await done(meta.getAllKeys());

@@ -158,6 +158,32 @@ export class HybridClock {
 
 const PKCS8_SEED_PREFIX = fromHex("302e020100300506032b657004220420");
 
+// Where the browser's WebCrypto lacks Ed25519 (older phones), TweetNaCl from Debian's node-tweetnacl signs and
+// verifies instead. Its private key is then bytes in IndexedDB, not a non-extractable key: the fallback is used only
+// where there is no other way, and the app says so.
+let nacl = null;
+let forced = false;
+
+/** Sets TweetNaCl (`nacl`) as the fallback; `force` uses it even where WebCrypto has Ed25519 (tests). */
+export function useEd25519Fallback(library, { force = false } = {}) {
+  nacl = library;
+  forced = force;
+}
+
+/** Whether this browser's WebCrypto signs with Ed25519. */
+export async function webCryptoHasEd25519() {
+  try {
+    await subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function useNacl() {
+  return nacl !== null && forced;
+}
+
 export class Identity {
   constructor(privateKey, publicKey, id) {
     this.privateKey = privateKey;
@@ -165,18 +191,37 @@ export class Identity {
     this.id = id;
   }
 
-  /** A new key pair whose private half never leaves WebCrypto (non-extractable: IndexedDB stores the CryptoKey). */
+  /** Whether the private key is the fallback's bytes rather than a non-extractable WebCrypto key. */
+  get isFallback() {
+    return Boolean(this.privateKey?.naclSecretKey);
+  }
+
+  /** A new key pair whose private half never leaves WebCrypto (non-extractable: IndexedDB stores the CryptoKey), or
+   * the fallback's where WebCrypto has no Ed25519. */
   static async generate() {
-    const pair = await subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]);
-    return Identity.fromKeys(pair.privateKey, pair.publicKey);
+    if (!useNacl()) {
+      try {
+        const pair = await subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]);
+        return Identity.fromKeys(pair.privateKey, pair.publicKey);
+      } catch (error) {
+        if (!nacl) throw error;
+      }
+    }
+    const pair = nacl.sign.keyPair.fromSeed(globalThis.crypto.getRandomValues(new Uint8Array(32)));
+    return Identity.fromKeys({ naclSecretKey: pair.secretKey }, pair.publicKey);
   }
 
   static async fromKeys(privateKey, publicKey) {
+    if (privateKey?.naclSecretKey) return new Identity(privateKey, publicKey, toHex(publicKey));
     return new Identity(privateKey, publicKey, toHex(new Uint8Array(await subtle.exportKey("raw", publicKey))));
   }
 
   /** From a 32-byte seed (test vectors, and tools); extractable only long enough to learn the public key. */
   static async fromSeed(seed) {
+    if (useNacl()) {
+      const pair = nacl.sign.keyPair.fromSeed(seed);
+      return Identity.fromKeys({ naclSecretKey: pair.secretKey }, pair.publicKey);
+    }
     const der = new Uint8Array(PKCS8_SEED_PREFIX.length + 32);
     der.set(PKCS8_SEED_PREFIX);
     der.set(seed, PKCS8_SEED_PREFIX.length);
@@ -189,6 +234,7 @@ export class Identity {
   }
 
   async sign(bytes) {
+    if (this.privateKey?.naclSecretKey) return nacl.sign.detached(bytes, this.privateKey.naclSecretKey);
     return new Uint8Array(await subtle.sign({ name: "Ed25519" }, this.privateKey, bytes));
   }
 }
@@ -196,6 +242,7 @@ export class Identity {
 export async function verifySignature(nodeIdHex, signature, bytes) {
   const raw = fromHex(nodeIdHex, 32);
   if (!raw || !signature || signature.length !== 64) return false;
+  if (useNacl() || (nacl && !(await webCryptoHasEd25519()))) return nacl.sign.detached.verify(bytes, signature, raw);
   try {
     const key = await subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
     return await subtle.verify({ name: "Ed25519" }, key, signature, bytes);
