@@ -17,8 +17,15 @@ public struct ApplyOptions: Sendable {
     /// other offices' no-op syncs keep a p99 under 100 ms while one node pushes the worst it may (BENCHMARKS.md).
     public var maximumFeedRowsPerBatch = 20_000
 
-    public init(verifySignatures: Bool = true, enforceChain: Bool = false) {
+    /// Authenticate a run of one origin's consecutive changes in the batch (seq k to m, each `prev` the hash of the
+    /// one before) by the hash chain and the signature of the run's last change (SPEC §5.3a): every hash is still
+    /// recomputed, and the last change's signature covers them all. A node pulling from the hub uses it; the hub,
+    /// judging pushes, checks every signature.
+    public var authenticateRuns = false
+
+    public init(verifySignatures: Bool = true, enforceChain: Bool = false, authenticateRuns: Bool = false) {
         self.verifySignatures = verifySignatures
         self.enforceChain = enforceChain
+        self.authenticateRuns = authenticateRuns
     }
 }

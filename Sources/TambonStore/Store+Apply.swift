@@ -24,7 +24,7 @@ extension Store {
             return a.origin != b.origin ? a.origin < b.origin : a.seq < b.seq
         }
         let verifier = PipelinedVerifier(
-            batch: batch, order: order, checkSignatures: options.verifySignatures,
+            batch: batch, order: order, checkSignatures: options.verifySignatures, authenticateRuns: options.authenticateRuns,
             skewGuard: HybridLogicalClock(maximumSkewMillis: configuration.maximumSkewMillis), wallMillis: wallMillis)
         // Verification starts before the writer is free: a batch waiting behind another one's transaction (the
         // next page of a pull, the next push of a node) is verified meanwhile. The workers are stopped, and awaited,

@@ -177,7 +177,10 @@ public struct SyncEngine: Sendable {
                 do {
                     // An empty page at the same cursor (the usual answer of a node that is up to date) changes nothing.
                     if !changes.isEmpty || next != cursor {
-                        try await store.apply(changes, settingCursor: (Store.CursorName.pull, next))
+                        // A page from the hub: each origin's consecutive changes are authenticated by their chain and
+                        // the run's last signature (SPEC §5.3a); a change arriving without its neighbours by its own.
+                        try await store.apply(
+                            changes, options: ApplyOptions(authenticateRuns: true), settingCursor: (Store.CursorName.pull, next))
                     }
                 } catch let rejection as ChangeRejection {
                     if case .invalid(let text) = rejection.reason, text.contains("protocol version") {

@@ -172,6 +172,62 @@ import Testing
         try await expectRefused(store, batch) { rejection($0, origin, seq: 251, code: "bad_signature") }
     }
 
+    /// SPEC §5.3a: with runs authenticated (a node pulling from the hub), one origin's consecutive changes are
+    /// covered by the chain of their hashes and the last one's signature; every change that does not continue a run
+    /// in the batch has its own signature checked.
+    @Test func aRunIsAuthenticatedByItsChainAndItsLastSignature() async throws {
+        let runs = ApplyOptions(authenticateRuns: true)
+        let impostor = TestOrigin(seed: 9)
+        func forge(_ change: inout Change) { change.signature = impostor.identity.sign(change.hash) }
+
+        // A run of five whose middle signatures are not the origin's: the chain and the fifth signature cover them.
+        let origin = TestOrigin(seed: 1)
+        var run = (0..<5).map { origin.change("app-\($0)", [.set(field: "n", value: .number(Double($0)))]) }
+        for index in 0..<4 { forge(&run[index]) }
+        let store = try await makeNode()
+        try await expectRefused(store, run) { rejection($0, origin, seq: 1, code: "bad_signature") }  // every signature, by default
+        #expect(try await store.apply(run.shuffled(), options: runs).applied == 5, "in any order: the batch is taken in (origin, seq) order")
+
+        // The run's last signature is checked.
+        let second = TestOrigin(seed: 2)
+        var forgedEnd = (0..<3).map { second.change("b-\($0)", [.set(field: "n", value: .number(Double($0)))]) }
+        forge(&forgedEnd[2])
+        try await expectRefused(try await makeNode(), forgedEnd, options: runs) { rejection($0, second, seq: 3, code: "bad_signature") }
+
+        // A gap ends a run: #2 stands alone before #4, so its own signature is checked.
+        let third = TestOrigin(seed: 3)
+        var gapped = (0..<4).map { third.change("c-\($0)", [.set(field: "n", value: .number(Double($0)))]) }
+        forge(&gapped[1])
+        try await expectRefused(try await makeNode(), [gapped[0], gapped[1], gapped[3]], options: runs) {
+            rejection($0, third, seq: 2, code: "bad_signature")
+        }
+
+        // A change re-delivered without its neighbours (a record joining an office's scope) is checked alone.
+        try await expectRefused(try await makeNode(), [gapped[1]], options: runs) { rejection($0, third, seq: 2, code: "bad_signature") }
+
+        // A `prev` that does not name the change before it ends the run there too.
+        let fourth = TestOrigin(seed: 4)
+        var unchained = (0..<3).map { fourth.change("d-\($0)", [.set(field: "n", value: .number(Double($0)))]) }
+        forge(&unchained[1])
+        var other = unchained[2]
+        other.previous = Array(repeating: 7, count: 32)
+        other = other.signed(by: fourth.identity)
+        try await expectRefused(try await makeNode(), [unchained[0], unchained[1], other], options: runs) {
+            rejection($0, fourth, seq: 2, code: "bad_signature")
+        }
+
+        // A change altered in the middle of a run, its hash recomputed and the next `prev` derived from it (as a
+        // receiver fills in a left-out prev): the chain no longer meets the last signature, and nothing is applied.
+        let fifth = TestOrigin(seed: 5)
+        var tampered = (0..<4).map { fifth.change("e-\($0)", [.set(field: "n", value: .number(Double($0)))]) }
+        tampered[1].operations = [.set(field: "n", value: 1_000_000)]
+        for index in 1..<4 {
+            if index > 1 { tampered[index].previous = tampered[index - 1].hash }
+            tampered[index].hash = tampered[index].computeHash()  // recomputed; the signature kept
+        }
+        try await expectRefused(try await makeNode(), tampered, options: runs) { rejection($0, fifth, seq: 4, code: "bad_signature") }
+    }
+
     @Test func anUninitialisedStoreRefusesEverything() async throws {
         let store = try Store.inMemory()
         let origin = TestOrigin(seed: 1)
