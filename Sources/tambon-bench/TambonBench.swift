@@ -1,7 +1,7 @@
 import Foundation
 import TambonCore
 
-/// `swift run -c release tambon-bench store|sync|reports|fees|letters [--dir DIR]`: prints figures, then one JSON line with all of them.
+/// `swift run -c release tambon-bench store|sync|reports|fees|letters|restore [--dir DIR]`: prints figures, then one JSON line with all of them.
 @main
 struct TambonBench {
     static func main() async {
@@ -11,8 +11,11 @@ struct TambonBench {
             directory = arguments[flag + 1]
             arguments.removeSubrange(flag...(flag + 1))
         }
-        guard arguments == ["store"] || arguments == ["sync"] || arguments == ["reports"] || arguments == ["fees"] || arguments == ["letters"] else {
-            FileHandle.standardError.write(Data("usage: tambon-bench store|sync|reports|fees|letters [--dir DIR]\n".utf8))
+        guard
+            arguments == ["store"] || arguments == ["sync"] || arguments == ["reports"] || arguments == ["fees"] || arguments == ["letters"]
+                || arguments == ["restore"]
+        else {
+            FileHandle.standardError.write(Data("usage: tambon-bench store|sync|reports|fees|letters|restore [--dir DIR]\n".utf8))
             exit(64)
         }
         #if DEBUG
@@ -27,6 +30,7 @@ struct TambonBench {
                 case "sync": try await SyncBenchmark(directory: directory).run()
                 case "fees": try await FeeBenchmark(directory: directory).run()
                 case "letters": try await LetterBenchmark(directory: directory).run()
+                case "restore": try await RestoreBenchmark(directory: directory).run()
                 default: try await ReportBenchmark(directory: directory).run()
                 }
             print(JSONValue.object(figures).canonicalText)
