@@ -65,10 +65,10 @@ struct AssignedWork: Sendable {
         }
         var have: [String: Int] = [:]
         for (id, count) in entries {
-            guard let number = count.integerValue, (0...Int64(maximumChangesPerApplication)).contains(number) else {
+            guard let number = count.integerValue, (0...Int64(maximumChangesPerApplication)).contains(number), let held = Int(exactly: number) else {
                 throw TambonError(.invalid, "malformed_message", "\"have\" counts are whole numbers from 0 to \(maximumChangesPerApplication)")
             }
-            have[id] = Int(number)
+            have[id] = held
         }
         return have
     }

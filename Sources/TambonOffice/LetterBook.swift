@@ -124,17 +124,30 @@ public struct LetterBook: Sendable {
             }
             for receiver in draft.receivers {
                 edits.append(
-                    LocalEdit(
-                        collection: LetterRecords.copies, record: LetterRecords.copyID(sender: office, letter: letter, receiver: receiver),
-                        set: [
-                            "letter": .string(letter), "sender": .string(office), "receiver": .string(receiver), "content": draft.json,
-                            "number": .string(number.description), "date": .string(date), "sent_ms": sentMillis,
-                        ], add: references, scope: [office, receiver].sorted()))
+                    Self.copy(
+                        office: office, letter: letter, receiver: receiver, content: draft.json, number: .string(number.description),
+                        date: .string(date), sentMillis: sentMillis, add: references))
             }
             issued.withLock { $0 = number }
             return edits
         }
         return issued.withLock { $0! }
+    }
+
+    /// The edit writing one receiver's copy of a letter (scope: the sender and that receiver), as sending and
+    /// correcting write it.
+    static func copy(
+        office: String, letter: String, receiver: String, content: JSONValue, number: JSONValue, date: JSONValue, sentMillis: JSONValue,
+        extra: [String: JSONValue] = [:], add references: [SetElement] = []
+    ) -> LocalEdit {
+        var fields: [String: JSONValue] = [
+            "letter": .string(letter), "sender": .string(office), "receiver": .string(receiver), "content": content, "number": number,
+            "date": date, "sent_ms": sentMillis,
+        ]
+        fields.merge(extra) { _, new in new }
+        return LocalEdit(
+            collection: LetterRecords.copies, record: LetterRecords.copyID(sender: office, letter: letter, receiver: receiver), set: fields,
+            add: references, scope: [office, receiver].sorted())
     }
 
     /// Corrects a sent letter: a new version of its content, not a delete and resend. The number, the date and the
@@ -181,14 +194,13 @@ public struct LetterBook: Sendable {
             ]
             for receiver in corrected.receivers {
                 edits.append(
-                    LocalEdit(
-                        collection: LetterRecords.copies, record: LetterRecords.copyID(sender: office, letter: letter, receiver: receiver),
-                        set: [
-                            "letter": .string(letter), "sender": .string(office), "receiver": .string(receiver), "content": corrected.json,
-                            "number": number, "date": date, "sent_ms": held.fields["sent_ms"] ?? .number(Double(millis)),
-                            "version": .number(Double(next)),
-                            "changed": .array(changed.map { .string($0) }), "correction_note": .string(String(note.prefix(500))),
-                        ], scope: [office, receiver].sorted()))
+                    Self.copy(
+                        office: office, letter: letter, receiver: receiver, content: corrected.json, number: number, date: date,
+                        sentMillis: held.fields["sent_ms"] ?? .number(Double(millis)),
+                        extra: [
+                            "version": .number(Double(next)), "changed": .array(changed.map { .string($0) }),
+                            "correction_note": .string(String(note.prefix(500))),
+                        ]))
             }
             return edits
         }
