@@ -216,7 +216,3 @@ struct FeeBenchmark {
         return ((clock.now - started).seconds, value)
     }
 }
-
-extension Duration {
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

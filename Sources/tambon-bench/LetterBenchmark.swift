@@ -219,7 +219,3 @@ struct LetterBenchmark {
 
 /// The `p`th percentile of sorted `values`.
 private func percentile(_ values: [Double], _ p: Int) -> Double { values.isEmpty ? 0 : values[min(values.count - 1, values.count * p / 100)] }
-
-extension Duration {
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

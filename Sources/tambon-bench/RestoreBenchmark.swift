@@ -84,7 +84,3 @@ struct RestoreBenchmark {
         }
     }
 }
-
-extension Duration {
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -1,7 +1,8 @@
 import Foundation
 import TambonCore
 
-/// `swift run -c release tambon-bench store|sync|reports|fees|letters|restore [--dir DIR]`: prints figures, then one JSON line with all of them.
+/// `swift run -c release tambon-bench store|sync|reports|fees|letters|restore|national [--dir DIR]`: prints figures,
+/// then one JSON line with all of them (`national`: one line per backend).
 @main
 struct TambonBench {
     static func main() async {
@@ -11,11 +12,16 @@ struct TambonBench {
             directory = arguments[flag + 1]
             arguments.removeSubrange(flag...(flag + 1))
         }
-        guard
-            arguments == ["store"] || arguments == ["sync"] || arguments == ["reports"] || arguments == ["fees"] || arguments == ["letters"]
-                || arguments == ["restore"]
-        else {
-            FileHandle.standardError.write(Data("usage: tambon-bench store|sync|reports|fees|letters|restore [--dir DIR]\n".utf8))
+        let benchmarks: Set = ["store", "sync", "reports", "fees", "letters", "restore", "national"]
+        guard let name = arguments.first, benchmarks.contains(name), arguments.count == 1 || name == "national" else {
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    usage: tambon-bench store|sync|reports|fees|letters|restore [--dir DIR]
+                           tambon-bench national [--dir DIR] [--offices N] [--applications N] [--steady-seconds S]
+                                                 [--outage-offices N] [--outage-changes N] [--confirmations-per-second R]
+
+                    """.utf8))
             exit(64)
         }
         #if DEBUG
@@ -24,8 +30,14 @@ struct TambonBench {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
+            if name == "national" {
+                for line in try await NationalBenchmark(directory: directory, arguments: Array(arguments.dropFirst())).run() {
+                    print(JSONValue.object(line).canonicalText)
+                }
+                return
+            }
             let figures =
-                switch arguments[0] {
+                switch name {
                 case "store": try await StoreBenchmark(directory: directory).run()
                 case "sync": try await SyncBenchmark(directory: directory).run()
                 case "fees": try await FeeBenchmark(directory: directory).run()

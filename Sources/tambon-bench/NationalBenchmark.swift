@@ -1,0 +1,408 @@
+import AsyncHTTPClient
+import Foundation
+import GRDB
+import NIOCore
+import NIOHTTP1
+import TambonCore
+import TambonHub
+import TambonOSS
+import TambonOffice
+import TambonProtocol
+import TambonReports
+import TambonStore
+import TambonSync
+import TambonTestSupport
+
+/// `tambon-bench national`: the country against one hub (issue 17). The hub runs as its own process,
+/// `tambon hub serve`, holding every office enrolled and 200 applications each; this process plays the offices —
+/// lightweight clients (``BenchOffice``: a key, a chain, a cursor) speaking the real protocol over TLS on loopback,
+/// sharing pooled connections — and the banks.
+///
+/// 1. Steady state: every office syncs every 5 minutes with one change (offices ÷ 300 syncs a second).
+/// 2. The morning after a regional outage: 1,000 offices push 500 changes each at once, while the others keep
+///    their no-op syncs and a bank confirms 200 payments a second.
+/// 3. The national report over HTTPS, as an operator's browser asks for it.
+///
+/// Prints one JSON line per backend (today the embedded SQLite hub).
+struct NationalBenchmark {
+    let directory: String
+    var offices = 7_850
+    var applicationsPerOffice = 200
+    var steadySeconds = 60.0
+    var outageOffices = 1_000
+    var outageChanges = 500
+    var confirmationsPerSecond = 200.0
+    /// Seconds between one office's syncs (SPEC: a node syncs every 5 minutes when idle).
+    static let syncInterval = 300.0
+    static let reportRuns = 15
+    static let bankSecret = Array("national bench bank secret, 32B!".utf8)
+    static let operatorPassword = "national bench operator"
+
+    /// Options after `national`: `--offices N --applications N --steady-seconds S --outage-offices N --outage-changes N`.
+    init(directory: String, arguments: [String]) throws {
+        self.directory = directory
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            guard let text = rest.popFirst(), let value = Double(text), value >= 0, value <= 10_000_000 else {
+                throw TambonError(.invalid, "usage", "\(flag) needs a number from 0 to 10,000,000")
+            }
+            switch flag {
+            case "--offices": offices = max(2, Int(value))
+            case "--applications": applicationsPerOffice = Int(value)
+            case "--steady-seconds": steadySeconds = max(1, value)
+            case "--outage-offices": outageOffices = Int(value)
+            case "--outage-changes": outageChanges = min(SyncProtocol.maximumPushChanges, max(1, Int(value)))
+            case "--confirmations-per-second": confirmationsPerSecond = value
+            default: throw TambonError(.invalid, "usage", "unknown option \(flag)")
+            }
+        }
+        outageOffices = min(outageOffices, offices - 1)
+    }
+
+    /// What the seeding leaves for the run: the hub's id, each office's key, the feed position every office is
+    /// caught up to, the bills the bank will pay.
+    struct Seeded: Sendable {
+        let hub: NodeID
+        let identities: [(office: String, identity: NodeIdentity)]
+        let feedHead: Int64
+        let billOffice: String
+        let bills: Int
+        let seconds: Double
+    }
+
+    func run() async throws -> [[String: JSONValue]] {
+        let data = directory + "/hub"
+        let log = directory + "/hub.log"
+        try HubProcess.run(["hub", "init", "--data", data, "--name", "national bench hub"], log: log)
+        let seeded = try await seed(data: data)
+        let caPEM = try String(contentsOfFile: data + "/hub-ca.pem", encoding: .utf8)
+        let hub = try await HubProcess(data: data, log: log)
+        var figures: [String: JSONValue]
+        do {
+            figures = try await measure(hub: hub, caPEM: caPEM, seeded: seeded)
+        } catch {
+            hub.stop()
+            throw error
+        }
+        hub.stop()
+        figures["backend"] = "sqlite"
+        figures["offices"] = .number(Double(offices))
+        figures["applications"] = .number(Double(offices * applicationsPerOffice))
+        figures["seed_s"] = .number(seeded.seconds.rounded(to: 1))
+        return [figures]
+    }
+
+    // MARK: Seeding (in this process, on the hub's directory, before the hub starts)
+
+    private func seed(data: String) async throws -> Seeded {
+        let started = Date()
+        var configuration = StoreConfiguration(host: StoreConfiguration.machineFingerprint())
+        configuration.authority = ServiceCatalog.authorityRules()
+        configuration.durableCommits = false
+        let store = try DataDirectory(path: data).open(configuration: configuration)
+        guard let hub = try await store.node() else { throw TambonError(.internal, "bench", "the hub was not initialised") }
+        let codes = (0..<offices).map { String(5_000_001 + $0) }
+
+        print("enrolling \(offices) office nodes …")
+        var identities: [(String, NodeIdentity)] = []
+        for (number, office) in codes.enumerated() {
+            let identity = NodeIdentity()
+            let token = try await store.peers.createEnrolmentToken(office: office, role: .office)
+            _ = try await store.peers.enrol(token: token, node: identity.id, office: office, name: "office \(office)")
+            identities.append((office, identity))
+            if number % 1_000 == 999 { print("  \(number + 1)") }
+        }
+
+        print("writing \(offices) × \(applicationsPerOffice) applications into the hub's log …")
+        var random = SeededGenerator(seed: 2570)
+        let now = StoreConfiguration.systemMillis()
+        for (number, office) in codes.enumerated() where applicationsPerOffice > 0 {
+            var edits: [LocalEdit] = []
+            for index in 0..<applicationsPerOffice {
+                edits.append(
+                    SyntheticApplication.edit(
+                        collection: ApplicationRecord.collection, office: office, index: index, now: now, withinDays: 540, random: &random))
+            }
+            let batch = edits
+            _ = try await store.transaction { _ in batch }
+            if number % 500 == 499 { print(String(format: "  %d offices (%.0f s)", number + 1, Date().timeIntervalSince(started))) }
+        }
+
+        // One office's bills, for the bank to pay during the outage.
+        let billOffice = codes[codes.count - 1]
+        let bills = Int(confirmationsPerSecond * 300)
+        try await store.write(
+            collection: "office_settings", record: billOffice, set: ["settings": ["billing": ["tax_id": "0994000165501"]]], scope: [billOffice])
+        var start = 0
+        while start < bills {
+            let range = start..<min(start + 1_000, bills)
+            try await store.transaction { _ in
+                range.map { index in
+                    let bill = Self.bill(index)
+                    return LocalEdit(collection: Bill.collection, record: billOffice + "." + bill.reference, set: bill.fields, scope: [billOffice])
+                }
+            }
+            start += 1_000
+        }
+        try BankRegistry.add(name: "scb", secret: Self.bankSecret, directory: data, now: now)
+        _ = try await UserDirectory(store: store, cost: 4).add(name: "operator", role: .admin, password: Self.operatorPassword)
+
+        print("building the report index …")
+        let indexed = try await ReportIndex(store: store).refresh()
+        let statistics = try await store.statistics()
+        let feedHead = try await DatabaseQueue(path: DataDirectory(path: data).databasePath).read { db in
+            try Int64.fetchOne(db, sql: "SELECT coalesce(max(position), 0) FROM feed") ?? 0
+        }
+        let seconds = Date().timeIntervalSince(started)
+        print(
+            String(
+                format: "seeded in %.0f s: %d changes, %d feed rows, %d applications indexed, %d bills", seconds, statistics.changes,
+                statistics.feedRows, indexed, bills))
+        return Seeded(
+            hub: hub.id, identities: identities, feedHead: feedHead, billOffice: billOffice, bills: bills, seconds: seconds)
+    }
+
+    static func bill(_ index: Int) -> Bill {
+        Bill(
+            reference: "6911P\(100_000 + index)", reference2: "256911", payer: "P\(100_000 + index)", application: nil,
+            period: BillingPeriod("2569-11"), lines: [.init(kind: "garbage", label: "ค่าขยะ", amount: Money(satang: 2_000))],
+            arrears: .zero, carried: [], issued: CivilDate(iso: "2026-11-01")!, due: CivilDate(iso: "2026-11-16")!, check: "K7M2Q9")
+    }
+
+    // MARK: The run against the hub process
+
+    private func measure(hub: HubProcess, caPEM: String, seeded: Seeded) async throws -> [String: JSONValue] {
+        let clients = seeded.identities.map { BenchOffice(office: $0.office, identity: $0.identity, hub: seeded.hub, cursor: seeded.feedHead) }
+        var order = Array(clients.indices)
+        var random = SeededGenerator(seed: 7850)
+        order.shuffle(using: &random)
+        let outage = Array(order.prefix(outageOffices)).map { clients[$0] }
+        let others = Array(order.dropFirst(outageOffices)).map { clients[$0] }
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        let rate = Double(offices) / Self.syncInterval
+
+        let idle = try PooledTransport(url: hub.url, caPEM: caPEM, connections: 64)
+        let pushing = try PooledTransport(url: hub.url, caPEM: caPEM, connections: max(1, outageOffices))
+        let bank = try PooledTransport(url: hub.url, caPEM: caPEM, connections: 32)
+        return try await withTeardown {
+            var figures: [String: JSONValue] = [:]
+
+            // (1) Steady state.
+            print(String(format: "(1) steady state: %.1f syncs/s (each office every 5 min, one change) for %.0f s …", rate, steadySeconds))
+            for office in others.prefix(16) { try await office.sync(newChanges: 0, over: idle) }  // open the pool's connections
+            let cpuBefore = hub.cpuSeconds()
+            let selfBefore = Self.ownCPUSeconds()
+            let steadyStart = ContinuousClock.now
+            let steady = try await Self.paced(rate: rate, seconds: steadySeconds, offices: others) { office in
+                try await office.sync(newChanges: 1, over: idle)
+            }
+            // At least the whole window (`paced` returns no earlier), longer if the last syncs ran past it.
+            let steadyWall = (ContinuousClock.now - steadyStart).seconds
+            let hubShare = (hub.cpuSeconds() - cpuBefore) / (steadyWall * cores)
+            let clientShare = (Self.ownCPUSeconds() - selfBefore) / (steadyWall * cores)
+            let steadyP50 = Self.percentile(steady, 50)
+            let steadyP99 = Self.percentile(steady, 99)
+            print(
+                String(
+                    format:
+                        "    %d syncs in %.1f s: hub CPU %.1f %% of %.0f cores (target < 10 %%), p50 %.1f ms, p99 %.1f ms (target < 100 ms); clients %.1f %%",
+                    steady.count, steadyWall, hubShare * 100, cores, steadyP50, steadyP99, clientShare * 100))
+            figures["steady_syncs"] = .number(Double(steady.count))
+            figures["steady_syncs_per_s"] = .number((Double(steady.count) / steadyWall).rounded(to: 1))
+            figures["steady_hub_cpu_share"] = .number(hubShare.rounded(to: 4))
+            figures["steady_client_cpu_share"] = .number(clientShare.rounded(to: 4))
+            figures["steady_p50_ms"] = .number(steadyP50.rounded(to: 1))
+            figures["steady_p99_ms"] = .number(steadyP99.rounded(to: 1))
+
+            // (2) The morning after a regional outage.
+            print("(2) outage: \(outageOffices) offices sign \(outageChanges) changes each (before the clock starts) …")
+            let bodies = try await withThrowingTaskGroup(of: (Int, EncodedBody, Int64).self) { group in
+                for (index, office) in outage.enumerated() {
+                    group.addTask {
+                        let batch = await office.changes(outageChanges)
+                        return (index, try BenchOffice.pushBody(batch), batch[batch.count - 1].seq)
+                    }
+                }
+                var bodies = [(EncodedBody, Int64)?](repeating: nil, count: outage.count)
+                for try await (index, body, last) in group { bodies[index] = (body, last) }
+                return bodies.compactMap { $0 }
+            }
+            let megabytes = Double(bodies.reduce(0) { $0 + $1.0.bytes.count }) / 1_048_576
+            print(
+                String(
+                    format: "    %d pushes, %.1f MB compressed; all at once, with no-op syncs and %.0f bank confirmations/s …",
+                    bodies.count, megabytes, confirmationsPerSecond))
+            let cpuOutage = hub.cpuSeconds()
+            let drainStart = ContinuousClock.now
+            let draining = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (office, (body, last)) in zip(outage, bodies) {
+                        group.addTask { try await office.push(body, last: last, over: pushing) }
+                    }
+                    try await group.waitForAll()
+                }
+                return (ContinuousClock.now - drainStart).seconds
+            }
+            let stop = Stopwatch()
+            let noOps = Task { [others] in
+                try await Self.paced(rate: rate, seconds: 3_600, offices: others, until: stop) { office in
+                    try await office.sync(newChanges: 0, over: idle)
+                }
+            }
+            let confirmations = Task { [confirmationsPerSecond, seeded] in
+                try await Self.confirm(rate: confirmationsPerSecond, bills: seeded.bills, over: bank, until: stop)
+            }
+            let drained: Double
+            do {
+                drained = try await draining.value
+            } catch {
+                stop.stop()
+                _ = await noOps.result
+                _ = await confirmations.result
+                throw error
+            }
+            stop.stop()
+            let noOpLatencies = try await noOps.value
+            let (paid, paidLatencies) = try await confirmations.value
+            let outageShare = (hub.cpuSeconds() - cpuOutage) / (drained * cores)
+            let noOpP99 = Self.percentile(noOpLatencies, 99)
+            let paidP99 = Self.percentile(paidLatencies, 99)
+            let drainedChanges = outageOffices * outageChanges
+            print(
+                String(
+                    format:
+                        "    %d changes drained in %.1f s (%.0f changes/s; target < 120 s); hub CPU %.0f %%; others' no-op syncs: %d, p99 %.1f ms (target < 500 ms)",
+                    drainedChanges, drained, Double(drainedChanges) / drained, outageShare * 100, noOpLatencies.count, noOpP99))
+            print(
+                String(
+                    format: "    bank confirmations meanwhile: %d (%.0f/s), p50 %.1f ms, p99 %.1f ms", paid, Double(paid) / drained,
+                    Self.percentile(paidLatencies, 50), paidP99))
+            figures["outage_changes"] = .number(Double(drainedChanges))
+            figures["outage_drain_s"] = .number(drained.rounded(to: 2))
+            figures["outage_hub_cpu_share"] = .number(outageShare.rounded(to: 4))
+            figures["outage_noop_syncs"] = .number(Double(noOpLatencies.count))
+            figures["outage_noop_p99_ms"] = .number(noOpP99.rounded(to: 1))
+            figures["outage_confirmations"] = .number(Double(paid))
+            figures["outage_confirmations_per_s"] = .number((Double(paid) / drained).rounded(to: 1))
+            figures["outage_confirmation_p99_ms"] = .number(paidP99.rounded(to: 1))
+
+            // (3) The national report, over HTTPS with an operator's session.
+            print("(3) the national report over HTTPS (\(Self.reportRuns) runs, after one that brings the index up to the log) …")
+            let (first, reports) = try await Self.reports(over: idle)
+            let reportP50 = Self.percentile(reports, 50)
+            let reportP99 = Self.percentile(reports, 99)
+            print(
+                String(
+                    format: "    first report %.0f ms (indexes the outage's applications); then p50 %.1f ms, p99 %.1f ms (target p50 < 200 ms)",
+                    first, reportP50, reportP99))
+            figures["report_first_ms"] = .number(first.rounded(to: 1))
+            figures["report_p50_ms"] = .number(reportP50.rounded(to: 1))
+            figures["report_p99_ms"] = .number(reportP99.rounded(to: 1))
+            figures["hub_rss_mib"] = .number(hub.residentMiB().rounded(to: 0))
+            return figures
+        } teardown: {
+            await idle.shutdown()
+            await pushing.shutdown()
+            await bank.shutdown()
+        }
+    }
+
+    /// Runs `body` for offices in turn, started `rate` times a second (open loop: a slow answer does not slow the
+    /// arrivals), for `seconds` or until `stop`; returns each one's latency in ms.
+    static func paced(
+        rate: Double, seconds: Double, offices: [BenchOffice], until stop: Stopwatch? = nil,
+        _ body: @escaping @Sendable (BenchOffice) async throws -> Void
+    ) async throws -> [Double] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let count = Int(rate * seconds)
+        return try await withThrowingTaskGroup(of: Double.self) { group in
+            for index in 0..<count {
+                if stop?.stopped == true { break }
+                try await clock.sleep(until: start + .seconds(Double(index) / rate))
+                let office = offices[index % offices.count]
+                group.addTask {
+                    let sent = clock.now
+                    try await body(office)
+                    return (clock.now - sent).seconds * 1_000
+                }
+            }
+            var latencies: [Double] = []
+            for try await latency in group { latencies.append(latency) }
+            if stop == nil { try await clock.sleep(until: start + .seconds(seconds)) }
+            return latencies.sorted()
+        }
+    }
+
+    /// Bank confirmations of the seeded bills at `rate` a second until `stop`: how many, and their latencies.
+    static func confirm(rate: Double, bills: Int, over transport: PooledTransport, until stop: Stopwatch) async throws -> (Int, [Double]) {
+        guard rate > 0 else { return (0, []) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        return try await withThrowingTaskGroup(of: Double.self) { group in
+            for index in 0..<bills {
+                if stop.stopped { break }
+                try await clock.sleep(until: start + .seconds(Double(index) / rate))
+                group.addTask {
+                    let bill = bill(index)
+                    let body: JSONValue = [
+                        "transactionId": .string("N\(index)"), "amount": "20.00", "transactionDateandTime": "2026-11-05T09:30:00+07:00",
+                        "payeeProxyId": "099400016550100", "billPaymentRef1": .string(bill.reference), "billPaymentRef2": "256911",
+                        "sendingBankCode": "014", "receivingBankCode": "014", "currencyCode": "764",
+                    ]
+                    let bytes = Array(body.canonicalText.utf8)
+                    var request = HTTPClientRequest(url: transport.baseURL + BankController.path)
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.headers.add(name: "Tambon-Bank", value: "scb")
+                    request.headers.add(name: "Tambon-Signature", value: BankRegistry.signature(of: bytes, secret: bankSecret))
+                    request.body = .bytes(ByteBuffer(bytes: bytes))
+                    let sent = clock.now
+                    let (status, _, _) = try await transport.execute(request, deadline: .seconds(120))
+                    guard status == .ok else { throw TambonError(.badResponse, "bench", "bank confirmation \(index): \(status)") }
+                    return (clock.now - sent).seconds * 1_000
+                }
+            }
+            var latencies: [Double] = []
+            for try await latency in group { latencies.append(latency) }
+            return (latencies.count, latencies.sorted())
+        }
+    }
+
+    /// Logs in as the hub operator and asks for the national report: the first answer's time, then `reportRuns` more.
+    static func reports(over transport: PooledTransport) async throws -> (first: Double, runs: [Double]) {
+        var login = HTTPClientRequest(url: transport.baseURL + "/api/v1/session")
+        login.method = .POST
+        login.headers.add(name: "Content-Type", value: "application/json")
+        login.body = .bytes(ByteBuffer(string: JSONValue.object(["username": "operator", "password": .string(operatorPassword)]).canonicalText))
+        let (status, headers, _) = try await transport.execute(login, deadline: .seconds(60))
+        guard status == .ok, let cookie = headers["Set-Cookie"].first?.split(separator: ";").first else {
+            throw TambonError(.badResponse, "bench", "the operator's login was answered \(status)")
+        }
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        for _ in 0...reportRuns {
+            var request = HTTPClientRequest(url: transport.baseURL + "/api/v1/reports/applications")
+            request.headers.add(name: "Cookie", value: String(cookie))
+            let sent = clock.now
+            let (status, _, body) = try await transport.execute(request, deadline: .seconds(900))
+            guard status == .ok, body.readableBytes > 0 else {
+                throw TambonError(.badResponse, "bench", "the national report was answered \(status)")
+            }
+            times.append((clock.now - sent).seconds * 1_000)
+        }
+        return (times[0], times.dropFirst().sorted())
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Int) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, sorted.count * p / 100)]
+    }
+
+    /// CPU seconds this process has used (the simulated offices and banks).
+    static func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+}

@@ -1,0 +1,56 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import TambonCore
+import TambonProtocol
+import TambonSync
+
+/// A transport that many simulated offices share: one HTTP client whose pool keeps its TLS connections open
+/// across requests, so a sync pays for a handshake only when the pool opens a connection. (7,850 `HubClient`s,
+/// one client each, would be 7,850 pools.)
+final class PooledTransport: HubTransport {
+    let sizing = LinkSizing()
+    let baseURL: String
+    private let http: HTTPClient
+
+    /// A pool of up to `connections` connections to the hub at `url`, trusting only its CA.
+    init(url: String, caPEM: String, connections: Int) throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls, redirectConfiguration: .disallow, timeout: .init(connect: .seconds(30), read: .seconds(600)))
+        configuration.decompression = .disabled
+        configuration.connectionPool = .init(idleTimeout: .seconds(600), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        baseURL = url
+    }
+
+    func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    func exchange(_ request: HubRequest, deadline: TimeAmount) async throws -> HubResponse.Wire {
+        var outgoing = HTTPClientRequest(url: baseURL + request.path)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if request.method != "GET" { outgoing.body = .bytes(ByteBuffer(bytes: request.body)) }
+        do {
+            let response = try await http.execute(outgoing, timeout: deadline)
+            var body = try await response.body.collect(upTo: SyncProtocol.maximumWireBytes)
+            return HubResponse.Wire(
+                status: Int(response.status.code), reason: response.status.reasonPhrase,
+                headers: response.headers.map { ($0.name, $0.value) }, body: body.readBytes(length: body.readableBytes) ?? [])
+        } catch let error as TambonError {
+            throw error
+        } catch {
+            throw TambonError(.unavailable, "transport", "cannot reach the hub: \(error)", cause: error)
+        }
+    }
+
+    /// A plain request (the report API), answered with its status, headers and body.
+    func execute(_ request: HTTPClientRequest, deadline: TimeAmount) async throws -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
+        let response = try await http.execute(request, timeout: deadline)
+        return (response.status, response.headers, try await response.body.collect(upTo: 64 << 20))
+    }
+}
