@@ -50,6 +50,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libsodium (Debian's libsodium-dev): Ed25519 verification, about 1.7× faster than BoringSSL's here.
@@ -115,6 +116,16 @@ let package = Package(
                 "TambonCore", "TambonSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 Product.crypto,
+            ],
+            swiftSettings: strict
+        ),
+        // The hub's log on PostgreSQL (issue 17): the same `HubLog` as the SQLite store, written set-wise through
+        // postgres-nio, with versioned migrations and a schema ready for Citus (distributed by office code).
+        .target(
+            name: "TambonPostgres",
+            dependencies: [
+                "TambonCore", "TambonStore", Product.logging, Product.nioCore, Product.nioSSL,
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),
@@ -316,6 +327,12 @@ let package = Package(
         .testTarget(
             name: "TambonStoreTests",
             dependencies: ["TambonCore", "TambonStore", "TambonTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // One suite for both hub backends: SQLite always, PostgreSQL at TAMBON_TEST_POSTGRES (scripts/test starts one).
+        .testTarget(
+            name: "TambonHubLogTests",
+            dependencies: ["TambonCore", "TambonStore", "TambonPostgres", "TambonTestSupport", Product.logging],
             swiftSettings: strict
         ),
         .testTarget(

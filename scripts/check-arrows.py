@@ -11,8 +11,8 @@ import sys
 # Target -> what its closure must never contain (targets of this package or products of others).
 FORBIDDEN = {
     # Pure: no storage, no network, no web.
-    "TambonCore": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL"},
-    "TambonOSS": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL", "TambonStore"},
+    "TambonCore": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL", "PostgresNIO"},
+    "TambonOSS": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL", "TambonStore", "PostgresNIO"},
     "TambonProtocol": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL", "TambonStore"},
     # Codes draw images: no storage, no network, no web.
     "TambonCodes": {"GRDB", "Hummingbird", "AsyncHTTPClient", "NIOPosix", "NIOSSL", "TambonStore"},
@@ -21,7 +21,9 @@ FORBIDDEN = {
     # The survey app is files and their routes: no storage, no client, none of the node's or the hub's code.
     "TambonSurveyApp": {"GRDB", "AsyncHTTPClient", "TambonStore", "TambonSync", "TambonWeb", "TambonHub"},
     # The store hands out no web or network.
-    "TambonStore": {"Hummingbird", "AsyncHTTPClient", "TambonProtocol", "TambonOffice"},
+    "TambonStore": {"Hummingbird", "AsyncHTTPClient", "TambonProtocol", "TambonOffice", "PostgresNIO", "TambonPostgres"},
+    # The hub's PostgreSQL backend is storage: no web, no network client, no domain above the store.
+    "TambonPostgres": {"Hummingbird", "AsyncHTTPClient", "TambonProtocol", "TambonOffice", "TambonHub", "TambonWeb", "TambonSync"},
     # The hub links no HTTP client and none of the node's code.
     "TambonHub": {"AsyncHTTPClient", "TambonSync", "TambonServer", "TambonWeb"},
     "TambonReports": {"AsyncHTTPClient", "TambonSync", "TambonServer", "TambonWeb", "TambonHub"},

@@ -9,6 +9,12 @@ public struct FeedPage<Element: Sendable>: Sendable {
     public let cursor: Int64
     /// Whether more changes follow the cursor.
     public let more: Bool
+
+    public init(changes: [(position: Int64, change: Element)], cursor: Int64, more: Bool) {
+        self.changes = changes
+        self.cursor = cursor
+        self.more = more
+    }
 }
 
 public typealias ChangeFeedPage = FeedPage<Change>

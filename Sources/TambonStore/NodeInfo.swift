@@ -13,4 +13,15 @@ public struct NodeInfo: Sendable, Equatable {
     /// The node's own last sequence number and the hash of that change.
     public let lastSeq: Int64
     public let lastHash: [UInt8]?
+
+    public init(id: NodeID, office: String, name: String, host: String, createdMillis: Int64, clock: HLC, lastSeq: Int64, lastHash: [UInt8]?) {
+        self.id = id
+        self.office = office
+        self.name = name
+        self.host = host
+        self.createdMillis = createdMillis
+        self.clock = clock
+        self.lastSeq = lastSeq
+        self.lastHash = lastHash
+    }
 }

@@ -28,6 +28,24 @@ public struct Peer: Sendable, Equatable {
     /// to an officer pulls only that work, never the office's feed.
     public var officer: String? = nil
 
+    public init(
+        id: NodeID, office: String, role: Role, name: String, active: Bool, enrolledMillis: Int64, lastSeenMillis: Int64?, skewMillis: Int64?,
+        acceptedSeq: Int64, refusedCount: Int, revokedAfterSeq: Int64?, officer: String? = nil
+    ) {
+        self.id = id
+        self.office = office
+        self.role = role
+        self.name = name
+        self.active = active
+        self.enrolledMillis = enrolledMillis
+        self.lastSeenMillis = lastSeenMillis
+        self.skewMillis = skewMillis
+        self.acceptedSeq = acceptedSeq
+        self.refusedCount = refusedCount
+        self.revokedAfterSeq = revokedAfterSeq
+        self.officer = officer
+    }
+
     /// Whether this is a phone bound to one officer's assigned work.
     public var isPhone: Bool { officer != nil }
 }

@@ -24,6 +24,19 @@ public struct PeerRegistry: Sendable {
     public func createEnrolmentToken(
         office: String, role: Peer.Role, officer: String? = nil, lifetimeMillis: Int64 = PeerRegistry.defaultTokenLifetimeMillis
     ) async throws -> String {
+        let token = try Self.newToken(office: office, role: role, officer: officer, lifetimeMillis: lifetimeMillis)
+        let now = configuration.wallClock()
+        try await writer.write { db in
+            try EnrolmentTokenRow(
+                tokenHash: Self.tokenHash(token), office: office, role: role.rawValue, createdMillis: now,
+                expiresMillis: now + lifetimeMillis, officer: officer
+            ).insert(db)
+        }
+        return token
+    }
+
+    /// A fresh one-time token for a node of `office`, after checking what it is for (every backend's registry).
+    public static func newToken(office: String, role: Peer.Role, officer: String?, lifetimeMillis: Int64) throws -> String {
         guard Names.isValidOffice(office) else { throw Refusal.invalidArgument("invalid office code \"\(office)\"") }
         if let officer {
             guard role == .survey else { throw Refusal.invalidArgument("only a survey node (a phone) is bound to an officer") }
@@ -40,15 +53,7 @@ public struct PeerRegistry: Sendable {
         var bytes = [UInt8](repeating: 0, count: 24)
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = generator.next() }
-        let token = "tbn1." + Hex.encode(bytes)
-        let now = configuration.wallClock()
-        try await writer.write { db in
-            try EnrolmentTokenRow(
-                tokenHash: Self.tokenHash(token), office: office, role: role.rawValue, createdMillis: now,
-                expiresMillis: now + lifetimeMillis, officer: officer
-            ).insert(db)
-        }
-        return token
+        return "tbn1." + Hex.encode(bytes)
     }
 
     /// An officer's account name as a phone's binding: what staff accounts may be called.
@@ -58,6 +63,11 @@ public struct PeerRegistry: Sendable {
                 (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2E || byte == 0x5F
                     || byte == 0x2D
             }
+    }
+
+    /// What is stored of a token: its SHA-256.
+    public static func tokenDigest(_ token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(token.utf8)))
     }
 
     static func tokenHash(_ token: String) -> Data {
@@ -268,8 +278,8 @@ extension PeerRegistry {
         public static let revokedNode: TambonError.Code = "revoked_node"
         public static let replayedRequest: TambonError.Code = "replayed_request"
 
-        static let revokedThai = "เครื่องนี้ถูกเพิกถอนสิทธิ์แล้ว"
-        static let unknownThai = "เครื่องนี้ยังไม่ได้ลงทะเบียนกับศูนย์กลาง"
+        public static let revokedThai = "เครื่องนี้ถูกเพิกถอนสิทธิ์แล้ว"
+        public static let unknownThai = "เครื่องนี้ยังไม่ได้ลงทะเบียนกับศูนย์กลาง"
 
         /// `node` may no longer sync: the hub operator revoked it.
         public static func revoked(_ node: NodeID) -> TambonError {
@@ -281,13 +291,13 @@ extension PeerRegistry {
             TambonError(.unauthenticated, unknownNode, "node \(node.hex) is not enrolled with this hub", thai: unknownThai, hint: hint)
         }
 
-        static func unknownToken() -> TambonError {
+        public static func unknownToken() -> TambonError {
             TambonError(
                 .forbidden, invalidToken, "unknown enrolment token", thai: "ไม่รู้จักรหัสลงทะเบียนนี้",
                 hint: "ask the hub operator for a new one (tambon hub token)")
         }
 
-        static func invalidArgument(_ english: String) -> TambonError {
+        public static func invalidArgument(_ english: String) -> TambonError {
             TambonError(.invalid, "invalid_argument", english)
         }
     }

@@ -6,8 +6,8 @@ import TambonCore
 /// transaction consumes them in order, so signature checking — the most expensive step by far — overlaps the
 /// SQLite work instead of preceding it. The consuming thread helps with verification whenever it would otherwise
 /// wait, so every core stays busy.
-final class PipelinedVerifier: @unchecked Sendable {
-    typealias Outcome = Result<EncodedOperations, ChangeRejection>
+public final class PipelinedVerifier: @unchecked Sendable {
+    public typealias Outcome = Result<EncodedOperations, ChangeRejection>
 
     private let batch: [Change]
     private let order: [Int]
@@ -114,6 +114,20 @@ final class PipelinedVerifier: @unchecked Sendable {
         outcomes[position] = nil  // release the encoded bytes as soon as they are consumed
         condition.unlock()
         return outcome
+    }
+
+    /// Verifies a whole batch (in `order`) on every core before any of it is written, for a store whose writes
+    /// are round trips to a server (PostgreSQL), where overlapping them with verification buys little.
+    public static func verifyAll(
+        batch: [Change], order: [Int], options: ApplyOptions, skewGuard: HybridLogicalClock, wallMillis: Int64
+    ) async -> [Outcome] {
+        let verifier = PipelinedVerifier(
+            batch: batch, order: order, checkSignatures: options.verifySignatures, authenticateRuns: options.authenticateRuns,
+            skewGuard: skewGuard, wallMillis: wallMillis)
+        verifier.start()
+        let outcomes = order.indices.map { verifier.outcome(at: $0) }
+        await verifier.stop()
+        return outcomes
     }
 
     private func claim() -> Int? {

@@ -10,6 +10,14 @@ public struct RecordSnapshot: Sendable, Equatable {
     /// Set fields: element id → value.
     public let sets: [String: [String: JSONValue]]
 
+    public init(collection: String, id: String, scope: [String], fields: [String: JSONValue], sets: [String: [String: JSONValue]]) {
+        self.collection = collection
+        self.id = id
+        self.scope = scope
+        self.fields = fields
+        self.sets = sets
+    }
+
     /// The record as one JSON object: registers as keys with their values, set fields as keys holding an object
     /// of element id → value.
     public var jsonValue: JSONValue {

@@ -16,7 +16,7 @@ public struct RefusedChange: Sendable, Equatable {
         self.refusal = refusal
     }
 
-    init(_ change: Change, _ refusal: AuthorityRefusal) {
+    public init(_ change: Change, _ refusal: AuthorityRefusal) {
         self.init(origin: change.origin, seq: change.seq, collection: change.collection, record: change.record, refusal: refusal)
     }
 }

@@ -19,6 +19,10 @@ actor BenchOffice {
     private(set) var cursor: Int64
     private var records = 0
     private var random: SeededGenerator
+    /// The node's own back-off after a refused or failed request (``SyncSchedule``, as `node serve` uses it).
+    private var schedule = SyncSchedule(now: 0)
+    /// Requests the hub turned away (429 busy, or no answer) and this office sent again.
+    private(set) var retries = 0
 
     init(office: String, identity: NodeIdentity, hub: NodeID, cursor: Int64) {
         self.office = office
@@ -75,11 +79,32 @@ actor BenchOffice {
     }
 
     /// Pushes `body` (ending at seq `last`) and checks the hub accepted it all.
-    nonisolated func push(_ body: EncodedBody, last: Int64, over transport: some HubTransport) async throws {
-        let response = try await transport.post(SyncProtocol.Path.push, body: body, signer: signer, deadline: .seconds(600))
+    func push(_ body: EncodedBody, last: Int64, over transport: some HubTransport) async throws {
+        let response = try await retrying {
+            try await transport.post(SyncProtocol.Path.push, body: body, signer: signer, deadline: .seconds(600))
+        }
         let accepted = try SyncMessage.integer(response.members, "accepted_seq")
         guard accepted >= last else {
             throw TambonError(.badResponse, "bench", "office \(office): the hub accepted up to #\(accepted) of a push ending at #\(last)")
+        }
+    }
+
+    /// Runs `request`; when the hub turns it away (429: busy) or does not answer, waits as a node's schedule would
+    /// (exponential back-off with jitter, at most a minute) and sends it again, up to 30 times.
+    private func retrying<T: Sendable>(_ request: () async throws -> T) async throws -> T {
+        var attempts = 0
+        while true {
+            do {
+                let result = try await request()
+                schedule.succeeded(now: StoreConfiguration.systemMillis())
+                return result
+            } catch let error as TambonError where (error.kind == .tooManyRequests || error.kind == .unavailable) && attempts < 30 {
+                attempts += 1
+                retries += 1
+                let now = StoreConfiguration.systemMillis()
+                schedule.failed(now: now, jitter: Double.random(in: 0...1, using: &random))
+                try await Task.sleep(for: .milliseconds(max(1, schedule.due - now)))
+            }
         }
     }
 
@@ -91,7 +116,9 @@ actor BenchOffice {
                 "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),
                 "limit": .number(Double(SyncProtocol.maximumPullChanges)),
             ]
-            let response = try await transport.post(SyncProtocol.Path.pull, body: body, signer: signer, deadline: .seconds(600))
+            let response = try await retrying {
+                try await transport.post(SyncProtocol.Path.pull, body: body, signer: signer, deadline: .seconds(600))
+            }
             pulled += try SyncMessage.changes(response.members).count
             cursor = try SyncMessage.integer(response.members, "cursor")
             guard response.members["more"] == .bool(true) else { return pulled }

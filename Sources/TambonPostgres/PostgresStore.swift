@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import TambonCore
+import TambonStore
+
+/// The hub's replicated log on PostgreSQL: the same changes, feed, merged state, roster and peers as the embedded
+/// SQLite store (``TambonStore/Store``), for a hub that outgrows one machine's SQLite (ARCHITECTURE.md, "The hub
+/// on PostgreSQL"). Both are ``TambonStore/HubLog``s and pass the same conformance suite.
+///
+/// Every write to the log runs in one transaction that first locks the `arrival` counter, so log writers are
+/// serialised as SQLite's single writer is: arrival numbers and feed positions commit in the order they were
+/// taken, and a puller's cursor never passes a position still to commit. Batches are written set-wise (one
+/// statement per table per batch, arrays bound as parameters), so a push costs a handful of round trips, not one
+/// per change.
+public final class PostgresStore: Sendable {
+    public let configuration: StoreConfiguration
+    public let settings: DatabaseSettings
+    let client: PostgresClient
+    let logger: Logger
+
+    /// The hub's office code, as on SQLite.
+    public static let hubOffice = Enrolment.hubOffice
+
+    private init(client: PostgresClient, settings: DatabaseSettings, configuration: StoreConfiguration, logger: Logger) {
+        self.client = client
+        self.settings = settings
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Connects to the database, brings its schema up to date (``PostgresMigrator``), runs `body` with the store
+    /// and then closes every connection: the store lives exactly as long as `body`.
+    public static func withStore<Result: Sendable>(
+        settings: DatabaseSettings, configuration: StoreConfiguration = .init(), logger: Logger = Logger(label: "tambon.postgres"),
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ body: (PostgresStore) async throws -> Result
+    ) async throws -> Result {
+        let client = PostgresClient(configuration: try settings.clientConfiguration(environment: environment), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let store = PostgresStore(client: client, settings: settings, configuration: configuration, logger: logger)
+            try await store.database { try await PostgresMigrator.migrate($0, logger: logger) }
+            return try await body(store)
+        }
+    }
+
+    // MARK: Connections and transactions
+
+    /// Runs `body` on one pooled connection, with PostgreSQL's errors turned into the store's.
+    @discardableResult
+    func database<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch let error as PSQLError {
+            throw Self.storeError(error, settings: settings)
+        }
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws (its error rethrown as is).
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await database { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// PostgreSQL's error as the store's: what failed and the server's own words (its message names no values:
+    /// the detail line, which can quote a row, is left out), never the password or the query's parameters.
+    static func storeError(_ error: PSQLError, settings: DatabaseSettings) -> TambonError {
+        if let server = error.serverInfo {
+            let state = server[.sqlState] ?? "?"
+            let message = server[.message] ?? "error"
+            return TambonError(
+                state.hasPrefix("23") ? .conflict : .internal, "database_error",
+                "the hub's database refused a statement: \(message) (SQLSTATE \(state))",
+                thai: "ฐานข้อมูลของศูนย์กลางปฏิเสธคำสั่ง")
+        }
+        let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
+        return TambonError(
+            .unavailable, "database_unavailable", "cannot reach the hub's database at \(settings.url): \(reason)",
+            thai: "ติดต่อฐานข้อมูลของศูนย์กลางไม่ได้",
+            hint: "is PostgreSQL running, and is \(DatabaseSettings.passwordVariable) set if it asks for a password?")
+    }
+
+    // MARK: The hub's identity
+
+    /// Creates the hub's identity (one row); refuses if the database already holds one.
+    @discardableResult
+    public func initialiseNode(
+        office: String = PostgresStore.hubOffice, name: String, identity: NodeIdentity = NodeIdentity()
+    ) async throws -> NodeInfo {
+        guard office == Self.hubOffice else {
+            throw StoreError(.invalidArgument, "a PostgreSQL database holds a hub, not an office's node (office \(office))")
+        }
+        let now = configuration.wallClock()
+        let host = configuration.host ?? StoreConfiguration.machineFingerprint()
+        return try await transaction { connection in
+            let held = try await connection.query("SELECT count(*) FROM hub_node", logger: logger).collect()
+            guard try held.first?.decode(Int64.self) == 0 else {
+                throw StoreError(.alreadyInitialised, "the database at \(settings.url) already holds a hub")
+            }
+            try await connection.query(
+                """
+                INSERT INTO hub_node (id, node_id, private_key, office, name, host, created_ms)
+                VALUES (1, \(ByteBuffer(bytes: identity.id.bytes)), \(ByteBuffer(bytes: identity.seed)), \(office), \(name), \(host), \(now))
+                """, logger: logger)
+            return NodeInfo(id: identity.id, office: office, name: name, host: host, createdMillis: now, clock: .zero, lastSeq: 0, lastHash: nil)
+        }
+    }
+
+    /// The hub's identity, or nil before ``initialiseNode(office:name:identity:)``.
+    public func node() async throws -> NodeInfo? {
+        try await database { connection in try await HubNodeRow.fetch(connection, logger: logger)?.info }
+    }
+
+    /// The home office of a record: its id up to the first `.` (the office that owns it under the authority
+    /// rules), or the whole id if it has none. The distribution key of the log and the state (Citus).
+    public static func home(of record: String) -> String {
+        record.firstIndex(of: ".").map { String(record[..<$0]) } ?? record
+    }
+}
+
+extension PostgresStore {
+    /// Runs `body` with a database of its own on `server`, created empty and dropped afterwards (tests and
+    /// benchmarks): `server` names an existing database to connect to for creating it.
+    public static func withScratchDatabase<Result: Sendable>(
+        server: DatabaseSettings, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ body: (DatabaseSettings) async throws -> Result
+    ) async throws -> Result {
+        let name = "tambon_scratch_" + Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255) })
+        let client = PostgresClient(configuration: try server.clientConfiguration(environment: environment), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            // The name is ours (hex), never input: safe to write into the statement.
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+            do {
+                let result = try await body(try server.with(database: name))
+                try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: logger)
+                return result
+            } catch {
+                _ = try? await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: logger)
+                throw error
+            }
+        }
+    }
+}

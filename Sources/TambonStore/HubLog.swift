@@ -1,0 +1,76 @@
+import TambonCore
+
+/// What a hub keeps, whichever database holds it: the replicated log with its routing feed and merged state, the
+/// hub's own writes, and the register of enrolled nodes. The embedded ``Store`` (SQLite) and `PostgresStore`
+/// (TambonPostgres) are the two; one conformance suite (`TambonHubLogTests`) runs against both, so they hold the
+/// same changes, make the same feed pages and the same digests, and refuse the same things.
+public protocol HubLog: Sendable {
+    var configuration: StoreConfiguration { get }
+    /// The register of tokens and enrolled nodes.
+    var registry: any PeerDirectory { get }
+
+    /// Creates the hub's identity.
+    @discardableResult
+    func initialiseNode(office: String, name: String, identity: NodeIdentity) async throws -> NodeInfo
+    /// The hub's identity, or nil before it was initialised.
+    func node() async throws -> NodeInfo?
+
+    /// Applies a batch of remote changes, all or nothing (``Store/apply(_:options:settingCursor:)``).
+    func apply(_ batch: [Change], options: ApplyOptions) async throws -> ApplyResult
+    /// The hub's own writes, one signed change per edit, in one transaction.
+    func write(_ edits: [LocalEdit]) async throws -> [Change]
+    /// A read-decide-write transaction of the hub's own (``Store/transaction(_:)``): `body` reads, decides and
+    /// returns the edits, written as the hub's changes in the same transaction.
+    func readWrite(_ body: @escaping @Sendable (any LocalReads) throws -> [LocalEdit]) async throws -> [Change]
+
+    /// One page of an office's feed (or of the whole log), as stored.
+    func storedChanges(
+        after cursor: Int64, scope office: String?, excluding excludedOrigin: NodeID?, limit: Int
+    ) async throws -> FeedPage<StoredChange>
+    /// Every merged change of one record, in arrival order; nil for more than `limit`.
+    func storedChanges(collection: String, record: String, limit: Int) async throws -> [StoredChange]?
+    func record(collection: String, id: String) async throws -> RecordSnapshot?
+    func records(collection: String, office: String?) async throws -> [RecordSnapshot]
+    /// The digest of an office's replicated state (SPEC §7).
+    func digest(scope office: String) async throws -> String
+    func statistics() async throws -> StoreStatistics
+}
+
+/// The hub's register of enrolment tokens and enrolled nodes (``PeerRegistry`` on SQLite), with the refusal codes
+/// of ``PeerRegistry/Refusal`` whichever database holds it.
+public protocol PeerDirectory: Sendable {
+    func createEnrolmentToken(office: String, role: Peer.Role, officer: String?, lifetimeMillis: Int64) async throws -> String
+    func enrolmentTokenOffice(_ token: String) async throws -> String
+    func enrol(token: String, node: NodeID, office: String, name: String) async throws -> Peer
+    func authenticate(node: NodeID, nonce: Int64, skewMillis: Int64?) async throws -> Peer
+    func lastNonce(of node: NodeID) async throws -> Int64?
+    @discardableResult func revoke(node: NodeID) async throws -> Peer
+    func all() async throws -> [Peer]
+    func peer(_ id: NodeID) async throws -> Peer?
+    @discardableResult func publishRoster() async throws -> Int
+}
+
+extension PeerDirectory {
+    /// A token valid for the default week.
+    public func createEnrolmentToken(office: String, role: Peer.Role, officer: String? = nil) async throws -> String {
+        try await createEnrolmentToken(office: office, role: role, officer: officer, lifetimeMillis: PeerRegistry.defaultTokenLifetimeMillis)
+    }
+}
+
+extension PeerRegistry: PeerDirectory {}
+
+extension Store: HubLog {
+    public var registry: any PeerDirectory { peers }
+
+    public func apply(_ batch: [Change], options: ApplyOptions) async throws -> ApplyResult {
+        try await apply(batch, options: options, settingCursor: nil)
+    }
+
+    public func write(_ edits: [LocalEdit]) async throws -> [Change] {
+        try await transaction { _ in edits }
+    }
+
+    public func readWrite(_ body: @escaping @Sendable (any LocalReads) throws -> [LocalEdit]) async throws -> [Change] {
+        try await transaction { try body($0) }
+    }
+}
