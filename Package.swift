@@ -290,7 +290,7 @@ let package = Package(
             name: "tambon",
             dependencies: [
                 "TambonCore", "TambonOSS", "TambonOffice", "TambonStore", "TambonProtocol", "TambonTLS", "TambonSync",
-                "TambonHub", "TambonServer", "TambonECMS",
+                "TambonHub", "TambonServer", "TambonECMS", "TambonPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 Product.hummingbird,
                 Product.logging,
@@ -304,7 +304,7 @@ let package = Package(
             name: "tambon-bench",
             dependencies: [
                 "TambonCore", "TambonStore", "TambonProtocol", "TambonTLS", "TambonSync", "TambonHub", "TambonOSS",
-                "TambonOffice", "TambonReports", "TambonSQLite", "TambonTestSupport", "TambonCodes",
+                "TambonOffice", "TambonReports", "TambonSQLite", "TambonTestSupport", "TambonCodes", "TambonPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 Product.asyncHTTPClient,
                 Product.nioSSL,
@@ -402,7 +402,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TambonCLITests",
-            dependencies: ["tambon", "TambonTestSupport", "TambonCore", "TambonStore", "TambonOSS", "TambonOffice", "TambonHub"],
+            dependencies: [
+                "tambon", "TambonTestSupport", "TambonCore", "TambonStore", "TambonOSS", "TambonOffice", "TambonHub", "TambonPostgres",
+                Product.logging,
+            ],
             swiftSettings: strict),
     ]
 )

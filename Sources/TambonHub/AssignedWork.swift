@@ -10,7 +10,7 @@ import TambonStore
 /// the hub judges it needs now. The phone sends how many changes it holds of each; a record whose count is the
 /// same is not sent again.
 struct AssignedWork: Sendable {
-    let store: Store
+    let store: any HubLog
     let catalog = ServiceCatalog()
     /// One application's history sent to a phone at most (a record with more is left off and logged).
     static let maximumChangesPerApplication = 2_000

@@ -10,13 +10,13 @@ import TambonStore
 /// The hub's side of attachment transfer (SPEC §13): which files it holds, chunks in, chunks out — each only for
 /// files that a record in the asking node's office scope refers to.
 final class HubBlobs: Sendable {
-    let store: Store
+    let store: any HubLog
     let logger: Logger
     let limits: HubLimits
     /// When partial uploads were last swept for expiry (at most once an hour, when an upload starts).
     let lastSweep: Mutex<ContinuousClock.Instant?>
 
-    init(store: Store, logger: Logger, limits: HubLimits) {
+    init(store: any HubLog, logger: Logger, limits: HubLimits) {
         self.store = store
         self.logger = logger
         self.limits = limits

@@ -12,7 +12,7 @@ import TambonWebKit
 
 /// The hub's protocol endpoints (SPEC §9–§12): hello, enrol, push, pull.
 public struct HubController: Sendable {
-    public let store: Store
+    public let store: any HubLog
     public let hub: NodeInfo
     public let logger: Logger
     public let metrics: HubMetrics
@@ -24,7 +24,7 @@ public struct HubController: Sendable {
     let payments: PaymentDesk?
 
     public init(
-        store: Store, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics(), limits: HubLimits = HubLimits(),
+        store: any HubLog, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics(), limits: HubLimits = HubLimits(),
         payments: PaymentDesk? = nil
     ) {
         self.store = store
@@ -60,7 +60,7 @@ public struct HubController: Sendable {
         let assigned = AssignedWork(store: store)
         router.post(RouterPath(SyncProtocol.Path.assigned)) { request, _ in
             try await self.handle(request, endpoint: "assigned") { signed in
-                let peer = try await self.store.peers.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.store.registry.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 guard try SyncMessage.integer(signed.members, "protocol") == Int64(SyncProtocol.version) else {
                     throw TambonError(.invalid, "malformed_message", "\"protocol\" must be \(SyncProtocol.version)")
                 }
@@ -76,13 +76,13 @@ public struct HubController: Sendable {
         let blobs = HubBlobs(store: store, logger: logger, limits: limits)
         router.post(RouterPath(SyncProtocol.Path.blobsHave)) { request, _ in
             try await self.handle(request, endpoint: "blobs_have") { signed in
-                let peer = try await self.store.peers.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.store.registry.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 return self.json(try await blobs.have(signed.members, peer: peer), request: request)
             }
         }
         router.post(RouterPath(SyncProtocol.Path.blobsPut + "/:sha256/:size/:offset")) { request, context in
             try await self.handle(request, endpoint: "blobs_put") { signed in
-                let peer = try await self.store.peers.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.store.registry.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 let received = try await blobs.put(
                     hash: try context.parameters.require("sha256"), size: try context.parameters.require("size", as: Int.self),
                     offset: try context.parameters.require("offset", as: Int.self), chunk: signed.body,
@@ -92,7 +92,7 @@ public struct HubController: Sendable {
         }
         router.post(RouterPath(SyncProtocol.Path.blobsGet)) { request, _ in
             try await self.handle(request, endpoint: "blobs_get") { signed in
-                let peer = try await self.store.peers.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.store.registry.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 let (chunk, hash) = try await blobs.get(signed.members, peer: peer)
                 var headers = HTTPFields()
                 headers[.contentType] = "application/octet-stream"
@@ -102,6 +102,12 @@ public struct HubController: Sendable {
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: chunk)))
             }
         }
+    }
+
+    /// Pushes and attachment uploads write; everything else reads (``NodeRequestLimiter``).
+    static func kind(of request: Request) -> NodeRequestLimiter.Kind {
+        let path = request.uri.path
+        return path == SyncProtocol.Path.push || path.hasPrefix(SyncProtocol.Path.blobsPut) ? .write : .read
     }
 
     /// A request whose signature has been checked: who sent it and its decoded JSON body.
@@ -122,14 +128,15 @@ public struct HubController: Sendable {
         do {
             // verify takes the node's slot before it reads the body; the slot is given back here once answered.
             let signed = try await verify(request)
+            let kind = Self.kind(of: request)
             let response: Response
             do {
                 response = try await body(signed)
             } catch {
-                await limiter.leave(signed.node)
+                await limiter.leave(signed.node, kind: kind)
                 throw error
             }
-            await limiter.leave(signed.node)
+            await limiter.leave(signed.node, kind: kind)
             metrics.request(endpoint: endpoint, outcome: "ok", seconds: ContinuousClock.now - started)
             return response
         } catch {
@@ -140,7 +147,7 @@ public struct HubController: Sendable {
             if endpoint == "push" { metrics.refused(reason: code) }
             if refusal.error.code == PeerRegistry.Refusal.replayedRequest,
                 let node = request.headers[Self.name(SyncProtocol.Header.node)].flatMap(NodeID.init(hex:)),
-                let last = try? await store.peers.lastNonce(of: node)
+                let last = try? await store.registry.lastNonce(of: node)
             {
                 // The node's counter is behind (a restored backup, or another process): tell it where to resume.
                 refusal.error.details["last_nonce"] = .number(Double(last))
@@ -184,15 +191,16 @@ public struct HubController: Sendable {
         // a stranger with a key of its own makes the hub check one header, not read, inflate or parse anything.
         let enrolling = request.uri.path == SyncProtocol.Path.enrol
         if !enrolling {
-            guard let peer = try await store.peers.peer(node) else { throw PeerRegistry.Refusal.notEnrolled(node, hint: "tambon node join") }
+            guard let peer = try await store.registry.peer(node) else { throw PeerRegistry.Refusal.notEnrolled(node, hint: "tambon node join") }
             guard peer.active else { throw PeerRegistry.Refusal.revoked(node) }
         }
         // The node's slot is taken before its body is read (the id is public; the signature comes with the body).
-        try await limiter.enter(node)
+        let kind = Self.kind(of: request)
+        try await limiter.enter(node, kind: kind)
         do {
             return try await verifyBody(request, node: node, nonce: nonce, signature: signature, enrolling: enrolling)
         } catch {
-            await limiter.leave(node)
+            await limiter.leave(node, kind: kind)
             throw error
         }
     }
@@ -253,11 +261,11 @@ public struct HubController: Sendable {
         // A node being restored does not know its office yet: the token says it.
         let office =
             try request.members["office"] == nil && request.members["restore"] == .bool(true)
-            ? await store.peers.enrolmentTokenOffice(token) : SyncMessage.string(request.members, "office")
+            ? await store.registry.enrolmentTokenOffice(token) : SyncMessage.string(request.members, "office")
         let name = (request.members["name"]?.stringValue).map { String($0.prefix(200)) } ?? office
         guard Names.isValidOffice(office) else { throw TambonError(.invalid, "invalid_office", "invalid office code \"\(office)\"") }
-        let peer = try await store.peers.enrol(token: token, node: request.node, office: office, name: name)
-        _ = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let peer = try await store.registry.enrol(token: token, node: request.node, office: office, name: name)
+        _ = try await store.registry.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         logger.info("enrolled", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "role": "\(peer.role.rawValue)"])
         var answer: [String: JSONValue] = [
             "hub": .string(hub.id.hex), "office": .string(peer.office), "role": .string(peer.role.rawValue),
@@ -269,7 +277,7 @@ public struct HubController: Sendable {
     }
 
     private func push(_ request: SignedRequest) async throws -> JSONValue {
-        let peer = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let peer = try await store.registry.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         let changes = try SyncMessage.changes(request.members)
         guard changes.count <= SyncProtocol.maximumPushChanges else {
             throw TambonError(.tooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
@@ -310,7 +318,7 @@ public struct HubController: Sendable {
     /// A phone's one-time token for an officer of the asking office node's own office, valid a day (SPEC §11a): the
     /// office's staff page shows it as a QR code. Only an office node asks; a survey node or a phone is refused.
     private func phoneToken(_ request: SignedRequest) async throws -> JSONValue {
-        let peer = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let peer = try await store.registry.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         guard peer.role == .office else {
             throw TambonError(
                 .forbidden, "office_node_only", "only the office's node asks for a phone's token",
@@ -321,7 +329,7 @@ public struct HubController: Sendable {
             throw TambonError(.invalid, "malformed_message", "\"officer\" is an account name: 1 to 64 letters, digits, '.', '_' or '-'")
         }
         let lifetime: Int64 = 86_400_000
-        let token = try await store.peers.createEnrolmentToken(office: peer.office, role: .survey, officer: officer, lifetimeMillis: lifetime)
+        let token = try await store.registry.createEnrolmentToken(office: peer.office, role: .survey, officer: officer, lifetimeMillis: lifetime)
         logger.info("phone token issued", metadata: ["office": "\(peer.office)", "node": "\(peer.id.short)"])
         return [
             "token": .string(token), "office": .string(peer.office), "officer": .string(officer),
@@ -330,7 +338,7 @@ public struct HubController: Sendable {
     }
 
     private func agencies(_ request: SignedRequest) async throws -> JSONValue {
-        _ = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        _ = try await store.registry.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         guard try SyncMessage.integer(request.members, "protocol") == Int64(SyncProtocol.version) else {
             throw TambonError(.invalid, "malformed_message", "\"protocol\" must be \(SyncProtocol.version)")
         }
@@ -350,7 +358,7 @@ public struct HubController: Sendable {
     }
 
     private func pull(_ request: SignedRequest) async throws -> [UInt8] {
-        let peer = try await store.peers.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let peer = try await store.registry.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         // A phone holds its officer's assigned work only (SPEC §11a): the office's feed is not for it.
         guard !peer.isPhone else {
             throw TambonError(

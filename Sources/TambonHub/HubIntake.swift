@@ -7,10 +7,10 @@ import TambonStore
 /// Accepts a node's changes at the hub — from a push or from an imported file, with the same checks: every change
 /// written by that node, within its office, verified, chained without gaps, applied whole or not at all.
 public struct HubIntake: Sendable {
-    public let store: Store
+    public let store: any HubLog
     public let logger: Logger
 
-    public init(store: Store, logger: Logger) {
+    public init(store: any HubLog, logger: Logger) {
         self.store = store
         self.logger = logger
     }
@@ -35,7 +35,7 @@ public struct HubIntake: Sendable {
             let result = try await store.apply(
                 changes,
                 options: ApplyOptions(verifySignatures: true, enforceChain: true))
-            let accepted = try await store.peers.peer(peer.id)?.acceptedSeq ?? 0
+            let accepted = try await store.registry.peer(peer.id)?.acceptedSeq ?? 0
             logger.info(
                 "accepted",
                 metadata: [

@@ -12,7 +12,7 @@ import TambonWebKit
 /// `refreshReportsEvery`: run the report index's background refresh as a service of the application.
 public enum HubServer {
     public static func makeApplication(
-        store: Store, tls: TLSConfiguration, host: String, port: Int, logger: Logger,
+        store: any HubLog, tls: TLSConfiguration, host: String, port: Int, logger: Logger,
         bcryptCost: UInt8 = 12, refreshReportsEvery: Duration? = nil, idleTimeout: TimeAmount = HubServer.idleTimeout,
         limits: HubLimits = HubLimits(), banks: BankRegistry = BankRegistry(directory: nil),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -35,12 +35,12 @@ public enum HubServer {
     /// ``makeApplication(store:tls:host:port:logger:bcryptCost:refreshReportsEvery:onServerRunning:)`` serves, and
     /// what tests call in the same process.
     public static func makeRouter(
-        store: Store, index: ReportIndex, logger: Logger, bcryptCost: UInt8 = 12, limits: HubLimits = HubLimits(),
+        store: any HubLog, index: ReportIndex, logger: Logger, bcryptCost: UInt8 = 12, limits: HubLimits = HubLimits(),
         banks: BankRegistry = BankRegistry(directory: nil)
     ) async throws -> Router<TambonRequestContext> {
         guard let hub = try await store.node() else { throw StoreError.notInitialised }
         // Every replica judges changes by the roster the hub publishes; after an upgrade it is published here first.
-        let published = try await store.peers.publishRoster()
+        let published = try await store.registry.publishRoster()
         if published > 0 { logger.notice("published roster entries", metadata: ["entries": "\(published)"]) }
         let router = Router(context: TambonRequestContext.self)
         router.add(middleware: PhoneCORS())

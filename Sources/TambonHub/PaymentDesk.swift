@@ -13,7 +13,7 @@ import TambonStore
 /// A confirmation whose bill has not reached the hub waits (`awaiting` names its reference); when an office pushes
 /// bills, ``billsArrived(office:references:)`` matches what waited for them.
 public struct PaymentDesk: Sendable {
-    public let store: Store
+    public let store: any HubLog
     public let banks: BankRegistry
     let logger: Logger
     private let billers: BillerDirectory
@@ -21,7 +21,7 @@ public struct PaymentDesk: Sendable {
     /// Confirmations written in one transaction at most.
     static let maximumBatch = 64
 
-    public init(store: Store, banks: BankRegistry, logger: Logger) {
+    public init(store: any HubLog, banks: BankRegistry, logger: Logger) {
         self.store = store
         self.banks = banks
         self.logger = logger
@@ -59,9 +59,9 @@ public struct PaymentDesk: Sendable {
     }
 
     /// One batch of confirmations in one store transaction.
-    static func write(_ batch: [Pending], store: Store, logger: Logger) async throws -> [Recorded] {
+    static func write(_ batch: [Pending], store: any HubLog, logger: Logger) async throws -> [Recorded] {
         let outcomes = Mutex<[Recorded]>([])
-        try await store.transaction { transaction -> [LocalEdit] in
+        try await store.readWrite { transaction -> [LocalEdit] in
             var edits: [LocalEdit] = []
             var recorded: [Recorded] = []
             for pending in batch {
@@ -76,7 +76,7 @@ public struct PaymentDesk: Sendable {
     }
 
     /// The edits one confirmation makes (none for a retry) and its answer.
-    static func recordOne(_ pending: Pending, in transaction: LocalTransaction, logger: Logger) throws -> ([LocalEdit], Recorded) {
+    static func recordOne(_ pending: Pending, in transaction: any LocalReads, logger: Logger) throws -> ([LocalEdit], Recorded) {
         let (confirmation, bank, office) = (pending.confirmation, pending.bank, pending.office)
         let local = BankPayment.localID(bank: bank, transaction: confirmation.transactionID)
         let parked = Authority.recordID(office: Store.hubOffice, local: local)
@@ -116,7 +116,7 @@ public struct PaymentDesk: Sendable {
     /// decided against the office's bills: the office's record, and the parked one marked with where it went (it is
     /// never deleted).
     static func move(
-        _ payment: BankPayment, from parked: String, to office: String, local: String, in transaction: LocalTransaction
+        _ payment: BankPayment, from parked: String, to office: String, local: String, in transaction: any LocalReads
     ) throws -> (edits: [LocalEdit], match: String) {
         let target = Authority.recordID(office: office, local: local)
         let decided = try decide(payment.confirmation, bank: payment.bank, office: office, in: transaction)
@@ -139,7 +139,7 @@ public struct PaymentDesk: Sendable {
                 let office = try await billers.office(of: payment.confirmation.billerID)
             else { continue }
             let local = String(record.id.dropFirst(Store.hubOffice.count + 1))
-            let written = try await store.transaction { transaction -> [LocalEdit] in
+            let written = try await store.readWrite { transaction -> [LocalEdit] in
                 guard let held = try transaction.record(collection: BankPayment.collection, id: record.id),
                     held.fields["moved_to"] == nil || held.fields["moved_to"] == .null
                 else { return [] }
@@ -161,7 +161,7 @@ public struct PaymentDesk: Sendable {
         for reference in Set(references) {
             let waiting = try await store.recordIDs(collection: BankPayment.collection, .awaiting, reference, office: office)
             for id in waiting {
-                let written = try await store.transaction { transaction -> [LocalEdit] in
+                let written = try await store.readWrite { transaction -> [LocalEdit] in
                     guard let held = try transaction.record(collection: BankPayment.collection, id: id),
                         let stored = BankPayment(fields: held.fields),
                         stored.match == PaymentMatch.waiting.code
@@ -181,7 +181,7 @@ public struct PaymentDesk: Sendable {
 
     /// The payment `confirmation` makes against `office`'s bill, decided on the bill's ledger as the hub holds it:
     /// the bill, the older bills it carries, and the receipts and payments that name any of them.
-    static func decide(_ confirmation: BankConfirmation, bank: String, office: String, in transaction: LocalTransaction) throws -> BankPayment {
+    static func decide(_ confirmation: BankConfirmation, bank: String, office: String, in transaction: any LocalReads) throws -> BankPayment {
         let billID = Authority.recordID(office: office, local: confirmation.reference1)
         guard let held = try transaction.record(collection: Bill.collection, id: billID), let bill = Bill(fields: held.fields) else {
             return BankPayment(bank: bank, confirmation: confirmation, match: .waiting, bill: nil)
@@ -220,11 +220,11 @@ public struct PaymentDesk: Sendable {
 /// `office_settings/<office>`). Rebuilt from the store when asked for an ID it does not know, at most every 5 s; a
 /// biller ID two offices claim belongs to neither, so a mistyped setting never diverts another office's money.
 final class BillerDirectory: Sendable {
-    let store: Store
+    let store: any HubLog
     private let state = Mutex<(builtMillis: Int64, offices: [String: String])>((Int64.min / 2, [:]))
     static let rebuildEvery: Int64 = 5_000
 
-    init(store: Store) { self.store = store }
+    init(store: any HubLog) { self.store = store }
 
     /// Rebuilds on the next question (an office's settings changed).
     func forget() { state.withLock { $0 = (Int64.min / 2, [:]) } }

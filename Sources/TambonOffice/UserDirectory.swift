@@ -6,14 +6,14 @@ import TambonStore
 /// The office's staff accounts: adding them and checking passwords (bcrypt).
 public struct UserDirectory: Sendable {
     public static let collection = "users"
-    public let store: Store
+    public let store: any HubLog
     /// bcrypt's cost: 12 (about a quarter of a second per login on an office PC); tests use less.
     public let cost: UInt8
 
     /// A valid bcrypt hash of nothing anyone knows, at the same cost: unknown names take as long as wrong passwords.
     private let decoyHash: String
 
-    public init(store: Store, cost: UInt8 = 12) {
+    public init(store: any HubLog, cost: UInt8 = 12) {
         self.store = store
         self.cost = cost
         decoyHash = Bcrypt.hash("decoy-\(UInt64.random(in: 0...UInt64.max))", cost: cost)
@@ -49,7 +49,7 @@ public struct UserDirectory: Sendable {
         let cost = self.cost
         let hash = await PasswordWork.run { Bcrypt.hash(password, cost: cost) }
         let now = store.configuration.wallClock()
-        let changes = try await store.transaction { transaction in
+        let changes = try await store.readWrite { transaction in
             let office = transaction.node.office
             let id = Self.recordID(office: office, name: name)
             if try transaction.record(collection: Self.collection, id: id) != nil {

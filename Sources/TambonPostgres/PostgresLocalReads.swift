@@ -18,6 +18,11 @@ struct PostgresLocalReads: LocalReads {
     func role() throws -> NodeRole { .hub }
 
     func record(collection: String, id: String) throws -> RecordSnapshot? {
+        try Self.record(connection, logger: logger, collection: collection, id: id)
+    }
+
+    /// A record's merged state, waiting for the answers (on a thread where waiting blocks nothing else).
+    static func record(_ connection: PostgresConnection, logger: Logger, collection: String, id: String) throws -> RecordSnapshot? {
         let key = (home: PostgresStore.home(of: id), collection: collection, id: id)
         let scopes = try connection.query(
             "SELECT scope FROM records WHERE office = \(key.home) AND collection = \(collection) AND record_id = \(id)", logger: logger
@@ -45,7 +50,7 @@ struct PostgresLocalReads: LocalReads {
     func recordIDs(collection: String, _ link: Store.BillLink, _ reference: String, office: String) throws -> [String] {
         try connection.query(
             """
-            SELECT record_id FROM fields WHERE office = \(office) AND collection = \(collection) AND field = \(link.rawValue)
+            SELECT record_id FROM fields WHERE office = \(office) AND collection = \(collection) AND field = '\(unescaped: link.rawValue)'
               AND value = \(JSONValue.string(reference).canonicalText)
             """, logger: logger
         ).wait().map { try $0.decode(String.self) }.filter { Authority.isOwned(record: $0, by: office) }

@@ -61,6 +61,8 @@ enum PostgresSchema {
                 );
                 CREATE INDEX changes_by_origin ON changes (origin, seq);
                 CREATE UNIQUE INDEX changes_by_arrival ON changes (office, arrival);
+                -- The whole log in arrival order: projections (the report index) read it from a point on.
+                CREATE INDEX changes_in_arrival_order ON changes (arrival);
                 CREATE INDEX changes_by_record ON changes (office, collection, record_id, arrival);
                 CREATE INDEX changes_refused ON changes (origin, seq) WHERE refused IS NOT NULL;
                 -- The routing feed (SPEC §6.1), by receiving office; positions only grow, in commit order.
@@ -94,6 +96,9 @@ enum PostgresSchema {
                     seq bigint NOT NULL,
                     PRIMARY KEY (office, collection, record_id, field)
                 );
+                -- Payments and receipts by the bill they name (the payment desk's lookups).
+                CREATE INDEX fields_by_bill ON fields (office, collection, value) WHERE field = 'bill';
+                CREATE INDEX fields_by_awaited_bill ON fields (office, collection, value) WHERE field = 'awaiting';
                 CREATE TABLE set_elements (
                     office text COLLATE "C" NOT NULL,
                     collection text COLLATE "C" NOT NULL,

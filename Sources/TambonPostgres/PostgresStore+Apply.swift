@@ -24,6 +24,7 @@ extension PostgresStore {
             guard var node = try await HubNodeRow.fetch(connection, logger: logger, forUpdate: true) else { throw StoreError.notInitialised }
             var gate = PostgresAuthority(connection: connection, logger: logger, hub: node.id, rules: configuration.authority)
             var heads = try await Self.heads(of: Set(batch.map(\.origin)), connection: connection, logger: logger)
+            try await writer.prefetch(batch.map { .init(collection: $0.collection, record: $0.record) })
             var applied = 0, duplicates = 0, feedRows = 0
             var refused: [RefusedChange] = []
             var newest = HLC.zero

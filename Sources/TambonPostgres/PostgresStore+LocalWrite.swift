@@ -38,6 +38,7 @@ extension PostgresStore {
         var clock = HybridLogicalClock(last: max(node.clock, firstStamp ?? .zero), maximumSkewMillis: configuration.maximumSkewMillis)
         var stamp = firstStamp
         var written: [Change] = []
+        try await writer.prefetch(edits.map { .init(collection: $0.collection, record: $0.record) })
         for edit in edits {
             let hlc = stamp ?? clock.tick(wallMillis: configuration.wallClock())
             stamp = nil

@@ -125,6 +125,23 @@ extension PostgresStore {
         }
     }
 
+    /// The ids of `office`'s records in `collection` whose register `link` holds `reference`. The field is written into
+    /// the statement (from the enum, never input) so the planner can use its partial index.
+    public func recordIDs(collection: String, _ link: Store.BillLink, _ reference: String, office: String) async throws -> [String] {
+        try await database { connection in
+            var ids: [String] = []
+            for try await id in try await connection.query(
+                """
+                SELECT record_id FROM fields WHERE office = \(office) AND collection = \(collection) AND field = '\(unescaped: link.rawValue)'
+                  AND value = \(JSONValue.string(reference).canonicalText)
+                """, logger: logger
+            ).decode(String.self) where Authority.isOwned(record: id, by: office) {
+                ids.append(id)
+            }
+            return ids
+        }
+    }
+
     /// The records `ids` of `collection` as they stand, in the order given (missing ones left out).
     static func records(_ connection: PostgresConnection, logger: Logger, collection: String, ids: [String]) async throws -> [RecordSnapshot] {
         guard !ids.isEmpty else { return [] }
@@ -188,6 +205,18 @@ extension PostgresStore {
                 }
             }
             return digest.finalize()
+        }
+    }
+
+    /// The routing feed's last position.
+    public func feedPosition() async throws -> Int64 {
+        try await database { connection in
+            for try await position in try await connection.query("SELECT coalesce(max(position), 0)::bigint FROM feed", logger: logger).decode(
+                Int64.self)
+            {
+                return position
+            }
+            return 0
         }
     }
 

@@ -17,23 +17,36 @@ import TambonStore
 public final class PostgresStore: Sendable {
     public let configuration: StoreConfiguration
     public let settings: DatabaseSettings
+    /// The hub's data directory (TLS files, attachments, the report index), or nil: attachments in a temporary
+    /// directory and projections in memory (tests).
+    public let directory: String?
+    public let attachments: AttachmentStore
     let client: PostgresClient
     let logger: Logger
 
     /// The hub's office code, as on SQLite.
     public static let hubOffice = Enrolment.hubOffice
 
-    private init(client: PostgresClient, settings: DatabaseSettings, configuration: StoreConfiguration, logger: Logger) {
+    private init(client: PostgresClient, settings: DatabaseSettings, configuration: StoreConfiguration, directory: String?, logger: Logger) {
         self.client = client
         self.settings = settings
         self.configuration = configuration
+        self.directory = directory
+        attachments = AttachmentStore(
+            root: directory.map { $0 + "/attachments" } ?? NSTemporaryDirectory() + "tambon-attachments-" + UUID().uuidString)
         self.logger = logger
+    }
+
+    /// Where a projection keeps its database file: in the hub's data directory, or in memory without one.
+    public func projectionPath(_ name: String) -> String? {
+        directory.map { $0 + "/" + name }
     }
 
     /// Connects to the database, brings its schema up to date (``PostgresMigrator``), runs `body` with the store
     /// and then closes every connection: the store lives exactly as long as `body`.
     public static func withStore<Result: Sendable>(
-        settings: DatabaseSettings, configuration: StoreConfiguration = .init(), logger: Logger = Logger(label: "tambon.postgres"),
+        settings: DatabaseSettings, configuration: StoreConfiguration = .init(), directory: String? = nil,
+        logger: Logger = Logger(label: "tambon.postgres"),
         environment: [String: String] = ProcessInfo.processInfo.environment,
         _ body: (PostgresStore) async throws -> Result
     ) async throws -> Result {
@@ -41,7 +54,7 @@ public final class PostgresStore: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            let store = PostgresStore(client: client, settings: settings, configuration: configuration, logger: logger)
+            let store = PostgresStore(client: client, settings: settings, configuration: configuration, directory: directory, logger: logger)
             try await store.database { try await PostgresMigrator.migrate($0, logger: logger) }
             return try await body(store)
         }

@@ -22,7 +22,7 @@ public struct HubReportWeb: Sendable {
     /// Offices not heard from for this many days are listed as stale.
     public static let staleDays = 7
 
-    public init(store: Store, index: ReportIndex, bcryptCost: UInt8 = 12) {
+    public init(store: any HubLog, index: ReportIndex, bcryptCost: UInt8 = 12) {
         self.index = index
         users = UserDirectory(store: store, cost: bcryptCost)
         sessions = SessionStore(clock: store.configuration.wallClock)

@@ -13,7 +13,7 @@ import TambonStore
 /// of the application's record id, never a field of the record; an application whose id has no office part (an
 /// older version's bare tracking code) is left out.
 public struct ReportIndex: Sendable {
-    public let store: Store
+    public let store: any HubLog
     /// The index's own database (never the store's).
     let database: any DatabaseWriter
     /// Today's date in Thailand (injected for tests).
@@ -29,7 +29,7 @@ public struct ReportIndex: Sendable {
     static let refreshStep = 2_000
 
     public init(
-        store: Store, today: (@Sendable () -> CivilDate)? = nil, services: [any ApplicationService.Type] = ServiceCatalog.all,
+        store: any HubLog, today: (@Sendable () -> CivilDate)? = nil, services: [any ApplicationService.Type] = ServiceCatalog.all,
         logger: Logger = Logger(label: "tambon.reports")
     ) throws {
         self.store = store
@@ -125,7 +125,7 @@ public struct ReportIndex: Sendable {
         let today = self.today()
         while true {
             let cursor = try await database.read { db in try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")! }
-            let step = try await store.snapshot { snapshot -> Step? in
+            let step = try await store.readSnapshot { snapshot -> Step? in
                 try Self.step(snapshot, after: cursor, on: today, services: services)
             }
             guard let step else { return refreshed }
@@ -189,7 +189,7 @@ public struct ReportIndex: Sendable {
     static let feeCollections = [Bill.collection, Receipt.collection, BankPayment.collection]
 
     static func step(
-        _ snapshot: StoreSnapshot, after cursor: Int64, on today: CivilDate, services: [any ApplicationService.Type]
+        _ snapshot: any LogSnapshot, after cursor: Int64, on today: CivilDate, services: [any ApplicationService.Type]
     ) throws -> Step? {
         let (changed, through) = try snapshot.changedRecords(
             collections: Set([ApplicationRecord.collection, OfficeSettings.collection] + feeCollections), after: cursor, limit: refreshStep)
@@ -340,7 +340,7 @@ public struct ReportIndex: Sendable {
     }
 
     /// An office's settings as its nodes wrote them (the hub holds every office's `office_settings` record).
-    static func catalog(_ snapshot: StoreSnapshot, of office: String, services: [any ApplicationService.Type]) throws -> ServiceCatalog {
+    static func catalog(_ snapshot: any LogSnapshot, of office: String, services: [any ApplicationService.Type]) throws -> ServiceCatalog {
         guard let value = try snapshot.record(collection: OfficeSettings.collection, id: office)?.fields["settings"],
             let catalog = try? OfficeSettings.catalog(from: value, services: services)
         else { return ServiceCatalog(services: services) }
@@ -485,7 +485,7 @@ public struct ReportIndex: Sendable {
     /// revoked ones included (their data still counts); nil if none ever has.
     public func officeSync() async throws -> [String: Int64?] {
         var latest: [String: Int64?] = [:]
-        for peer in try await store.peers.all() {
+        for peer in try await store.registry.all() {
             let current = latest[peer.office] ?? nil
             latest[peer.office] = [current, peer.lastSeenMillis].compactMap { $0 }.max()
         }

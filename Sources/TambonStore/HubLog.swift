@@ -31,9 +31,39 @@ public protocol HubLog: Sendable {
     func storedChanges(collection: String, record: String, limit: Int) async throws -> [StoredChange]?
     func record(collection: String, id: String) async throws -> RecordSnapshot?
     func records(collection: String, office: String?) async throws -> [RecordSnapshot]
+    /// The ids of `office`'s records in `collection` whose register `link` holds `reference` (the bill lookup).
+    func recordIDs(collection: String, _ link: Store.BillLink, _ reference: String, office: String) async throws -> [String]
     /// The digest of an office's replicated state (SPEC §7).
     func digest(scope office: String) async throws -> String
     func statistics() async throws -> StoreStatistics
+    /// The routing feed's last position: a cursor past everything routed so far.
+    func feedPosition() async throws -> Int64
+    /// Runs `body` on one consistent read of the log (``LogSnapshot``).
+    func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (any LogSnapshot) throws -> T) async throws -> T
+    /// Where a projection keeps its own database file (`name` in the hub's data directory), or nil to keep it in
+    /// memory.
+    func projectionPath(_ name: String) -> String?
+
+    /// The attachment files (SPEC §14), in the hub's data directory whichever database holds the log.
+    var attachments: AttachmentStore { get }
+    /// The reference to `hash` from a record in `office`'s scope (any record when nil), outside `excluding`.
+    func attachmentReference(_ hash: String, office: String?, excluding: Set<String>) async throws -> AttachmentReference?
+    /// The reference through which `office` may read `hash`: a record in its scope whose owner uploaded the file.
+    func readableAttachment(_ hash: String, office: String) async throws -> AttachmentReference?
+    func ownsAttachment(_ hash: String, office: String) async throws -> Bool
+    func addAttachmentOwner(_ hash: String, office: String, size: Int) async throws
+    /// The bytes of attachments `office` uploaded (its quota's use).
+    func attachmentUsage(office: String) async throws -> Int64
+}
+
+extension HubLog {
+    public func attachmentReference(_ hash: String, office: String? = nil) async throws -> AttachmentReference? {
+        try await attachmentReference(hash, office: office, excluding: [])
+    }
+
+    public func records(collection: String) async throws -> [RecordSnapshot] {
+        try await records(collection: collection, office: nil)
+    }
 }
 
 /// The hub's register of enrolment tokens and enrolled nodes (``PeerRegistry`` on SQLite), with the refusal codes
@@ -72,5 +102,9 @@ extension Store: HubLog {
 
     public func readWrite(_ body: @escaping @Sendable (any LocalReads) throws -> [LocalEdit]) async throws -> [Change] {
         try await transaction { try body($0) }
+    }
+
+    public func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (any LogSnapshot) throws -> T) async throws -> T {
+        try await snapshot { try body($0) }
     }
 }

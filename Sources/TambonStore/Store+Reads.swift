@@ -169,6 +169,11 @@ extension Store {
         }
     }
 
+    /// The routing feed's last position (0 on a node, which routes nothing).
+    public func feedPosition() async throws -> Int64 {
+        try await writer.read { db in try Int64.fetchOne(db, cached: "SELECT IFNULL(MAX(position), 0) FROM feed") ?? 0 }
+    }
+
     /// The digest of the replicated state of `office`'s scope (see ``TambonCore/StateDigest``).
     public func digest(scope office: String) async throws -> String {
         try await writer.read { db in

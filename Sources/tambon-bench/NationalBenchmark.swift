@@ -1,12 +1,13 @@
 import AsyncHTTPClient
 import Foundation
-import GRDB
+import Logging
 import NIOCore
 import NIOHTTP1
 import TambonCore
 import TambonHub
 import TambonOSS
 import TambonOffice
+import TambonPostgres
 import TambonProtocol
 import TambonReports
 import TambonStore
@@ -32,6 +33,9 @@ struct NationalBenchmark {
     var outageOffices = 1_000
     var outageChanges = 500
     var confirmationsPerSecond = 200.0
+    /// Which hubs to run: `sqlite`, `postgres` (a throwaway cluster unless `postgres` names a server).
+    var backends: Set<String> = ["sqlite", "postgres"]
+    var postgres: String?
     /// Seconds between one office's syncs (SPEC: a node syncs every 5 minutes when idle).
     static let syncInterval = 300.0
     static let reportRuns = 15
@@ -43,6 +47,18 @@ struct NationalBenchmark {
         self.directory = directory
         var rest = arguments[...]
         while let flag = rest.popFirst() {
+            if flag == "--backends" || flag == "--postgres" {
+                guard let value = rest.popFirst() else { throw TambonError(.invalid, "usage", "\(flag) needs a value") }
+                if flag == "--postgres" {
+                    postgres = value
+                } else {
+                    backends = Set(value.split(separator: ",").map(String.init))
+                    guard !backends.isEmpty, backends.isSubset(of: ["sqlite", "postgres"]) else {
+                        throw TambonError(.invalid, "usage", "--backends takes sqlite, postgres or both (comma-separated)")
+                    }
+                }
+                continue
+            }
             guard let text = rest.popFirst(), let value = Double(text), value >= 0, value <= 10_000_000 else {
                 throw TambonError(.invalid, "usage", "\(flag) needs a number from 0 to 10,000,000")
             }
@@ -71,10 +87,35 @@ struct NationalBenchmark {
     }
 
     func run() async throws -> [[String: JSONValue]] {
-        let data = directory + "/hub"
-        let log = directory + "/hub.log"
-        try HubProcess.run(["hub", "init", "--data", data, "--name", "national bench hub"], log: log)
-        let seeded = try await seed(data: data)
+        var lines: [[String: JSONValue]] = []
+        if backends.contains("sqlite") { lines.append(try await run(database: nil)) }
+        if backends.contains("postgres") {
+            let line = try await Self.withPostgres(server: postgres, directory: directory + "/pg") { server in
+                var quiet = Logger(label: "bench.postgres")
+                quiet.logLevel = .critical
+                return try await PostgresStore.withScratchDatabase(server: server, logger: quiet) { try await run(database: $0) }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// The whole simulation against one hub: SQLite in its data directory, or PostgreSQL at `database`.
+    private func run(database: DatabaseSettings?) async throws -> [String: JSONValue] {
+        let backend = database == nil ? "sqlite" : "postgres"
+        print("— the hub on \(backend) —")
+        let data = directory + "/hub-" + backend
+        let log = directory + "/hub-\(backend).log"
+        try HubProcess.run(
+            ["hub", "init", "--data", data, "--name", "national bench hub"] + (database.map { ["--database", $0.url] } ?? []), log: log)
+        let seeded: Seeded
+        if let database {
+            seeded = try await PostgresStore.withStore(settings: database, configuration: Self.storeConfiguration, directory: data) {
+                try await seed(store: $0, data: data)
+            }
+        } else {
+            seeded = try await seed(store: try DataDirectory(path: data).open(configuration: Self.storeConfiguration), data: data)
+        }
         let caPEM = try String(contentsOfFile: data + "/hub-ca.pem", encoding: .utf8)
         let hub = try await HubProcess(data: data, log: log)
         var figures: [String: JSONValue]
@@ -85,21 +126,52 @@ struct NationalBenchmark {
             throw error
         }
         hub.stop()
-        figures["backend"] = "sqlite"
+        figures["backend"] = .string(backend)
         figures["offices"] = .number(Double(offices))
         figures["applications"] = .number(Double(offices * applicationsPerOffice))
         figures["seed_s"] = .number(seeded.seconds.rounded(to: 1))
-        return [figures]
+        return figures
+    }
+
+    /// The configuration the seeding opens the hub with: the same host and rules as `tambon hub serve`.
+    static var storeConfiguration: StoreConfiguration {
+        var configuration = StoreConfiguration(host: StoreConfiguration.machineFingerprint())
+        configuration.authority = ServiceCatalog.authorityRules()
+        configuration.durableCommits = false
+        return configuration
+    }
+
+    /// Runs `body` with a PostgreSQL server: `server` if given, else a throwaway cluster of `scripts/postgres`
+    /// (durable: fsync and synchronous commits on, as a hub would run), stopped afterwards.
+    static func withPostgres<T: Sendable>(server: String?, directory: String, _ body: (DatabaseSettings) async throws -> T) async throws -> T {
+        if let server { return try await body(try DatabaseSettings(url: server)) }
+        let script = FileManager.default.currentDirectoryPath + "/scripts/postgres"
+        guard FileManager.default.isExecutableFile(atPath: script) else {
+            throw TambonError(.notFound, "bench", "no --postgres URL and no scripts/postgres here: run from the repository or pass --postgres")
+        }
+        let started = Process()
+        started.executableURL = URL(fileURLWithPath: script)
+        started.arguments = ["start", directory]
+        started.environment = ProcessInfo.processInfo.environment.merging(["TAMBON_PG_DURABLE": "1"]) { $1 }
+        // Not a pipe: the server it starts would hold the pipe open, and nothing reads it.
+        started.standardOutput = FileHandle.nullDevice
+        try started.run()
+        started.waitUntilExit()
+        guard started.terminationStatus == 0 else { throw TambonError(.internal, "bench", "scripts/postgres start failed") }
+        defer {
+            let stop = Process()
+            stop.executableURL = URL(fileURLWithPath: script)
+            stop.arguments = ["stop", directory]
+            try? stop.run()
+            stop.waitUntilExit()
+        }
+        return try await body(try DatabaseSettings(url: "postgres://tambon@/tambon?host=" + directory))
     }
 
     // MARK: Seeding (in this process, on the hub's directory, before the hub starts)
 
-    private func seed(data: String) async throws -> Seeded {
+    private func seed(store: any HubLog, data: String) async throws -> Seeded {
         let started = Date()
-        var configuration = StoreConfiguration(host: StoreConfiguration.machineFingerprint())
-        configuration.authority = ServiceCatalog.authorityRules()
-        configuration.durableCommits = false
-        let store = try DataDirectory(path: data).open(configuration: configuration)
         guard let hub = try await store.node() else { throw TambonError(.internal, "bench", "the hub was not initialised") }
         let codes = (0..<offices).map { String(5_000_001 + $0) }
 
@@ -107,8 +179,8 @@ struct NationalBenchmark {
         var identities: [(String, NodeIdentity)] = []
         for (number, office) in codes.enumerated() {
             let identity = NodeIdentity()
-            let token = try await store.peers.createEnrolmentToken(office: office, role: .office)
-            _ = try await store.peers.enrol(token: token, node: identity.id, office: office, name: "office \(office)")
+            let token = try await store.registry.createEnrolmentToken(office: office, role: .office)
+            _ = try await store.registry.enrol(token: token, node: identity.id, office: office, name: "office \(office)")
             identities.append((office, identity))
             if number % 1_000 == 999 { print("  \(number + 1)") }
         }
@@ -124,24 +196,25 @@ struct NationalBenchmark {
                         collection: ApplicationRecord.collection, office: office, index: index, now: now, withinDays: 540, random: &random))
             }
             let batch = edits
-            _ = try await store.transaction { _ in batch }
+            _ = try await store.write(batch)
             if number % 500 == 499 { print(String(format: "  %d offices (%.0f s)", number + 1, Date().timeIntervalSince(started))) }
         }
 
         // One office's bills, for the bank to pay during the outage.
         let billOffice = codes[codes.count - 1]
         let bills = Int(confirmationsPerSecond * 300)
-        try await store.write(
-            collection: "office_settings", record: billOffice, set: ["settings": ["billing": ["tax_id": "0994000165501"]]], scope: [billOffice])
+        _ = try await store.write([
+            LocalEdit(
+                collection: "office_settings", record: billOffice, set: ["settings": ["billing": ["tax_id": "0994000165501"]]], scope: [billOffice])
+        ])
         var start = 0
         while start < bills {
             let range = start..<min(start + 1_000, bills)
-            try await store.transaction { _ in
+            _ = try await store.write(
                 range.map { index in
                     let bill = Self.bill(index)
                     return LocalEdit(collection: Bill.collection, record: billOffice + "." + bill.reference, set: bill.fields, scope: [billOffice])
-                }
-            }
+                })
             start += 1_000
         }
         try BankRegistry.add(name: "scb", secret: Self.bankSecret, directory: data, now: now)
@@ -150,9 +223,7 @@ struct NationalBenchmark {
         print("building the report index …")
         let indexed = try await ReportIndex(store: store).refresh()
         let statistics = try await store.statistics()
-        let feedHead = try await DatabaseQueue(path: DataDirectory(path: data).databasePath).read { db in
-            try Int64.fetchOne(db, sql: "SELECT coalesce(max(position), 0) FROM feed") ?? 0
-        }
+        let feedHead = try await store.feedPosition()
         let seconds = Date().timeIntervalSince(started)
         print(
             String(

@@ -58,12 +58,11 @@ struct HubAgencyImportCommand: AsyncParsableCommand {
 
     /// Writes the agencies as the hub's own records (`agencies/hub.<code>`, scope hub), in one transaction.
     static func write(_ agencies: [Agency], options: DataOptions) async throws {
-        let (store, node) = try await options.openNode()
-        guard node.office == Store.hubOffice else { throw TambonError.command("\(options.data) holds an office node, not a hub (tambon hub init)") }
-        try await store.transaction { _ in
-            agencies.map {
-                LocalEdit(collection: Agency.collection, record: "\(Store.hubOffice).\($0.code)", set: $0.fields, scope: [Store.hubOffice])
-            }
+        _ = try await HubDatabase.withHub(options) { store, _ in
+            try await store.write(
+                agencies.map {
+                    LocalEdit(collection: Agency.collection, record: "\(Store.hubOffice).\($0.code)", set: $0.fields, scope: [Store.hubOffice])
+                })
         }
     }
 }
@@ -74,8 +73,9 @@ struct HubAgencyListCommand: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        let store = try options.openStore()
-        let agencies = try await store.records(collection: Agency.collection, office: Store.hubOffice).compactMap { Agency(fields: $0.fields) }
+        let agencies = try await HubDatabase.withHub(options) { store, _ in
+            try await store.records(collection: Agency.collection, office: Store.hubOffice).compactMap { Agency(fields: $0.fields) }
+        }
         if agencies.isEmpty { print("no agencies; add them with: tambon hub agency import --data \(options.data) FILE.csv") }
         for agency in agencies.sorted(by: { $0.code < $1.code }) {
             print([agency.code, agency.name, agency.letterCode ?? "", agency.parent ?? ""].joined(separator: "\t"))

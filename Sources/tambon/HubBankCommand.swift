@@ -91,8 +91,7 @@ struct HubBankRemoveCommand: AsyncParsableCommand {
 extension HubFiles {
     /// Refuses a data directory that is not a hub's.
     static func requireHub(_ options: DataOptions) async throws {
-        let (_, node) = try await options.openNode()
-        guard node.office == Store.hubOffice else { throw TambonError.command("\(options.data) holds an office node, not a hub (tambon hub init)") }
+        try await HubDatabase.withHub(options) { _, _ in }
     }
 }
 
@@ -109,10 +108,10 @@ struct HubBankParkedCommand: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        try await HubFiles.requireHub(options)
-        let store = try options.openStore()
-        let parked = try await store.records(collection: BankPayment.collection, office: Store.hubOffice).filter {
-            $0.fields["moved_to"] == nil || $0.fields["moved_to"] == .null
+        let parked = try await HubDatabase.withHub(options) { store, _ in
+            try await store.records(collection: BankPayment.collection, office: Store.hubOffice).filter {
+                $0.fields["moved_to"] == nil || $0.fields["moved_to"] == .null
+            }
         }
         if parked.isEmpty { print("no parked payments") }
         for record in parked {

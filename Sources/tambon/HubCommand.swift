@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import TambonCore
 import TambonHub
+import TambonPostgres
 import TambonProtocol
 import TambonStore
 import TambonSync
@@ -55,6 +56,11 @@ struct HubInitCommand: AsyncParsableCommand {
     var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"))
     var tlsKey: String?
+    @Option(
+        help: ArgumentHelp(
+            "Keep the hub's log in PostgreSQL instead of the embedded SQLite: postgres://USER@HOST:PORT/DB (or postgres://USER@/DB?host=/socket/dir). "
+                + "No password in the URL: set TAMBON_DATABASE_PASSWORD.", valueName: "URL"))
+    var database: String?
 
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -72,8 +78,23 @@ struct HubInitCommand: AsyncParsableCommand {
             let generated = try TLSSetup.generate(hubName: name, hostnames: [ProcessInfo.processInfo.hostName] + hostnames)
             material = (generated.certificatePEM, generated.keyPEM, generated)
         }
-        let store = try options.directory.create(configuration: DataOptions.storeConfiguration)
-        let hub = try await store.initialiseNode(office: Store.hubOffice, name: name)
+        let hub: NodeInfo
+        if let database {
+            let settings = try DatabaseSettings(url: database)
+            try FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            guard !FileManager.default.fileExists(atPath: HubDatabase.urlFile(options.data)),
+                !FileManager.default.fileExists(atPath: options.directory.databasePath)
+            else { throw TambonError.command("\(options.data) already holds a hub") }
+            hub = try await PostgresStore.withStore(
+                settings: settings, configuration: DataOptions.storeConfiguration, directory: options.data,
+                logger: Logging.make("tambon.postgres", level: .warning)
+            ) { store in try await store.initialiseNode(name: name) }
+            try HubFiles.write(settings.url + "\n", to: HubDatabase.urlFile(options.data), mode: 0o600)
+            print("the hub's log is in PostgreSQL at \(settings.url) (its password, if any, from \(DatabaseSettings.passwordVariable))")
+        } else {
+            let store = try options.directory.create(configuration: DataOptions.storeConfiguration)
+            hub = try await store.initialiseNode(office: Store.hubOffice, name: name)
+        }
         try FileManager.default.createDirectory(
             atPath: HubFiles.tlsDirectory(options.data), withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
@@ -119,17 +140,22 @@ struct HubServeCommand: AsyncParsableCommand {
             throw TambonError.command("--office-quota-gib must be between 1 and 10000, not \(officeQuotaGiB)")
         }
         let (host, port) = try ListenAddress.parse(listen)
-        let (store, node) = try await options.openNode()
-        guard node.office == Store.hubOffice else { throw TambonError.command("\(options.data) holds an office node, not a hub (tambon hub init)") }
         let tls = try TLSSetup.serverConfiguration(certificatePath: HubFiles.certificate(options.data), keyPath: HubFiles.key(options.data))
         let logger = Logging.make("tambon.hub", level: .info)
-        let app = try await HubServer.makeApplication(
-            store: store, tls: tls, host: host, port: port, logger: logger, refreshReportsEvery: .seconds(15),
-            limits: HubLimits(officeQuotaBytes: Int64(officeQuotaGiB) << 30), banks: BankRegistry(directory: options.data)
-        ) { channel in
-            logger.info("hub serving", metadata: ["hub": "\(node.id.short)", "address": "https://\(host):\(channel.localAddress?.port ?? port)"])
+        let database = try HubDatabase.settings(options.data).map { "PostgreSQL at \($0.url)" } ?? "SQLite"
+        try await HubDatabase.withHub(options) { store, node in
+            let app = try await HubServer.makeApplication(
+                store: store, tls: tls, host: host, port: port, logger: logger, refreshReportsEvery: .seconds(15),
+                limits: HubLimits(officeQuotaBytes: Int64(officeQuotaGiB) << 30), banks: BankRegistry(directory: options.data)
+            ) { channel in
+                logger.info(
+                    "hub serving",
+                    metadata: [
+                        "hub": "\(node.id.short)", "address": "https://\(host):\(channel.localAddress?.port ?? port)", "database": "\(database)",
+                    ])
+            }
+            try await app.runService()
         }
-        try await app.runService()
     }
 }
 
@@ -150,9 +176,10 @@ struct HubTokenCommand: AsyncParsableCommand {
         guard (1...365).contains(days) else { throw TambonError.command("--days must be 1 to 365") }
         guard Names.isValidOffice(office) else { throw TambonError.command("invalid office code \"\(office)\"") }
         if officer != nil, role != .survey { throw TambonError.command("--officer is for a phone: use it with --role survey") }
-        let (store, _) = try await options.openNode()
-        print(
-            try await store.peers.createEnrolmentToken(office: office, role: role, officer: officer, lifetimeMillis: Int64(days) * 86_400_000))
+        let token = try await HubDatabase.withHub(options) { store, _ in
+            try await store.registry.createEnrolmentToken(office: office, role: role, officer: officer, lifetimeMillis: Int64(days) * 86_400_000)
+        }
+        print(token)
     }
 }
 
@@ -164,8 +191,7 @@ struct HubNodesCommand: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        let (store, _) = try await options.openNode()
-        for peer in try await store.peers.all() {
+        for peer in try await HubDatabase.withHub(options, { store, _ in try await store.registry.all() }) {
             let seen = peer.lastSeenMillis.map(Timestamps.iso) ?? "never"
             let skew = peer.skewMillis.map { ($0 >= 0 ? "+" : "") + "\($0)ms" } ?? "unknown"
             print(
@@ -184,8 +210,7 @@ struct HubRevokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let id = NodeID(hex: node) else { throw TambonError.command("--node must be a full node id (64 hex digits)") }
-        let (store, _) = try await options.openNode()
-        let peer = try await store.peers.revoke(node: id)
+        let peer = try await HubDatabase.withHub(options) { store, _ in try await store.registry.revoke(node: id) }
         print("revoked \(peer.id.hex) (office \(peer.office), \(peer.role.rawValue))")
     }
 }
@@ -200,13 +225,14 @@ struct HubImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw TambonError.command("cannot read \(file)") }
-        let (store, _) = try await options.openNode()
         let (node, changes) = try ExportFile.read(Array(data))
-        guard let peer = try await store.peers.peer(node) else {
-            throw PeerRegistry.Refusal.notEnrolled(node, hint: "enrol it first (tambon hub token, tambon node join)")
+        let outcome = try await HubDatabase.withHub(options) { store, _ in
+            guard let peer = try await store.registry.peer(node) else {
+                throw PeerRegistry.Refusal.notEnrolled(node, hint: "enrol it first (tambon hub token, tambon node join)")
+            }
+            try await store.registry.publishRoster()
+            return try await HubIntake(store: store, logger: Logging.make("tambon.hub", level: .warning)).accept(changes, from: peer)
         }
-        try await store.peers.publishRoster()
-        let outcome = try await HubIntake(store: store, logger: Logging.make("tambon.hub", level: .warning)).accept(changes, from: peer)
         print(
             "imported \(outcome.applied) change(s) from node \(node.hex) (\(outcome.duplicates) already held); hub holds it up to #\(outcome.acceptedSeq)"
         )

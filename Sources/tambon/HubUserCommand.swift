@@ -26,8 +26,6 @@ struct HubUserAddCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (store, node) = try await options.openNode()
-        guard node.office == Store.hubOffice else { throw TambonError.command("\(options.data) holds an office node, not a hub (tambon hub init)") }
-        try await account.add(to: store)
+        try await HubDatabase.withHub(options) { store, _ in try await account.add(to: store) }
     }
 }

@@ -26,7 +26,7 @@ struct UserAddOptions: ParsableArguments {
         }
     }
 
-    func add(to store: Store) async throws {
+    func add(to store: any HubLog) async throws {
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {
             throw TambonError.command("no password on standard input")
         }

@@ -123,13 +123,22 @@ import Testing
         #expect(await limiter.count(node) == 0, "never below zero")
     }
 
-    @Test func allNodesTogetherHaveAtMostSixtyFourRequestsInProgress() async throws {
+    @Test func readsAndWritesHaveBudgetsOfTheirOwn() async throws {
         let limiter = NodeRequestLimiter()
-        let nodes = (0..<NodeRequestLimiter.maximumTotal).map { _ in NodeIdentity().id }
-        for node in nodes { try await limiter.enter(node) }
+        let reads = NodeRequestLimiter.maximumTotal - NodeRequestLimiter.maximumWrites
+        let readers = (0..<reads).map { _ in NodeIdentity().id }
+        for node in readers { try await limiter.enter(node) }
         await #expect { try await limiter.enter(NodeIdentity().id) } throws: { HubRefusal($0).error.code == "hub_busy" }
-        await limiter.leave(nodes[0])
-        await limiter.leave(nodes[0])  // a second leave of a node with none in progress frees nothing
+        // Writes wait for one writer: at most 16 in progress, and a full read budget does not stop them.
+        let writers = (0..<NodeRequestLimiter.maximumWrites).map { _ in NodeIdentity().id }
+        for node in writers { try await limiter.enter(node, kind: .write) }
+        await #expect { try await limiter.enter(NodeIdentity().id, kind: .write) } throws: { HubRefusal($0).status.code == 429 }
+        // A write ending frees a write's slot, not a read's.
+        await limiter.leave(writers[0], kind: .write)
+        await #expect { try await limiter.enter(NodeIdentity().id) } throws: { HubRefusal($0).status.code == 429 }
+        try await limiter.enter(NodeIdentity().id, kind: .write)
+        await limiter.leave(readers[0])
+        await limiter.leave(readers[0])  // a second leave of a node with none in progress frees nothing
         try await limiter.enter(NodeIdentity().id)
         await #expect { try await limiter.enter(NodeIdentity().id) } throws: { HubRefusal($0).status.code == 429 }
     }
