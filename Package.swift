@@ -332,7 +332,9 @@ let package = Package(
         // One suite for both hub backends: SQLite always, PostgreSQL at TAMBON_TEST_POSTGRES (scripts/test starts one).
         .testTarget(
             name: "TambonHubLogTests",
-            dependencies: ["TambonCore", "TambonStore", "TambonPostgres", "TambonTestSupport", Product.logging],
+            dependencies: [
+                "TambonCore", "TambonStore", "TambonPostgres", "TambonTestSupport", "TambonOSS", "TambonOffice", "TambonReports", Product.logging,
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -50,7 +50,11 @@ public final class PostgresStore: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         _ body: (PostgresStore) async throws -> Result
     ) async throws -> Result {
-        let client = PostgresClient(configuration: try settings.clientConfiguration(environment: environment), backgroundLogger: logger)
+        // The pool's own messages at errors only: a lease taken while `run()` is still starting is a warning there,
+        // and it is served as soon as the pool runs.
+        var background = logger
+        background.logLevel = max(.error, logger.logLevel)
+        let client = PostgresClient(configuration: try settings.clientConfiguration(environment: environment), backgroundLogger: background)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }

@@ -141,31 +141,18 @@ struct NationalBenchmark {
         return configuration
     }
 
-    /// Runs `body` with a PostgreSQL server: `server` if given, else a throwaway cluster of `scripts/postgres`
-    /// (durable: fsync and synchronous commits on, as a hub would run), stopped afterwards.
+    /// Runs `body` with the PostgreSQL server of `--postgres URL` (or `TAMBON_BENCH_POSTGRES`); the simulation makes
+    /// a database of its own there and drops it afterwards. For a throwaway durable cluster:
+    /// `eval "$(TAMBON_PG_DURABLE=1 scripts/postgres start /tmp/bench-pg)"` and `--postgres "postgres://tambon@/tambon?host=/tmp/bench-pg"`.
     static func withPostgres<T: Sendable>(server: String?, directory: String, _ body: (DatabaseSettings) async throws -> T) async throws -> T {
-        if let server { return try await body(try DatabaseSettings(url: server)) }
-        let script = FileManager.default.currentDirectoryPath + "/scripts/postgres"
-        guard FileManager.default.isExecutableFile(atPath: script) else {
-            throw TambonError(.notFound, "bench", "no --postgres URL and no scripts/postgres here: run from the repository or pass --postgres")
+        guard let url = server ?? ProcessInfo.processInfo.environment["TAMBON_BENCH_POSTGRES"] else {
+            throw TambonError(
+                .invalid, "usage", "the postgres backend needs a server: --postgres URL or TAMBON_BENCH_POSTGRES (or --backends sqlite)",
+                hint:
+                    "eval \"$(TAMBON_PG_DURABLE=1 scripts/postgres start /tmp/bench-pg)\" then --postgres \"postgres://tambon@/tambon?host=/tmp/bench-pg\""
+            )
         }
-        let started = Process()
-        started.executableURL = URL(fileURLWithPath: script)
-        started.arguments = ["start", directory]
-        started.environment = ProcessInfo.processInfo.environment.merging(["TAMBON_PG_DURABLE": "1"]) { $1 }
-        // Not a pipe: the server it starts would hold the pipe open, and nothing reads it.
-        started.standardOutput = FileHandle.nullDevice
-        try started.run()
-        started.waitUntilExit()
-        guard started.terminationStatus == 0 else { throw TambonError(.internal, "bench", "scripts/postgres start failed") }
-        defer {
-            let stop = Process()
-            stop.executableURL = URL(fileURLWithPath: script)
-            stop.arguments = ["stop", directory]
-            try? stop.run()
-            stop.waitUntilExit()
-        }
-        return try await body(try DatabaseSettings(url: "postgres://tambon@/tambon?host=" + directory))
+        return try await body(try DatabaseSettings(url: url))
     }
 
     // MARK: Seeding (in this process, on the hub's directory, before the hub starts)

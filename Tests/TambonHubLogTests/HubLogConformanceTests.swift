@@ -207,6 +207,42 @@ import Testing
     }
 
     @Test(arguments: HubBackend.available)
+    func attachmentsAreReadOnlyThroughRecordsOfTheirUploaders(_ backend: HubBackend) async throws {
+        try await backend.withHub { hub in
+            let a = Origin(seed: 1), b = Origin(seed: 2)
+            try await Self.enrol(a, office: "5001", in: hub)
+            try await Self.enrol(b, office: "5002", in: hub)
+            let hash = String(repeating: "ab", count: 32)
+            let reference: JSONValue = ["sha256": .string(hash), "size": 1200, "type": "application/pdf"]
+            // A's application names the file, and a letter A shares with B names it too.
+            _ = try await hub.apply(
+                [
+                    a.change("applications", "5001.app", scope: ["5001"], [.add(field: "attachments", id: hash, value: reference)]),
+                    a.change("letter_copies", "5001.l.5002", scope: ["5001", "5002"], [.add(field: "attachments", id: hash, value: reference)]),
+                ], options: ApplyOptions(enforceChain: true))
+            #expect(try await hub.attachmentReference(hash, office: "5001")?.size == 1200)
+            #expect(try await hub.attachmentReference(hash, office: "5002")?.type == "application/pdf")
+            #expect(try await hub.attachmentReference(hash, office: "5002", excluding: ["letter_copies"]) == nil)
+            #expect(try await hub.attachmentReference(hash, office: "5003") == nil)
+            // Nobody may read it before its owner uploaded it whole.
+            #expect(try await hub.readableAttachment(hash, office: "5001") == nil)
+            try await hub.addAttachmentOwner(hash, office: "5001", size: 1200)
+            try await hub.addAttachmentOwner(hash, office: "5001", size: 1200)  // again: nothing more
+            #expect(try await hub.ownsAttachment(hash, office: "5001"))
+            #expect(try await !hub.ownsAttachment(hash, office: "5002"))
+            #expect(try await hub.attachmentUsage(office: "5001") == 1200)
+            #expect(try await hub.attachmentUsage(office: "5002") == 0)
+            #expect(try await hub.readableAttachment(hash, office: "5001")?.sha256 == hash)
+            #expect(try await hub.readableAttachment(hash, office: "5002")?.sha256 == hash)
+            // B naming the same hash in its own record gains nothing: B uploaded nothing.
+            _ = try await hub.apply(
+                [b.change("applications", "5002.app", scope: ["5002"], [.add(field: "attachments", id: hash, value: reference)])],
+                options: ApplyOptions(enforceChain: true))
+            #expect(try await hub.readableAttachment(hash, office: "5003") == nil)
+        }
+    }
+
+    @Test(arguments: HubBackend.available)
     func readDecideWriteTransactionsLoseNoUpdate(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
             // Twenty increments at once, each reading the counter and writing it plus one: none may read a value
