@@ -50,13 +50,7 @@ extension PostgresStore {
             let draft = Change(
                 origin: node.id, seq: node.lastSeq + 1, hlc: hlc, collection: edit.collection, record: edit.record, scope: scope,
                 operations: operations, previous: node.lastHash)
-            let checked: (operations: EncodedOperations, body: [UInt8])
-            do throws(ChangeRejection) {
-                checked = try ChangeValidator.check(draft)
-            } catch {
-                guard case .invalid(let message) = error.reason else { throw error }
-                throw StoreError(.invalidWrite, message)
-            }
+            let checked = try LocalWriteCheck.check(draft)
             if let refusal = try await gate.decide(draft) { throw refusal }
             let change = draft.signed(by: identity, body: checked.body)
             try await writer.insert(change, operations: checked.operations, heldScope: heldScope)

@@ -95,13 +95,7 @@ extension Store {
             scope: recordScope, operations: operations, previous: previous)
         // The checks every receiver makes (size included), so this node never signs a change the hub would
         // refuse and block its log behind.
-        let checked: (operations: EncodedOperations, body: [UInt8])
-        do throws(ChangeRejection) {
-            checked = try ChangeValidator.check(draft)
-        } catch {
-            guard case .invalid(let message) = error.reason else { throw error }
-            throw StoreError(.invalidWrite, message)
-        }
+        let checked = try LocalWriteCheck.check(draft)
         // The authority rules every receiver applies: a node never signs a change the hub would refuse.
         if let refusal = try gate.decide(draft) { throw refusal }
         let change = draft.signed(by: try identities.identity(for: node), body: checked.body)

@@ -42,6 +42,13 @@ public final class HubClient: HubTransport {
     }
 
     public func exchange(_ request: HubRequest, deadline: TimeAmount) async throws -> HubResponse.Wire {
+        try await Self.exchange(request, over: http, baseURL: baseURL, deadline: deadline)
+    }
+
+    /// Carries `request` to the hub at `baseURL` over `http`: one place for the bytes on the wire, whichever client
+    /// owns the connections (a node's own, or a pool many simulated offices share).
+    public static func exchange(_ request: HubRequest, over http: HTTPClient, baseURL: String, deadline: TimeAmount) async throws -> HubResponse.Wire
+    {
         var outgoing = HTTPClientRequest(url: baseURL + request.path)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }

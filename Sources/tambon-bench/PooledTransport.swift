@@ -31,21 +31,7 @@ final class PooledTransport: HubTransport {
     }
 
     func exchange(_ request: HubRequest, deadline: TimeAmount) async throws -> HubResponse.Wire {
-        var outgoing = HTTPClientRequest(url: baseURL + request.path)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
-        if request.method != "GET" { outgoing.body = .bytes(ByteBuffer(bytes: request.body)) }
-        do {
-            let response = try await http.execute(outgoing, timeout: deadline)
-            var body = try await response.body.collect(upTo: SyncProtocol.maximumWireBytes)
-            return HubResponse.Wire(
-                status: Int(response.status.code), reason: response.status.reasonPhrase,
-                headers: response.headers.map { ($0.name, $0.value) }, body: body.readBytes(length: body.readableBytes) ?? [])
-        } catch let error as TambonError {
-            throw error
-        } catch {
-            throw TambonError(.unavailable, "transport", "cannot reach the hub: \(error)", cause: error)
-        }
+        try await HubClient.exchange(request, over: http, baseURL: baseURL, deadline: deadline)
     }
 
     /// A plain request (the report API), answered with its status, headers and body.

@@ -45,27 +45,3 @@ enum HubBackend: String, CaseIterable, CustomStringConvertible, Sendable {
         }
     }
 }
-
-/// A remote origin producing correctly chained, signed changes.
-final class Origin: @unchecked Sendable {
-    let identity: NodeIdentity
-    private(set) var seq: Int64 = 0
-    private var previous: [UInt8]?
-    private var clock = HybridLogicalClock()
-
-    init(seed: UInt8) {
-        identity = try! NodeIdentity(seed: Array(repeating: seed, count: 32))
-    }
-
-    var id: NodeID { identity.id }
-
-    func change(_ collection: String, _ record: String, scope: [String], _ operations: [ChangeOperation]) -> Change {
-        seq += 1
-        let change = Change(
-            origin: identity.id, seq: seq, hlc: clock.tick(wallMillis: 1_800_000_000_000), collection: collection, record: record, scope: scope,
-            operations: operations, previous: previous
-        ).signed(by: identity)
-        previous = change.hash
-        return change
-    }
-}

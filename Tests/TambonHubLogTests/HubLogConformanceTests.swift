@@ -1,6 +1,7 @@
 import Foundation
 import TambonCore
 import TambonStore
+import TambonTestSupport
 import Testing
 
 /// One suite, every hub backend (as Litestream runs one suite against every replica type): what the hub's
@@ -14,7 +15,7 @@ import Testing
     }
 
     /// Enrols an office node of `office` with key `origin`, as `POST /v1/enrol` does.
-    static func enrol(_ origin: Origin, office: String, role: Peer.Role = .office, in hub: any HubLog) async throws {
+    static func enrol(_ origin: TestOrigin, office: String, role: Peer.Role = .office, in hub: any HubLog) async throws {
         let token = try await hub.registry.createEnrolmentToken(office: office, role: role)
         _ = try await hub.registry.enrol(token: token, node: origin.id, office: office, name: "node of \(office)")
     }
@@ -39,7 +40,7 @@ import Testing
     @Test(arguments: HubBackend.available)
     func pushesApplyOnceAndPageThroughEachOfficesFeed(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
-            let a = Origin(seed: 1), b = Origin(seed: 2)
+            let a = TestOrigin(seed: 1), b = TestOrigin(seed: 2)
             try await Self.enrol(a, office: "5001", in: hub)
             try await Self.enrol(b, office: "5002", in: hub)
             var batch: [Change] = []
@@ -76,7 +77,7 @@ import Testing
     @Test(arguments: HubBackend.available)
     func forksGapsAndBrokenChainsRefuseTheWholeBatch(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
-            let a = Origin(seed: 1)
+            let a = TestOrigin(seed: 1)
             try await Self.enrol(a, office: "5001", in: hub)
             let first = a.change("applications", "5001.x", scope: ["5001"], [.set(field: "n", value: 1)])
             let second = a.change("applications", "5001.x", scope: ["5001"], [.set(field: "n", value: 2)])
@@ -109,7 +110,7 @@ import Testing
     @Test(arguments: HubBackend.available)
     func theAuthorityRulesHoldRefusedChangesInertAndSayWhy(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
-            let a = Origin(seed: 1), stranger = Origin(seed: 9)
+            let a = TestOrigin(seed: 1), stranger = TestOrigin(seed: 9)
             try await Self.enrol(a, office: "5001", in: hub)
             let own = a.change("applications", "5001.ok", scope: ["5001"], [.set(field: "n", value: 1)])
             let foreign = a.change("applications", "5002.theirs", scope: ["5002"], [.set(field: "n", value: 1)])
@@ -138,7 +139,7 @@ import Testing
     @Test(arguments: HubBackend.available)
     func aRecordJoiningAnOfficeBringsItsHistoryThere(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
-            let a = Origin(seed: 1)
+            let a = TestOrigin(seed: 1)
             try await Self.enrol(a, office: "5001", in: hub)
             let created = a.change("letters", "5001.l", scope: ["5001"], [.set(field: "subject", value: "ร่าง")])
             let edited = a.change("letters", "5001.l", scope: ["5001"], [.add(field: "files", id: "f1", value: "x")])
@@ -156,7 +157,7 @@ import Testing
     @Test(arguments: HubBackend.available)
     func feedBoundsHoldACostlyChangeAndRefuseACostlyBatch(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
-            let a = Origin(seed: 1)
+            let a = TestOrigin(seed: 1)
             try await Self.enrol(a, office: "5001", in: hub)
             var history: [Change] = []
             for index in 0..<5 {
@@ -209,7 +210,7 @@ import Testing
     @Test(arguments: HubBackend.available)
     func attachmentsAreReadOnlyThroughRecordsOfTheirUploaders(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
-            let a = Origin(seed: 1), b = Origin(seed: 2)
+            let a = TestOrigin(seed: 1), b = TestOrigin(seed: 2)
             try await Self.enrol(a, office: "5001", in: hub)
             try await Self.enrol(b, office: "5002", in: hub)
             let hash = String(repeating: "ab", count: 32)
@@ -285,7 +286,7 @@ import Testing
     func thePeerRegisterEnrolsOnceAuthenticatesOnceAndRevokes(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
             let registry = hub.registry
-            let a = Origin(seed: 1), b = Origin(seed: 2)
+            let a = TestOrigin(seed: 1), b = TestOrigin(seed: 2)
             let token = try await registry.createEnrolmentToken(office: "5001", role: .office)
             #expect(try await registry.enrolmentTokenOffice(token) == "5001")
             await #expect(throws: TambonError.self) { _ = try await registry.enrol(token: token, node: a.id, office: "5002", name: "x") }
@@ -345,7 +346,7 @@ import Testing
         let offices = ["5001", "5002", "5003"]
         func run(_ backend: HubBackend) async throws -> [String: (feed: [String], digest: String)] {
             try await backend.withHub { hub in
-                let origins = offices.enumerated().map { Origin(seed: UInt8($0.offset + 1)) }
+                let origins = offices.enumerated().map { TestOrigin(seed: UInt8($0.offset + 1)) }
                 for (origin, office) in zip(origins, offices) { try await Self.enrol(origin, office: office, in: hub) }
                 var random = SystemRandomNumberGenerator()
                 _ = random.next()

@@ -1,4 +1,5 @@
 import TambonCore
+import TambonTestSupport
 import Testing
 
 @testable import TambonStore
