@@ -20,6 +20,14 @@ import Testing
         _ = try await hub.registry.enrol(token: token, node: origin.id, office: office, name: "node of \(office)")
     }
 
+    /// Office nodes of 5001 (seed 1) and 5002 (seed 2), enrolled.
+    static func twoOffices(in hub: any HubLog) async throws -> (TestOrigin, TestOrigin) {
+        let a = TestOrigin(seed: 1), b = TestOrigin(seed: 2)
+        try await enrol(a, office: "5001", in: hub)
+        try await enrol(b, office: "5002", in: hub)
+        return (a, b)
+    }
+
     static func drain(_ hub: any HubLog, office: String, excluding: NodeID? = nil, limit: Int = 3) async throws -> [StoredChange] {
         var cursor: Int64 = 0
         var seen: [StoredChange] = []
@@ -40,9 +48,7 @@ import Testing
     @Test(arguments: HubBackend.available)
     func pushesApplyOnceAndPageThroughEachOfficesFeed(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
-            let a = TestOrigin(seed: 1), b = TestOrigin(seed: 2)
-            try await Self.enrol(a, office: "5001", in: hub)
-            try await Self.enrol(b, office: "5002", in: hub)
+            let (a, b) = try await Self.twoOffices(in: hub)
             var batch: [Change] = []
             for index in 0..<7 {
                 batch.append(a.change("applications", "5001.app-\(index)", scope: ["5001"], [.set(field: "n", value: .number(Double(index)))]))
@@ -210,9 +216,7 @@ import Testing
     @Test(arguments: HubBackend.available)
     func attachmentsAreReadOnlyThroughRecordsOfTheirUploaders(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
-            let a = TestOrigin(seed: 1), b = TestOrigin(seed: 2)
-            try await Self.enrol(a, office: "5001", in: hub)
-            try await Self.enrol(b, office: "5002", in: hub)
+            let (a, b) = try await Self.twoOffices(in: hub)
             let hash = String(repeating: "ab", count: 32)
             let reference: JSONValue = ["sha256": .string(hash), "size": 1200, "type": "application/pdf"]
             // A's application names the file, and a letter A shares with B names it too.
