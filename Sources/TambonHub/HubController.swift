@@ -44,6 +44,7 @@ public struct HubController: Sendable {
                 ], request: nil)
         }
         router.get("/metrics") { _, _ -> Response in
+            self.metrics.writesWaiting(await self.limiter.waitingWrites)
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: self.metrics.exposition())))

@@ -1,7 +1,7 @@
 import Prometheus
 
 /// The hub's metrics, exposed at `GET /metrics` in the Prometheus text format: requests by endpoint and outcome,
-/// changes accepted, changes refused by reason, and request latency. Counts only — never record contents.
+/// changes accepted, changes refused by reason, request latency, and writes waiting. Counts only — never record contents.
 public final class HubMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private static let namespace = "tambon_hub"
@@ -43,6 +43,16 @@ public final class HubMetrics: Sendable {
                 helpText: "Pushes refused, by reason"),
             labels: [("reason", reason)]
         ).increment()
+    }
+
+    /// Pushes and uploads waiting for a write's slot (``NodeRequestLimiter``), set when the metrics are read: a
+    /// queue that stays long says the writer cannot keep up.
+    func writesWaiting(_ count: Int) {
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: Self.namespace, metricName: "writes", unitName: "waiting", helpText: "Pushes and uploads waiting for the store's writer"),
+            labels: []
+        ).set(Double(count))
     }
 
     public func exposition() -> String {

@@ -102,7 +102,7 @@ import Testing
     }
 }
 
-/// One node's requests in progress at the hub are bounded; the next waits its turn with 429.
+/// Requests in progress at the hub are bounded per node and in all; a write beyond its budget waits its turn.
 @Suite struct NodeRequestLimiterTests {
     @Test func aNodeHasAtMostTwoRequestsInProgress() async throws {
         let limiter = NodeRequestLimiter()
@@ -124,15 +124,20 @@ import Testing
     }
 
     @Test func readsAndWritesHaveBudgetsOfTheirOwn() async throws {
-        let limiter = NodeRequestLimiter()
+        let limiter = NodeRequestLimiter(writeWait: .milliseconds(50))
         let reads = NodeRequestLimiter.maximumTotal - NodeRequestLimiter.maximumWrites
         let readers = (0..<reads).map { _ in NodeIdentity().id }
         for node in readers { try await limiter.enter(node) }
         await #expect { try await limiter.enter(NodeIdentity().id) } throws: { HubRefusal($0).error.code == "hub_busy" }
-        // Writes wait for one writer: at most 16 in progress, and a full read budget does not stop them.
+        // A full read budget does not stop writes, and a write beyond its own budget waits, then is refused.
         let writers = (0..<NodeRequestLimiter.maximumWrites).map { _ in NodeIdentity().id }
         for node in writers { try await limiter.enter(node, kind: .write) }
-        await #expect { try await limiter.enter(NodeIdentity().id, kind: .write) } throws: { HubRefusal($0).status.code == 429 }
+        let late = NodeIdentity().id
+        await #expect { try await limiter.enter(late, kind: .write) } throws: {
+            HubRefusal($0).status.code == 429 && HubRefusal($0).error.code == "hub_busy"
+        }
+        #expect(await limiter.count(late) == 0, "a write refused after waiting holds nothing")
+        #expect(await limiter.waitingWrites == 0)
         // A write ending frees a write's slot, not a read's.
         await limiter.leave(writers[0], kind: .write)
         await #expect { try await limiter.enter(NodeIdentity().id) } throws: { HubRefusal($0).status.code == 429 }
@@ -141,5 +146,66 @@ import Testing
         await limiter.leave(readers[0])  // a second leave of a node with none in progress frees nothing
         try await limiter.enter(NodeIdentity().id)
         await #expect { try await limiter.enter(NodeIdentity().id) } throws: { HubRefusal($0).status.code == 429 }
+    }
+
+    /// Fills the write budget of `limiter` with writers of their own.
+    static func fillWrites(_ limiter: NodeRequestLimiter) async throws -> [NodeID] {
+        let writers = (0..<NodeRequestLimiter.maximumWrites).map { _ in NodeIdentity().id }
+        for node in writers { try await limiter.enter(node, kind: .write) }
+        return writers
+    }
+
+    /// Waits (polling, bounded) until `count` writes are queued.
+    static func waitUntilQueued(_ limiter: NodeRequestLimiter, _ count: Int) async throws {
+        for _ in 0..<2_000 where await limiter.waitingWrites < count { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(await limiter.waitingWrites == count)
+    }
+
+    @Test func writesBeyondTheBudgetTakeFreedSlotsInArrivalOrder() async throws {
+        let limiter = NodeRequestLimiter(writeWait: .seconds(30))
+        let writers = try await Self.fillWrites(limiter)
+        let first = NodeIdentity().id, second = NodeIdentity().id
+        try await withThrowingTaskGroup(of: NodeID.self) { group in
+            group.addTask {
+                try await limiter.enter(first, kind: .write); return first
+            }
+            try await Self.waitUntilQueued(limiter, 1)
+            group.addTask {
+                try await limiter.enter(second, kind: .write); return second
+            }
+            try await Self.waitUntilQueued(limiter, 2)
+            #expect(await limiter.count(first) == 1, "a waiting write counts as its node's")
+            await limiter.leave(writers[0], kind: .write)
+            #expect(try await group.next() == first, "the first to wait has the first slot freed")
+            #expect(await limiter.waitingWrites == 1)
+            await limiter.leave(writers[1], kind: .write)
+            #expect(try await group.next() == second)
+        }
+        // The slots were handed over, not added: leaving one now frees it for the next write without a wait.
+        #expect(await limiter.waitingWrites == 0)
+        await limiter.leave(first, kind: .write)
+        try await limiter.enter(NodeIdentity().id, kind: .write)
+    }
+
+    @Test func aFullQueueRefusesAtOnceAndACancelledWaitFreesItsPlace() async throws {
+        let limiter = NodeRequestLimiter(writeWait: .seconds(30))
+        _ = try await Self.fillWrites(limiter)
+        let waiting = (0..<NodeRequestLimiter.maximumWaitingWrites).map { _ in NodeIdentity().id }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for node in waiting { group.addTask { try await limiter.enter(node, kind: .write) } }
+            try await Self.waitUntilQueued(limiter, waiting.count)
+            let started = ContinuousClock.now
+            await #expect { try await limiter.enter(NodeIdentity().id, kind: .write) } throws: { HubRefusal($0).error.code == "hub_busy" }
+            #expect(ContinuousClock.now - started < .seconds(5), "a full queue refuses without waiting")
+            // The waiting requests are abandoned (their clients went away): each leaves the queue, refused.
+            group.cancelAll()
+            var refused = 0
+            while let result = await group.nextResult() {
+                if case .failure(let error) = result, HubRefusal(error).error.code == "hub_busy" { refused += 1 }
+            }
+            #expect(refused == waiting.count)
+        }
+        #expect(await limiter.waitingWrites == 0)
+        for node in waiting { #expect(await limiter.count(node) == 0) }
     }
 }

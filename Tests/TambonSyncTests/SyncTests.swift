@@ -90,6 +90,7 @@ import Testing
             #expect(text.contains("tambon_hub_changes_accepted_total 1"))
             #expect(text.contains(#"tambon_hub_changes_refused_total{reason="malformed_message"} 1"#))
             #expect(text.contains("tambon_hub_request_duration_seconds_bucket"))
+            #expect(text.contains("tambon_hub_writes_waiting 0"), "no push is waiting for the writer")
             #expect(!text.contains("6500101.app-1"), "metrics never carry record contents")
         }
     }
