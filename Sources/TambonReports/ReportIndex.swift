@@ -22,6 +22,8 @@ public struct ReportIndex: Sendable {
     public let services: [any ApplicationService.Type]
     /// Where an application first found damaged is logged.
     public let logger: Logger
+    /// The applications report's figures per group, kept between requests.
+    let totals = ReportTotals()
 
     /// The index's file, beside the store's.
     public static let fileName = "reports.sqlite"
@@ -107,6 +109,15 @@ public struct ReportIndex: Sendable {
                     UPDATE report_cursor SET arrival = 0;
                     """)
         }
+        // Each group remembers the cursor of the last refresh step that changed its facts, so the report's figures
+        // are brought up to date group by group (``ReportTotals``).
+        migrator.registerMigration("reports-v5-touched-groups") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE report_groups ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX report_groups_by_touched ON report_groups (touched);
+                    """)
+        }
         return migrator
     }
 
@@ -131,9 +142,12 @@ public struct ReportIndex: Sendable {
             guard let step else { return refreshed }
             let written = try await database.write { db -> [DamagedRecord]? in
                 guard try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor") == cursor else { return nil }
-                try Self.write(step.facts, db)
+                var touched = try Self.write(step.facts, db)
                 try Self.write(fees: step.fees, db)
-                let newlyDamaged = try Self.write(damaged: step.damaged, db)
+                let newlyDamaged = try Self.write(damaged: step.damaged, db, touched: &touched)
+                for grp in touched {
+                    try db.execute(sql: "UPDATE report_groups SET touched = ? WHERE grp = ?", arguments: [step.through, grp])
+                }
                 try db.execute(sql: "UPDATE report_cursor SET arrival = ?", arguments: [step.through])
                 return newlyDamaged
             }
@@ -231,10 +245,13 @@ public struct ReportIndex: Sendable {
 
     /// Records the applications that cannot be read (their facts removed, so an application damaged after it was
     /// counted is no longer counted as what it was); returns those not already recorded as damaged.
-    static func write(damaged: [(office: String, record: DamagedRecord)], _ db: Database) throws -> [DamagedRecord] {
+    /// The groups whose facts it removed are added to `touched`.
+    static func write(damaged: [(office: String, record: DamagedRecord)], _ db: Database, touched: inout Set<Int64>) throws -> [DamagedRecord] {
         var newlyDamaged: [DamagedRecord] = []
         for (office, record) in damaged {
-            try db.execute(sql: "DELETE FROM report_facts WHERE record_id = ?", arguments: [record.id])
+            if let grp = try Int64.fetchOne(db, sql: "DELETE FROM report_facts WHERE record_id = ? RETURNING grp", arguments: [record.id]) {
+                touched.insert(grp)
+            }
             let known = try String.fetchOne(db, sql: "SELECT reason FROM report_damaged WHERE record_id = ?", arguments: [record.id])
             guard known != record.code else { continue }
             try db.execute(
@@ -301,8 +318,11 @@ public struct ReportIndex: Sendable {
         }
     }
 
-    static func write(_ rows: [(String, ReportFact)], _ db: Database) throws {
+    /// Writes the facts; returns the groups they left or joined.
+    static func write(_ rows: [(String, ReportFact)], _ db: Database) throws -> Set<Int64> {
         let group = try RawStatement(db, "SELECT grp FROM report_groups WHERE office = ? AND service = ? AND status = ?")
+        let previous = try RawStatement(db, "SELECT grp FROM report_facts WHERE record_id = ?")
+        var touched = Set<Int64>()
         let newGroup = try RawStatement(db, "INSERT INTO report_groups (office, service, status) VALUES (?, ?, ?)")
         let upsert = try RawStatement(
             db,
@@ -326,6 +346,9 @@ public struct ReportIndex: Sendable {
                 }
                 groups[key] = grp
             }
+            try previous.bind(1, text: id)
+            try previous.query { touched.insert($0.int64(0)) }
+            touched.insert(grp!)
             try upsert.bind(1, text: id)
             try upsert.bind(2, grp!)
             try upsert.bind(3, Int64(fact.submittedOn.daysSinceEpoch))
@@ -337,6 +360,7 @@ public struct ReportIndex: Sendable {
             try undamage.bind(1, text: id)
             try undamage.run()
         }
+        return touched
     }
 
     /// An office's settings as its nodes wrote them (the hub holds every office's `office_settings` record).
@@ -405,40 +429,29 @@ public struct ReportIndex: Sendable {
     }
 
     /// The applications report: one row per office, service and status, ordered so, refreshed first.
-    /// `dataAsOf`: each office's last sync (ms). One ordered scan of the covering index, read without building
-    /// GRDB rows (a national report reads every application's facts).
+    /// `dataAsOf`: each office's last sync (ms). The whole country's figures (or one service's) come from
+    /// ``ReportTotals``, brought up to the index group by group; an office's, or a span of dates', from an ordered
+    /// scan of the covering index, read without building GRDB rows.
     public func rows(filter: ReportFilter, dataAsOf: [String: Int64]) async throws -> [ReportRow] {
         try await refresh()
         let today = Int64(self.today().daysSinceEpoch)
         let selection = Selection(filter)
+        let totals = self.totals
         return try await database.read { db in
             let keys = try selection.groups(db)
-            let scan = try selection.scan(db, "grp, decision_days, overdue_from", "ORDER BY grp, decision_days")
+            let figures =
+                filter.office == nil && filter.from == nil && filter.to == nil
+                ? try totals.figures(db, today: today)
+                : try ReportTotals.count(selection.scan(db, "grp, decision_days, overdue_from", "ORDER BY grp, decision_days"), today: today)
             var rows: [ReportRow] = []
-            var current: Int64 = -1
-            var count = 0, overdue = 0
-            var days: [Int] = []
-            func close() {
-                guard let key = keys[current], count > 0 else { return }
+            rows.reserveCapacity(keys.count)
+            for (grp, key) in keys {
+                guard let group = figures[grp], group.count > 0 else { continue }
                 rows.append(
                     ReportRow(
-                        office: key.office, service: key.service, status: key.status, count: count, overdue: overdue,
-                        medianDaysToDecision: ApplicationReport.median(days), dataAsOfMillis: dataAsOf[key.office]))
+                        office: key.office, service: key.service, status: key.status, count: group.count, overdue: group.overdue,
+                        medianDaysToDecision: group.medianDaysToDecision, dataAsOfMillis: dataAsOf[key.office]))
             }
-            try scan.query { row in
-                let grp = row.int64(0)
-                if grp != current {
-                    close()
-                    current = grp
-                    count = 0
-                    overdue = 0
-                    days.removeAll(keepingCapacity: true)
-                }
-                count += 1
-                if !row.isNull(1) { days.append(Int(row.int64(1))) }
-                if !row.isNull(2), row.int64(2) <= today { overdue += 1 }
-            }
-            close()
             return rows.sorted { ($0.office, $0.service, $0.status) < ($1.office, $1.service, $1.status) }
         }
     }

@@ -117,6 +117,54 @@ import Testing
         }
     }
 
+    /// The country's figures are kept between requests and brought up to date group by group: after applications
+    /// move between groups, new ones arrive, one is damaged and a day passes, they still equal the reference
+    /// computation over every application.
+    @Test func keptFiguresFollowEveryChangeGroupByGroup() async throws {
+        let office = try await OfficeFixture()
+        let store = try Store.inMemory(configuration: office.clock.configuration)
+        try await store.initialiseNode(office: Store.hubOffice, name: "hub")
+        var generator = SeededGenerator(seed: 23)
+        let offices = ["5001", "5002", "5003", "5004"]
+        func write(_ numbers: [Int]) async throws {
+            let now = office.clock.now
+            let edits = numbers.map { number in
+                SyntheticApplication.edit(
+                    collection: ApplicationRecord.collection, office: offices[number % offices.count], index: number, now: now, withinDays: 120,
+                    random: &generator)
+            }
+            try await store.transaction { _ in edits }
+        }
+        try await write(Array(0..<240))
+        let index = try ReportIndex(store: store)
+        func expectReference(_ comment: Comment) async throws {
+            let today = index.today()
+            let facts = try await store.records(collection: ApplicationRecord.collection).compactMap { record in
+                (try? ApplicationRecord(record, catalog: ServiceCatalog())).flatMap { ReportIndex.fact(of: $0, on: today) }
+            }
+            for filter in [ReportFilter(), ReportFilter(service: "building-permit")] {
+                let rows = try await index.rows(filter: filter, dataAsOf: ["5002": 7])
+                #expect(rows == ApplicationReport.rows(from: facts, filter: filter, on: today, dataAsOf: ["5002": 7]), comment)
+            }
+        }
+        try await expectReference("counted in full")
+        // Existing applications written again (more events: many change status) and new ones.
+        var rewritten = Set<Int>()
+        while rewritten.count < 40 { rewritten.insert(Int.random(in: 0..<240, using: &generator)) }
+        try await write(rewritten.sorted() + Array(240..<260))
+        try await expectReference("after applications moved between groups")
+        // One application can no longer be read: it leaves its group.
+        let damaged = try await store.records(collection: ApplicationRecord.collection)[5].id
+        try await store.write(collection: ApplicationRecord.collection, record: damaged, set: ["submitted_ms": "x"])
+        try await expectReference("after one was damaged")
+        #expect(try await index.damagedCounts(filter: ReportFilter()).values.reduce(0, +) == 1)
+        // A new day: what is overdue changes without a change to the log.
+        office.clock.advance(days: 30)
+        try await expectReference("a month later")
+        try await write([3, 7, 11])
+        try await expectReference("and after more changes")
+    }
+
     @Test func aHostileApplicationRecordIsSkippedNotFatal() async throws {
         // An enrolled node can write any value: a submission time of 1e300 used to crash the hub's refresh with
         // "Double value cannot be converted to Int64", and again on every restart.

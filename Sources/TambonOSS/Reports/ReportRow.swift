@@ -35,30 +35,45 @@ public struct ReportRow: Sendable, Equatable {
     }
 
     /// `{"rows": [...]}` as canonical JSON bytes, written straight out (a national report has tens of thousands of
-    /// rows; the same bytes as encoding `json` of each).
+    /// rows; the same bytes as encoding `json` of each). An office's rows are adjacent, so its `data_as_of` is
+    /// formatted once.
     public static func encoded(_ rows: [ReportRow]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(rows.count * 170)
-        output += Array(#"{"rows":["#.utf8)
+        output.append(contentsOf: #"{"rows":["#.utf8)
+        var stamp: (millis: Int64?, bytes: [UInt8]) = (nil, Array("null".utf8))
         for (index, row) in rows.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
-            output += Array(#"{"count":"#.utf8)
+            output.append(contentsOf: #"{"count":"#.utf8)
             CanonicalJSON.appendNumber(Double(row.count), to: &output)
-            output += Array(#","data_as_of":"#.utf8)
-            if let millis = row.dataAsOfMillis { CanonicalJSON.appendString(timestamp(millis), to: &output) } else { output += Array("null".utf8) }
-            output += Array(#","median_days_to_decision":"#.utf8)
-            if let median = row.medianDaysToDecision { CanonicalJSON.appendNumber(median, to: &output) } else { output += Array("null".utf8) }
-            output += Array(#","office":"#.utf8)
+            output.append(contentsOf: #","data_as_of":"#.utf8)
+            if row.dataAsOfMillis != stamp.millis {
+                stamp.millis = row.dataAsOfMillis
+                stamp.bytes = []
+                if let millis = row.dataAsOfMillis {
+                    CanonicalJSON.appendString(timestamp(millis), to: &stamp.bytes)
+                } else {
+                    stamp.bytes.append(contentsOf: "null".utf8)
+                }
+            }
+            output.append(contentsOf: stamp.bytes)
+            output.append(contentsOf: #","median_days_to_decision":"#.utf8)
+            if let median = row.medianDaysToDecision {
+                CanonicalJSON.appendNumber(median, to: &output)
+            } else {
+                output.append(contentsOf: "null".utf8)
+            }
+            output.append(contentsOf: #","office":"#.utf8)
             CanonicalJSON.appendString(row.office, to: &output)
-            output += Array(#","overdue":"#.utf8)
+            output.append(contentsOf: #","overdue":"#.utf8)
             CanonicalJSON.appendNumber(Double(row.overdue), to: &output)
-            output += Array(#","service":"#.utf8)
+            output.append(contentsOf: #","service":"#.utf8)
             CanonicalJSON.appendString(row.service, to: &output)
-            output += Array(#","status":"#.utf8)
+            output.append(contentsOf: #","status":"#.utf8)
             CanonicalJSON.appendString(row.status, to: &output)
             output.append(UInt8(ascii: "}"))
         }
-        output += Array("]}".utf8)
+        output.append(contentsOf: "]}".utf8)
         return output
     }
 
