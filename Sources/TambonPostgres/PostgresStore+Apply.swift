@@ -19,89 +19,103 @@ extension PostgresStore {
         let outcomes = await PipelinedVerifier.verifyAll(
             batch: batch, order: order, options: options,
             skewGuard: HybridLogicalClock(maximumSkewMillis: configuration.maximumSkewMillis), wallMillis: wallMillis)
+        // The batch takes its connection first, then waits for its turn: small writes (a bank's confirmation, a
+        // request's nonce) wait in the counter's lock for at most the batch being applied, and the next batch
+        // starts the moment the last commits, without queueing for a connection among the readers.
         return try await transaction { connection in
-            let writer = try await PostgresLogWriter(connection: connection, logger: logger)
-            guard var node = try await HubNodeRow.fetch(connection, logger: logger, forUpdate: true) else { throw StoreError.notInitialised }
-            var gate = PostgresAuthority(connection: connection, logger: logger, hub: node.id, rules: configuration.authority)
-            var heads = try await Self.heads(of: Set(batch.map(\.origin)), connection: connection, logger: logger)
-            try await writer.prefetch(batch.map { .init(collection: $0.collection, record: $0.record) })
-            var applied = 0, duplicates = 0, feedRows = 0
-            var refused: [RefusedChange] = []
-            var newest = HLC.zero
-            for (position, index) in order.enumerated() {
-                let change = batch[index]
-                let operations = try outcomes[position].get()
-                let head = heads[change.origin] ?? (seq: 0, hash: [])
-                if change.seq <= head.seq {
-                    let around = try await Self.neighbourhood(of: change, connection: connection, logger: logger)
-                    if let held = around.held {
-                        guard held == change.hash else { throw Self.reject(change, .fork(heldHash: held)) }
-                        duplicates += 1
-                        if let refusal = around.heldRefusal, refusal.code != AuthorityRefusal.Reason.unknownWriter.rawValue,
-                            let reason = AuthorityRefusal.Reason(rawValue: refusal.code)
-                        {
-                            refused.append(RefusedChange(change, AuthorityRefusal(reason, refusal.message)))
-                        }
-                        continue
-                    }
-                    try Self.checkNotOwn(change, hub: node.id)
-                    if options.enforceChain, change.seq > 1, around.previousHash == nil {
-                        throw Self.reject(change, .chainGap(expectedSeq: change.seq - 1))
-                    }
-                    if let previousHash = around.previousHash, previousHash != change.previous {
-                        throw Self.reject(change, .brokenChain(detail: "its prev is not the hash of the held #\(change.seq - 1)"))
-                    }
-                    if case .some(let nextPrevious) = around.nextPrevious, nextPrevious != change.hash {
-                        throw Self.reject(change, .brokenChain(detail: "the held #\(change.seq + 1) does not name it as prev"))
-                    }
-                } else {
-                    try Self.checkNotOwn(change, hub: node.id)
-                    if change.seq == head.seq + 1 {
-                        if head.seq > 0, change.previous != head.hash {
-                            throw Self.reject(change, .brokenChain(detail: "its prev is not the hash of the held #\(head.seq)"))
-                        }
-                    } else if options.enforceChain {
-                        throw Self.reject(change, .chainGap(expectedSeq: head.seq + 1))
-                    }
-                }
-                let heldScope = try await writer.state(of: .init(collection: change.collection, record: change.record))?.scope
-                var refusal = try await gate.decide(change)
-                if refusal == nil {
-                    let rows = try await writer.feedRows(for: change, heldScope: heldScope)
-                    if rows > options.maximumFeedRowsPerChange {
-                        refusal = AuthorityRefusal(
-                            .feedLimit,
-                            "\(change.collection)/\(change.record): this change would deliver \(rows) changes to offices' feeds (at most "
-                                + "\(options.maximumFeedRowsPerChange)); a record with a long history may not join many offices at once")
-                    } else {
-                        guard feedRows == 0 || feedRows + rows <= options.maximumFeedRowsPerBatch else {
-                            throw TambonError(
-                                .tooLarge, "push_too_costly",
-                                "this batch would deliver more than \(options.maximumFeedRowsPerBatch) changes to offices' feeds; nothing of it was applied",
-                                hint: "send fewer changes per batch (the node halves its batch and sends the rest in the next round)")
-                        }
-                        feedRows += rows
-                    }
-                }
-                if let refusal {
-                    writer.insertRefused(change, operations: operations, refusal: refusal)
-                    if refusal.reason != .unknownWriter { refused.append(RefusedChange(change, refusal)) }
-                } else {
-                    try await writer.insert(change, operations: operations, heldScope: heldScope)
-                    applied += 1
-                    newest = max(newest, change.hlc)
-                }
-                if change.seq > head.seq { heads[change.origin] = (change.seq, change.hash) }
+            try await applyQueue.inTurn {
+                try await applyTransaction(batch, order: order, options: options, outcomes: outcomes, wallMillis: wallMillis, connection: connection)
             }
-            if applied > 0 {
-                var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
-                node.clock = try clock.receive(newest, origin: nil, wallMillis: wallMillis)
-            }
-            try await shareRoster(writer: writer, node: &node, gate: &gate)
-            try await writer.flush()
-            try await node.saveHead(connection, logger: logger)
-            return ApplyResult(applied: applied, duplicates: duplicates, lastArrival: writer.arrival, refused: refused)
         }
+    }
+
+    /// The transaction of ``apply(_:options:)`` on `connection`, with each change's verification outcome in `order`.
+    private func applyTransaction(
+        _ batch: [Change], order: [Int], options: ApplyOptions, outcomes: [PipelinedVerifier.Outcome], wallMillis: Int64,
+        connection: PostgresConnection
+    ) async throws -> ApplyResult {
+        let configuration = self.configuration
+        let writer = try await PostgresLogWriter(connection: connection, logger: logger)
+        guard var node = try await HubNodeRow.fetch(connection, logger: logger, forUpdate: true) else { throw StoreError.notInitialised }
+        var gate = PostgresAuthority(connection: connection, logger: logger, hub: node.id, rules: configuration.authority)
+        var heads = try await Self.heads(of: Set(batch.map(\.origin)), connection: connection, logger: logger)
+        try await writer.prefetch(batch.map { .init(collection: $0.collection, record: $0.record) })
+        var applied = 0, duplicates = 0, feedRows = 0
+        var refused: [RefusedChange] = []
+        var newest = HLC.zero
+        for (position, index) in order.enumerated() {
+            let change = batch[index]
+            let operations = try outcomes[position].get()
+            let head = heads[change.origin] ?? (seq: 0, hash: [])
+            if change.seq <= head.seq {
+                let around = try await Self.neighbourhood(of: change, connection: connection, logger: logger)
+                if let held = around.held {
+                    guard held == change.hash else { throw Self.reject(change, .fork(heldHash: held)) }
+                    duplicates += 1
+                    if let refusal = around.heldRefusal, refusal.code != AuthorityRefusal.Reason.unknownWriter.rawValue,
+                        let reason = AuthorityRefusal.Reason(rawValue: refusal.code)
+                    {
+                        refused.append(RefusedChange(change, AuthorityRefusal(reason, refusal.message)))
+                    }
+                    continue
+                }
+                try Self.checkNotOwn(change, hub: node.id)
+                if options.enforceChain, change.seq > 1, around.previousHash == nil {
+                    throw Self.reject(change, .chainGap(expectedSeq: change.seq - 1))
+                }
+                if let previousHash = around.previousHash, previousHash != change.previous {
+                    throw Self.reject(change, .brokenChain(detail: "its prev is not the hash of the held #\(change.seq - 1)"))
+                }
+                if case .some(let nextPrevious) = around.nextPrevious, nextPrevious != change.hash {
+                    throw Self.reject(change, .brokenChain(detail: "the held #\(change.seq + 1) does not name it as prev"))
+                }
+            } else {
+                try Self.checkNotOwn(change, hub: node.id)
+                if change.seq == head.seq + 1 {
+                    if head.seq > 0, change.previous != head.hash {
+                        throw Self.reject(change, .brokenChain(detail: "its prev is not the hash of the held #\(head.seq)"))
+                    }
+                } else if options.enforceChain {
+                    throw Self.reject(change, .chainGap(expectedSeq: head.seq + 1))
+                }
+            }
+            let heldScope = try await writer.state(of: .init(collection: change.collection, record: change.record))?.scope
+            var refusal = try await gate.decide(change)
+            if refusal == nil {
+                let rows = try await writer.feedRows(for: change, heldScope: heldScope)
+                if rows > options.maximumFeedRowsPerChange {
+                    refusal = AuthorityRefusal(
+                        .feedLimit,
+                        "\(change.collection)/\(change.record): this change would deliver \(rows) changes to offices' feeds (at most "
+                            + "\(options.maximumFeedRowsPerChange)); a record with a long history may not join many offices at once")
+                } else {
+                    guard feedRows == 0 || feedRows + rows <= options.maximumFeedRowsPerBatch else {
+                        throw TambonError(
+                            .tooLarge, "push_too_costly",
+                            "this batch would deliver more than \(options.maximumFeedRowsPerBatch) changes to offices' feeds; nothing of it was applied",
+                            hint: "send fewer changes per batch (the node halves its batch and sends the rest in the next round)")
+                    }
+                    feedRows += rows
+                }
+            }
+            if let refusal {
+                writer.insertRefused(change, operations: operations, refusal: refusal)
+                if refusal.reason != .unknownWriter { refused.append(RefusedChange(change, refusal)) }
+            } else {
+                try await writer.insert(change, operations: operations, heldScope: heldScope)
+                applied += 1
+                newest = max(newest, change.hlc)
+            }
+            if change.seq > head.seq { heads[change.origin] = (change.seq, change.hash) }
+        }
+        if applied > 0 {
+            var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
+            node.clock = try clock.receive(newest, origin: nil, wallMillis: wallMillis)
+        }
+        try await shareRoster(writer: writer, node: &node, gate: &gate)
+        try await writer.flush()
+        try await node.saveHead(connection, logger: logger)
+        return ApplyResult(applied: applied, duplicates: duplicates, lastArrival: writer.arrival, refused: refused)
     }
 
     /// Each origin's highest held seq and its hash.

@@ -23,6 +23,8 @@ public final class PostgresStore: Sendable {
     public let attachments: AttachmentStore
     let client: PostgresClient
     let logger: Logger
+    /// Batch applies take their turn at the arrival counter's lock one at a time (``TambonStore/ApplyQueue``).
+    let applyQueue = ApplyQueue()
 
     /// The hub's office code, as on SQLite.
     public static let hubOffice = Enrolment.hubOffice

@@ -29,36 +29,48 @@ extension Store {
         // Verification starts before the writer is free: a batch waiting behind another one's transaction (the
         // next page of a pull, the next push of a node) is verified meanwhile. The workers are stopped, and awaited,
         // once the transaction has committed or failed.
+        // Small writes (a bank's confirmation, a request's nonce) wait for at most the batch being applied.
         return try await verifier.verifying {
-            try await writer.writeWithoutTransaction { db in
-                var result: ApplyResult?
-                try db.inTransaction(.immediate) {
-                    guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
-                    var log = try LogCursor(db: db, node: node, options: options, rules: configuration.authority)
-                    var newest = HLC.zero
-                    for (position, index) in order.enumerated() {
-                        let change = batch[index]
-                        let encoded = try verifier.outcome(at: position).get()
-                        if try log.append(change, operations: encoded) {
-                            newest = max(newest, change.hlc)
-                        }
-                    }
-                    if log.applied > 0 {
-                        var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
-                        // Skew was checked against the same wall time during verification.
-                        try NodeRow.saveClock(db, try clock.receive(newest, origin: nil, wallMillis: wallMillis))
-                    }
-                    if node.office == Store.hubOffice {
-                        try shareRoster(db, reached: log.reached)
-                    }
-                    if let cursor {
-                        try Self.setCursor(db, cursor.name, cursor.value)
-                    }
-                    result = ApplyResult(applied: log.applied, duplicates: log.duplicates, lastArrival: log.arrival, refused: log.refused)
-                    return .commit
-                }
-                return result!
+            try await applyQueue.inTurn {
+                try await applyTransaction(batch, order: order, options: options, verifier: verifier, settingCursor: cursor, wallMillis: wallMillis)
             }
+        }
+    }
+
+    /// The transaction of ``apply(_:options:settingCursor:)``, its changes verified by `verifier` meanwhile.
+    private func applyTransaction(
+        _ batch: [Change], order: [Int], options: ApplyOptions, verifier: PipelinedVerifier, settingCursor cursor: (name: String, value: Int64)?,
+        wallMillis: Int64
+    ) async throws -> ApplyResult {
+        let configuration = self.configuration
+        return try await writer.writeWithoutTransaction { db in
+            var result: ApplyResult?
+            try db.inTransaction(.immediate) {
+                guard let node = try NodeRow.fetch(db) else { throw StoreError.notInitialised }
+                var log = try LogCursor(db: db, node: node, options: options, rules: configuration.authority)
+                var newest = HLC.zero
+                for (position, index) in order.enumerated() {
+                    let change = batch[index]
+                    let encoded = try verifier.outcome(at: position).get()
+                    if try log.append(change, operations: encoded) {
+                        newest = max(newest, change.hlc)
+                    }
+                }
+                if log.applied > 0 {
+                    var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
+                    // Skew was checked against the same wall time during verification.
+                    try NodeRow.saveClock(db, try clock.receive(newest, origin: nil, wallMillis: wallMillis))
+                }
+                if node.office == Store.hubOffice {
+                    try shareRoster(db, reached: log.reached)
+                }
+                if let cursor {
+                    try Self.setCursor(db, cursor.name, cursor.value)
+                }
+                result = ApplyResult(applied: log.applied, duplicates: log.duplicates, lastArrival: log.arrival, refused: log.refused)
+                return .commit
+            }
+            return result!
         }
     }
 }
