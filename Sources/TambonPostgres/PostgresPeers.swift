@@ -182,6 +182,18 @@ public struct PostgresPeers: Sendable {
         }
     }
 
+    public func lastSeenByOffice() async throws -> [String: Int64?] {
+        try await store.database { connection in
+            var offices: [String: Int64?] = [:]
+            for try await (office, seen) in try await connection.query(
+                "SELECT office, max(last_seen_ms) FROM peers GROUP BY office", logger: store.logger
+            ).decode((String, Int64?).self) {
+                offices[office] = seen
+            }
+            return offices
+        }
+    }
+
     public func peer(_ id: NodeID) async throws -> Peer? {
         try await store.database { connection in try await Self.peer(id, connection: connection, logger: store.logger) }
     }

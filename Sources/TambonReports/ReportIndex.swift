@@ -407,11 +407,20 @@ public struct ReportIndex: Sendable {
 
         /// The (office, service, status) of each selected group, by number.
         func groups(_ db: Database) throws -> [Int64: (office: String, service: String, status: String)] {
-            let statement = try RawStatement(db, "SELECT grp, office, service, status FROM report_groups \(groupClause)")
-            for (index, text) in groupArguments.enumerated() { try statement.bind(Int32(index + 1), text: text) }
             var keys: [Int64: (office: String, service: String, status: String)] = [:]
-            try statement.query { row in keys[row.int64(0)] = (row.text(1) ?? "", row.text(2) ?? "", row.text(3) ?? "") }
+            for group in try orderedGroups(db) { keys[group.grp] = (group.office, group.service, group.status) }
             return keys
+        }
+
+        /// The selected groups in report order (office, service, status), read in that order from the groups'
+        /// unique index: codes are ASCII, so SQLite's byte order is the report's.
+        func orderedGroups(_ db: Database) throws -> [(grp: Int64, office: String, service: String, status: String)] {
+            let statement = try RawStatement(
+                db, "SELECT grp, office, service, status FROM report_groups \(groupClause) ORDER BY office, service, status")
+            for (index, text) in groupArguments.enumerated() { try statement.bind(Int32(index + 1), text: text) }
+            var groups: [(grp: Int64, office: String, service: String, status: String)] = []
+            try statement.query { row in groups.append((row.int64(0), row.text(1) ?? "", row.text(2) ?? "", row.text(3) ?? "")) }
+            return groups
         }
 
         /// `SELECT columns FROM report_facts` over the selection (through the covering index), `tail` appended
@@ -438,21 +447,21 @@ public struct ReportIndex: Sendable {
         let selection = Selection(filter)
         let totals = self.totals
         return try await database.read { db in
-            let keys = try selection.groups(db)
+            let groups = try selection.orderedGroups(db)
             let figures =
                 filter.office == nil && filter.from == nil && filter.to == nil
                 ? try totals.figures(db, today: today)
                 : try ReportTotals.count(selection.scan(db, "grp, decision_days, overdue_from", "ORDER BY grp, decision_days"), today: today)
             var rows: [ReportRow] = []
-            rows.reserveCapacity(keys.count)
-            for (grp, key) in keys {
-                guard let group = figures[grp], group.count > 0 else { continue }
+            rows.reserveCapacity(groups.count)
+            for key in groups {
+                guard let group = figures[key.grp], group.count > 0 else { continue }
                 rows.append(
                     ReportRow(
                         office: key.office, service: key.service, status: key.status, count: group.count, overdue: group.overdue,
                         medianDaysToDecision: group.medianDaysToDecision, dataAsOfMillis: dataAsOf[key.office]))
             }
-            return rows.sorted { ($0.office, $0.service, $0.status) < ($1.office, $1.service, $1.status) }
+            return rows
         }
     }
 
@@ -496,12 +505,8 @@ public struct ReportIndex: Sendable {
 
     /// Every office enrolled with the hub and when it last synced: the latest request from any of its nodes (ms),
     /// revoked ones included (their data still counts); nil if none ever has.
+    /// (The peers' own columns only: a national report once spent most of its time counting every node's changes.)
     public func officeSync() async throws -> [String: Int64?] {
-        var latest: [String: Int64?] = [:]
-        for peer in try await store.registry.all() {
-            let current = latest[peer.office] ?? nil
-            latest[peer.office] = [current, peer.lastSeenMillis].compactMap { $0 }.max()
-        }
-        return latest
+        try await store.registry.lastSeenByOffice()
     }
 }

@@ -76,6 +76,9 @@ public protocol PeerDirectory: Sendable {
     func lastNonce(of node: NodeID) async throws -> Int64?
     @discardableResult func revoke(node: NodeID) async throws -> Peer
     func all() async throws -> [Peer]
+    /// Every office with an enrolled node and the latest request from any of its nodes (ms), revoked ones
+    /// included; nil if none ever synced. Read from the peers alone (``all()`` also counts each node's changes).
+    func lastSeenByOffice() async throws -> [String: Int64?]
     func peer(_ id: NodeID) async throws -> Peer?
     @discardableResult func publishRoster() async throws -> Int
 }

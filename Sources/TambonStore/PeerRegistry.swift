@@ -249,6 +249,17 @@ public struct PeerRegistry: Sendable {
         }
     }
 
+    /// Every office with an enrolled node, and when any of its nodes last made a request (ms; nil: never).
+    public func lastSeenByOffice() async throws -> [String: Int64?] {
+        try await writer.read { db in
+            var offices: [String: Int64?] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT office, MAX(last_seen_ms) FROM peers GROUP BY office") {
+                offices[row[0] as String] = row[1] as Int64?
+            }
+            return offices
+        }
+    }
+
     /// An enrolled node, active or revoked, or nil.
     public func peer(_ id: NodeID) async throws -> Peer? {
         try await writer.read { db in try Self.peer(db, id) }

@@ -341,6 +341,13 @@ import Testing
             #expect(late.refused.map(\.refusal.reason) == [.revokedWriter])
             #expect(try await registry.all().map(\.id) == [a.id])
             #expect(try await registry.publishRoster() == 0)
+            // The reports' "data as of": each office's latest request (a revoked node's counts); nil if never seen.
+            let c = TestOrigin(seed: 3)
+            let third = try await registry.createEnrolmentToken(office: "5002", role: .office)
+            _ = try await registry.enrol(token: third, node: c.id, office: "5002", name: "c")
+            let seen = try await registry.lastSeenByOffice()
+            let lastSeen = try #require(try await registry.peer(a.id)?.lastSeenMillis)
+            #expect(seen.count == 2 && seen["5001"] == .some(lastSeen) && seen["5002"] == .some(nil))
         }
     }
 
