@@ -24,9 +24,9 @@ public actor NodeRequestLimiter {
     /// Of them, pushes and attachment uploads: writes, which the store takes one at a time.
     public static let maximumWrites = 4
     /// Writes waiting for a write's slot, their bodies not yet read.
-    public static let maximumWaitingWrites = 256
+    public static let maximumWaitingWrites = 512
     /// How long a write waits for a slot before it is refused (a node's read timeout is 60 s).
-    public static let maximumWriteWait = Duration.seconds(20)
+    public static let maximumWriteWait = Duration.seconds(30)
 
     /// What a request costs the hub: a write (push, upload) or a read.
     public enum Kind: Sendable {
