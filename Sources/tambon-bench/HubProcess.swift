@@ -54,9 +54,26 @@ final class HubProcess: Sendable {
 
     /// The CPU seconds the hub process has used (user and system), from /proc.
     func cpuSeconds() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-            let close = text.lastIndex(of: ")")
-        else { return 0 }
+        guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8) else { return 0 }
+        return Self.cpuSeconds(stat: text)
+    }
+
+    /// The CPU seconds every PostgreSQL server process on this machine has used (user and system), from /proc:
+    /// the postmaster and the backends serving the hub, whose work is the PostgreSQL hub's too. A backend that
+    /// exits within a window takes its time with it; the hub's pool keeps its connections open, so few do.
+    static func postgresCPUSeconds() -> Double {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
+        var total = 0.0
+        for entry in entries where entry.allSatisfy(\.isNumber) {
+            guard let text = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8), text.contains("(postgres)") else { continue }
+            total += cpuSeconds(stat: text)
+        }
+        return total
+    }
+
+    /// utime + stime of a `/proc/PID/stat` line, in seconds.
+    static func cpuSeconds(stat text: String) -> Double {
+        guard let close = text.lastIndex(of: ")") else { return 0 }
         // After "pid (comm) ", fields start at 3 (state); utime and stime are fields 14 and 15.
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }

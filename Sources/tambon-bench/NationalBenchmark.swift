@@ -24,7 +24,7 @@ import TambonTestSupport
 ///    their no-op syncs and a bank confirms 200 payments a second.
 /// 3. The national report over HTTPS, as an operator's browser asks for it.
 ///
-/// Prints one JSON line per backend (today the embedded SQLite hub).
+/// Prints one JSON line per backend: the embedded SQLite hub, then PostgreSQL (with its server's CPU apart).
 struct NationalBenchmark {
     let directory: String
     var offices = 7_850
@@ -120,7 +120,7 @@ struct NationalBenchmark {
         let hub = try await HubProcess(data: data, log: log)
         var figures: [String: JSONValue]
         do {
-            figures = try await measure(hub: hub, caPEM: caPEM, seeded: seeded)
+            figures = try await measure(hub: hub, caPEM: caPEM, seeded: seeded, postgres: database != nil)
         } catch {
             hub.stop()
             throw error
@@ -229,7 +229,8 @@ struct NationalBenchmark {
 
     // MARK: The run against the hub process
 
-    private func measure(hub: HubProcess, caPEM: String, seeded: Seeded) async throws -> [String: JSONValue] {
+    /// `postgres`: the hub's log is on this machine's PostgreSQL server, whose CPU is counted apart.
+    private func measure(hub: HubProcess, caPEM: String, seeded: Seeded, postgres: Bool) async throws -> [String: JSONValue] {
         let clients = seeded.identities.map { BenchOffice(office: $0.office, identity: $0.identity, hub: seeded.hub, cursor: seeded.feedHead) }
         var order = Array(clients.indices)
         var random = SeededGenerator(seed: 7850)
@@ -249,6 +250,7 @@ struct NationalBenchmark {
             print(String(format: "(1) steady state: %.1f syncs/s (each office every 5 min, one change) for %.0f s …", rate, steadySeconds))
             for office in others.prefix(16) { try await office.sync(newChanges: 0, over: idle) }  // open the pool's connections
             let cpuBefore = hub.cpuSeconds()
+            let serverBefore = !postgres ? 0 : HubProcess.postgresCPUSeconds()
             let selfBefore = Self.ownCPUSeconds()
             let steadyStart = ContinuousClock.now
             let steady = try await Self.paced(rate: rate, seconds: steadySeconds, offices: others) { office in
@@ -257,6 +259,7 @@ struct NationalBenchmark {
             // At least the whole window (`paced` returns no earlier), longer if the last syncs ran past it.
             let steadyWall = (ContinuousClock.now - steadyStart).seconds
             let hubShare = (hub.cpuSeconds() - cpuBefore) / (steadyWall * cores)
+            let serverShare = !postgres ? 0 : (HubProcess.postgresCPUSeconds() - serverBefore) / (steadyWall * cores)
             let clientShare = (Self.ownCPUSeconds() - selfBefore) / (steadyWall * cores)
             let steadyP50 = Self.percentile(steady, 50)
             let steadyP99 = Self.percentile(steady, 99)
@@ -268,6 +271,10 @@ struct NationalBenchmark {
             figures["steady_syncs"] = .number(Double(steady.count))
             figures["steady_syncs_per_s"] = .number((Double(steady.count) / steadyWall).rounded(to: 1))
             figures["steady_hub_cpu_share"] = .number(hubShare.rounded(to: 4))
+            if postgres {
+                print(String(format: "    PostgreSQL's own processes: %.1f %% of %.0f cores besides", serverShare * 100, cores))
+                figures["steady_database_cpu_share"] = .number(serverShare.rounded(to: 4))
+            }
             figures["steady_client_cpu_share"] = .number(clientShare.rounded(to: 4))
             figures["steady_p50_ms"] = .number(steadyP50.rounded(to: 1))
             figures["steady_p99_ms"] = .number(steadyP99.rounded(to: 1))
@@ -291,6 +298,7 @@ struct NationalBenchmark {
                     format: "    %d pushes, %.1f MB compressed; all at once, with no-op syncs and %.0f bank confirmations/s …",
                     bodies.count, megabytes, confirmationsPerSecond))
             let cpuOutage = hub.cpuSeconds()
+            let serverOutage = !postgres ? 0 : HubProcess.postgresCPUSeconds()
             let drainStart = ContinuousClock.now
             let draining = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -323,6 +331,9 @@ struct NationalBenchmark {
             let noOpLatencies = try await noOps.value
             let (paid, paidLatencies) = try await confirmations.value
             let outageShare = (hub.cpuSeconds() - cpuOutage) / (drained * cores)
+            if postgres {
+                figures["outage_database_cpu_share"] = .number(((HubProcess.postgresCPUSeconds() - serverOutage) / (drained * cores)).rounded(to: 4))
+            }
             let noOpP99 = Self.percentile(noOpLatencies, 99)
             let paidP99 = Self.percentile(paidLatencies, 99)
             let drainedChanges = outageOffices * outageChanges
