@@ -352,6 +352,7 @@ let package = Package(
                 Product.httpTypes,
                 Product.logging,
                 Product.nioCore,
+                Product.serviceLifecycle,
             ],
             swiftSettings: strict
         ),

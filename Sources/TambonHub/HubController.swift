@@ -22,12 +22,17 @@ public struct HubController: Sendable {
     let limiter = NodeRequestLimiter()
     /// Bank payments that wait for bills an office pushes.
     let payments: PaymentDesk?
+    /// Every request's nonce check (SPEC §9).
+    public let nonces: NonceLedger
 
+    /// `nonces`: when nil, each request's nonce is written before it is answered; `tambon hub serve` passes a
+    /// ledger written behind by a ``NonceFlusher``.
     public init(
         store: any HubLog, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics(), limits: HubLimits = HubLimits(),
-        payments: PaymentDesk? = nil
+        payments: PaymentDesk? = nil, nonces: NonceLedger? = nil
     ) {
         self.store = store
+        self.nonces = nonces ?? NonceLedger(directory: store.registry, wallClock: store.configuration.wallClock, writeThrough: true)
         self.payments = payments
         self.limits = limits
         self.hub = hub
@@ -61,7 +66,7 @@ public struct HubController: Sendable {
         let assigned = AssignedWork(store: store)
         router.post(RouterPath(SyncProtocol.Path.assigned)) { request, _ in
             try await self.handle(request, endpoint: "assigned") { signed in
-                let peer = try await self.store.registry.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.nonces.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 guard try SyncMessage.integer(signed.members, "protocol") == Int64(SyncProtocol.version) else {
                     throw TambonError(.invalid, "malformed_message", "\"protocol\" must be \(SyncProtocol.version)")
                 }
@@ -77,13 +82,13 @@ public struct HubController: Sendable {
         let blobs = HubBlobs(store: store, logger: logger, limits: limits)
         router.post(RouterPath(SyncProtocol.Path.blobsHave)) { request, _ in
             try await self.handle(request, endpoint: "blobs_have") { signed in
-                let peer = try await self.store.registry.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.nonces.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 return self.json(try await blobs.have(signed.members, peer: peer), request: request)
             }
         }
         router.post(RouterPath(SyncProtocol.Path.blobsPut + "/:sha256/:size/:offset")) { request, context in
             try await self.handle(request, endpoint: "blobs_put") { signed in
-                let peer = try await self.store.registry.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.nonces.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 let received = try await blobs.put(
                     hash: try context.parameters.require("sha256"), size: try context.parameters.require("size", as: Int.self),
                     offset: try context.parameters.require("offset", as: Int.self), chunk: signed.body,
@@ -93,7 +98,7 @@ public struct HubController: Sendable {
         }
         router.post(RouterPath(SyncProtocol.Path.blobsGet)) { request, _ in
             try await self.handle(request, endpoint: "blobs_get") { signed in
-                let peer = try await self.store.registry.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
+                let peer = try await self.nonces.authenticate(node: signed.node, nonce: signed.nonce, skewMillis: signed.skewMillis)
                 let (chunk, hash) = try await blobs.get(signed.members, peer: peer)
                 var headers = HTTPFields()
                 headers[.contentType] = "application/octet-stream"
@@ -148,7 +153,7 @@ public struct HubController: Sendable {
             if endpoint == "push" { metrics.refused(reason: code) }
             if refusal.error.code == PeerRegistry.Refusal.replayedRequest,
                 let node = request.headers[Self.name(SyncProtocol.Header.node)].flatMap(NodeID.init(hex:)),
-                let last = try? await store.registry.lastNonce(of: node)
+                let last = try? await nonces.lastNonce(of: node)
             {
                 // The node's counter is behind (a restored backup, or another process): tell it where to resume.
                 refusal.error.details["last_nonce"] = .number(Double(last))
@@ -266,7 +271,7 @@ public struct HubController: Sendable {
         let name = (request.members["name"]?.stringValue).map { String($0.prefix(200)) } ?? office
         guard Names.isValidOffice(office) else { throw TambonError(.invalid, "invalid_office", "invalid office code \"\(office)\"") }
         let peer = try await store.registry.enrol(token: token, node: request.node, office: office, name: name)
-        _ = try await store.registry.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        _ = try await nonces.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         logger.info("enrolled", metadata: ["node": "\(peer.id.short)", "office": "\(peer.office)", "role": "\(peer.role.rawValue)"])
         var answer: [String: JSONValue] = [
             "hub": .string(hub.id.hex), "office": .string(peer.office), "role": .string(peer.role.rawValue),
@@ -278,7 +283,7 @@ public struct HubController: Sendable {
     }
 
     private func push(_ request: SignedRequest) async throws -> JSONValue {
-        let peer = try await store.registry.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let peer = try await nonces.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         let changes = try SyncMessage.changes(request.members)
         guard changes.count <= SyncProtocol.maximumPushChanges else {
             throw TambonError(.tooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
@@ -319,7 +324,7 @@ public struct HubController: Sendable {
     /// A phone's one-time token for an officer of the asking office node's own office, valid a day (SPEC §11a): the
     /// office's staff page shows it as a QR code. Only an office node asks; a survey node or a phone is refused.
     private func phoneToken(_ request: SignedRequest) async throws -> JSONValue {
-        let peer = try await store.registry.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let peer = try await nonces.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         guard peer.role == .office else {
             throw TambonError(
                 .forbidden, "office_node_only", "only the office's node asks for a phone's token",
@@ -339,7 +344,7 @@ public struct HubController: Sendable {
     }
 
     private func agencies(_ request: SignedRequest) async throws -> JSONValue {
-        _ = try await store.registry.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        _ = try await nonces.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         guard try SyncMessage.integer(request.members, "protocol") == Int64(SyncProtocol.version) else {
             throw TambonError(.invalid, "malformed_message", "\"protocol\" must be \(SyncProtocol.version)")
         }
@@ -359,7 +364,7 @@ public struct HubController: Sendable {
     }
 
     private func pull(_ request: SignedRequest) async throws -> [UInt8] {
-        let peer = try await store.registry.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
+        let peer = try await nonces.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         // A phone holds its officer's assigned work only (SPEC §11a): the office's feed is not for it.
         guard !peer.isPhone else {
             throw TambonError(

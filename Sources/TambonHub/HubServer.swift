@@ -3,6 +3,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 import TambonReports
 import TambonStore
 import TambonSurveyApp
@@ -19,12 +20,16 @@ public enum HubServer {
     ) async throws -> some ApplicationProtocol {
         guard try await store.node() != nil else { throw StoreError.notInitialised }
         let index = try ReportIndex(store: store, logger: logger)
-        let router = try await makeRouter(store: store, index: index, logger: logger, bcryptCost: bcryptCost, limits: limits, banks: banks)
-        let refresher = refreshReportsEvery.map { ReportRefresher(index: index, logger: logger, interval: $0) }
+        // Request nonces are checked in memory and written behind, every 250 ms and at shutdown (SPEC §9).
+        let nonces = NonceLedger(directory: store.registry, wallClock: store.configuration.wallClock, writeThrough: false)
+        let router = try await makeRouter(
+            store: store, index: index, logger: logger, bcryptCost: bcryptCost, limits: limits, banks: banks, nonces: nonces)
+        var services: [any Service] = [NonceFlusher(ledger: nonces, logger: logger)]
+        if let refreshReportsEvery { services.append(ReportRefresher(index: index, logger: logger, interval: refreshReportsEvery)) }
         return Application(
             router: router, server: try .tls(.http1(configuration: .init(idleTimeout: idleTimeout)), tlsConfiguration: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "tambon-hub"),
-            services: refresher.map { [$0] } ?? [], onServerRunning: onServerRunning, logger: logger)
+            services: services, onServerRunning: onServerRunning, logger: logger)
     }
 
     /// A connection that sends no complete request head for this long is closed — between requests, and while a
@@ -36,7 +41,7 @@ public enum HubServer {
     /// what tests call in the same process.
     public static func makeRouter(
         store: any HubLog, index: ReportIndex, logger: Logger, bcryptCost: UInt8 = 12, limits: HubLimits = HubLimits(),
-        banks: BankRegistry = BankRegistry(directory: nil)
+        banks: BankRegistry = BankRegistry(directory: nil), nonces: NonceLedger? = nil
     ) async throws -> Router<TambonRequestContext> {
         guard let hub = try await store.node() else { throw StoreError.notInitialised }
         // Every replica judges changes by the roster the hub publishes; after an upgrade it is published here first.
@@ -45,7 +50,7 @@ public enum HubServer {
         let router = Router(context: TambonRequestContext.self)
         router.add(middleware: PhoneCORS())
         let payments = PaymentDesk(store: store, banks: banks, logger: logger)
-        HubController(store: store, hub: hub, logger: logger, limits: limits, payments: payments).addRoutes(to: router)
+        HubController(store: store, hub: hub, logger: logger, limits: limits, payments: payments, nonces: nonces).addRoutes(to: router)
         BankController(desk: payments, logger: logger).addRoutes(to: router)
         HubReportWeb(store: store, index: index, bcryptCost: bcryptCost).addRoutes(to: router)
         SurveyApp.addRoutes(to: router)

@@ -121,19 +121,38 @@ public struct PostgresPeers: Sendable {
                 WHERE node_id = \(ByteBuffer(bytes: node.bytes)) AND status = 'active' AND last_nonce < \(nonce) RETURNING 1
                 """, logger: logger
             ).collect()
-            guard let peer = try await Self.peer(node, connection: connection, logger: logger) else {
-                throw TambonError(
-                    .unauthenticated, PeerRegistry.Refusal.unknownNode, "node \(node.short)… is not enrolled with this hub",
-                    thai: PeerRegistry.Refusal.unknownThai, hint: "tambon node join")
-            }
+            guard let peer = try await Self.peer(node, connection: connection, logger: logger) else { throw PeerRegistry.Refusal.unknown(node) }
             guard peer.active else { throw PeerRegistry.Refusal.revoked(node) }
-            guard !updated.isEmpty else {
-                throw TambonError(
-                    .unauthenticated, PeerRegistry.Refusal.replayedRequest,
-                    "request nonce \(nonce) was already used by node \(node.short)… (replayed request)",
-                    thai: "คำขอนี้เคยส่งมาแล้ว (ส่งซ้ำ)")
-            }
+            guard !updated.isEmpty else { throw PeerRegistry.Refusal.replayed(node, nonce: nonce) }
             return peer
+        }
+    }
+
+    public func requestState(of node: NodeID) async throws -> (peer: Peer, lastNonce: Int64)? {
+        try await store.database { connection in
+            guard let peer = try await Self.peer(node, connection: connection, logger: store.logger) else { return nil }
+            for try await nonce in try await connection.query(
+                "SELECT last_nonce FROM peers WHERE node_id = \(ByteBuffer(bytes: node.bytes))", logger: store.logger
+            ).decode(Int64.self) {
+                return (peer, nonce)
+            }
+            return nil
+        }
+    }
+
+    /// One statement for every node's entry; a nonce or a time is never lowered, a skew kept when none was measured.
+    public func recordRequests(_ requests: [NonceLedger.Seen]) async throws {
+        guard !requests.isEmpty else { return }
+        let nodes = requests.map { ByteBuffer(bytes: $0.node.bytes) }, nonces = requests.map(\.nonce)
+        let seen = requests.map(\.seenMillis), skews = requests.map { $0.skewMillis ?? Int64.min }
+        try await store.database { connection in
+            try await connection.query(
+                """
+                UPDATE peers p SET last_nonce = greatest(p.last_nonce, r.nonce), last_seen_ms = greatest(p.last_seen_ms, r.seen),
+                    skew_ms = coalesce(NULLIF(r.skew, \(Int64.min)), p.skew_ms)
+                FROM unnest(\(nodes), \(nonces), \(seen), \(skews)) AS r(node, nonce, seen, skew)
+                WHERE p.node_id = r.node
+                """, logger: store.logger)
         }
     }
 

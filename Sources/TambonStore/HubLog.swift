@@ -74,6 +74,11 @@ public protocol PeerDirectory: Sendable {
     func enrol(token: String, node: NodeID, office: String, name: String) async throws -> Peer
     func authenticate(node: NodeID, nonce: Int64, skewMillis: Int64?) async throws -> Peer
     func lastNonce(of node: NodeID) async throws -> Int64?
+    /// The peer `node` and the highest request nonce written for it; nil if it is not enrolled (``NonceLedger``).
+    func requestState(of node: NodeID) async throws -> (peer: Peer, lastNonce: Int64)?
+    /// Writes requests' bookkeeping in one write: each node's nonce and last-seen time (never lowered) and its
+    /// skew (kept when nil).
+    func recordRequests(_ requests: [NonceLedger.Seen]) async throws
     @discardableResult func revoke(node: NodeID) async throws -> Peer
     func all() async throws -> [Peer]
     /// Every office with an enrolled node and the latest request from any of its nodes (ms), revoked ones

@@ -159,22 +159,46 @@ public struct PeerRegistry: Sendable {
     }
 
     private static func authenticate(_ db: Database, node: NodeID, nonce: Int64, skewMillis: Int64?, now: Int64) throws -> Peer {
-        guard let peer = try Self.peer(db, node) else {
-            throw TambonError(
-                .unauthenticated, Refusal.unknownNode, "node \(node.short)… is not enrolled with this hub",
-                thai: Refusal.unknownThai, hint: "tambon node join")
-        }
+        guard let peer = try Self.peer(db, node) else { throw Refusal.unknown(node) }
         guard peer.active else { throw Refusal.revoked(node) }
         try db.execute(
             cached: "UPDATE peers SET last_nonce = ?, last_seen_ms = ?, skew_ms = IFNULL(?, skew_ms) WHERE node_id = ? AND last_nonce < ?",
             arguments: [nonce, now, skewMillis, Data(node.bytes), nonce])
-        guard db.changesCount == 1 else {
-            throw TambonError(
-                .unauthenticated, Refusal.replayedRequest,
-                "request nonce \(nonce) was already used by node \(node.short)… (replayed request)",
-                thai: "คำขอนี้เคยส่งมาแล้ว (ส่งซ้ำ)")
-        }
+        guard db.changesCount == 1 else { throw Refusal.replayed(node, nonce: nonce) }
         return try Self.peer(db, node)!
+    }
+
+    /// The peer `node` and the highest request nonce written for it (``NonceLedger`` holds newer ones).
+    public func requestState(of node: NodeID) async throws -> (peer: Peer, lastNonce: Int64)? {
+        try await writer.read { db in
+            guard let peer = try Self.peer(db, node),
+                let nonce = try Int64.fetchOne(db, cached: "SELECT last_nonce FROM peers WHERE node_id = ?", arguments: [Data(node.bytes)])
+            else { return nil }
+            return (peer, nonce)
+        }
+    }
+
+    /// Writes requests' bookkeeping (``NonceLedger/flush()``) in one transaction, committed without waiting for the
+    /// disk as ``authenticate(node:nonce:skewMillis:)`` is: a nonce or a time is never lowered, a skew kept unless
+    /// a new one was measured.
+    public func recordRequests(_ requests: [NonceLedger.Seen]) async throws {
+        guard !requests.isEmpty else { return }
+        let restore = configuration.durableCommits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"
+        try await writer.writeWithoutTransaction { db in
+            try db.execute(cached: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(cached: restore) }
+            try db.inTransaction(.immediate) {
+                for seen in requests {
+                    try db.execute(
+                        cached: """
+                            UPDATE peers SET last_nonce = MAX(last_nonce, ?), last_seen_ms = MAX(IFNULL(last_seen_ms, 0), ?),
+                                skew_ms = IFNULL(?, skew_ms) WHERE node_id = ?
+                            """,
+                        arguments: [seen.nonce, seen.seenMillis, seen.skewMillis, Data(seen.node.bytes)])
+                }
+                return .commit
+            }
+        }
     }
 
     /// Makes the roster records (collection `nodes`, SPEC §15.4) say what the peers table says, for every node
@@ -295,6 +319,19 @@ extension PeerRegistry {
         /// `node` may no longer sync: the hub operator revoked it.
         public static func revoked(_ node: NodeID) -> TambonError {
             TambonError(.forbidden, revokedNode, "node \(node.short)… has been revoked by the hub operator", thai: revokedThai)
+        }
+
+        /// A request came from a node this hub does not know.
+        public static func unknown(_ node: NodeID) -> TambonError {
+            TambonError(
+                .unauthenticated, unknownNode, "node \(node.short)… is not enrolled with this hub", thai: unknownThai, hint: "tambon node join")
+        }
+
+        /// A request carried a nonce its node used already (or one below it).
+        public static func replayed(_ node: NodeID, nonce: Int64) -> TambonError {
+            TambonError(
+                .unauthenticated, replayedRequest, "request nonce \(nonce) was already used by node \(node.short)… (replayed request)",
+                thai: "คำขอนี้เคยส่งมาแล้ว (ส่งซ้ำ)")
         }
 
         /// `node` is not enrolled with this hub (`hint`: what the operator should do).

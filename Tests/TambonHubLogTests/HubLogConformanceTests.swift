@@ -286,6 +286,67 @@ import Testing
         }
     }
 
+    /// The hub's nonce check written behind (``NonceLedger``): a replay is refused before anything is written,
+    /// one write records every node's latest request, a nonce or a time is never lowered, and a fresh ledger (a
+    /// restarted hub) starts from what was written.
+    @Test(arguments: HubBackend.available)
+    func requestNoncesAreCheckedInMemoryAndWrittenBehind(_ backend: HubBackend) async throws {
+        try await backend.withHub { hub in
+            let registry = hub.registry
+            let a = TestOrigin(seed: 1), b = TestOrigin(seed: 2), stranger = TestOrigin(seed: 9)
+            for (origin, office) in [(a, "5001"), (b, "5002")] {
+                let token = try await registry.createEnrolmentToken(office: office, role: .office)
+                _ = try await registry.enrol(token: token, node: origin.id, office: office, name: office)
+            }
+            let ledger = NonceLedger(directory: registry, wallClock: hub.configuration.wallClock, writeThrough: false)
+            func code(_ node: NodeID, _ nonce: Int64) async -> String {
+                do {
+                    _ = try await ledger.authenticate(node: node, nonce: nonce, skewMillis: nil)
+                    return "accepted"
+                } catch let error as TambonError {
+                    return error.code.rawValue
+                } catch {
+                    return "\(error)"
+                }
+            }
+            let before = hub.configuration.wallClock()
+            #expect(try await ledger.authenticate(node: a.id, nonce: 7, skewMillis: -30).office == "5001")
+            #expect(await code(a.id, 7) == PeerRegistry.Refusal.replayedRequest.rawValue)
+            #expect(await code(a.id, 3) == PeerRegistry.Refusal.replayedRequest.rawValue)
+            #expect(await code(a.id, 8) == "accepted")
+            #expect(await code(b.id, 1) == "accepted")
+            #expect(await code(stranger.id, 1) == PeerRegistry.Refusal.unknownNode.rawValue)
+            // Nothing written yet: the register still holds the enrolment's nonce, the ledger knows better.
+            #expect(try await registry.lastNonce(of: a.id) == 0)
+            #expect(try await ledger.lastNonce(of: a.id) == 8)
+            #expect(try await ledger.lastNonce(of: stranger.id) == nil)
+            #expect(ledger.pending == 2)
+
+            #expect(try await ledger.flush() == 2)
+            #expect(ledger.pending == 0)
+            #expect(try await registry.lastNonce(of: a.id) == 8)
+            #expect(try await registry.lastNonce(of: b.id) == 1)
+            let written = try #require(try await registry.peer(a.id))
+            #expect(written.skewMillis == -30, "the skew of the first request stays when the next measured none")
+            let seenMillis = try #require(written.lastSeenMillis)
+            #expect(seenMillis >= before && seenMillis <= hub.configuration.wallClock())
+            #expect(try await registry.lastSeenByOffice()["5002"] == .some(try await registry.peer(b.id)?.lastSeenMillis))
+
+            // A restarted hub refuses what was written; an older entry never lowers what is held.
+            let restarted = NonceLedger(directory: registry, wallClock: hub.configuration.wallClock, writeThrough: false)
+            await #expect(throws: TambonError.self) { _ = try await restarted.authenticate(node: a.id, nonce: 8, skewMillis: nil) }
+            try await registry.recordRequests([NonceLedger.Seen(node: a.id, nonce: 2, seenMillis: 1, skewMillis: nil)])
+            #expect(try await registry.lastNonce(of: a.id) == 8)
+            #expect(try await registry.peer(a.id)?.lastSeenMillis == written.lastSeenMillis)
+            #expect(try await registry.peer(a.id)?.skewMillis == -30)
+
+            // A revoked node is refused at once, whatever the ledger holds.
+            try await registry.revoke(node: b.id)
+            #expect(await code(b.id, 50) == PeerRegistry.Refusal.revokedNode.rawValue)
+            #expect(try await ledger.flush() == 0)
+        }
+    }
+
     @Test(arguments: HubBackend.available)
     func thePeerRegisterEnrolsOnceAuthenticatesOnceAndRevokes(_ backend: HubBackend) async throws {
         try await backend.withHub { hub in
