@@ -58,35 +58,38 @@ public struct PaymentDesk: Sendable {
         let office: String?
     }
 
-    /// One batch of confirmations in one store transaction.
+    /// One batch of confirmations in one store transaction. The body may run twice (a rehearsal on PostgreSQL,
+    /// ``TambonStore/HubLog/readWrite(_:)``), so it only decides: what to log is logged once it committed.
     static func write(_ batch: [Pending], store: any HubLog, logger: Logger) async throws -> [Recorded] {
-        let outcomes = Mutex<[Recorded]>([])
+        let outcomes = Mutex<[(recorded: Recorded, differs: Bool)]>([])
         try await store.readWrite { transaction -> [LocalEdit] in
             var edits: [LocalEdit] = []
-            var recorded: [Recorded] = []
+            var decided: [(recorded: Recorded, differs: Bool)] = []
             for pending in batch {
-                let (more, outcome) = try recordOne(pending, in: transaction, logger: logger)
+                let (more, outcome, differs) = try recordOne(pending, in: transaction)
                 edits += more
-                recorded.append(outcome)
+                decided.append((outcome, differs))
             }
-            outcomes.withLock { $0 = recorded }
+            outcomes.withLock { $0 = decided }
             return edits
         }
-        return outcomes.withLock { $0 }
+        let decided = outcomes.withLock { $0 }
+        for (recorded, differs) in decided where differs {
+            logger.warning("a bank resent a transaction id with different content; the first stays", metadata: ["payment": "\(recorded.id)"])
+        }
+        return decided.map(\.recorded)
     }
 
-    /// The edits one confirmation makes (none for a retry) and its answer.
-    static func recordOne(_ pending: Pending, in transaction: any LocalReads, logger: Logger) throws -> ([LocalEdit], Recorded) {
+    /// The edits one confirmation makes (none for a retry), its answer, and whether it resent a recorded
+    /// transaction id with different content (the first stays).
+    static func recordOne(_ pending: Pending, in transaction: any LocalReads) throws -> ([LocalEdit], Recorded, differs: Bool) {
         let (confirmation, bank, office) = (pending.confirmation, pending.bank, pending.office)
         let local = BankPayment.localID(bank: bank, transaction: confirmation.transactionID)
         let parked = Authority.recordID(office: Store.hubOffice, local: local)
         let id = office.map { Authority.recordID(office: $0, local: local) } ?? parked
-        func replay(_ id: String, _ held: RecordSnapshot) -> ([LocalEdit], Recorded) {
+        func replay(_ id: String, _ held: RecordSnapshot) -> ([LocalEdit], Recorded, differs: Bool) {
             let stored = BankPayment(fields: held.fields)
-            if stored?.confirmation != confirmation {
-                logger.warning("a bank resent a transaction id with different content; the first stays", metadata: ["payment": "\(id)"])
-            }
-            return ([], Recorded(id: id, match: stored?.match ?? "damaged", replayed: true))
+            return ([], Recorded(id: id, match: stored?.match ?? "damaged", replayed: true), stored?.confirmation != confirmation)
         }
         if let held = try transaction.record(collection: BankPayment.collection, id: id) { return replay(id, held) }
         if let held = try transaction.record(collection: BankPayment.collection, id: parked) {
@@ -96,19 +99,19 @@ public struct PaymentDesk: Sendable {
             }
             guard let office, let stored = BankPayment(fields: held.fields) else { return replay(parked, held) }
             let move = try Self.move(stored, from: parked, to: office, local: local, in: transaction)
-            return (move.edits, Recorded(id: id, match: move.match, replayed: true))
+            return (move.edits, Recorded(id: id, match: move.match, replayed: true), false)
         }
         guard let office else {
             let payment = BankPayment(bank: bank, confirmation: confirmation, match: .review(.unknownBiller), bill: nil)
             return (
                 [LocalEdit(collection: BankPayment.collection, record: id, set: payment.fields, scope: [Store.hubOffice])],
-                Recorded(id: id, match: payment.match, replayed: false)
+                Recorded(id: id, match: payment.match, replayed: false), false
             )
         }
         let payment = try Self.decide(confirmation, bank: bank, office: office, in: transaction)
         return (
             [LocalEdit(collection: BankPayment.collection, record: id, set: payment.fields, scope: [office])],
-            Recorded(id: id, match: payment.match, replayed: false)
+            Recorded(id: id, match: payment.match, replayed: false), false
         )
     }
 

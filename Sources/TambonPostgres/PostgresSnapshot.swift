@@ -34,7 +34,7 @@ struct PostgresSnapshot: LogSnapshot {
     }
 
     func record(collection: String, id: String) throws -> RecordSnapshot? {
-        try PostgresLocalReads.record(connection, logger: logger, collection: collection, id: id)
+        try PostgresReadSet.record(.init(collection: collection, id: id), connection, logger: logger)
     }
 
     /// Three queries for all of them, whatever their number (a refresh step reads up to 2,000).
@@ -84,9 +84,7 @@ extension PostgresStore {
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             do {
                 let snapshot = PostgresSnapshot(connection: connection, logger: logger)
-                let result = try await withCheckedThrowingContinuation { (read: CheckedContinuation<T, any Error>) in
-                    DispatchQueue.global(qos: .userInitiated).async { read.resume(with: Result { try body(snapshot) }) }
-                }
+                let result = try await PostgresLocalReads.onThread { try body(snapshot) }
                 try await connection.query("COMMIT", logger: logger)
                 return result
             } catch {

@@ -20,7 +20,9 @@ public protocol HubLog: Sendable {
     /// The hub's own writes, one signed change per edit, in one transaction.
     func write(_ edits: [LocalEdit]) async throws -> [Change]
     /// A read-decide-write transaction of the hub's own (``Store/transaction(_:)``): `body` reads, decides and
-    /// returns the edits, written as the hub's changes in the same transaction.
+    /// returns the edits, written as the hub's changes in the same transaction. `body` may run more than once (on
+    /// PostgreSQL a first run outside the lock learns what it reads, and its edits are dropped), so it decides and
+    /// nothing else: whatever it should log or count happens after this returns.
     func readWrite(_ body: @escaping @Sendable (any LocalReads) throws -> [LocalEdit]) async throws -> [Change]
 
     /// One page of an office's feed (or of the whole log), as stored.
