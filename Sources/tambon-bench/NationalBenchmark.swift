@@ -42,7 +42,8 @@ struct NationalBenchmark {
     static let bankSecret = Array("national bench bank secret, 32B!".utf8)
     static let operatorPassword = "national bench operator"
 
-    /// Options after `national`: `--offices N --applications N --steady-seconds S --outage-offices N --outage-changes N`.
+    /// Options after `national`: `--offices N --applications N --steady-seconds S --outage-offices N --outage-changes N
+    /// --confirmations-per-second R --backends sqlite,postgres --postgres URL`.
     init(directory: String, arguments: [String]) throws {
         self.directory = directory
         var rest = arguments[...]
@@ -59,6 +60,10 @@ struct NationalBenchmark {
                 }
                 continue
             }
+            let numeric: Set = [
+                "--offices", "--applications", "--steady-seconds", "--outage-offices", "--outage-changes", "--confirmations-per-second",
+            ]
+            guard numeric.contains(flag) else { throw TambonError(.invalid, "usage", "unknown option \(flag) (see tambon-bench --help)") }
             guard let text = rest.popFirst(), let value = Double(text), value >= 0, value <= 10_000_000 else {
                 throw TambonError(.invalid, "usage", "\(flag) needs a number from 0 to 10,000,000")
             }

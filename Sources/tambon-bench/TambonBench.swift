@@ -13,15 +13,23 @@ struct TambonBench {
             arguments.removeSubrange(flag...(flag + 1))
         }
         let benchmarks: Set = ["store", "sync", "reports", "fees", "letters", "restore", "national"]
-        guard let name = arguments.first, benchmarks.contains(name), arguments.count == 1 || name == "national" else {
-            FileHandle.standardError.write(
-                Data(
-                    """
-                    usage: tambon-bench store|sync|reports|fees|letters|restore [--dir DIR]
-                           tambon-bench national [--dir DIR] [--offices N] [--applications N] [--steady-seconds S]
-                                                 [--outage-offices N] [--outage-changes N] [--confirmations-per-second R]
+        let usage = """
+            usage: tambon-bench store|sync|reports|fees|letters|restore [--dir DIR]
+                   tambon-bench national [--dir DIR] [--offices N] [--applications N] [--steady-seconds S]
+                                         [--outage-offices N] [--outage-changes N] [--confirmations-per-second R]
+                                         [--backends sqlite,postgres] [--postgres URL]
 
-                    """.utf8))
+            Build it with -c release: a debug build's figures mean nothing. `national` runs each backend in turn
+            (PostgreSQL in a throwaway cluster unless --postgres names a server) and prints one JSON line per backend;
+            the others print one JSON line of figures. BENCHMARKS.md says what each measures.
+
+            """
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(usage, terminator: "")
+            return
+        }
+        guard let name = arguments.first, benchmarks.contains(name), arguments.count == 1 || name == "national" else {
+            FileHandle.standardError.write(Data(usage.utf8))
             exit(64)
         }
         #if DEBUG

@@ -91,7 +91,7 @@ import Testing
         #expect(HubRefusal(revoked).status == .forbidden && HubRefusal(revoked).error.code == "revoked_node")
         let stale = StoreError(.staleLog, "the directory is older than the node's history")
         #expect(HubRefusal(stale).status == .conflict && HubRefusal(stale).error.code == "stale_log")
-        #expect(HubRefusal(NIOTooManyBytesError()).status == .contentTooLarge)
+        #expect(HubRefusal(NIOTooManyBytesError(maxBytes: 1_024)).status == .contentTooLarge)
         struct DiskOnFire: Error {}
         let hidden = HubRefusal(DiskOnFire())
         #expect(hidden.status == .internalServerError && hidden.error.code == "internal")
