@@ -45,21 +45,21 @@ extension PostgresStore {
     /// ``PostgresLocalReads`` on a thread of its own and returns the edits, written as hub changes in the same
     /// transaction (``TambonStore/HubLog/readWrite(_:)``).
     ///
-    /// `body` first runs once outside the lock, a rehearsal whose edits are dropped, to learn what it reads; under
-    /// the lock those reads are answered together (``PostgresReadSet``) before `body` runs again and decides. A
-    /// bank's confirmation used to hold the lock for a round trip per read, which held every push back.
+    /// `body` is first rehearsed outside the lock to learn what it reads (``rehearse(_:)``); under the lock all of
+    /// that is read together (``PostgresReadSet``) before `body` runs for real on those answers, reading anything
+    /// new itself. A bank's confirmation used to hold the lock for a round trip per read, which held every push back.
     public func readWrite(_ body: @escaping @Sendable (any LocalReads) throws -> [LocalEdit]) async throws -> [Change] {
-        let rehearsed = await rehearse(body)
-        return try await transaction { connection in
+        let reads = await rehearse(body)
+        return try await writerTransaction { connection in
             let writer = try await PostgresLogWriter(connection: connection, logger: logger)
             guard var node = try await HubNodeRow.fetch(connection, logger: logger, forUpdate: true) else { throw StoreError.notInitialised }
             var clock = HybridLogicalClock(last: node.clock, maximumSkewMillis: configuration.maximumSkewMillis)
-            let reads = PostgresLocalReads(
+            let answered = PostgresLocalReads(
                 connection: connection, logger: logger, node: node.info, stamp: clock.tick(wallMillis: configuration.wallClock()),
-                answers: try await rehearsed.answers(connection, logger: logger))
-            let edits = try await PostgresLocalReads.onThread { try body(reads) }
+                answers: try await reads.answers(connection, logger: logger))
+            let edits = try await PostgresLocalReads.onThread { try body(answered) }
             var gate = PostgresAuthority(connection: connection, logger: logger, hub: node.id, rules: configuration.authority)
-            let written = try await writeLocal(edits, writer: writer, node: &node, gate: &gate, firstStamp: reads.stamp)
+            let written = try await writeLocal(edits, writer: writer, node: &node, gate: &gate, firstStamp: answered.stamp)
             try await shareRoster(writer: writer, node: &node, gate: &gate)
             try await writer.flush()
             try await node.saveHead(connection, logger: logger)
@@ -67,18 +67,32 @@ extension PostgresStore {
         }
     }
 
-    /// What `body` reads, from a run outside the lock whose edits are dropped. A failure here only means less is
-    /// read ahead: the run under the lock meets the same error, or reads what it needs itself.
-    private func rehearse(_ body: @escaping @Sendable (any LocalReads) throws -> [LocalEdit]) async -> PostgresReadSet {
+    /// Rounds of a rehearsal before the real run reads what is still missing itself.
+    static let rehearsalRounds = 6
+
+    /// What `body` reads, learned outside the lock in rounds (``RehearsalReads``): each round runs `body` on what
+    /// is known, answering the unknown as absent, then reads everything it missed in one go; a bank's batch of
+    /// confirmations (the payment, the bill, its ledger's receipts and payments) settles in three or four rounds of
+    /// a few statements each, where reading one at a time took hundreds. Edits are dropped. A failure only means less
+    /// is read ahead: the real run meets the same error, or reads what it needs itself.
+    func rehearse(_ body: @escaping @Sendable (any LocalReads) throws -> [LocalEdit]) async -> PostgresReadSet {
+        var asked = PostgresReadSet()
         do {
-            return try await database { connection in
-                guard let node = try await HubNodeRow.fetch(connection, logger: logger) else { return PostgresReadSet() }
-                let reads = RecordingReads(base: PostgresLocalReads(connection: connection, logger: logger, node: node.info, stamp: node.clock))
-                _ = try? await PostgresLocalReads.onThread { try body(reads) }
-                return reads.readSet
+            try await database { connection in
+                guard let node = try await HubNodeRow.fetch(connection, logger: logger) else { return }
+                var known = PostgresReadSet.Answers()
+                for _ in 0..<Self.rehearsalRounds {
+                    let reads = RehearsalReads(node: node.info, known: known)
+                    _ = try? await PostgresLocalReads.onThread { try body(reads) }
+                    asked.formUnion(reads.asked)
+                    let missing = reads.missing
+                    guard !missing.isEmpty else { return }
+                    known.merge(try await missing.answers(connection, logger: logger))
+                }
             }
         } catch {
-            return PostgresReadSet()
+            logger.debug("a read-decide-write rehearsal failed; the transaction reads for itself", metadata: ["error": "\(error)"])
         }
+        return asked
     }
 }

@@ -5,9 +5,9 @@ import TambonCore
 import TambonStore
 
 /// What a read-decide-write body reads (``PostgresStore/readWrite(_:)``): the records it asks for and the bill
-/// lookups it makes, learned by a rehearsal outside the log's lock, then answered together under the lock — one
-/// statement for every record and one per kind of lookup — so the lock is held for a few round trips rather than
-/// one per read.
+/// lookups it makes, learned by a rehearsal outside the log's lock (``RehearsalReads``), then answered together
+/// under the lock — one statement for every record and one per kind of lookup — so the lock is held for a few
+/// round trips rather than one per read.
 struct PostgresReadSet: Sendable {
     struct RecordKey: Hashable, Sendable {
         let collection: String
@@ -24,11 +24,23 @@ struct PostgresReadSet: Sendable {
     var records: Set<RecordKey> = []
     var links: Set<LinkKey> = []
 
+    var isEmpty: Bool { records.isEmpty && links.isEmpty }
+
+    mutating func formUnion(_ other: PostgresReadSet) {
+        records.formUnion(other.records)
+        links.formUnion(other.links)
+    }
+
     /// The answers read on `connection` (under the caller's lock, so they are the log's state for the body).
     struct Answers: Sendable {
         /// Every record asked for: its snapshot, or nil if the log holds no change to it.
         var records: [RecordKey: RecordSnapshot?] = [:]
         var links: [LinkKey: [String]] = [:]
+
+        mutating func merge(_ other: Answers) {
+            records.merge(other.records) { _, newer in newer }
+            links.merge(other.links) { _, newer in newer }
+        }
     }
 
     /// Bounds what one rehearsal may ask to be read ahead: a body that reads more is answered live past it.

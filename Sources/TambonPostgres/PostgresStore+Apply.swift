@@ -22,7 +22,7 @@ extension PostgresStore {
         // The batch takes its connection first, then waits for its turn: small writes (a bank's confirmation, a
         // request's nonce) wait in the counter's lock for at most the batch being applied, and the next batch
         // starts the moment the last commits, without queueing for a connection among the readers.
-        return try await transaction { connection in
+        return try await writerTransaction { connection in
             try await applyQueue.inTurn {
                 try await applyTransaction(batch, order: order, options: options, outcomes: outcomes, wallMillis: wallMillis, connection: connection)
             }

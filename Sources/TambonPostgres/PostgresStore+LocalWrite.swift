@@ -9,7 +9,7 @@ extension PostgresStore {
     /// writes them on SQLite. A new record's scope is the hub's own unless the edit names one.
     @discardableResult
     public func write(_ edits: [LocalEdit]) async throws -> [Change] {
-        try await transaction { connection in
+        try await writerTransaction { connection in
             let writer = try await PostgresLogWriter(connection: connection, logger: logger)
             guard var node = try await HubNodeRow.fetch(connection, logger: logger, forUpdate: true) else { throw StoreError.notInitialised }
             var gate = PostgresAuthority(connection: connection, logger: logger, hub: node.id, rules: configuration.authority)

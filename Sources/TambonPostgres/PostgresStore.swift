@@ -25,6 +25,8 @@ public final class PostgresStore: Sendable {
     let logger: Logger
     /// Batch applies take their turn at the arrival counter's lock one at a time (``TambonStore/ApplyQueue``).
     let applyQueue = ApplyQueue()
+    /// The thread the log's writers run on while they hold its lock (``TambonStore/WriterExecutor``).
+    let writerExecutor = WriterExecutor(label: "tambon.postgres.writer")
 
     /// The hub's office code, as on SQLite.
     public static let hubOffice = Enrolment.hubOffice
@@ -91,6 +93,12 @@ public final class PostgresStore: Sendable {
                 throw error
             }
         }
+    }
+
+    /// ``transaction(_:)`` for a writer of the log: its steps run on the writer's own thread, so that between two
+    /// statements, while it holds the log's lock, it does not queue behind the concurrency pool's work.
+    func writerTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(writerExecutor) { try await transaction(body) }
     }
 
     /// PostgreSQL's error as the store's: what failed and the server's own words (its message names no values:
