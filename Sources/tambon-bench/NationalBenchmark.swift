@@ -347,8 +347,9 @@ struct NationalBenchmark {
             print(
                 String(
                     format:
-                        "    %d changes drained in %.1f s (%.0f changes/s; target < 120 s); %d pushes turned away (429) and sent again; hub CPU %.0f %%; others' no-op syncs: %d, p99 %.1f ms (target < 500 ms)",
-                    drainedChanges, drained, Double(drainedChanges) / drained, pushRetries, outageShare * 100, noOpLatencies.count, noOpP99))
+                        "    %d changes drained in %.1f s (%.0f changes/s; target < 120 s); %d pushes turned away (429) and sent again; hub CPU %.0f %%; others' no-op syncs: %d, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (target < 500 ms)",
+                    drainedChanges, drained, Double(drainedChanges) / drained, pushRetries, outageShare * 100, noOpLatencies.count,
+                    Self.percentile(noOpLatencies, 50), Self.percentile(noOpLatencies, 90), noOpP99))
             print(
                 String(
                     format: "    bank confirmations meanwhile: %d (%.0f/s), p50 %.1f ms, p99 %.1f ms", paid, Double(paid) / drained,
@@ -358,6 +359,8 @@ struct NationalBenchmark {
             figures["outage_push_retries"] = .number(Double(pushRetries))
             figures["outage_hub_cpu_share"] = .number(outageShare.rounded(to: 4))
             figures["outage_noop_syncs"] = .number(Double(noOpLatencies.count))
+            figures["outage_noop_p50_ms"] = .number(Self.percentile(noOpLatencies, 50).rounded(to: 1))
+            figures["outage_noop_p90_ms"] = .number(Self.percentile(noOpLatencies, 90).rounded(to: 1))
             figures["outage_noop_p99_ms"] = .number(noOpP99.rounded(to: 1))
             figures["outage_confirmations"] = .number(Double(paid))
             figures["outage_confirmations_per_s"] = .number((Double(paid) / drained).rounded(to: 1))
