@@ -18,22 +18,20 @@ public struct HubController: Sendable {
     public let metrics: HubMetrics
     /// The operator's limits (attachment quota, partial uploads' lifetime).
     public let limits: HubLimits
-    /// Requests in progress per node (at most ``NodeRequestLimiter/maximumPerNode``) and writes queued.
-    let limiter: NodeRequestLimiter
+    /// Requests in progress per node (at most ``NodeRequestLimiter/maximumPerNode``).
+    let limiter = NodeRequestLimiter()
     /// Bank payments that wait for bills an office pushes.
     let payments: PaymentDesk?
     /// Every request's nonce check (SPEC §9).
     public let nonces: NonceLedger
 
     /// `nonces`: when nil, each request's nonce is written before it is answered; `tambon hub serve` passes a
-    /// ledger written behind by a ``NonceFlusher``. `limiter`: shared with whatever yields to queued writes (the
-    /// report refresher).
+    /// ledger written behind by a ``NonceFlusher``.
     public init(
         store: any HubLog, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics(), limits: HubLimits = HubLimits(),
-        payments: PaymentDesk? = nil, nonces: NonceLedger? = nil, limiter: NodeRequestLimiter = NodeRequestLimiter()
+        payments: PaymentDesk? = nil, nonces: NonceLedger? = nil
     ) {
         self.store = store
-        self.limiter = limiter
         self.nonces = nonces ?? NonceLedger(directory: store.registry, wallClock: store.configuration.wallClock, writeThrough: true)
         self.payments = payments
         self.limits = limits

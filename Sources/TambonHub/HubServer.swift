@@ -22,16 +22,10 @@ public enum HubServer {
         let index = try ReportIndex(store: store, logger: logger)
         // Request nonces are checked in memory and written behind, every 250 ms and at shutdown (SPEC §9).
         let nonces = NonceLedger(directory: store.registry, wallClock: store.configuration.wallClock, writeThrough: false)
-        let limiter = NodeRequestLimiter()
         let router = try await makeRouter(
-            store: store, index: index, logger: logger, bcryptCost: bcryptCost, limits: limits, banks: banks, nonces: nonces,
-            limiter: limiter)
+            store: store, index: index, logger: logger, bcryptCost: bcryptCost, limits: limits, banks: banks, nonces: nonces)
         var services: [any Service] = [NonceFlusher(ledger: nonces, logger: logger)]
-        if let refreshReportsEvery {
-            // The report index yields to offices' pushes: it waits while writes are queued (at most 2 minutes).
-            services.append(
-                ReportRefresher(index: index, logger: logger, interval: refreshReportsEvery, busy: { await limiter.waitingWrites > 0 }))
-        }
+        if let refreshReportsEvery { services.append(ReportRefresher(index: index, logger: logger, interval: refreshReportsEvery)) }
         return Application(
             router: router, server: try .tls(.http1(configuration: .init(idleTimeout: idleTimeout)), tlsConfiguration: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "tambon-hub"),
@@ -47,7 +41,7 @@ public enum HubServer {
     /// what tests call in the same process.
     public static func makeRouter(
         store: any HubLog, index: ReportIndex, logger: Logger, bcryptCost: UInt8 = 12, limits: HubLimits = HubLimits(),
-        banks: BankRegistry = BankRegistry(directory: nil), nonces: NonceLedger? = nil, limiter: NodeRequestLimiter = NodeRequestLimiter()
+        banks: BankRegistry = BankRegistry(directory: nil), nonces: NonceLedger? = nil
     ) async throws -> Router<TambonRequestContext> {
         guard let hub = try await store.node() else { throw StoreError.notInitialised }
         // Every replica judges changes by the roster the hub publishes; after an upgrade it is published here first.
@@ -56,8 +50,7 @@ public enum HubServer {
         let router = Router(context: TambonRequestContext.self)
         router.add(middleware: PhoneCORS())
         let payments = PaymentDesk(store: store, banks: banks, logger: logger)
-        HubController(store: store, hub: hub, logger: logger, limits: limits, payments: payments, nonces: nonces, limiter: limiter)
-            .addRoutes(to: router)
+        HubController(store: store, hub: hub, logger: logger, limits: limits, payments: payments, nonces: nonces).addRoutes(to: router)
         BankController(desk: payments, logger: logger).addRoutes(to: router)
         HubReportWeb(store: store, index: index, bcryptCost: bcryptCost).addRoutes(to: router)
         SurveyApp.addRoutes(to: router)
