@@ -302,6 +302,9 @@ struct NationalBenchmark {
                 String(
                     format: "    %d pushes, %.1f MB compressed; all at once, with no-op syncs and %.0f bank confirmations/s …",
                     bodies.count, megabytes, confirmationsPerSecond))
+            let overflowsBefore = Self.listenOverflows()
+            var noOpRetriesBefore = 0
+            for office in others { noOpRetriesBefore += await office.retries }
             let cpuOutage = hub.cpuSeconds()
             let serverOutage = !postgres ? 0 : HubProcess.postgresCPUSeconds()
             let drainStart = ContinuousClock.now
@@ -344,12 +347,20 @@ struct NationalBenchmark {
             let drainedChanges = outageOffices * outageChanges
             var pushRetries = 0
             for office in outage { pushRetries += await office.retries }
+            var noOpRetries = -noOpRetriesBefore
+            for office in others { noOpRetries += await office.retries }
+            let listenDrops = Self.listenOverflows().flatMap { after in overflowsBefore.map { after - $0 } }
             print(
                 String(
                     format:
                         "    %d changes drained in %.1f s (%.0f changes/s; target < 120 s); %d pushes turned away (429) and sent again; hub CPU %.0f %%; others' no-op syncs: %d, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (target < 500 ms)",
                     drainedChanges, drained, Double(drainedChanges) / drained, pushRetries, outageShare * 100, noOpLatencies.count,
                     Self.percentile(noOpLatencies, 50), Self.percentile(noOpLatencies, 90), noOpP99))
+            print(
+                "    no-op syncs sent again (429 or no answer): \(noOpRetries); connections the kernel dropped at a full listen queue: "
+                    + (listenDrops.map(String.init) ?? "unknown"))
+            figures["outage_noop_retries"] = .number(Double(noOpRetries))
+            if let listenDrops { figures["outage_listen_drops"] = .number(Double(listenDrops)) }
             print(
                 String(
                     format: "    bank confirmations meanwhile: %d (%.0f/s), p50 %.1f ms, p99 %.1f ms", paid, Double(paid) / drained,
@@ -493,6 +504,19 @@ struct NationalBenchmark {
     static func percentile(_ sorted: [Double], _ p: Int) -> Double {
         guard !sorted.isEmpty else { return 0 }
         return sorted[min(sorted.count - 1, sorted.count * p / 100)]
+    }
+
+    /// Connections the kernel dropped because a listening socket's queue was full, machine-wide since boot
+    /// (`TcpExt: ListenOverflows` in /proc/net/netstat); nil where it cannot be read.
+    static func listenOverflows() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/net/netstat", encoding: .utf8) else { return nil }
+        let lines = text.split(separator: "\n")
+        for (index, line) in lines.enumerated() where line.hasPrefix("TcpExt:") && index + 1 < lines.count {
+            let names = line.split(separator: " "), values = lines[index + 1].split(separator: " ")
+            guard values.first == "TcpExt:", let column = names.firstIndex(of: "ListenOverflows"), column < values.count else { continue }
+            return Int(values[column])
+        }
+        return nil
     }
 
     /// CPU seconds this process has used (the simulated offices and banks).
