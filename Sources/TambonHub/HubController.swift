@@ -38,6 +38,7 @@ public struct HubController: Sendable {
         self.hub = hub
         self.logger = logger
         self.metrics = metrics
+        store.observeConnectionWaits { [metrics] pool, wait in metrics.connectionWait(pool, wait) }
     }
 
     public func addRoutes(to router: Router<TambonRequestContext>) {

@@ -1,4 +1,5 @@
 import Prometheus
+import TambonStore
 
 /// The hub's metrics, exposed at `GET /metrics` in the Prometheus text format: requests by endpoint and outcome,
 /// changes accepted, changes refused by reason, request latency, and writes waiting. Counts only — never record contents.
@@ -6,7 +7,29 @@ public final class HubMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private static let namespace = "tambon_hub"
 
-    public init() {}
+    /// How long requests to the database waited for a connection, by pool (PostgreSQL only): a wait that grows
+    /// says the pool is too small for the load, or a pool's connections are held by work waiting for something else.
+    private let connectionWaits: [ConnectionPool: DurationHistogram]
+
+    public init() {
+        var waits: [ConnectionPool: DurationHistogram] = [:]
+        for pool in ConnectionPool.allCases {
+            waits[pool] = registry.makeDurationHistogram(
+                descriptor: MetricNameDescriptor(
+                    namespace: Self.namespace, metricName: "database_connection_wait", unitName: "seconds",
+                    helpText: "Time a request to the database waited for a connection of its pool"),
+                labels: [("pool", pool.rawValue)],
+                buckets: [
+                    .milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                    .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+                ])
+        }
+        connectionWaits = waits
+    }
+
+    func connectionWait(_ pool: ConnectionPool, _ wait: Duration) {
+        connectionWaits[pool]?.record(wait)
+    }
 
     func request(endpoint: String, outcome: String, seconds: Duration) {
         registry.makeCounter(

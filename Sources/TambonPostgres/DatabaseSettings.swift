@@ -115,8 +115,11 @@ public struct DatabaseSettings: Sendable, Equatable, CustomStringConvertible {
         return try DatabaseSettings(url: copy.string!)
     }
 
-    /// The client's configuration, with the password from `environment`.
-    func clientConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresClient.Configuration {
+    /// The client's configuration, with the password from `environment`; `role` names the pool in the server's
+    /// `application_name` ("tambon hub writer"), so an operator tells the pools apart in `pg_stat_activity`.
+    func clientConfiguration(
+        environment: [String: String] = ProcessInfo.processInfo.environment, role: String? = nil
+    ) throws -> PostgresClient.Configuration {
         let password = environment[Self.passwordVariable] ?? environment["PGPASSWORD"]
         var configuration: PostgresClient.Configuration
         switch endpoint {
@@ -142,7 +145,7 @@ public struct DatabaseSettings: Sendable, Equatable, CustomStringConvertible {
             }
             configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
         }
-        configuration.options.additionalStartupParameters = [("application_name", "tambon hub")]
+        configuration.options.additionalStartupParameters = [("application_name", role.map { "tambon hub \($0)" } ?? "tambon hub")]
         return configuration
     }
 }

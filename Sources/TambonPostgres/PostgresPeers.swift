@@ -52,7 +52,7 @@ public struct PostgresPeers: Sendable {
         let digest = ByteBuffer(bytes: PeerRegistry.tokenDigest(token))
         let id = ByteBuffer(bytes: node.bytes)
         let logger = store.logger
-        return try await store.transaction { connection in
+        return try await store.writerTransaction { connection in
             var row: (office: String, role: String, officer: String?, expires: Int64, usedBy: ByteBuffer?)?
             for try await (tokenOffice, role, officer, expires, usedBy) in try await connection.query(
                 "SELECT office, role, officer, expires_ms, used_by FROM enrolment_tokens WHERE token_hash = \(digest) FOR UPDATE", logger: logger
@@ -172,7 +172,7 @@ public struct PostgresPeers: Sendable {
         let now = store.configuration.wallClock()
         let logger = store.logger
         let id = ByteBuffer(bytes: node.bytes)
-        return try await store.transaction { connection in
+        return try await store.writerTransaction { connection in
             guard try await Self.peer(node, connection: connection, logger: logger) != nil else {
                 throw TambonError(
                     .unauthenticated, PeerRegistry.Refusal.unknownNode, "no enrolled node \(node.hex)", thai: PeerRegistry.Refusal.unknownThai,
@@ -220,7 +220,7 @@ public struct PostgresPeers: Sendable {
     /// Makes every roster record say what the peers table says; returns how many entries it wrote.
     @discardableResult
     public func publishRoster() async throws -> Int {
-        try await store.transaction { connection in
+        try await store.writerTransaction { connection in
             var nodes: [NodeID] = []
             for try await id in try await connection.query("SELECT node_id FROM peers ORDER BY enrolled_ms", logger: store.logger).decode(
                 ByteBuffer.self)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 import TambonCore
 import TambonStore
 
@@ -21,7 +22,13 @@ public final class PostgresStore: Sendable {
     /// directory and projections in memory (tests).
     public let directory: String?
     public let attachments: AttachmentStore
+    /// The readers' pool (feed pages, records, the register, rehearsals).
     let client: PostgresClient
+    /// The log's writers' pool (``writerConnections``): a writer holds its connection while it waits for the
+    /// arrival counter's lock, so writers queue here and never hold a reader's connection.
+    let writers: PostgresClient
+    /// Told how long each lease waited (``TambonStore/HubLog/observeConnectionWaits(_:)``).
+    private let waitObserver = Mutex<(@Sendable (ConnectionPool, Duration) -> Void)?>(nil)
     let logger: Logger
     /// Batch applies take their turn at the arrival counter's lock one at a time (``TambonStore/ApplyQueue``).
     let applyQueue = ApplyQueue()
@@ -31,8 +38,17 @@ public final class PostgresStore: Sendable {
     /// The hub's office code, as on SQLite.
     public static let hubOffice = Enrolment.hubOffice
 
-    private init(client: PostgresClient, settings: DatabaseSettings, configuration: StoreConfiguration, directory: String?, logger: Logger) {
+    /// Connections in the writers' pool. A push holds one while it waits for its turn, and the hub lets 4 pushes
+    /// write at a time (`NodeRequestLimiter.maximumWrites`): the other 4 serve the small writes (a bank's
+    /// confirmation, an enrolment), which wait in the counter's lock as they would on any connection.
+    public static let writerConnections = 8
+
+    private init(
+        client: PostgresClient, writers: PostgresClient, settings: DatabaseSettings, configuration: StoreConfiguration, directory: String?,
+        logger: Logger
+    ) {
         self.client = client
+        self.writers = writers
         self.settings = settings
         self.configuration = configuration
         self.directory = directory
@@ -59,10 +75,15 @@ public final class PostgresStore: Sendable {
         var background = logger
         background.logLevel = max(.error, logger.logLevel)
         let client = PostgresClient(configuration: try settings.clientConfiguration(environment: environment), backgroundLogger: background)
+        var writing = try settings.clientConfiguration(environment: environment, role: "writer")
+        writing.options.maximumConnections = writerConnections
+        let writers = PostgresClient(configuration: writing, backgroundLogger: background)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
+            group.addTask { await writers.run() }
             defer { group.cancelAll() }
-            let store = PostgresStore(client: client, settings: settings, configuration: configuration, directory: directory, logger: logger)
+            let store = PostgresStore(
+                client: client, writers: writers, settings: settings, configuration: configuration, directory: directory, logger: logger)
             try await store.database { try await PostgresMigrator.migrate($0, logger: logger) }
             return try await body(store)
         }
@@ -70,19 +91,29 @@ public final class PostgresStore: Sendable {
 
     // MARK: Connections and transactions
 
-    /// Runs `body` on one pooled connection, with PostgreSQL's errors turned into the store's.
+    /// Runs `body` on one connection of `pool`, with PostgreSQL's errors turned into the store's.
     @discardableResult
-    func database<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func database<T: Sendable>(_ pool: ConnectionPool = .read, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let asked = ContinuousClock.now
+        let observer = waitObserver.withLock { $0 }
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await (pool == .write ? writers : client).withConnection { connection in
+                observer?(pool, ContinuousClock.now - asked)
+                return try await body(connection)
+            }
         } catch let error as PSQLError {
             throw Self.storeError(error, settings: settings)
         }
     }
 
-    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws (its error rethrown as is).
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await database { connection in
+    public func observeConnectionWaits(_ observer: @escaping @Sendable (ConnectionPool, Duration) -> Void) {
+        waitObserver.withLock { $0 = observer }
+    }
+
+    /// Runs `body` in one transaction on a connection of `pool`: committed if it returns, rolled back if it throws
+    /// (its error rethrown as is).
+    func transaction<T: Sendable>(_ pool: ConnectionPool = .read, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await database(pool) { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
                 let result = try await body(connection)
@@ -95,10 +126,11 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// ``transaction(_:)`` for a writer of the log: its steps run on the writer's own thread, so that between two
-    /// statements, while it holds the log's lock, it does not queue behind the concurrency pool's work.
+    /// ``transaction(_:_:)`` for a writer of the log (anything that takes the arrival counter's lock): on a
+    /// connection of the writers' pool, its steps on the writer's own thread, so that between two statements, while
+    /// it holds the log's lock, it does not queue behind the concurrency pool's work.
     func writerTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await withTaskExecutorPreference(writerExecutor) { try await transaction(body) }
+        try await withTaskExecutorPreference(writerExecutor) { try await transaction(.write, body) }
     }
 
     /// PostgreSQL's error as the store's: what failed and the server's own words (its message names no values:

@@ -56,6 +56,14 @@ public protocol HubLog: Sendable {
     func addAttachmentOwner(_ hash: String, office: String, size: Int) async throws
     /// The bytes of attachments `office` uploaded (its quota's use).
     func attachmentUsage(office: String) async throws -> Int64
+
+    /// From now on, tells `observer` how long each request to the database waited for a connection, by pool
+    /// (``ConnectionPool``): the hub's metrics. A store without a pool of connections (SQLite) never calls it.
+    func observeConnectionWaits(_ observer: @escaping @Sendable (ConnectionPool, Duration) -> Void)
+}
+
+extension HubLog {
+    public func observeConnectionWaits(_ observer: @escaping @Sendable (ConnectionPool, Duration) -> Void) {}
 }
 
 extension HubLog {

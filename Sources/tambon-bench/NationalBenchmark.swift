@@ -303,6 +303,7 @@ struct NationalBenchmark {
                     format: "    %d pushes, %.1f MB compressed; all at once, with no-op syncs and %.0f bank confirmations/s …",
                     bodies.count, megabytes, confirmationsPerSecond))
             let overflowsBefore = Self.listenOverflows()
+            let waitsBefore = await ConnectionWaits.read(over: idle)
             var noOpRetriesBefore = 0
             for office in others { noOpRetriesBefore += await office.retries }
             let cpuOutage = hub.cpuSeconds()
@@ -360,6 +361,16 @@ struct NationalBenchmark {
                 "    no-op syncs sent again (429 or no answer): \(noOpRetries); connections the kernel dropped at a full listen queue: "
                     + (listenDrops.map(String.init) ?? "unknown"))
             figures["outage_noop_retries"] = .number(Double(noOpRetries))
+            if let before = waitsBefore, let waits = await ConnectionWaits.read(over: idle)?.since(before) {
+                for (name, pool) in waits.pools.sorted(by: { $0.key < $1.key }) {
+                    print(
+                        String(
+                            format: "    database connections, %@ pool: %.0f leases, mean wait %.1f ms, %.1f %% waited over 100 ms", name,
+                            pool.leases, pool.meanMillis, pool.shareOver100ms * 100))
+                    figures["outage_\(name)_lease_wait_mean_ms"] = .number(pool.meanMillis.rounded(to: 1))
+                    figures["outage_\(name)_lease_wait_over_100ms_share"] = .number(pool.shareOver100ms.rounded(to: 4))
+                }
+            }
             if let listenDrops { figures["outage_listen_drops"] = .number(Double(listenDrops)) }
             print(
                 String(
