@@ -308,6 +308,7 @@ struct NationalBenchmark {
             for office in others { noOpRetriesBefore += await office.retries }
             let cpuOutage = hub.cpuSeconds()
             let serverOutage = !postgres ? 0 : HubProcess.postgresCPUSeconds()
+            let selfOutage = Self.ownCPUSeconds()
             let drainStart = ContinuousClock.now
             let draining = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -337,12 +338,17 @@ struct NationalBenchmark {
                 throw error
             }
             stop.stop()
-            let noOpLatencies = try await noOps.value
-            let (paid, paidLatencies) = try await confirmations.value
+            // CPU over the drain itself, read before the confirmations still in flight are waited for (their tail
+            // ran for minutes on PostgreSQL and was counted against the drain's seconds until the sixth run).
             let outageShare = (hub.cpuSeconds() - cpuOutage) / (drained * cores)
+            // The simulated offices and bank share the hub's cores: what they took is the hub's to lose.
+            let outageClientShare = (Self.ownCPUSeconds() - selfOutage) / (drained * cores)
+            figures["outage_client_cpu_share"] = .number(outageClientShare.rounded(to: 4))
             if postgres {
                 figures["outage_database_cpu_share"] = .number(((HubProcess.postgresCPUSeconds() - serverOutage) / (drained * cores)).rounded(to: 4))
             }
+            let noOpLatencies = try await noOps.value
+            let (paid, paidLatencies) = try await confirmations.value
             let noOpP99 = Self.percentile(noOpLatencies, 99)
             let paidP99 = Self.percentile(paidLatencies, 99)
             let drainedChanges = outageOffices * outageChanges
@@ -359,7 +365,8 @@ struct NationalBenchmark {
                     Self.percentile(noOpLatencies, 50), Self.percentile(noOpLatencies, 90), noOpP99))
             print(
                 "    no-op syncs sent again (429 or no answer): \(noOpRetries); connections the kernel dropped at a full listen queue: "
-                    + (listenDrops.map(String.init) ?? "unknown"))
+                    + (listenDrops.map(String.init) ?? "unknown")
+                    + String(format: "; the simulated clients' CPU: %.1f %% of %.0f cores", outageClientShare * 100, cores))
             figures["outage_noop_retries"] = .number(Double(noOpRetries))
             if let before = waitsBefore, let waits = await ConnectionWaits.read(over: idle)?.since(before) {
                 for (name, pool) in waits.pools.sorted(by: { $0.key < $1.key }) {

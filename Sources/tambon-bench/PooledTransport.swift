@@ -13,6 +13,8 @@ final class PooledTransport: HubTransport {
     let sizing = LinkSizing()
     let baseURL: String
     private let http: HTTPClient
+    /// As many requests in flight as the pool has connections; the rest wait in the gate, not in the pool's queue.
+    private let gate: RequestGate
 
     /// A pool of up to `connections` connections to the hub at `url`, trusting only its CA.
     init(url: String, caPEM: String, connections: Int) throws {
@@ -24,6 +26,7 @@ final class PooledTransport: HubTransport {
         configuration.connectionPool = .init(idleTimeout: .seconds(600), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         baseURL = url
+        gate = RequestGate(permits: connections)
     }
 
     func shutdown() async {
@@ -31,12 +34,14 @@ final class PooledTransport: HubTransport {
     }
 
     func exchange(_ request: HubRequest, deadline: TimeAmount) async throws -> HubResponse.Wire {
-        try await HubClient.exchange(request, over: http, baseURL: baseURL, deadline: deadline)
+        try await gate.run { try await HubClient.exchange(request, over: http, baseURL: baseURL, deadline: deadline) }
     }
 
     /// A plain request (the report API), answered with its status, headers and body.
     func execute(_ request: HTTPClientRequest, deadline: TimeAmount) async throws -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
-        let response = try await http.execute(request, timeout: deadline)
-        return (response.status, response.headers, try await response.body.collect(upTo: 64 << 20))
+        try await gate.run {
+            let response = try await http.execute(request, timeout: deadline)
+            return (response.status, response.headers, try await response.body.collect(upTo: 64 << 20))
+        }
     }
 }
