@@ -28,7 +28,16 @@ public final class PostgresStore: Sendable {
     /// arrival counter's lock, so writers queue here and never hold a reader's connection.
     let writers: PostgresClient
     /// Told how long each lease waited (``TambonStore/HubLog/observeConnectionWaits(_:)``).
-    private let waitObserver = Mutex<(@Sendable (ConnectionPool, Duration) -> Void)?>(nil)
+    private let waitObserver = Mutex<WaitObserver?>(nil)
+
+    /// The observer in a class, never a bare closure in the `Mutex`: a function value read through
+    /// `Mutex.withLock` (an `inout` of a generic value) is reabstracted there and back, and the write-back wraps the
+    /// stored closure in two more thunks on every read. The first build did that: after tens of thousands of leases
+    /// each call walked a chain that deep, three quarters of the hub's CPU in the national run (perf).
+    private final class WaitObserver: Sendable {
+        let call: @Sendable (ConnectionPool, Duration) -> Void
+        init(_ call: @escaping @Sendable (ConnectionPool, Duration) -> Void) { self.call = call }
+    }
     let logger: Logger
     /// Batch applies take their turn at the arrival counter's lock one at a time (``TambonStore/ApplyQueue``).
     let applyQueue = ApplyQueue()
@@ -98,7 +107,7 @@ public final class PostgresStore: Sendable {
         let observer = waitObserver.withLock { $0 }
         do {
             return try await (pool == .write ? writers : client).withConnection { connection in
-                observer?(pool, ContinuousClock.now - asked)
+                observer?.call(pool, ContinuousClock.now - asked)
                 return try await body(connection)
             }
         } catch let error as PSQLError {
@@ -107,7 +116,8 @@ public final class PostgresStore: Sendable {
     }
 
     public func observeConnectionWaits(_ observer: @escaping @Sendable (ConnectionPool, Duration) -> Void) {
-        waitObserver.withLock { $0 = observer }
+        let boxed = WaitObserver(observer)
+        waitObserver.withLock { $0 = boxed }
     }
 
     /// Runs `body` in one transaction on a connection of `pool`: committed if it returns, rolled back if it throws
