@@ -20,22 +20,14 @@ enum HubBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     static var available: [HubBackend] { server == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     /// A fresh hub on this backend for `body`: initialised, with the standard authority rules and a clock the test
-    /// can move; the PostgreSQL database is dropped afterwards. `onDisk` keeps SQLite in a temporary file as a hub
-    /// does (WAL: readers beside the writer) rather than in memory, where reads and writes share one connection.
+    /// can move; the PostgreSQL database is dropped afterwards.
     func withHub<T: Sendable>(
-        clock: @escaping @Sendable () -> Int64 = { 1_800_000_000_000 }, onDisk: Bool = false, _ body: (any HubLog) async throws -> T
+        clock: @escaping @Sendable () -> Int64 = { 1_800_000_000_000 }, _ body: (any HubLog) async throws -> T
     ) async throws -> T {
         var configuration = StoreConfiguration()
         configuration.wallClock = clock
         configuration.host = "test-host"
         switch self {
-        case .sqlite where onDisk:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tambon-hub-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let store = try Store.open(path: directory + "/hub.sqlite", configuration: configuration)
-            try await store.initialiseNode(office: Store.hubOffice, name: "test hub")
-            return try await body(store)
         case .sqlite:
             let store = try Store.inMemory(configuration: configuration)
             try await store.initialiseNode(office: Store.hubOffice, name: "test hub")
