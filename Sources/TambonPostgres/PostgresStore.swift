@@ -39,8 +39,8 @@ public final class PostgresStore: Sendable {
         init(_ call: @escaping @Sendable (ConnectionPool, Duration) -> Void) { self.call = call }
     }
     let logger: Logger
-    /// Batch applies take their turn at the arrival counter's lock one at a time (``TambonStore/ApplyQueue``).
-    let applyQueue = ApplyQueue()
+    /// Batch applies take their turn at the arrival counter's lock one at a time (``TambonStore/TurnGate``).
+    let applyQueue = TurnGate()
     /// The thread the log's writers run on while they hold its lock (``TambonStore/WriterExecutor``).
     let writerExecutor = WriterExecutor(label: "tambon.postgres.writer")
 

@@ -18,8 +18,8 @@ public struct Store: Sendable {
     let writer: any DatabaseWriter
     public let configuration: StoreConfiguration
     let identities = IdentityCache()
-    /// Batch applies take their turn at the writer one at a time (``ApplyQueue``).
-    let applyQueue = ApplyQueue()
+    /// Batch applies take their turn at the writer one at a time (``TurnGate``).
+    let applyQueue = TurnGate()
     /// The files attached to records, beside the database.
     public let attachments: AttachmentStore
     /// The hub's enrolment tokens, enrolled nodes and request nonces (in the same database file).
