@@ -63,12 +63,11 @@ public struct HubReportWeb: Sendable {
                 fields: [FieldError("format", th: "รูปแบบต้องเป็น json หรือ csv", en: "format is json or csv")])
         }
         let rows = try await index.rows(filter: try filter(request), dataAsOf: try await index.officeSync().compactMapValues { $0 })
+        var headers = try await freshnessHeaders()
         guard format == "csv" else {
-            var headers = HTTPFields()
             headers[.contentType] = "application/json; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: ReportRow.encoded(rows))))
         }
-        var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8; header=present"
         headers[.contentDisposition] = "attachment; filename=\"tambon-applications.csv\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ReportCSV.encode(rows))))
@@ -112,9 +111,19 @@ public struct HubReportWeb: Sendable {
             throw WebError(.forbidden, "forbidden", th: "เฉพาะผู้ดูแลศูนย์กลางเท่านั้น", en: "hub operators (admin) only")
         }
         let sites = try await index.sites(filter: try filter(request))
-        var headers = HTTPFields()
+        var headers = try await freshnessHeaders()
         headers[.contentType] = "application/geo+json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: SiteMap.encoded(sites))))
+    }
+
+    /// `Tambon-Report-Behind: true` when the index has not read everything the log holds: right after a burst of
+    /// changes, a report answers at once from what is indexed rather than wait for the backlog (``ReportIndex/catchUp()``).
+    static let behindHeader = HTTPField.Name("Tambon-Report-Behind")!
+
+    func freshnessHeaders() async throws -> HTTPFields {
+        var headers = HTTPFields()
+        if try await index.isBehind() { headers[Self.behindHeader] = "true" }
+        return headers
     }
 
     // MARK: - The page
@@ -182,6 +191,7 @@ public struct HubReportWeb: Sendable {
             "filterFrom": filter.from?.iso ?? "", "filterTo": filter.to?.iso ?? "",
             "services": Self.services.map { ["value": $0, "label": Self.names[$0] ?? $0, "selected": $0 == filter.service] },
             "csvQuery": Self.query(filter, csv: true),
+            "behind": try await index.isBehind(),
         ]
         let (year, from, through) = try feeYear(request)
         let fees = try await index.feeTotals(from: from, through: through)

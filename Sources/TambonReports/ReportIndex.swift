@@ -28,12 +28,24 @@ public struct ReportIndex: Sendable {
     /// The index's file, beside the store's.
     public static let fileName = "reports.sqlite"
     /// Changes of the log read per refresh step.
-    static let refreshStep = 2_000
+    public static let refreshStep = 2_000
+    /// Refresh steps a report request runs before it reads (``catchUp()``): 6,000 changes, a fraction of a second.
+    /// The background refresh (``ReportRefresher``) keeps the index closer than that except during a burst.
+    public static let requestSteps = 3
+    /// ``refreshStep`` and ``requestSteps`` unless a test makes them small.
+    let stepSize: Int
+    let requestSteps: Int
+    /// Refresh steps run one at a time.
+    let steps = TurnGate()
 
     public init(
         store: any HubLog, today: (@Sendable () -> CivilDate)? = nil, services: [any ApplicationService.Type] = ServiceCatalog.all,
-        logger: Logger = Logger(label: "tambon.reports")
+        logger: Logger = Logger(label: "tambon.reports"), stepSize: Int = ReportIndex.refreshStep,
+        requestSteps: Int = ReportIndex.requestSteps
     ) throws {
+        precondition(stepSize >= 1 && requestSteps >= 1)
+        self.stepSize = stepSize
+        self.requestSteps = requestSteps
         self.store = store
         self.logger = logger
         self.services = services
@@ -127,38 +139,71 @@ public struct ReportIndex: Sendable {
     /// office whose settings changed) is read, its timeline merged with its office's settings, and its facts replaced.
     /// Returns how many applications were re-read.
     ///
+    /// It runs in steps of ``refreshStep`` changes (`stepSize`), one step at a time (``steps``): of two refreshes at once (a request
+    /// and the background loop), each step reads on from where the one before it wrote, so none is indexed twice.
     /// Each step reads the store in one snapshot, then writes the index in one transaction only if the index's cursor
-    /// is still where the step started: of two refreshes at once (a request and the background loop), the later
-    /// writer re-reads, so older facts never land over newer ones. A step is small, so readers wait briefly.
+    /// is still where the step started, so older facts never land over newer ones. A step is small, so readers wait
+    /// briefly.
     @discardableResult
     public func refresh() async throws -> Int {
+        try await refresh(atMost: .max).refreshed
+    }
+
+    /// Up to ``requestSteps`` refresh steps: what a report request runs before it reads. Normally that reaches the
+    /// log. Right after a burst of changes that the background refresh waited out (``RefreshPacing``), it does not:
+    /// the request then answers at once from what the index holds, and says so (``isBehind()``), rather than keep its
+    /// reader waiting while a whole region's backlog is indexed. Returns whether the index reached the log.
+    @discardableResult
+    public func catchUp() async throws -> Bool {
+        try await refresh(atMost: requestSteps).caughtUp
+    }
+
+    /// Whether the log holds changes the index has not read yet.
+    public func isBehind() async throws -> Bool {
+        let cursor = try await database.read { db in try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")! }
+        return try await store.readSnapshot { snapshot in
+            try snapshot.changedRecords(collections: [], after: cursor, limit: 1).through > cursor
+        }
+    }
+
+    /// At most `maximum` steps; how many applications they re-read, and whether the index reached the log.
+    func refresh(atMost maximum: Int) async throws -> (refreshed: Int, caughtUp: Bool) {
         var refreshed = 0
         let today = self.today()
-        while true {
-            let cursor = try await database.read { db in try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")! }
-            let step = try await store.readSnapshot { snapshot -> Step? in
-                try Self.step(snapshot, after: cursor, on: today, services: services)
-            }
-            guard let step else { return refreshed }
-            let written = try await database.write { db -> [DamagedRecord]? in
-                guard try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor") == cursor else { return nil }
-                var touched = try Self.write(step.facts, db)
-                try Self.write(fees: step.fees, db)
-                let newlyDamaged = try Self.write(damaged: step.damaged, db, touched: &touched)
-                for grp in touched {
-                    try db.execute(sql: "UPDATE report_groups SET touched = ? WHERE grp = ?", arguments: [step.through, grp])
-                }
-                try db.execute(sql: "UPDATE report_cursor SET arrival = ?", arguments: [step.through])
-                return newlyDamaged
-            }
-            guard let written else { continue }
-            refreshed += step.facts.count + step.damaged.count
-            // Logged once: when a record first becomes damaged in the index, not at every refresh or restart.
-            for record in written {
-                logger.warning(
-                    "damaged application left out of the reports", metadata: ["record": "\(record.id)", "reason": "\(record.code)"])
-            }
+        var taken = 0
+        while taken < maximum {
+            taken += 1
+            guard let count = try await steps.inTurn({ try await step(on: today) }) else { return (refreshed, true) }
+            refreshed += count
         }
+        return (refreshed, false)
+    }
+
+    /// One step: the applications it re-read, or nil when the index had already reached the log.
+    private func step(on today: CivilDate) async throws -> Int? {
+        let cursor = try await database.read { db in try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")! }
+        let step = try await store.readSnapshot { [stepSize, services] snapshot -> Step? in
+            try Self.step(snapshot, after: cursor, limit: stepSize, on: today, services: services)
+        }
+        guard let step else { return nil }
+        let written = try await database.write { db -> [DamagedRecord]? in
+            guard try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor") == cursor else { return nil }
+            var touched = try Self.write(step.facts, db)
+            try Self.write(fees: step.fees, db)
+            let newlyDamaged = try Self.write(damaged: step.damaged, db, touched: &touched)
+            for grp in touched {
+                try db.execute(sql: "UPDATE report_groups SET touched = ? WHERE grp = ?", arguments: [step.through, grp])
+            }
+            try db.execute(sql: "UPDATE report_cursor SET arrival = ?", arguments: [step.through])
+            return newlyDamaged
+        }
+        // Another process's refresh moved the cursor first: this step is read again from there.
+        guard let written else { return 0 }
+        // Logged once: when a record first becomes damaged in the index, not at every refresh or restart.
+        for record in written {
+            logger.warning("damaged application left out of the reports", metadata: ["record": "\(record.id)", "reason": "\(record.code)"])
+        }
+        return step.facts.count + step.damaged.count
     }
 
     /// The facts of the applications changed after arrival `cursor` (one step), and the arrival read to; nil when
@@ -203,10 +248,10 @@ public struct ReportIndex: Sendable {
     static let feeCollections = [Bill.collection, Receipt.collection, BankPayment.collection]
 
     static func step(
-        _ snapshot: any LogSnapshot, after cursor: Int64, on today: CivilDate, services: [any ApplicationService.Type]
+        _ snapshot: any LogSnapshot, after cursor: Int64, limit: Int, on today: CivilDate, services: [any ApplicationService.Type]
     ) throws -> Step? {
         let (changed, through) = try snapshot.changedRecords(
-            collections: Set([ApplicationRecord.collection, OfficeSettings.collection] + feeCollections), after: cursor, limit: refreshStep)
+            collections: Set([ApplicationRecord.collection, OfficeSettings.collection] + feeCollections), after: cursor, limit: limit)
         guard through > cursor else { return nil }
         // New settings (a period, a fee table) change the deadlines of every application of that office.
         var ids = changed[ApplicationRecord.collection] ?? []
@@ -442,7 +487,7 @@ public struct ReportIndex: Sendable {
     /// ``ReportTotals``, brought up to the index group by group; an office's, or a span of dates', from an ordered
     /// scan of the covering index, read without building GRDB rows.
     public func rows(filter: ReportFilter, dataAsOf: [String: Int64]) async throws -> [ReportRow] {
-        try await refresh()
+        try await catchUp()
         let today = Int64(self.today().daysSinceEpoch)
         let selection = Selection(filter)
         let totals = self.totals
@@ -468,7 +513,7 @@ public struct ReportIndex: Sendable {
     /// Applications submitted per month (`YYYY-MM`) and service: one scan of the covering index, counted by
     /// service and day under one integer key (a dictionary of strings per row would cost more than the scan).
     public func monthly(filter: ReportFilter) async throws -> [String: [String: Int]] {
-        try await refresh()
+        try await catchUp()
         let selection = Selection(filter)
         return try await database.read { db in
             let keys = try selection.groups(db)
@@ -490,7 +535,7 @@ public struct ReportIndex: Sendable {
 
     /// Every pinned site or place (service, status, office and the point only).
     public func sites(filter: ReportFilter) async throws -> [SiteMap.Site] {
-        try await refresh()
+        try await catchUp()
         let selection = Selection(filter)
         return try await database.read { db in
             let keys = try selection.groups(db)

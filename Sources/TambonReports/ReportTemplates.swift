@@ -17,7 +17,7 @@ enum ReportTemplates {
         body{font-family:"Sarabun","Noto Sans Thai",system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f6f3;line-height:1.5}
         header{background:#23395d;color:#fff;padding:.6rem 1rem}header a{color:#fff}main{max-width:64rem;margin:0 auto;padding:1rem}
         table{border-collapse:collapse;width:100%;background:#fff;margin:.5rem 0 1.5rem}td,th{padding:.3rem .5rem;border-bottom:1px solid #ddd;text-align:left}
-        td.n,th.n{text-align:right}.stale{color:#b00020;font-weight:600}.en{color:#666;font-size:.85rem}.err{color:#b00020}
+        td.n,th.n{text-align:right}.stale{color:#b00020;font-weight:600}.behind{background:#fff4d6;border-left:4px solid #c0712b;padding:.5rem}.en{color:#666;font-size:.85rem}.err{color:#b00020}
         .chart{background:#fff;padding:.5rem;margin:1rem 0}form{background:#fff;padding:.6rem;display:flex;flex-wrap:wrap;gap:.8rem;align-items:end}
         label{display:block;font-weight:600}input,select,button{font:inherit;padding:.3rem}
         </style></head><body>
@@ -27,6 +27,8 @@ enum ReportTemplates {
         <p class="en">ข้อมูลเปิด: จำนวนคำขอต่อสำนักงาน บริการ และสถานะ ไม่มีข้อมูลส่วนบุคคล · Open data: counts only, no personal data.
         ตัวเลขของแต่ละสำนักงานเป็นข้อมูล ณ เวลาที่ซิงก์ล่าสุด · Each office's figures are as of its last sync.</p>
         {{#error}}<p class="err">{{error}}</p>{{/error}}
+        {{#behind}}<p class="behind" role="status">กำลังปรับปรุงรายงาน: ตัวเลขยังไม่รวมรายการที่ศูนย์กลางเพิ่งรับเข้ามา โปรดโหลดหน้านี้อีกครั้งในอีกสักครู่
+        <span class="en">Still catching up: these figures leave out changes the hub has just received. Reload in a minute.</span></p>{{/behind}}
         <form method="get" action="/reports">
           <div><label for="office">สำนักงาน <span class="en">office</span></label><input id="office" name="office" value="{{office}}" size="10"></div>
           <div><label for="service">บริการ <span class="en">service</span></label><select id="service" name="service"><option value="">ทั้งหมด</option>

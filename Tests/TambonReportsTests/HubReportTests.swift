@@ -16,9 +16,12 @@ import Testing
 /// heard from today, one enrolled and silent for ten days; the hub's report web over it, without sockets.
 struct HubReportFixture {
     let store: Store
+    let index: ReportIndex
     let application: Application<RouterResponder<TambonRequestContext>>
 
-    init() async throws {
+    /// `steps`: the index's step size and the steps a request runs (``ReportIndex/catchUp()``), small to leave it
+    /// behind the log.
+    init(steps: (size: Int, request: Int)? = nil) async throws {
         let now = StoreConfiguration.systemMillis()
         store = try Store.inMemory()
         try await store.initialiseNode(office: Store.hubOffice, name: "ศูนย์กลาง")
@@ -57,7 +60,9 @@ struct HubReportFixture {
                 token: try await store.peers.createEnrolmentToken(office: office, role: .office), node: node, office: office, name: office)
             if seen { _ = try await store.peers.authenticate(node: node, nonce: 1, skewMillis: 0) }
         }
-        let web = HubReportWeb(store: store, index: try ReportIndex(store: store), bcryptCost: 4)
+        index = try ReportIndex(
+            store: store, stepSize: steps?.size ?? ReportIndex.refreshStep, requestSteps: steps?.request ?? ReportIndex.requestSteps)
+        let web = HubReportWeb(store: store, index: index, bcryptCost: 4)
         try await web.users.add(name: "operator", role: .admin, password: "operator password 1")
         try await web.users.add(name: "viewer", role: .officer, password: "viewer password 1")
         let router = Router(context: TambonRequestContext.self)
@@ -69,6 +74,38 @@ struct HubReportFixture {
 }
 
 @Suite struct HubReportTests {
+    /// A report answers from what the index holds when a request's few steps do not reach the log (after a burst the
+    /// background refresh waited out), and says so in a header and on the page; once the index is up, neither.
+    @Test func aReportBehindTheLogSaysSoAndAnswersAtOnce() async throws {
+        // One change a step, one step a request: the fixture's four applications are not all read by one request.
+        let fixture = try await HubReportFixture(steps: (size: 1, request: 1))
+        try await fixture.application.test(.router) { client in
+            var counted = 0
+            try await client.execute(uri: "/api/v1/reports/applications", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("Tambon-Report-Behind")!] == "true")
+                let rows = try #require(try HTTPTesting.object(response)["rows"]?.arrayValue)
+                counted = rows.count
+            }
+            #expect(counted < 3, "one step read at most one application")
+            try await client.execute(uri: "/reports", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("กำลังปรับปรุงรายงาน"))
+            }
+            #expect(try await fixture.index.isBehind())
+            try await fixture.index.refresh()
+            #expect(try await !fixture.index.isBehind())
+            try await client.execute(uri: "/api/v1/reports/applications", method: .get) { response in
+                #expect(response.headers[HTTPField.Name("Tambon-Report-Behind")!] == nil)
+                let rows = try HTTPTesting.object(response)["rows"]?.arrayValue
+                #expect(rows?.count == 3)
+            }
+            try await client.execute(uri: "/reports", method: .get) { response in
+                #expect(!String(buffer: response.body).contains("กำลังปรับปรุงรายงาน"))
+            }
+        }
+    }
+
     @Test func theApplicationsReportIsPublicAndHasTheContractShape() async throws {
         let fixture = try await HubReportFixture()
         try await fixture.application.test(.router) { client in
