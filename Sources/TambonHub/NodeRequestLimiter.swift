@@ -17,6 +17,11 @@ import TambonCore
 /// the national simulation's outage (1,000 offices pushing at once) drain at the speed of the offices' back-off:
 /// the writer sat idle 40 % of the time while offices waited out their retries. Beyond the queue, or past the wait,
 /// the write is refused with 429 `hub_busy` like a read beyond the read budget.
+///
+/// The queue holds no more than the writer can take within that wait at its current pace (``WritePace``): a write
+/// that would only wait out the 30 s and be refused is refused at once instead. A write turned away is told when to
+/// come back (`retry_after_s`, `Retry-After`): when the queue should be down to half of what a write may wait, so the
+/// writes coming back find room while the writer still has work.
 public actor NodeRequestLimiter {
     public static let maximumPerNode = 2
     /// All nodes' requests in progress at once (26 syncs a second at national scale, each a fraction of a second).
@@ -48,10 +53,19 @@ public actor NodeRequestLimiter {
     private var tickets: [Int: Ticket] = [:]
     private var nextTicket = 0
     private let writeWait: Duration
+    private var pace = WritePace(slots: maximumWrites)
+    /// When each node's writes in progress took their slots, oldest first: how long each held it (``WritePace``).
+    private var writeStarts: [NodeID: [ContinuousClock.Instant]] = [:]
 
     /// `writeWait`: how long a write may wait for a slot (shorter in tests).
     public init(writeWait: Duration = maximumWriteWait) {
         self.writeWait = writeWait
+    }
+
+    /// With a pace already measured (tests).
+    init(writeWait: Duration, pace: WritePace) {
+        self.writeWait = writeWait
+        self.pace = pace
     }
 
     /// Takes a slot for `node`, waiting for a write's; or refuses with 429 (`too_many_requests` for the node,
@@ -71,8 +85,12 @@ public actor NodeRequestLimiter {
         case .write where writes < Self.maximumWrites:
             writes += 1
             inFlight[node] = count + 1
+            writeStarts[node, default: []].append(.now)
         case .write:
-            guard queue.count < Self.maximumWaitingWrites else { throw Self.busy("\(queue.count) writes waiting") }
+            guard queue.count < Self.maximumWaitingWrites else { throw writeBusy("\(queue.count) writes waiting") }
+            if let wait = pace.time(for: queue.count + 1), wait > writeWait {
+                throw writeBusy("\(queue.count) writes waiting, about \(wait.components.seconds) s of work")
+            }
             // Counted as the node's while it waits, so a node cannot queue more than its share.
             inFlight[node] = count + 1
             let ticket = nextTicket
@@ -85,6 +103,7 @@ public actor NodeRequestLimiter {
                 release(node)
                 throw error
             }
+            writeStarts[node, default: []].append(.now)
         }
     }
 
@@ -119,7 +138,7 @@ public actor NodeRequestLimiter {
             try await withCheckedThrowingContinuation { tickets[ticket] = .waiting($0) }
             return true
         case nil:
-            throw Self.busy("a write waited \(writeWait) for its turn")
+            throw writeBusy("a write waited \(writeWait) for its turn")
         }
     }
 
@@ -128,7 +147,7 @@ public actor NodeRequestLimiter {
         guard case .waiting(let continuation) = tickets[ticket] else { return }
         tickets[ticket] = nil
         queue.removeAll { $0 == ticket }
-        continuation?.resume(throwing: Self.busy("a write waited \(writeWait) for its turn"))
+        continuation?.resume(throwing: writeBusy("a write waited \(writeWait) for its turn"))
     }
 
     public func leave(_ node: NodeID, kind: Kind = .read) {
@@ -138,6 +157,10 @@ public actor NodeRequestLimiter {
         case .read:
             reads -= 1
         case .write:
+            if var starts = writeStarts[node], !starts.isEmpty {
+                pace.completed(holding: ContinuousClock.Instant.now - starts.removeFirst())
+                writeStarts[node] = starts.isEmpty ? nil : starts
+            }
             // The slot passes to the first waiting write, or is freed.
             guard !queue.isEmpty else {
                 writes -= 1
@@ -166,5 +189,13 @@ public actor NodeRequestLimiter {
 
     static func busy(_ reason: String) -> TambonError {
         TambonError(.tooManyRequests, "hub_busy", "the hub is busy (\(reason)); try again shortly", details: ["retry_after_s": 1])
+    }
+
+    /// A write turned away, told when the queue should have room for it.
+    private func writeBusy(_ reason: String) -> TambonError {
+        let seconds = pace.retryAfter(queued: queue.count, maximumWait: writeWait)
+        return TambonError(
+            .tooManyRequests, "hub_busy", "the hub is busy (\(reason)); try again in \(seconds) s",
+            details: ["retry_after_s": .number(Double(seconds))])
     }
 }

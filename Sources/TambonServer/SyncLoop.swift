@@ -58,7 +58,9 @@ public struct SyncLoop: Service {
                         logger.info("synced", metadata: ["pushed": "\(report.pushed)", "pulled": "\(report.pulled)"])
                     }
                 } catch {
-                    schedule.failed(now: store.configuration.wallClock(), jitter: Double.random(in: 0...1))
+                    schedule.failed(
+                        now: store.configuration.wallClock(), jitter: Double.random(in: 0...1),
+                        retryAfterSeconds: SyncSchedule.retryAfterSeconds(of: error))
                     logger.warning(
                         "sync failed; retrying",
                         metadata: [

@@ -1,3 +1,5 @@
+import TambonCore
+
 /// When the node's background sync runs next: a value type with no clock or I/O of its own (times are
 /// milliseconds passed in), so its rules are tested directly.
 ///
@@ -7,11 +9,15 @@
 /// - After a failure (hub unreachable), rounds back off exponentially from `initialBackoff`, with jitter, capped at
 ///   `maximumBackoff` (one minute): a link that returns is used within a minute, and thousands of offices coming
 ///   back online at once do not all retry in step. A local write does not cut a backoff short.
+/// - When the hub said when to come back (`retry_after_s` of a 429 `hub_busy`: it knows its queue and its pace), the
+///   next round waits that long and up to half as long again, spread by the same jitter, instead of guessing. It is
+///   taken between 1 s and `maximumRetryAfter` (ten minutes), whatever the hub says.
 public struct SyncSchedule: Sendable, Equatable {
     public var interval: Int64 = 60_000
     public var writeDelay: Int64 = 2_000
     public var initialBackoff: Int64 = 1_000
     public var maximumBackoff: Int64 = 60_000
+    public var maximumRetryAfter: Int64 = 600_000
 
     /// When the next round is due (ms).
     public private(set) var due: Int64
@@ -36,12 +42,25 @@ public struct SyncSchedule: Sendable, Equatable {
     }
 
     /// `jitter` in 0...1 (a random draw in production, fixed in tests): the delay is between half and all of the
-    /// exponential backoff.
-    public mutating func failed(now: Int64, jitter: Double) {
+    /// exponential backoff, or between all and one and a half times `retryAfterSeconds` when the hub gave one.
+    public mutating func failed(now: Int64, jitter: Double, retryAfterSeconds: Int64? = nil) {
         failures += 1
+        let jitter = min(max(jitter, 0), 1)
+        if let retryAfterSeconds {
+            let asked = min(max(retryAfterSeconds, 1), maximumRetryAfter / 1_000) * 1_000
+            due = now + Int64(Double(asked) * (1 + 0.5 * jitter))
+            return
+        }
         let exponential = initialBackoff << Int64(min(failures - 1, 20))
         let capped = min(exponential, maximumBackoff)
-        let fraction = 0.5 + 0.5 * min(max(jitter, 0), 1)
-        due = now + max(1, Int64(Double(capped) * fraction))
+        due = now + max(1, Int64(Double(capped) * (0.5 + 0.5 * jitter)))
+    }
+
+    /// The `retry_after_s` a hub gave with a 429 `hub_busy`, if `error` is one.
+    public static func retryAfterSeconds(of error: any Error) -> Int64? {
+        guard let error = error as? TambonError, error.code == "hub_busy", let seconds = error.details["retry_after_s"]?.integerValue else {
+            return nil
+        }
+        return seconds
     }
 }

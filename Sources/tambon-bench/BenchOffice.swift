@@ -90,7 +90,8 @@ actor BenchOffice {
     }
 
     /// Runs `request`; when the hub turns it away (429: busy) or does not answer, waits as a node's schedule would
-    /// (exponential back-off with jitter, at most a minute) and sends it again, up to 30 times.
+    /// (the hub's `retry_after_s` if it gave one, else exponential back-off with jitter, at most a minute) and sends
+    /// it again, up to 30 times.
     private func retrying<T: Sendable>(_ request: () async throws -> T) async throws -> T {
         var attempts = 0
         while true {
@@ -102,7 +103,8 @@ actor BenchOffice {
                 attempts += 1
                 retries += 1
                 let now = StoreConfiguration.systemMillis()
-                schedule.failed(now: now, jitter: Double.random(in: 0...1, using: &random))
+                schedule.failed(
+                    now: now, jitter: Double.random(in: 0...1, using: &random), retryAfterSeconds: SyncSchedule.retryAfterSeconds(of: error))
                 try await Task.sleep(for: .milliseconds(max(1, schedule.due - now)))
             }
         }

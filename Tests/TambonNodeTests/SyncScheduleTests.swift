@@ -1,3 +1,4 @@
+import TambonCore
 import TambonSync
 import Testing
 
@@ -32,5 +33,34 @@ import Testing
         #expect(schedule.failures == 0 && schedule.due == 160_000)
         schedule.failed(now: 200_000, jitter: 1)
         #expect(schedule.due == 201_000)
+    }
+
+    @Test func aBusyHubsRetryAfterIsFollowedWithinBounds() {
+        var schedule = SyncSchedule(now: 0)
+        schedule.failed(now: 1_000, jitter: 0, retryAfterSeconds: 15)
+        #expect(schedule.due == 16_000, "the hub said 15 s")
+        schedule.failed(now: 1_000, jitter: 1, retryAfterSeconds: 15)
+        #expect(schedule.due == 23_500, "spread over half as long again")
+        // Past the exponential cap: the hub knows its queue.
+        schedule.failed(now: 0, jitter: 0, retryAfterSeconds: 90)
+        #expect(schedule.due == 90_000)
+        // Whatever a hub says: at least a second, at most ten minutes.
+        schedule.failed(now: 0, jitter: 0, retryAfterSeconds: 0)
+        #expect(schedule.due == 1_000)
+        schedule.failed(now: 0, jitter: 0, retryAfterSeconds: .max)
+        #expect(schedule.due == 600_000)
+        schedule.failed(now: 0, jitter: 0, retryAfterSeconds: .min)
+        #expect(schedule.due == 1_000)
+    }
+
+    @Test func onlyABusyHubsRetryAfterIsTaken() {
+        let busy = TambonError(.tooManyRequests, "hub_busy", "busy", details: ["retry_after_s": 12])
+        #expect(SyncSchedule.retryAfterSeconds(of: busy) == 12)
+        let node = TambonError(.tooManyRequests, "too_many_requests", "two in progress", details: ["retry_after_s": 12])
+        #expect(SyncSchedule.retryAfterSeconds(of: node) == nil)
+        #expect(SyncSchedule.retryAfterSeconds(of: TambonError(.tooManyRequests, "hub_busy", "busy", details: ["retry_after_s": 1.5])) == nil)
+        #expect(SyncSchedule.retryAfterSeconds(of: TambonError(.tooManyRequests, "hub_busy", "busy", details: ["retry_after_s": "9"])) == nil)
+        struct Other: Error {}
+        #expect(SyncSchedule.retryAfterSeconds(of: Other()) == nil)
     }
 }
