@@ -227,20 +227,28 @@ public struct HubController: Sendable {
         let skew = headers[Self.name(SyncProtocol.Header.time)].flatMap { Int64($0) }.flatMap {
             (0...(1 << 50)).contains($0) ? $0 - store.configuration.wallClock() : nil
         }
-        var bytes = wireBytes
+        let gzip: Bool
         switch headers[.contentEncoding]?.lowercased() {
-        case nil, "identity": break
-        case "gzip":
-            do {
-                bytes = try Gzip.decompress(wireBytes)
-            } catch {
-                throw TambonError(.tooLarge, "body_too_large", "the body is not valid gzip or expands beyond \(SyncProtocol.maximumBodyBytes) bytes")
-            }
+        case nil, "identity": gzip = false
+        case "gzip": gzip = true
         case let other?:
             throw TambonError(.unsupportedMediaType, "unsupported_encoding", "Content-Encoding \(other) is not supported (use gzip)")
         }
         let isRaw = headers[.contentType]?.hasPrefix("application/octet-stream") ?? false
-        return SignedRequest(node: node, nonce: nonce, skewMillis: skew, members: isRaw ? [:] : try SyncMessage.object(bytes), body: bytes)
+        let decode: @Sendable () throws -> ([String: JSONValue], [UInt8]) = {
+            let bytes = gzip ? try Self.inflate(wireBytes) : wireBytes
+            return (isRaw ? [:] : try SyncMessage.object(bytes), bytes)
+        }
+        let (members, bytes) = wireBytes.count >= HeavyWork.minimumBytes ? try await HeavyWork.run(decode) : try decode()
+        return SignedRequest(node: node, nonce: nonce, skewMillis: skew, members: members, body: bytes)
+    }
+
+    private static func inflate(_ wire: [UInt8]) throws -> [UInt8] {
+        do {
+            return try Gzip.decompress(wire)
+        } catch {
+            throw TambonError(.tooLarge, "body_too_large", "the body is not valid gzip or expands beyond \(SyncProtocol.maximumBodyBytes) bytes")
+        }
     }
 
     private func json(_ value: JSONValue, request: Request?) -> Response {
@@ -285,7 +293,10 @@ public struct HubController: Sendable {
 
     private func push(_ request: SignedRequest) async throws -> JSONValue {
         let peer = try await nonces.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
-        let changes = try SyncMessage.changes(request.members)
+        let members = request.members
+        let changes =
+            request.body.count >= HeavyWork.minimumBytes
+            ? try await HeavyWork.run { try SyncMessage.changes(members) } : try SyncMessage.changes(members)
         guard changes.count <= SyncProtocol.maximumPushChanges else {
             throw TambonError(.tooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
         }

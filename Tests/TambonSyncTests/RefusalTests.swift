@@ -244,6 +244,16 @@ import Testing
             await expectRefusal(status: 413, code: "body_too_large") {
                 _ = try await node.client.send("/v1/push", bytes: bomb, contentEncoding: "gzip", signer: node.signer, nonce: 100)
             }
+            // The same from a body large enough to be inflated off the request threads (HeavyWork), and a large body
+            // that is not JSON: the same refusals.
+            let bigBomb = try Gzip.compress(Array(noise.prefix(100_000)) + [UInt8](repeating: 0x20, count: SyncProtocol.maximumBodyBytes))
+            #expect(bigBomb.count > 64 * 1_024)
+            await expectRefusal(status: 413, code: "body_too_large") {
+                _ = try await node.client.send("/v1/push", bytes: bigBomb, contentEncoding: "gzip", signer: node.signer, nonce: 101)
+            }
+            await expectRefusal(status: 400, code: "malformed_json") {
+                _ = try await node.client.send("/v1/push", bytes: Array(noise.prefix(100_000)), signer: node.signer, nonce: 102)
+            }
         }
     }
 
