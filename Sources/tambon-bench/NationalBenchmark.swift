@@ -321,7 +321,7 @@ struct NationalBenchmark {
             }
             let stop = Stopwatch()
             let noOps = Task { [others] in
-                try await Self.paced(rate: rate, seconds: 3_600, offices: others, until: stop) { office in
+                try await Self.pacedSamples(rate: rate, seconds: 3_600, offices: others, until: stop) { office in
                     try await office.sync(newChanges: 0, over: idle)
                 }
             }
@@ -347,7 +347,8 @@ struct NationalBenchmark {
             if postgres {
                 figures["outage_database_cpu_share"] = .number(((HubProcess.postgresCPUSeconds() - serverOutage) / (drained * cores)).rounded(to: 4))
             }
-            let noOpLatencies = try await noOps.value
+            let noOpSamples = try await noOps.value
+            let noOpLatencies = noOpSamples.map(\.milliseconds).sorted()
             let (paid, paidLatencies) = try await confirmations.value
             let noOpP99 = Self.percentile(noOpLatencies, 99)
             let paidP99 = Self.percentile(paidLatencies, 99)
@@ -367,6 +368,18 @@ struct NationalBenchmark {
                 "    no-op syncs sent again (429 or no answer): \(noOpRetries); connections the kernel dropped at a full listen queue: "
                     + (listenDrops.map(String.init) ?? "unknown")
                     + String(format: "; the simulated clients' CPU: %.1f %% of %.0f cores", outageClientShare * 100, cores))
+            // When the slowest were sent: the tail's cause differs if it is the first seconds of the burst.
+            let slowest = noOpSamples.filter { $0.milliseconds >= noOpP99 }.map(\.sentAfter).sorted()
+            let later = noOpSamples.filter { $0.sentAfter >= 10 }.map(\.milliseconds).sorted()
+            if let first = slowest.first, let last = slowest.last {
+                print(
+                    String(
+                        format:
+                            "    the slowest 1 %% of no-op syncs were sent %.1f to %.1f s into the drain (median %.1f s); sent after the first 10 s: p99 %.1f ms",
+                        first, last, slowest[slowest.count / 2], Self.percentile(later, 99)))
+                figures["outage_noop_slowest_sent_median_s"] = .number(slowest[slowest.count / 2].rounded(to: 1))
+                figures["outage_noop_p99_after_10s_ms"] = .number(Self.percentile(later, 99).rounded(to: 1))
+            }
             figures["outage_noop_retries"] = .number(Double(noOpRetries))
             if let before = waitsBefore, let waits = await ConnectionWaits.read(over: idle)?.since(before) {
                 for (name, pool) in waits.pools.sorted(by: { $0.key < $1.key }) {
@@ -419,16 +432,30 @@ struct NationalBenchmark {
         }
     }
 
+    /// One paced request: when it was sent (seconds after the first) and how long it took (ms).
+    struct Sample: Sendable {
+        let sentAfter: Double
+        let milliseconds: Double
+    }
+
     /// Runs `body` for offices in turn, started `rate` times a second (open loop: a slow answer does not slow the
-    /// arrivals), for `seconds` or until `stop`; returns each one's latency in ms.
+    /// arrivals), for `seconds` or until `stop`; returns each one's latency in ms, sorted.
     static func paced(
         rate: Double, seconds: Double, offices: [BenchOffice], until stop: Stopwatch? = nil,
         _ body: @escaping @Sendable (BenchOffice) async throws -> Void
     ) async throws -> [Double] {
+        try await pacedSamples(rate: rate, seconds: seconds, offices: offices, until: stop, body).map(\.milliseconds).sorted()
+    }
+
+    /// ``paced(rate:seconds:offices:until:_:)`` with each request's send time.
+    static func pacedSamples(
+        rate: Double, seconds: Double, offices: [BenchOffice], until stop: Stopwatch? = nil,
+        _ body: @escaping @Sendable (BenchOffice) async throws -> Void
+    ) async throws -> [Sample] {
         let clock = ContinuousClock()
         let start = clock.now
         let count = Int(rate * seconds)
-        return try await withThrowingTaskGroup(of: Double.self) { group in
+        return try await withThrowingTaskGroup(of: Sample.self) { group in
             for index in 0..<count {
                 if stop?.stopped == true { break }
                 try await clock.sleep(until: start + .seconds(Double(index) / rate))
@@ -436,13 +463,13 @@ struct NationalBenchmark {
                 group.addTask {
                     let sent = clock.now
                     try await body(office)
-                    return (clock.now - sent).seconds * 1_000
+                    return Sample(sentAfter: (sent - start).seconds, milliseconds: (clock.now - sent).seconds * 1_000)
                 }
             }
-            var latencies: [Double] = []
-            for try await latency in group { latencies.append(latency) }
+            var samples: [Sample] = []
+            for try await sample in group { samples.append(sample) }
             if stop == nil { try await clock.sleep(until: start + .seconds(seconds)) }
-            return latencies.sorted()
+            return samples
         }
     }
 
