@@ -34,14 +34,17 @@ struct WritePace: Sendable {
 
     /// Writes finished per second with every slot busy; nil before the first write, or while writes take no time.
     var perSecond: Double? {
-        guard let held, held > 0 else { return nil }
+        guard let held, held.isFinite, held > 0 else { return nil }
         return Double(slots) / held
     }
 
     /// How long `writes` writes take at the current pace; nil while the pace is unknown.
     func time(for writes: Int) -> Duration? {
         guard let perSecond else { return nil }
-        return .milliseconds(Int64(min(Double(max(0, writes)) / perSecond, 86_400) * 1_000))
+        let seconds = Double(max(0, writes)) / perSecond
+        // Bounded at a day before any conversion to an integer; a quotient that is not a finite number is a day too.
+        guard seconds.isFinite, seconds < 86_400 else { return .seconds(86_400) }
+        return .milliseconds(Int64(seconds * 1_000))
     }
 
     /// The `Retry-After` for a write turned away with `queued` writes waiting, in whole seconds: when the queue should

@@ -45,7 +45,8 @@ public struct SyncSchedule: Sendable, Equatable {
     /// exponential backoff, or between all and one and a half times `retryAfterSeconds` when the hub gave one.
     public mutating func failed(now: Int64, jitter: Double, retryAfterSeconds: Int64? = nil) {
         failures += 1
-        let jitter = min(max(jitter, 0), 1)
+        // A jitter out of range, or not a number, is taken as none rather than trapping a conversion below.
+        let jitter = jitter.isFinite ? min(max(jitter, 0), 1) : 0
         if let retryAfterSeconds {
             let asked = min(max(retryAfterSeconds, 1), maximumRetryAfter / 1_000) * 1_000
             due = now + Int64(Double(asked) * (1 + 0.5 * jitter))

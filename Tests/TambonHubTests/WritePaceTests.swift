@@ -44,6 +44,9 @@ import Testing
         #expect(pace.retryAfter(queued: .max, maximumWait: .seconds(30)) == 1)
         pace.completed(holding: .seconds(Int64.max / 2))
         #expect(pace.time(for: .max) == .seconds(86_400), "bounded at a day")
+        var fast = WritePace(slots: 4)
+        fast.completed(holding: .nanoseconds(1))
+        #expect(fast.time(for: .max) == .seconds(86_400), "even at a billion writes a second")
         #expect(pace.retryAfter(queued: .max, maximumWait: .seconds(30)) == 300)
     }
 

@@ -51,6 +51,14 @@ import Testing
         #expect(schedule.due == 600_000)
         schedule.failed(now: 0, jitter: 0, retryAfterSeconds: .min)
         #expect(schedule.due == 1_000)
+        // A jitter that is not a number is taken as none, never a trap.
+        for jitter in [Double.nan, .infinity, -.infinity] {
+            schedule.failed(now: 0, jitter: jitter, retryAfterSeconds: 15)
+            #expect(schedule.due == 15_000)
+            var fresh = SyncSchedule(now: 0)
+            fresh.failed(now: 0, jitter: jitter)
+            #expect(fresh.due == 500)
+        }
     }
 
     @Test func onlyABusyHubsRetryAfterIsTaken() {

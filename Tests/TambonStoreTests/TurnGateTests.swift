@@ -36,12 +36,27 @@ import Testing
         }
     }
 
+    /// Adds a task per name to `group` that takes its turn at `gate`, briefly, each one queued before the next is
+    /// added, so their arrival order is the names' order.
+    static func queue(_ names: [String], at gate: TurnGate, journal: Journal, in group: inout ThrowingTaskGroup<Void, any Error>) async {
+        for (position, name) in names.enumerated() {
+            group.addTask {
+                try await gate.inTurn {
+                    await journal.enter(name)
+                    try await Task.sleep(for: .milliseconds(2))
+                    await journal.leave()
+                }
+            }
+            while gate.queued < position + 1 { await Task.yield() }
+        }
+    }
+
     @Test func batchesTakeTurnsInArrivalOrderOneAtATime() async throws {
         let queue = TurnGate()
         let journal = Journal()
         let (release, releaser) = AsyncStream.makeStream(of: Void.self)
         let names = ["second", "third", "fourth"]
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Void.self, returning: Void.self) { group in
             // The first holds its turn until released; the others queue behind it, in the order they arrive.
             group.addTask {
                 try await queue.inTurn {
@@ -51,16 +66,7 @@ import Testing
                 }
             }
             while await journal.entries.isEmpty { await Task.yield() }
-            for (position, name) in names.enumerated() {
-                group.addTask {
-                    try await queue.inTurn {
-                        await journal.enter(name)
-                        try await Task.sleep(for: .milliseconds(5))
-                        await journal.leave()
-                    }
-                }
-                while queue.queued < position + 1 { await Task.yield() }
-            }
+            await Self.queue(names, at: queue, journal: journal, in: &group)
             #expect(await journal.entries == ["first"], "nobody passes a batch still in its turn")
             releaser.yield()
             try await group.waitForAll()
@@ -82,7 +88,7 @@ import Testing
         let gate = TurnGate(permits: 3)
         let journal = Journal()
         let release = Latch()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Void.self, returning: Void.self) { group in
             // Three hold their permits until released; seven more queue behind them in the order they arrive.
             for name in ["a", "b", "c"] {
                 group.addTask {
@@ -95,16 +101,7 @@ import Testing
             }
             while await journal.entries.count < 3 { await Task.yield() }
             let later = (1...7).map { "later\($0)" }
-            for (position, name) in later.enumerated() {
-                group.addTask {
-                    try await gate.inTurn {
-                        await journal.enter(name)
-                        try await Task.sleep(for: .milliseconds(2))
-                        await journal.leave()
-                    }
-                }
-                while gate.queued < position + 1 { await Task.yield() }
-            }
+            await Self.queue(later, at: gate, journal: journal, in: &group)
             #expect(await journal.entries.count == 3, "nobody passes while three hold the permits")
             await release.open()
             try await group.waitForAll()
