@@ -27,6 +27,21 @@ import Testing
 
     @Test func refusesInvalidUTF8() {
         #expect(throws: JSONParseError.self) { _ = try JSONValue(parsing: [0x22, 0xFF, 0x22]) }
+        // After an ASCII start, and as a key.
+        #expect(throws: JSONParseError.self) { _ = try JSONValue(parsing: [0x22, 0x61, 0xC3, 0x28, 0x22]) }
+        #expect(throws: JSONParseError.self) { _ = try JSONValue(parsing: [0x7B, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x3A, 0x31, 0x7D]) }
+    }
+
+    @Test func nestedAndSiblingObjectsKeepTheirOwnMembers() throws {
+        let text = #"{"a":{"b":1,"c":{"d":2,"e":[{"f":3},{"f":4,"g":{}}]}},"h":{"b":5},"i":{},"j":[{"k":6}]}"#
+        let value = try JSONValue(parsing: text)
+        #expect(value == ["a": ["b": 1, "c": ["d": 2, "e": [["f": 3], ["f": 4, "g": [:]]]]], "h": ["b": 5], "i": [:], "j": [["k": 6]]])
+        // A duplicate inside a nested object is found there, at its own offset; its sibling's same key is no duplicate.
+        #expect {
+            _ = try JSONValue(parsing: #"{"a":{"d":1},"c":{"d":1,"d":2}}"#)
+        } throws: { error in
+            (error as? JSONParseError)?.offset == 24
+        }
     }
 
     @Test func refusesHostileNesting() {

@@ -1,17 +1,31 @@
 /// A strict RFC 8259 parser with I-JSON (RFC 7493) restrictions: duplicate object keys, lone surrogates,
 /// invalid UTF-8 and non-finite numbers are refused. Nesting is limited so hostile input cannot exhaust the stack.
+///
+/// It reads from a buffer borrowed for the parse (``parse(_:)``), checking every index against its end itself; a
+/// string of ASCII alone becomes a `String` without a second validating pass over its bytes.
 struct JSONParser {
     static let maximumDepth = 64
 
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Per nesting depth, the members of the object being read there, reused from one object to the next: each
+    /// object's dictionary is then made once at its size instead of growing member by member.
+    private var members: [[(key: String, value: JSONValue, offset: Int)]] = []
 
-    init(bytes: [UInt8]) {
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+    /// The JSON value `bytes` hold, all of them.
+    static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
+            var parser = JSONParser(bytes: buffer)
+            return try parser.parseDocument()
+        }
+    }
+
+    private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()
@@ -65,12 +79,13 @@ struct JSONParser {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var object: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(object)
+            return .object([:])
         }
+        while members.count < depth { members.append([]) }
+        members[depth - 1].removeAll(keepingCapacity: true)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -81,9 +96,7 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            guard object.updateValue(value, forKey: key) == nil else {
-                throw JSONParseError(offset: keyOffset, reason: "duplicate key \"\(key)\"")
-            }
+            members[depth - 1].append((key, value, keyOffset))
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -92,6 +105,11 @@ struct JSONParser {
             }
             guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
             index += 1
+            var object = [String: JSONValue](minimumCapacity: members[depth - 1].count)
+            for member in members[depth - 1] where object.updateValue(member.value, forKey: member.key) != nil {
+                throw JSONParseError(offset: member.offset, reason: "duplicate key \"\(member.key)\"")
+            }
+            members[depth - 1].removeAll(keepingCapacity: true)
             return .object(object)
         }
     }
@@ -158,7 +176,7 @@ struct JSONParser {
             }
             if isInteger { return digitsStart == start ? Double(integer) : -Double(integer) }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
             throw JSONParseError(offset: start, reason: "number out of range")
         }
@@ -172,18 +190,28 @@ struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
-        // Fast path: most strings have no escapes, so they are validated and copied once, as they stand.
+        // Fast path: most strings have no escapes, so they are validated and copied once, as they stand; ASCII
+        // (keys, codes, hex) is valid UTF-8 as it is.
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else {
-                    throw JSONParseError(offset: start, reason: "invalid UTF-8 in string")
+                let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                let text: String
+                if ascii {
+                    text = String(decoding: utf8, as: UTF8.self)
+                } else {
+                    guard let valid = String(validating: utf8, as: UTF8.self) else {
+                        throw JSONParseError(offset: start, reason: "invalid UTF-8 in string")
+                    }
+                    text = valid
                 }
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw fail("control character in string must be escaped") }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         guard index < bytes.count else { throw fail("unterminated string") }

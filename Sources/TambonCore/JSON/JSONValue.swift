@@ -15,14 +15,12 @@ public enum JSONValue: Sendable, Hashable {
 extension JSONValue {
     /// Parses strict JSON text (RFC 8259, with I-JSON's limits: no duplicate keys, finite numbers).
     public init(parsing text: String) throws(JSONParseError) {
-        var parser = JSONParser(bytes: Array(text.utf8))
-        self = try parser.parseDocument()
+        self = try JSONParser.parse(Array(text.utf8))
     }
 
     /// Parses strict JSON from UTF-8 bytes.
     public init(parsing bytes: [UInt8]) throws(JSONParseError) {
-        var parser = JSONParser(bytes: bytes)
-        self = try parser.parseDocument()
+        self = try JSONParser.parse(bytes)
     }
 
     /// The RFC 8785 canonical text of this value.
