@@ -294,13 +294,14 @@ public struct HubController: Sendable {
     private func push(_ request: SignedRequest) async throws -> JSONValue {
         let peer = try await nonces.authenticate(node: request.node, nonce: request.nonce, skewMillis: request.skewMillis)
         let members = request.members
-        let changes =
+        let received =
             request.body.count >= HeavyWork.minimumBytes
-            ? try await HeavyWork.run { try SyncMessage.changes(members) } : try SyncMessage.changes(members)
+            ? try await HeavyWork.run { try SyncMessage.received(members) } : try SyncMessage.received(members)
+        let changes = received.changes
         guard changes.count <= SyncProtocol.maximumPushChanges else {
             throw TambonError(.tooLarge, "batch_too_large", "at most \(SyncProtocol.maximumPushChanges) changes per push")
         }
-        let outcome = try await HubIntake(store: store, logger: logger).accept(changes, from: peer)
+        let outcome = try await HubIntake(store: store, logger: logger).accept(received, from: peer)
         metrics.accepted(outcome.applied)
         let bills = changes.filter { $0.collection == Bill.collection && Authority.isOwned(record: $0.record, by: peer.office) }
         let settings = changes.contains { $0.collection == "office_settings" }

@@ -25,15 +25,20 @@ public struct HubIntake: Sendable {
     }
 
     public func accept(_ changes: [Change], from peer: Peer) async throws -> Outcome {
+        try await accept(ReceivedChanges(changes), from: peer)
+    }
+
+    /// ``accept(_:from:)`` for changes read from the wire, taking what reading them computed.
+    public func accept(_ received: ReceivedChanges, from peer: Peer) async throws -> Outcome {
         guard peer.active else { throw PeerRegistry.Refusal.revoked(peer.id) }
-        if let foreign = changes.first(where: { $0.origin != peer.id }) {
+        if let foreign = received.changes.first(where: { $0.origin != peer.id }) {
             throw TambonError(
                 .forbidden, "foreign_origin",
                 "change \(foreign.origin.short)…#\(foreign.seq) was not written by node \(peer.id.short)…")
         }
         do {
             let result = try await store.apply(
-                changes,
+                received,
                 options: ApplyOptions(verifySignatures: true, enforceChain: true))
             let accepted = try await store.registry.peer(peer.id)?.acceptedSeq ?? 0
             logger.info(

@@ -10,14 +10,22 @@ extension PostgresStore {
     /// (SPEC §6.2). Roster entries are shared with the offices the batch reached (SPEC §15.4) in the same transaction.
     @discardableResult
     public func apply(_ batch: [Change], options: ApplyOptions = .init()) async throws -> ApplyResult {
+        try await apply(ReceivedChanges(batch), options: options)
+    }
+
+    /// ``apply(_:options:)`` for changes read from the wire, taking what reading them computed
+    /// (``TambonCore/ReceivedChanges``).
+    @discardableResult
+    public func apply(_ received: ReceivedChanges, options: ApplyOptions = .init()) async throws -> ApplyResult {
         let configuration = self.configuration
         let wallMillis = configuration.wallClock()
+        let batch = received.changes
         let order = batch.indices.sorted { lhs, rhs in
             let a = batch[lhs], b = batch[rhs]
             return a.origin != b.origin ? a.origin < b.origin : a.seq < b.seq
         }
         let outcomes = await PipelinedVerifier.verifyAll(
-            batch: batch, order: order, options: options,
+            batch: received, order: order, options: options,
             skewGuard: HybridLogicalClock(maximumSkewMillis: configuration.maximumSkewMillis), wallMillis: wallMillis)
         // The batch takes its connection first, then waits for its turn: small writes (a bank's confirmation, a
         // request's nonce) wait in the counter's lock for at most the batch being applied, and the next batch

@@ -30,10 +30,15 @@ public enum SyncMessage {
     }
 
     public static func changes(_ members: [String: JSONValue], _ key: String = "changes") throws -> [Change] {
+        try received(members, key).changes
+    }
+
+    /// ``changes(_:_:)`` with what reading them computed, for the store that verifies and applies them.
+    public static func received(_ members: [String: JSONValue], _ key: String = "changes") throws -> ReceivedChanges {
         guard case .array(let values)? = members[key] else {
             throw TambonError(.invalid, "malformed_message", "\"\(key)\" must be an array of changes")
         }
-        return try ChangeCodec.batch(from: values) { index, error in
+        return try ChangeCodec.received(from: values) { index, error in
             TambonError(.invalid, "malformed_change", "change \(index): \(error)")
         }
     }

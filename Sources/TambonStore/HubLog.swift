@@ -16,7 +16,7 @@ public protocol HubLog: Sendable {
     func node() async throws -> NodeInfo?
 
     /// Applies a batch of remote changes, all or nothing (``Store/apply(_:options:settingCursor:)``).
-    func apply(_ batch: [Change], options: ApplyOptions) async throws -> ApplyResult
+    func apply(_ batch: ReceivedChanges, options: ApplyOptions) async throws -> ApplyResult
     /// The hub's own writes, one signed change per edit, in one transaction.
     func write(_ edits: [LocalEdit]) async throws -> [Change]
     /// A read-decide-write transaction of the hub's own (``Store/transaction(_:)``): `body` reads, decides and
@@ -98,6 +98,13 @@ public protocol PeerDirectory: Sendable {
     @discardableResult func publishRoster() async throws -> Int
 }
 
+extension HubLog {
+    /// ``apply(_:options:)`` for changes made or read without ``TambonCore/ReceivedChanges``: every hash is checked.
+    public func apply(_ batch: [Change], options: ApplyOptions) async throws -> ApplyResult {
+        try await apply(ReceivedChanges(batch), options: options)
+    }
+}
+
 extension PeerDirectory {
     /// A token valid for the default week.
     public func createEnrolmentToken(office: String, role: Peer.Role, officer: String? = nil) async throws -> String {
@@ -110,7 +117,7 @@ extension PeerRegistry: PeerDirectory {}
 extension Store: HubLog {
     public var registry: any PeerDirectory { peers }
 
-    public func apply(_ batch: [Change], options: ApplyOptions) async throws -> ApplyResult {
+    public func apply(_ batch: ReceivedChanges, options: ApplyOptions) async throws -> ApplyResult {
         try await apply(batch, options: options, settingCursor: nil)
     }
 

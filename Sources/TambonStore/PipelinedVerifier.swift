@@ -9,7 +9,7 @@ import TambonCore
 public final class PipelinedVerifier: @unchecked Sendable {
     public typealias Outcome = Result<EncodedOperations, ChangeRejection>
 
-    private let batch: [Change]
+    private let batch: ReceivedChanges
     private let order: [Int]
     private let checkSignatures: Bool
     /// Per position: whether its signature is checked. With runs authenticated, a change followed in the batch by
@@ -31,7 +31,7 @@ public final class PipelinedVerifier: @unchecked Sendable {
 
     /// `order` lists batch indices in the order ``outcome(at:)`` will ask for them.
     init(
-        batch: [Change], order: [Int], checkSignatures: Bool, authenticateRuns: Bool = false, skewGuard: HybridLogicalClock,
+        batch: ReceivedChanges, order: [Int], checkSignatures: Bool, authenticateRuns: Bool = false, skewGuard: HybridLogicalClock,
         wallMillis: Int64
     ) {
         self.batch = batch
@@ -40,7 +40,7 @@ public final class PipelinedVerifier: @unchecked Sendable {
         var checked = Array(repeating: checkSignatures, count: order.count)
         if checkSignatures && authenticateRuns {
             for position in 0..<max(0, order.count - 1) {
-                let change = batch[order[position]], next = batch[order[position + 1]]
+                let change = batch.changes[order[position]], next = batch.changes[order[position + 1]]
                 if next.origin == change.origin, next.seq == change.seq + 1, next.previous == change.hash { checked[position] = false }
             }
         }
@@ -119,7 +119,7 @@ public final class PipelinedVerifier: @unchecked Sendable {
     /// Verifies a whole batch (in `order`) on every core before any of it is written, for a store whose writes
     /// are round trips to a server (PostgreSQL), where overlapping them with verification buys little.
     public static func verifyAll(
-        batch: [Change], order: [Int], options: ApplyOptions, skewGuard: HybridLogicalClock, wallMillis: Int64
+        batch: ReceivedChanges, order: [Int], options: ApplyOptions, skewGuard: HybridLogicalClock, wallMillis: Int64
     ) async -> [Outcome] {
         let verifier = PipelinedVerifier(
             batch: batch, order: order, checkSignatures: options.verifySignatures, authenticateRuns: options.authenticateRuns,
@@ -146,10 +146,10 @@ public final class PipelinedVerifier: @unchecked Sendable {
     }
 
     private func verify(_ position: Int) -> Outcome {
-        let change = batch[order[position]]
+        let index = order[position], change = batch.changes[index]
         do throws(ChangeRejection) {
             // SPEC §5.3 order: structure, hash, signature, then clock skew.
-            let encoded = try ChangeValidator.verify(change, checkSignature: signatureChecked[position])
+            let encoded = try batch.verify(at: index, checkSignature: signatureChecked[position])
             do throws(ClockSkewError) {
                 try skewGuard.checkSkew(change.hlc, origin: change.origin, wallMillis: wallMillis)
             } catch {

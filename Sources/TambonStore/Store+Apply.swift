@@ -17,14 +17,24 @@ extension Store {
     public func apply(
         _ batch: [Change], options: ApplyOptions = .init(), settingCursor cursor: (name: String, value: Int64)? = nil
     ) async throws -> ApplyResult {
+        try await apply(ReceivedChanges(batch), options: options, settingCursor: cursor)
+    }
+
+    /// ``apply(_:options:settingCursor:)`` for changes read from the wire, taking what reading them computed
+    /// (``TambonCore/ReceivedChanges``).
+    @discardableResult
+    public func apply(
+        _ received: ReceivedChanges, options: ApplyOptions = .init(), settingCursor cursor: (name: String, value: Int64)? = nil
+    ) async throws -> ApplyResult {
         let configuration = self.configuration
         let wallMillis = configuration.wallClock()
+        let batch = received.changes
         let order = batch.indices.sorted { lhs, rhs in
             let a = batch[lhs], b = batch[rhs]
             return a.origin != b.origin ? a.origin < b.origin : a.seq < b.seq
         }
         let verifier = PipelinedVerifier(
-            batch: batch, order: order, checkSignatures: options.verifySignatures, authenticateRuns: options.authenticateRuns,
+            batch: received, order: order, checkSignatures: options.verifySignatures, authenticateRuns: options.authenticateRuns,
             skewGuard: HybridLogicalClock(maximumSkewMillis: configuration.maximumSkewMillis), wallMillis: wallMillis)
         // Verification starts before the writer is free: a batch waiting behind another one's transaction (the
         // next page of a pull, the next push of a node) is verified meanwhile. The workers are stopped, and awaited,

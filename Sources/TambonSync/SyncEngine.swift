@@ -206,7 +206,7 @@ public struct SyncEngine: Sendable {
     /// the task's value carries the cursor it asked from.
     private func fetchPage(
         after cursor: Int64, nonce: Int64?, signer: RequestSigner, deadline: TimeAmount
-    ) -> Task<(Int64, HubResponse, [Change]), any Error> {
+    ) -> Task<(Int64, HubResponse, ReceivedChanges), any Error> {
         Task { [transport] in
             let body: JSONValue = [
                 "protocol": .number(Double(SyncProtocol.version)), "after": .number(Double(cursor)),
@@ -215,7 +215,7 @@ public struct SyncEngine: Sendable {
             let response = try await transport.sizing.pull.adapting {
                 try await transport.post(SyncProtocol.Path.pull, body: body, signer: signer, nonce: nonce, deadline: deadline)
             }
-            return (cursor, response, try SyncMessage.changes(response.members))
+            return (cursor, response, try SyncMessage.received(response.members))
         }
     }
 

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Converts changes to and from their JSON wire form: the body members plus `hash` and `sig` (lower-case hex).
 public enum ChangeCodec {
     /// The body as a JSON value (everything the hash covers).
@@ -48,16 +50,28 @@ public enum ChangeCodec {
     public static func batch<Failure: Error>(
         from values: [JSONValue], failure: (Int, ChangeFormatError) -> Failure
     ) throws(Failure) -> [Change] {
+        try received(from: values, failure: failure).changes
+    }
+
+    /// ``batch(from:failure:)``, keeping the canonical operations encoded to compute the hashes the batch left out,
+    /// so the verifier does not encode and hash those changes again.
+    public static func received<Failure: Error>(
+        from values: [JSONValue], failure: (Int, ChangeFormatError) -> Failure
+    ) throws(Failure) -> ReceivedChanges {
         var changes: [Change] = []
+        var encodings: [ReceivedChanges.Encoding?] = []
         changes.reserveCapacity(values.count)
+        encodings.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
             do throws(ChangeFormatError) {
-                changes.append(try change(from: value, after: changes.last))
+                let (change, encoding) = try read(from: value, after: changes.last)
+                changes.append(change)
+                encodings.append(encoding)
             } catch {
                 throw failure(index + 1, error)
             }
         }
-        return changes
+        return ReceivedChanges(changes: changes, encodings: encodings)
     }
 
     public static func operationValue(_ operation: ChangeOperation) -> JSONValue {
@@ -73,9 +87,17 @@ public enum ChangeCodec {
     /// ``ChangeValidator``. `preceding` is the change before it in the same batch, from which a left-out `prev` is
     /// taken.
     public static func change(from value: JSONValue, after preceding: Change? = nil) throws(ChangeFormatError) -> Change {
+        try read(from: value, after: preceding).change
+    }
+
+    private static let knownMembers: Set<String> = ["v", "origin", "seq", "hlc", "collection", "record", "scope", "ops", "prev", "hash", "sig"]
+
+    /// ``change(from:after:)``, with the canonical encoding it made if it computed the hash (the value left it out).
+    private static func read(
+        from value: JSONValue, after preceding: Change?
+    ) throws(ChangeFormatError) -> (change: Change, encoding: ReceivedChanges.Encoding?) {
         guard case .object(let members) = value else { throw ChangeFormatError("a change must be a JSON object") }
-        let known: Set<String> = ["v", "origin", "seq", "hlc", "collection", "record", "scope", "ops", "prev", "hash", "sig"]
-        if let unknown = members.keys.first(where: { !known.contains($0) }) {
+        if let unknown = members.keys.first(where: { !knownMembers.contains($0) }) {
             throw ChangeFormatError("unknown member \"\(unknown)\"")
         }
         let version = try integer(members["v"], "v")
@@ -129,8 +151,11 @@ public enum ChangeCodec {
         var change = Change(
             version: Int(version), origin: origin, seq: seq, hlc: hlc, collection: collection, record: record,
             scope: scope, operations: operations, previous: previous, hash: hash, signature: signature)
-        if members["hash"] == nil { change.hash = change.computeHash() }
-        return change
+        guard members["hash"] == nil else { return (change, nil) }
+        let encoded = EncodedOperations(change.operations)
+        let body = ChangeEncoding.body(of: change, canonicalOperations: encoded.bytes)
+        change.hash = Array(SHA256.hash(data: body))
+        return (change, ReceivedChanges.Encoding(operations: encoded, bodyBytes: body.count))
     }
 
     public static func operation(from value: JSONValue) throws(ChangeFormatError) -> ChangeOperation {

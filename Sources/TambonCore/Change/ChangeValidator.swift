@@ -69,10 +69,14 @@ public enum ChangeValidator {
         try validate(change)
         let operations = EncodedOperations(change.operations)
         let body = ChangeEncoding.body(of: change, canonicalOperations: operations.bytes)
-        guard body.count <= maximumBodyBytes else {
+        try checkSize(body.count, of: change)
+        return (operations, body)
+    }
+
+    private static func checkSize(_ bodyBytes: Int, of change: Change) throws(ChangeRejection) {
+        guard bodyBytes <= maximumBodyBytes else {
             throw ChangeRejection(origin: change.origin, seq: change.seq, reason: .invalid("change larger than \(maximumBodyBytes) bytes"))
         }
-        return (operations, body)
     }
 
     /// ``check(_:)``, the hash and, if `checkSignature`, the signature. Returns the canonical operations and where
@@ -83,10 +87,26 @@ public enum ChangeValidator {
         guard change.hash.count == 32, Array(SHA256.hash(data: body)) == change.hash else {
             throw ChangeRejection(origin: change.origin, seq: change.seq, reason: .badHash)
         }
-        if checkSignature, !change.hasValidSignature {
+        try checkSignatureIf(checkSignature, of: change)
+        return operations
+    }
+
+    /// ``verify(_:checkSignature:)`` for a change whose hash its reader computed from `operations`, the canonical
+    /// encoding of its operations, over a body of `bodyBytes` (``ReceivedChanges``): the hash matches the content by
+    /// construction, so the change is not encoded and hashed again. The refusals, and their order, are the same.
+    static func verify(
+        _ change: Change, hashedFrom operations: EncodedOperations, bodyBytes: Int, checkSignature: Bool
+    ) throws(ChangeRejection) -> EncodedOperations {
+        try validate(change)
+        try checkSize(bodyBytes, of: change)
+        try checkSignatureIf(checkSignature, of: change)
+        return operations
+    }
+
+    private static func checkSignatureIf(_ asked: Bool, of change: Change) throws(ChangeRejection) {
+        if asked, !change.hasValidSignature {
             throw ChangeRejection(origin: change.origin, seq: change.seq, reason: .badSignature)
         }
-        return operations
     }
 }
 
