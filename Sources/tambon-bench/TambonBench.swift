@@ -1,7 +1,7 @@
 import Foundation
 import TambonCore
 
-/// `swift run -c release tambon-bench store|sync|reports|fees|letters|restore|national [--dir DIR]`: prints figures,
+/// `swift run -c release tambon-bench store|sync|intake|reports|fees|letters|restore|national [--dir DIR]`: prints figures,
 /// then one JSON line with all of them (`national`: one line per backend).
 @main
 struct TambonBench {
@@ -12,9 +12,9 @@ struct TambonBench {
             directory = arguments[flag + 1]
             arguments.removeSubrange(flag...(flag + 1))
         }
-        let benchmarks: Set = ["store", "sync", "reports", "fees", "letters", "restore", "national"]
+        let benchmarks: Set = ["store", "sync", "intake", "reports", "fees", "letters", "restore", "national"]
         let usage = """
-            usage: tambon-bench store|sync|reports|fees|letters|restore [--dir DIR]
+            usage: tambon-bench store|sync|intake|reports|fees|letters|restore [--dir DIR]
                    tambon-bench national [--dir DIR] [--offices N] [--applications N] [--steady-seconds S]
                                          [--outage-offices N] [--outage-changes N] [--confirmations-per-second R]
                                          [--backends sqlite,postgres] [--postgres URL]
@@ -48,6 +48,7 @@ struct TambonBench {
                 switch name {
                 case "store": try await StoreBenchmark(directory: directory).run()
                 case "sync": try await SyncBenchmark(directory: directory).run()
+                case "intake": try await IntakeBenchmark(directory: directory).run()
                 case "fees": try await FeeBenchmark(directory: directory).run()
                 case "letters": try await LetterBenchmark(directory: directory).run()
                 case "restore": try await RestoreBenchmark(directory: directory).run()
