@@ -7,6 +7,7 @@ import NIOCore
 import TambonCore
 import TambonOSS
 import TambonProtocol
+import TambonReports
 import TambonStore
 import TambonWebKit
 
@@ -24,12 +25,14 @@ public struct HubController: Sendable {
     let payments: PaymentDesk?
     /// Every request's nonce check (SPEC §9).
     public let nonces: NonceLedger
+    /// The report index whose lag `/metrics` shows, if the hub serves reports.
+    let reportIndex: ReportIndex?
 
     /// `nonces`: when nil, each request's nonce is written before it is answered; `tambon hub serve` passes a
     /// ledger written behind by a ``NonceFlusher``.
     public init(
         store: any HubLog, hub: NodeInfo, logger: Logger, metrics: HubMetrics = HubMetrics(), limits: HubLimits = HubLimits(),
-        payments: PaymentDesk? = nil, nonces: NonceLedger? = nil
+        payments: PaymentDesk? = nil, nonces: NonceLedger? = nil, reportIndex: ReportIndex? = nil
     ) {
         self.store = store
         self.nonces = nonces ?? NonceLedger(directory: store.registry, wallClock: store.configuration.wallClock, writeThrough: true)
@@ -38,6 +41,7 @@ public struct HubController: Sendable {
         self.hub = hub
         self.logger = logger
         self.metrics = metrics
+        self.reportIndex = reportIndex
         store.observeConnectionWaits { [metrics] pool, wait in metrics.connectionWait(pool, wait) }
     }
 
@@ -51,6 +55,14 @@ public struct HubController: Sendable {
         }
         router.get("/metrics") { _, _ -> Response in
             self.metrics.writesWaiting(await self.limiter.waitingWrites)
+            if let index = self.reportIndex {
+                do {
+                    self.metrics.reportIndexBehind(try await index.arrivalsBehind())
+                } catch {
+                    // The other metrics are still worth answering with; the gauge keeps its last value.
+                    self.logger.warning("report index lag not read", metadata: ["error": "\(error)"])
+                }
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: self.metrics.exposition())))

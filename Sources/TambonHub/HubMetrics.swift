@@ -78,6 +78,18 @@ public final class HubMetrics: Sendable {
         ).set(Double(count))
     }
 
+    /// Changes the report index has not read yet (``TambonReports/ReportIndex/arrivalsBehind()``), set when the
+    /// metrics are read: it rises during a burst, which the index waits out, and should fall back to 0 within
+    /// minutes after it.
+    func reportIndexBehind(_ changes: Int64) {
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: Self.namespace, metricName: "report_index_behind", unitName: "changes",
+                helpText: "Changes in the log the report index has not read yet"),
+            labels: []
+        ).set(Double(changes))
+    }
+
     public func exposition() -> String {
         registry.emitToString()
     }

@@ -26,6 +26,10 @@ struct PostgresSnapshot: LogSnapshot {
         return (ids, through)
     }
 
+    func lastArrival() throws -> Int64 {
+        try connection.query("SELECT coalesce(max(arrival), 0)::bigint FROM changes", logger: logger).wait().first?.decode(Int64.self) ?? 0
+    }
+
     func recordIDs(collection: String, office: String) throws -> [String] {
         let needle = "\"" + office + "\""
         return try connection.query(

@@ -160,10 +160,15 @@ public struct ReportIndex: Sendable {
 
     /// Whether the log holds changes the index has not read yet.
     public func isBehind() async throws -> Bool {
+        try await arrivalsBehind() > 0
+    }
+
+    /// How far the index is behind the log, in the log's arrival positions: the changes it has not read yet (on
+    /// PostgreSQL an upper bound, as a rolled-back write leaves a gap in the arrivals). 0 when it is up to date. The
+    /// hub's `tambon_hub_report_index_behind_changes` gauge.
+    public func arrivalsBehind() async throws -> Int64 {
         let cursor = try await database.read { db in try Int64.fetchOne(db, sql: "SELECT arrival FROM report_cursor")! }
-        return try await store.readSnapshot { snapshot in
-            try snapshot.changedRecords(collections: [], after: cursor, limit: 1).through > cursor
-        }
+        return max(0, try await store.readSnapshot { try $0.lastArrival() } - cursor)
     }
 
     /// At most `maximum` steps; how many applications they re-read, and whether the index reached the log.

@@ -28,6 +28,11 @@ public struct StoreSnapshot {
         return (ids, through)
     }
 
+    /// The arrival of the last change the log holds (0 for an empty log).
+    public func lastArrival() throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT coalesce(max(arrival), 0) FROM changes") ?? 0
+    }
+
     /// The ids of the records of `collection` whose scope holds `office`.
     public func recordIDs(collection: String, office: String) throws -> [String] {
         try String.fetchAll(

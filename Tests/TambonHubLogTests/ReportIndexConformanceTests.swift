@@ -21,9 +21,12 @@ import Testing
                 _ = try await hub.write(edits)
             }
             let index = try ReportIndex(store: hub, today: { CivilDate(thaiDayOf: 1_800_000_000_000) })
+            #expect(try await index.arrivalsBehind() >= 75, "\(backend): nothing read yet")
             #expect(try await index.refresh() == 75)
+            #expect(try await index.arrivalsBehind() == 0, "\(backend)")
             // Settings that change an office's periods re-read that office's applications.
             _ = try await hub.write([LocalEdit(collection: OfficeSettings.collection, record: "5002", set: ["settings": [:]], scope: ["5002"])])
+            #expect(try await index.arrivalsBehind() == 1, "\(backend): one change behind")
             #expect(try await index.refresh() == 25)
             return try await index.rows(filter: ReportFilter(), dataAsOf: [:])
         }

@@ -79,6 +79,8 @@ struct HubReportFixture {
     @Test func aReportBehindTheLogSaysSoAndAnswersAtOnce() async throws {
         // One change a step, one step a request: the fixture's four applications are not all read by one request.
         let fixture = try await HubReportFixture(steps: (size: 1, request: 1))
+        let logged = try await fixture.store.readSnapshot { try $0.lastArrival() }
+        #expect(try await fixture.index.arrivalsBehind() == logged)
         try await fixture.application.test(.router) { client in
             var counted = 0
             try await client.execute(uri: "/api/v1/reports/applications", method: .get) { response in
@@ -88,6 +90,7 @@ struct HubReportFixture {
                 counted = rows.count
             }
             #expect(counted < 3, "one step read at most one application")
+            #expect(try await fixture.index.arrivalsBehind() == logged - 1, "one request, one step of one change")
             try await client.execute(uri: "/reports", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("กำลังปรับปรุงรายงาน"))
@@ -95,6 +98,7 @@ struct HubReportFixture {
             #expect(try await fixture.index.isBehind())
             try await fixture.index.refresh()
             #expect(try await !fixture.index.isBehind())
+            #expect(try await fixture.index.arrivalsBehind() == 0)
             try await client.execute(uri: "/api/v1/reports/applications", method: .get) { response in
                 #expect(response.headers[HTTPField.Name("Tambon-Report-Behind")!] == nil)
                 let rows = try HTTPTesting.object(response)["rows"]?.arrayValue

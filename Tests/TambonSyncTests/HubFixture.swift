@@ -93,12 +93,12 @@ final class HubFixture: @unchecked Sendable {
         server = nil
     }
 
-    /// `GET /metrics` over the fixture's TLS.
     /// The changes nodes pushed that the hub holds (its own roster entries left out).
     func pushedChanges() async throws -> Int64 {
         try await store.peers.all().reduce(0) { $0 + $1.acceptedSeq }
     }
 
+    /// `GET /metrics` over the fixture's TLS.
     func metricsText() async throws -> String {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))

@@ -91,6 +91,10 @@ import Testing
             #expect(text.contains(#"tambon_hub_changes_refused_total{reason="malformed_message"} 1"#))
             #expect(text.contains("tambon_hub_request_duration_seconds_bucket"))
             #expect(text.contains("tambon_hub_writes_waiting 0"), "no push is waiting for the writer")
+            // No report was asked for and the fixture runs no background refresh: the index has read nothing.
+            let logged = try await hub.store.readSnapshot { try $0.lastArrival() }
+            #expect(logged > 1)
+            #expect(text.contains("tambon_hub_report_index_behind_changes \(Double(logged))\n"), "\(text)")
             #expect(!text.contains("6500101.app-1"), "metrics never carry record contents")
         }
     }
