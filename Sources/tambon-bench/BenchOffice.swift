@@ -74,8 +74,12 @@ actor BenchOffice {
 
     /// The body of a push of `changes`, as a node sends it (canonical, compressed when large).
     static func pushBody(_ changes: [Change]) throws -> EncodedBody {
-        try EncodedBody.encode(
-            bytes: ChangeBatchWriter.message(["protocol": .number(Double(SyncProtocol.version))], changes: changes.map(StoredChange.init)))
+        try pushBody(stored: changes.map(StoredChange.init))
+    }
+
+    /// The body of a push of changes as a node's store holds them.
+    static func pushBody(stored changes: [StoredChange]) throws -> EncodedBody {
+        try EncodedBody.encode(bytes: ChangeBatchWriter.message(["protocol": .number(Double(SyncProtocol.version))], changes: changes))
     }
 
     /// Pushes `body` (ending at seq `last`) and checks the hub accepted it all.
