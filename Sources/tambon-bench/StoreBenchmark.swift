@@ -18,31 +18,45 @@ struct StoreBenchmark {
         let changes = try Self.makeChanges()
         let operations = changes.reduce(0) { $0 + $1.operations.count }
         print("  \(changes.count) changes, \(operations) operations")
+        // The batches as the store is handed them: made in this process (each hash checked by encoding the change
+        // again), and as a push or pull hands them over, read from the wire form with each hash computed by the
+        // reader (``TambonCore/ReceivedChanges``), which happens before the clock starts.
+        let made = stride(from: 0, to: changes.count, by: Self.batchSize).map {
+            ReceivedChanges(Array(changes[$0..<min($0 + Self.batchSize, changes.count)]))
+        }
+        let read = try made.map { batch -> ReceivedChanges in
+            guard case .array(let values) = ChangeCodec.batchValue(batch.changes) else { throw BenchFailure("a batch is not an array") }
+            return try ChangeCodec.received(from: values) { index, error in BenchFailure("change \(index): \(error)") }
+        }
 
         // Each figure is the best of `rounds` runs on a fresh database: the machine is shared and noisy, and the
         // fastest run is the one least disturbed by other work.
         var verified = (seconds: Double.infinity, bytes: 0)
         var unverified = (seconds: Double.infinity, bytes: 0)
+        var unverifiedRead = (seconds: Double.infinity, bytes: 0)
         var noRules = (seconds: Double.infinity, bytes: 0)
         var byRuns = (seconds: Double.infinity, bytes: 0)
         var bare = Double.infinity
         for round in 1...Self.rounds {
             print("round \(round) of \(Self.rounds)")
-            let checked = try await applyAll(changes, verify: true, name: "verified")
+            let checked = try await applyAll(made, verify: true, name: "verified")
             if checked.seconds < verified.seconds { verified = checked }
-            let unchecked = try await applyAll(changes, verify: false, name: "unverified")
+            let unchecked = try await applyAll(made, verify: false, name: "unverified")
             if unchecked.seconds < unverified.seconds { unverified = unchecked }
+            let uncheckedRead = try await applyAll(read, verify: false, name: "unverified, as read")
+            if uncheckedRead.seconds < unverifiedRead.seconds { unverifiedRead = uncheckedRead }
             // The same, with the authority rules turned off: what the rules cost, measured in the same run.
-            let unruled = try await applyAll(changes, verify: true, rules: nil, name: "verified, no authority rules")
+            let unruled = try await applyAll(made, verify: true, rules: nil, name: "verified, no authority rules")
             if unruled.seconds < noRules.seconds { noRules = unruled }
             // As a node pulling from the hub applies it: each origin's run authenticated by its last signature (SPEC §5.3a).
-            let runs = try await applyAll(changes, verify: true, runs: true, name: "verified by runs")
+            let runs = try await applyAll(made, verify: true, runs: true, name: "verified by runs")
             if runs.seconds < byRuns.seconds { byRuns = runs }
             bare = min(bare, try bareInsert(rows: operations))
         }
 
         let opsVerified = Double(operations) / verified.seconds
         let opsUnverified = Double(operations) / unverified.seconds
+        let opsUnverifiedRead = Double(operations) / unverifiedRead.seconds
         let opsNoRules = Double(operations) / noRules.seconds
         let opsByRuns = Double(operations) / byRuns.seconds
         let rulesCost = 1 - opsVerified / opsNoRules
@@ -61,6 +75,10 @@ struct StoreBenchmark {
                 Double(changes.count) / unverified.seconds))
         print(
             String(
+                format: "    apply, unverified, as read:   %9.0f ops/s  (%6.3f s; hashes computed by the reader, as a push or pull)",
+                opsUnverifiedRead, unverifiedRead.seconds))
+        print(
+            String(
                 format: "    apply, runs authenticated:    %9.0f ops/s  (%6.3f s; each origin's run by its last signature, as a pull)", opsByRuns,
                 byRuns.seconds))
         print(
@@ -73,6 +91,7 @@ struct StoreBenchmark {
                 decideSeconds / Double(changes.count) * 1e9, decideSeconds / verified.seconds * 100))
         print(String(format: "(b) bare SQLite insert:           %9.0f rows/s (%6.3f s)", rowsPerSecond, bare))
         print(String(format: "(c) ratio unverified / bare:      %9.3f   (target ≥ 0.5)", opsUnverified / rowsPerSecond))
+        print(String(format: "    the same, as read / bare:     %9.3f", opsUnverifiedRead / rowsPerSecond))
         print(String(format: "    ratio verified / bare:        %9.3f", opsVerified / rowsPerSecond))
         print(String(format: "    verified ops/s target ≥ 60,000: %@", opsVerified >= 60_000 ? "met" : "NOT met"))
         print(String(format: "    database size:                %9.1f bytes per operation (%d bytes)", bytesPerOp, verified.bytes))
@@ -84,6 +103,7 @@ struct StoreBenchmark {
             "rounds": .number(Double(Self.rounds)),
             "ops_per_s_verified": .number(opsVerified.rounded()),
             "ops_per_s_unverified": .number(opsUnverified.rounded()),
+            "ops_per_s_unverified_read": .number(opsUnverifiedRead.rounded()),
             "ops_per_s_verified_no_rules": .number(opsNoRules.rounded()),
             "ops_per_s_verified_by_runs": .number(opsByRuns.rounded()),
             "authority_rules_cost_percent": .number((rulesCost * 1000).rounded() / 10),
@@ -91,6 +111,7 @@ struct StoreBenchmark {
             "authority_share_of_apply_percent": .number((decideSeconds / verified.seconds * 10000).rounded() / 100),
             "sqlite_rows_per_s": .number(rowsPerSecond.rounded()),
             "ratio_unverified": .number((opsUnverified / rowsPerSecond * 1000).rounded() / 1000),
+            "ratio_unverified_read": .number((opsUnverifiedRead / rowsPerSecond * 1000).rounded() / 1000),
             "ratio_verified": .number((opsVerified / rowsPerSecond * 1000).rounded() / 1000),
             "db_bytes_per_op": .number((bytesPerOp * 10).rounded() / 10),
             "cores": .number(Double(ProcessInfo.processInfo.activeProcessorCount)),
@@ -165,7 +186,7 @@ struct StoreBenchmark {
     /// Applies `changes` at a hub that enrolled both writers as office 5001's office nodes (the hub's intake path,
     /// where every office's pushes arrive), with the authority `rules` (nil: turned off).
     func applyAll(
-        _ changes: [Change], verify: Bool, runs: Bool = false, rules: AuthorityRules? = .standard, name: String
+        _ batches: [ReceivedChanges], verify: Bool, runs: Bool = false, rules: AuthorityRules? = .standard, name: String
     ) async throws -> (seconds: Double, bytes: Int) {
         let folder = (directory as NSString).appendingPathComponent("apply-\(name.filter(\.isLetter))")
         try? FileManager.default.removeItem(atPath: folder)
@@ -182,18 +203,16 @@ struct StoreBenchmark {
         let options = ApplyOptions(verifySignatures: verify, enforceChain: false, authenticateRuns: runs)
         let clock = ContinuousClock()
         let started = clock.now
-        var index = 0
         var applied = 0
-        while index < changes.count {
-            let end = min(index + Self.batchSize, changes.count)
-            applied += try await store.apply(Array(changes[index..<end]), options: options).applied
-            index = end
+        for batch in batches {
+            applied += try await store.apply(batch, options: options).applied
         }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(String(format: "  apply (%@): %.3f s", name, seconds))
         // Every change must have been merged: a refused or waiting one would make the figure meaningless.
-        guard applied == changes.count else { throw BenchFailure("only \(applied) of \(changes.count) changes were applied") }
+        let count = batches.reduce(0) { $0 + $1.count }
+        guard applied == count else { throw BenchFailure("only \(applied) of \(count) changes were applied") }
         try await store.checkpoint()
         let bytes = Self.size(of: folder)
         return (seconds, bytes)
