@@ -25,8 +25,8 @@ public struct HubController: Sendable {
     let payments: PaymentDesk?
     /// Every request's nonce check (SPEC §9).
     public let nonces: NonceLedger
-    /// The report index whose lag `/metrics` shows, if the hub serves reports.
-    let reportIndex: ReportIndex?
+    /// The report index's lag that `/metrics` shows, if the hub serves reports.
+    let reportLag: ReportLagProbe?
 
     /// `nonces`: when nil, each request's nonce is written before it is answered; `tambon hub serve` passes a
     /// ledger written behind by a ``NonceFlusher``.
@@ -41,7 +41,7 @@ public struct HubController: Sendable {
         self.hub = hub
         self.logger = logger
         self.metrics = metrics
-        self.reportIndex = reportIndex
+        self.reportLag = reportIndex.map { index in ReportLagProbe { try await index.arrivalsBehind() } }
         store.observeConnectionWaits { [metrics] pool, wait in metrics.connectionWait(pool, wait) }
     }
 
@@ -55,9 +55,9 @@ public struct HubController: Sendable {
         }
         router.get("/metrics") { _, _ -> Response in
             self.metrics.writesWaiting(await self.limiter.waitingWrites)
-            if let index = self.reportIndex {
+            if let probe = self.reportLag {
                 do {
-                    self.metrics.reportIndexBehind(try await index.arrivalsBehind())
+                    if let behind = try await probe.value() { self.metrics.reportIndexBehind(behind) }
                 } catch {
                     // The other metrics are still worth answering with; the gauge keeps its last value.
                     self.logger.warning("report index lag not read", metadata: ["error": "\(error)"])

@@ -79,8 +79,8 @@ public final class HubMetrics: Sendable {
     }
 
     /// Changes the report index has not read yet (``TambonReports/ReportIndex/arrivalsBehind()``), set when the
-    /// metrics are read: it rises during a burst, which the index waits out, and should fall back to 0 within
-    /// minutes after it.
+    /// metrics are read, from a read at most 5 s old (``ReportLagProbe``): it rises during a burst, which the index
+    /// waits out, and should fall back to 0 within minutes after it.
     func reportIndexBehind(_ changes: Int64) {
         registry.makeGauge(
             descriptor: MetricNameDescriptor(
