@@ -1,4 +1,4 @@
-import TambonTestSupport
+import Synchronization
 import Testing
 
 @testable import TambonHub
@@ -8,8 +8,15 @@ import Testing
 @Suite struct ReportLagProbeTests {
     struct Unreadable: Error {}
 
+    /// The reads a probe made.
+    final class Reads: Sendable {
+        private let count = Mutex(0)
+        func add() { count.withLock { $0 += 1 } }
+        var value: Int { count.withLock { $0 } }
+    }
+
     @Test func manyRequestsWithinTheIntervalReadOnce() async throws {
-        let reads = Tally()
+        let reads = Reads()
         let probe = ReportLagProbe(interval: .seconds(3_600)) {
             reads.add()
             return 42
@@ -27,7 +34,7 @@ import Testing
     }
 
     @Test func eachRequestPastTheIntervalReadsAgain() async throws {
-        let reads = Tally()
+        let reads = Reads()
         let probe = ReportLagProbe(interval: .zero) {
             reads.add()
             return Int64(reads.value)
@@ -38,7 +45,7 @@ import Testing
     }
 
     @Test func aFailedReadIsThrownOnceAndTheLastValueKept() async throws {
-        let reads = Tally()
+        let reads = Reads()
         let probe = ReportLagProbe(interval: .zero) {
             reads.add()
             if reads.value == 2 { throw Unreadable() }
