@@ -71,23 +71,21 @@ public final class HubMetrics: Sendable {
     /// Pushes and uploads waiting for a write's slot (``NodeRequestLimiter``), set when the metrics are read: a
     /// queue that stays long says the writer cannot keep up.
     func writesWaiting(_ count: Int) {
-        registry.makeGauge(
-            descriptor: MetricNameDescriptor(
-                namespace: Self.namespace, metricName: "writes", unitName: "waiting", helpText: "Pushes and uploads waiting for the store's writer"),
-            labels: []
-        ).set(Double(count))
+        setGauge("writes", unit: "waiting", help: "Pushes and uploads waiting for the store's writer", to: Double(count))
     }
 
     /// Changes the report index has not read yet (``TambonReports/ReportIndex/arrivalsBehind()``), set when the
     /// metrics are read, from a read at most 5 s old (``ReportLagProbe``): it rises during a burst, which the index
     /// waits out, and should fall back to 0 within minutes after it.
     func reportIndexBehind(_ changes: Int64) {
+        setGauge("report_index_behind", unit: "changes", help: "Changes in the log the report index has not read yet", to: Double(changes))
+    }
+
+    /// Sets the unlabelled gauge `tambon_hub_<name>_<unit>`.
+    private func setGauge(_ name: String, unit: String, help: String, to value: Double) {
         registry.makeGauge(
-            descriptor: MetricNameDescriptor(
-                namespace: Self.namespace, metricName: "report_index_behind", unitName: "changes",
-                helpText: "Changes in the log the report index has not read yet"),
-            labels: []
-        ).set(Double(changes))
+            descriptor: MetricNameDescriptor(namespace: Self.namespace, metricName: name, unitName: unit, helpText: help), labels: []
+        ).set(value)
     }
 
     public func exposition() -> String {

@@ -45,16 +45,19 @@ public struct SyncSchedule: Sendable, Equatable {
     /// exponential backoff, or between all and one and a half times `retryAfterSeconds` when the hub gave one.
     public mutating func failed(now: Int64, jitter: Double, retryAfterSeconds: Int64? = nil) {
         failures += 1
-        // A jitter out of range, or not a number, is taken as none rather than trapping a conversion below.
-        let jitter = jitter.isFinite ? min(max(jitter, 0), 1) : 0
+        // The jitter in thousandths, 0...1000: out of range is clamped, not a number is taken as none. The delays
+        // are then whole-number arithmetic on values bounded first (a delay of at most 2^40 ms, 35 years), so no
+        // setting can overflow them.
+        let spread = jitter.isFinite ? Int64(exactly: (min(max(jitter, 0), 1) * 1_000).rounded()) ?? 0 : 0
+        let longest: Int64 = 1 << 40
         if let retryAfterSeconds {
-            let asked = min(max(retryAfterSeconds, 1), maximumRetryAfter / 1_000) * 1_000
-            due = now + Int64(Double(asked) * (1 + 0.5 * jitter))
+            let asked = min(max(retryAfterSeconds, 1), min(maximumRetryAfter, longest) / 1_000) * 1_000
+            due = now + asked * (2_000 + spread) / 2_000
             return
         }
         let exponential = initialBackoff << Int64(min(failures - 1, 20))
-        let capped = min(exponential, maximumBackoff)
-        due = now + max(1, Int64(Double(capped) * (0.5 + 0.5 * jitter)))
+        let capped = min(exponential, maximumBackoff, longest)
+        due = now + max(1, capped * (1_000 + spread) / 2_000)
     }
 
     /// The `retry_after_s` a hub gave with a 429 `hub_busy`, if `error` is one.

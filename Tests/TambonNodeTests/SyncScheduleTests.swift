@@ -59,6 +59,17 @@ import Testing
             fresh.failed(now: 0, jitter: jitter)
             #expect(fresh.due == 500)
         }
+        schedule.failed(now: 0, jitter: 0.5, retryAfterSeconds: 15)
+        #expect(schedule.due == 18_750, "a quarter more for a jitter of a half")
+    }
+
+    @Test func noSettingOverflowsTheDelay() {
+        var schedule = SyncSchedule(now: 0)
+        schedule.maximumBackoff = .max
+        for _ in 0..<40 { schedule.failed(now: 0, jitter: 1) }
+        #expect(schedule.due == 1_000 << 20, "the exponential stops doubling after 20 failures")
+        schedule.failed(now: 0, jitter: 0)
+        #expect(schedule.due == 1_000 << 19)
     }
 
     @Test func onlyABusyHubsRetryAfterIsTaken() {
