@@ -22,13 +22,16 @@ public struct Store: Sendable {
     let applyQueue = TurnGate()
     /// The files attached to records, beside the database.
     public let attachments: AttachmentStore
+    /// Checkpoints the write-ahead log off the writer's thread (nil: in memory, or SQLite's own checkpoint).
+    let checkpointer: WALCheckpointer?
     /// The hub's enrolment tokens, enrolled nodes and request nonces (in the same database file).
     public var peers: PeerRegistry { PeerRegistry(store: self) }
 
-    init(writer: any DatabaseWriter, configuration: StoreConfiguration, attachments: AttachmentStore) throws {
+    init(writer: any DatabaseWriter, configuration: StoreConfiguration, attachments: AttachmentStore, checkpointer: WALCheckpointer? = nil) throws {
         self.writer = writer
         self.configuration = configuration
         self.attachments = attachments
+        self.checkpointer = checkpointer
         try StoreMigrator.make().migrate(writer)
     }
 
@@ -37,15 +40,22 @@ public struct Store: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(30)
         let durable = configuration.durableCommits
+        let checkpointInBackground = configuration.checkpointInterval != nil
         config.prepareDatabase { db in
             // FULL: a write an officer saw succeed survives a power cut (offices have them).
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            if checkpointInBackground {
+                // Only the writer ever commits, so only its setting matters.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerPages)")
+                try db.execute(sql: "PRAGMA journal_size_limit = \(WALCheckpointer.logSizeLimitBytes)")
+            }
         }
         let pool = try DatabasePool(path: path, configuration: config)
         let directory = (path as NSString).deletingLastPathComponent
         return try Store(
             writer: pool, configuration: configuration,
-            attachments: AttachmentStore(root: (directory.isEmpty ? "." : directory) + "/attachments"))
+            attachments: AttachmentStore(root: (directory.isEmpty ? "." : directory) + "/attachments"),
+            checkpointer: configuration.checkpointInterval.map { try WALCheckpointer(path: path, every: $0) })
     }
 
     /// An in-memory store, for tests (its attachments go to a fresh temporary directory).
@@ -132,9 +142,17 @@ extension StoreError {
 
 extension Store {
     /// Moves everything in the write-ahead log into the database file (for size measurements and backups).
+    ///
+    /// A background checkpoint (``WALCheckpointer``) may hold the checkpoint lock for a moment, which SQLite
+    /// reports as busy without waiting: this tries again every 10 ms, for up to 5 s.
     public func checkpoint() async throws {
-        _ = try await writer.writeWithoutTransaction { db in
-            try db.checkpoint(.truncate)
+        for attempt in 1...500 {
+            do {
+                _ = try await writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 500 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
         }
     }
 }

@@ -14,6 +14,10 @@ public struct StoreConfiguration: Sendable {
     /// Whether every commit waits for the disk (`PRAGMA synchronous = FULL`, the default: a write an officer saw
     /// succeed survives a power cut). Off only to prepare benchmark data quickly.
     public var durableCommits = true
+    /// How often a connection of its own checkpoints the write-ahead log (copies committed pages into the database
+    /// file; ``WALCheckpointer``), so that no commit waits for it. Nil leaves it to SQLite, at the end of the commit
+    /// that takes the log past 1,000 pages.
+    public var checkpointInterval: Duration? = .milliseconds(250)
     /// The authority rules (SPEC §15) every local write and every applied change must pass. The default has no
     /// workflow action open to survey nodes: the command line and the servers use `ServiceCatalog.authorityRules()`
     /// (TambonOffice), with every service's field actions, so that every store judges alike. Nil turns the rules

@@ -34,6 +34,7 @@ struct StoreBenchmark {
         var verified = (seconds: Double.infinity, bytes: 0)
         var unverified = (seconds: Double.infinity, bytes: 0)
         var unverifiedRead = (seconds: Double.infinity, bytes: 0)
+        var checkpointAtCommit = (seconds: Double.infinity, bytes: 0)
         var noRules = (seconds: Double.infinity, bytes: 0)
         var byRuns = (seconds: Double.infinity, bytes: 0)
         var bare = Double.infinity
@@ -45,6 +46,9 @@ struct StoreBenchmark {
             if unchecked.seconds < unverified.seconds { unverified = unchecked }
             let uncheckedRead = try await applyAll(read, verify: false, name: "unverified, as read")
             if uncheckedRead.seconds < unverifiedRead.seconds { unverifiedRead = uncheckedRead }
+            // As before the background checkpoint: SQLite's own, at the end of a commit, on the writer's thread.
+            let atCommit = try await applyAll(made, verify: false, checkpointInBackground: false, name: "unverified, checkpoint at commit")
+            if atCommit.seconds < checkpointAtCommit.seconds { checkpointAtCommit = atCommit }
             // The same, with the authority rules turned off: what the rules cost, measured in the same run.
             let unruled = try await applyAll(made, verify: true, rules: nil, name: "verified, no authority rules")
             if unruled.seconds < noRules.seconds { noRules = unruled }
@@ -57,6 +61,7 @@ struct StoreBenchmark {
         let opsVerified = Double(operations) / verified.seconds
         let opsUnverified = Double(operations) / unverified.seconds
         let opsUnverifiedRead = Double(operations) / unverifiedRead.seconds
+        let opsCheckpointAtCommit = Double(operations) / checkpointAtCommit.seconds
         let opsNoRules = Double(operations) / noRules.seconds
         let opsByRuns = Double(operations) / byRuns.seconds
         let rulesCost = 1 - opsVerified / opsNoRules
@@ -79,6 +84,10 @@ struct StoreBenchmark {
                 opsUnverifiedRead, unverifiedRead.seconds))
         print(
             String(
+                format: "    apply, unverified, checkpoint at commit: %9.0f ops/s  (%6.3f s; SQLite's own checkpoint on the writer's thread)",
+                opsCheckpointAtCommit, checkpointAtCommit.seconds))
+        print(
+            String(
                 format: "    apply, runs authenticated:    %9.0f ops/s  (%6.3f s; each origin's run by its last signature, as a pull)", opsByRuns,
                 byRuns.seconds))
         print(
@@ -92,6 +101,7 @@ struct StoreBenchmark {
         print(String(format: "(b) bare SQLite insert:           %9.0f rows/s (%6.3f s)", rowsPerSecond, bare))
         print(String(format: "(c) ratio unverified / bare:      %9.3f   (target ≥ 0.5)", opsUnverified / rowsPerSecond))
         print(String(format: "    the same, as read / bare:     %9.3f", opsUnverifiedRead / rowsPerSecond))
+        print(String(format: "    checkpoint at commit / bare:  %9.3f", opsCheckpointAtCommit / rowsPerSecond))
         print(String(format: "    ratio verified / bare:        %9.3f", opsVerified / rowsPerSecond))
         print(String(format: "    verified ops/s target ≥ 60,000: %@", opsVerified >= 60_000 ? "met" : "NOT met"))
         print(String(format: "    database size:                %9.1f bytes per operation (%d bytes)", bytesPerOp, verified.bytes))
@@ -104,6 +114,7 @@ struct StoreBenchmark {
             "ops_per_s_verified": .number(opsVerified.rounded()),
             "ops_per_s_unverified": .number(opsUnverified.rounded()),
             "ops_per_s_unverified_read": .number(opsUnverifiedRead.rounded()),
+            "ops_per_s_unverified_checkpoint_at_commit": .number(opsCheckpointAtCommit.rounded()),
             "ops_per_s_verified_no_rules": .number(opsNoRules.rounded()),
             "ops_per_s_verified_by_runs": .number(opsByRuns.rounded()),
             "authority_rules_cost_percent": .number((rulesCost * 1000).rounded() / 10),
@@ -112,6 +123,7 @@ struct StoreBenchmark {
             "sqlite_rows_per_s": .number(rowsPerSecond.rounded()),
             "ratio_unverified": .number((opsUnverified / rowsPerSecond * 1000).rounded() / 1000),
             "ratio_unverified_read": .number((opsUnverifiedRead / rowsPerSecond * 1000).rounded() / 1000),
+            "ratio_unverified_checkpoint_at_commit": .number((opsCheckpointAtCommit / rowsPerSecond * 1000).rounded() / 1000),
             "ratio_verified": .number((opsVerified / rowsPerSecond * 1000).rounded() / 1000),
             "db_bytes_per_op": .number((bytesPerOp * 10).rounded() / 10),
             "cores": .number(Double(ProcessInfo.processInfo.activeProcessorCount)),
@@ -186,12 +198,14 @@ struct StoreBenchmark {
     /// Applies `changes` at a hub that enrolled both writers as office 5001's office nodes (the hub's intake path,
     /// where every office's pushes arrive), with the authority `rules` (nil: turned off).
     func applyAll(
-        _ batches: [ReceivedChanges], verify: Bool, runs: Bool = false, rules: AuthorityRules? = .standard, name: String
+        _ batches: [ReceivedChanges], verify: Bool, runs: Bool = false, rules: AuthorityRules? = .standard, checkpointInBackground: Bool = true,
+        name: String
     ) async throws -> (seconds: Double, bytes: Int) {
         let folder = (directory as NSString).appendingPathComponent("apply-\(name.filter(\.isLetter))")
         try? FileManager.default.removeItem(atPath: folder)
         var configuration = StoreConfiguration()
         configuration.authority = rules
+        if !checkpointInBackground { configuration.checkpointInterval = nil }
         let store = try DataDirectory(path: folder).create(configuration: configuration)
         try await store.initialiseNode(office: Store.hubOffice, name: "bench")
         // Both writers in the roster as office nodes of 5001 (written by the hub itself, as it publishes the roster:
