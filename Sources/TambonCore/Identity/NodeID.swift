@@ -28,6 +28,12 @@ public struct NodeID: Sendable, Hashable, Comparable, CustomStringConvertible {
         try Curve25519.Signing.PublicKey(rawRepresentation: bytes)
     }
 
+    /// The 32 bytes in one call (the synthesised hash fed the hasher one byte at a time: a node id keys the
+    /// apply's per-origin tables and the hub's routing sets, once or more per change).
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public static func < (lhs: NodeID, rhs: NodeID) -> Bool {
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
