@@ -27,16 +27,10 @@ final class WALCheckpointer: Sendable {
         var modified: Date
     }
 
-    private struct State {
-        var seen: Seen?
-        var checkpoints = 0
-        var failures = 0
-    }
-
-    /// The timer, only ever touched to cancel it.
     /// The timer, only ever touched to start and cancel it.
     private let timer: Mutex<any DispatchSourceTimer>
-    private let state = Mutex(State())
+    /// The log file as of the last complete checkpoint (nil: none yet, or frames were left for the next tick).
+    private let seen = Mutex<Seen?>(nil)
     private let connection: DatabaseQueue
     private let logPath: String
 
@@ -66,27 +60,18 @@ final class WALCheckpointer: Sendable {
         let attributes = try? FileManager.default.attributesOfItem(atPath: logPath)
         guard let size = (attributes?[.size] as? NSNumber)?.uint64Value, size > 0, let modified = attributes?[.modificationDate] as? Date
         else { return }
-        let seen = Seen(size: size, modified: modified)
-        guard state.withLock({ $0.seen }) != seen else { return }
-        do {
-            let result = try connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-            state.withLock {
-                // Frames a reader still needed were left: look again next tick, changed or not.
-                $0.seen = result.checkpointedFrameCount >= result.walFrameCount ? seen : nil
-                $0.checkpoints += 1
-            }
-        } catch {
-            // Busy (another checkpoint, a restart of the log): the next tick tries again.
-            state.withLock { $0.failures += 1 }
+        let current = Seen(size: size, modified: modified)
+        guard seen.withLock({ $0 }) != current else { return }
+        guard let result = try? connection.writeWithoutTransaction({ db in try db.checkpoint(.passive) }) else {
+            // Busy (another checkpoint, a restart of the log): the next tick tries again. Should it never succeed,
+            // the writer's own checkpoint still bounds the log (``writerPages``).
+            return
         }
+        // Frames a reader still needed were left: look again next tick, changed or not.
+        seen.withLock { $0 = result.checkpointedFrameCount >= result.walFrameCount ? current : nil }
     }
 
     deinit {
         timer.withLock { $0.cancel() }
-    }
-
-    /// Checkpoints run, and attempts that found the database busy (for tests and diagnostics).
-    var counts: (checkpoints: Int, failures: Int) {
-        state.withLock { ($0.checkpoints, $0.failures) }
     }
 }
