@@ -91,13 +91,8 @@ final class PostgresLogWriter {
         let wanted = Array(Set(keys.filter { scopes[$0] == nil }))
         guard !wanted.isEmpty else { return }
         for key in wanted { scopes[key] = .some(nil) }
-        for try await (collection, record, scope, hlc, origin, seq) in try await connection.query(
-            """
-            SELECT r.collection, r.record_id, r.scope, r.hlc, r.origin, r.seq FROM records r
-              JOIN unnest(\(wanted.map(\.home)), \(wanted.map(\.collection)), \(wanted.map(\.record))) AS k(office, collection, record_id)
-              ON r.office = k.office AND r.collection = k.collection AND r.record_id = k.record_id
-            """, logger: logger
-        ).decode((String, String, String, Int64, ByteBuffer, Int64).self) {
+        let states = HotStatements.RecordStates(offices: wanted.map(\.home), collections: wanted.map(\.collection), records: wanted.map(\.record))
+        for try await (collection, record, scope, hlc, origin, seq) in try await connection.execute(states, logger: logger) {
             scopes[RecordKey(collection: collection, record: record)] = .some(
                 (try Self.decodeScope(scope), Version(hlc: HLC(rawValue: UInt64(bitPattern: hlc)), origin: try Self.node(origin), seq: seq)))
         }

@@ -239,9 +239,7 @@ public struct PostgresPeers: Sendable {
     private func publish(_ node: NodeID, connection: PostgresConnection) async throws -> Bool {
         let logger = store.logger
         var found: Row?
-        for try await row in try await connection.query(
-            PostgresQuery(unsafeSQL: Self.selection + " WHERE p.node_id = $1", binds: Self.binds(ByteBuffer(bytes: node.bytes))), logger: logger
-        ).decode(Row.self) {
+        for try await row in try await connection.execute(HotStatements.PeerByNode(node: ByteBuffer(bytes: node.bytes)), logger: logger) {
             found = row
         }
         guard let row = found, let role = NodeRole(rawValue: row.2), role != .hub else { return false }
@@ -276,16 +274,8 @@ public struct PostgresPeers: Sendable {
         return true
     }
 
-    static func binds(_ value: ByteBuffer) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(value)
-        return binds
-    }
-
     static func peer(_ id: NodeID, connection: PostgresConnection, logger: Logger) async throws -> Peer? {
-        for try await row in try await connection.query(
-            PostgresQuery(unsafeSQL: selection + " WHERE p.node_id = $1", binds: binds(ByteBuffer(bytes: id.bytes))), logger: logger
-        ).decode(Row.self) {
+        for try await row in try await connection.execute(HotStatements.PeerByNode(node: ByteBuffer(bytes: id.bytes)), logger: logger) {
             return peer(row)
         }
         return nil

@@ -130,9 +130,7 @@ extension PostgresStore {
     static func heads(of origins: Set<NodeID>, connection: PostgresConnection, logger: Logger) async throws -> [NodeID: (seq: Int64, hash: [UInt8])] {
         var heads: [NodeID: (seq: Int64, hash: [UInt8])] = [:]
         let ids = origins.map { ByteBuffer(bytes: $0.bytes) }
-        for try await (origin, seq, hash) in try await connection.query(
-            "SELECT DISTINCT ON (origin) origin, seq, hash FROM changes WHERE origin = ANY(\(ids)) ORDER BY origin, seq DESC", logger: logger
-        ).decode((ByteBuffer, Int64, ByteBuffer).self) {
+        for try await (origin, seq, hash) in try await connection.execute(HotStatements.Heads(origins: ids), logger: logger) {
             heads[try PostgresLogWriter.node(origin)] = (seq, Array(buffer: hash))
         }
         return heads

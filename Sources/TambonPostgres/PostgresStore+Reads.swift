@@ -44,18 +44,11 @@ extension PostgresStore {
             var end: Int64 = 0
             var changes: [(position: Int64, change: StoredChange)] = []
             if let office {
-                for try await value in try await connection.query(
-                    "SELECT coalesce(max(position), 0) FROM feed WHERE office = \(office)", logger: logger
-                ).decode(Int64.self) {
+                for try await value in try await connection.execute(HotStatements.FeedEnd(office: office), logger: logger) {
                     end = value
                 }
-                for try await row in try await connection.query(
-                    """
-                    SELECT f.position, \(unescaped: Self.joinedChangeColumns)
-                    FROM feed f JOIN changes c ON c.office = f.source_office AND c.arrival = f.arrival
-                    WHERE f.office = \(office) AND f.position > \(cursor) AND c.origin <> \(excluded) ORDER BY f.position LIMIT \(limit)
-                    """, logger: logger
-                ).decode(PositionedChangeRow.self) {
+                let page = HotStatements.FeedPage(office: office, after: cursor, excludedOrigin: excluded, limit: Int64(limit))
+                for try await row in try await connection.execute(page, logger: logger) {
                     changes.append((row.0, try Self.storedChange(row)))
                 }
             } else {
