@@ -18,6 +18,9 @@ public protocol HubTransport: Sendable {
 }
 
 extension HubTransport {
+    /// How many times a request is sent in all when the hub answers `replayed_request` (SPEC §9, Replay).
+    public static var replayAttempts: Int { 3 }
+
     /// The hub's id and protocol version (no authentication).
     public func hello(deadline: TimeAmount = .seconds(30)) async throws -> (hub: NodeID, protocolVersion: Int) {
         let request = HubRequest(method: "GET", path: SyncProtocol.Path.hello)
@@ -51,26 +54,28 @@ extension HubTransport {
         _ path: String, bytes: [UInt8], contentType: String, contentEncoding: String? = nil, headers: [(String, String)] = [],
         signer: RequestSigner, nonce: Int64? = nil, deadline: TimeAmount
     ) async throws -> HubResponse {
-        let drawn: Int64
+        var drawn: Int64
         if let nonce {
             drawn = nonce
         } else {
             drawn = try await signer.nextNonce()
         }
-        do {
-            return try await send(
-                path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers,
-                signer: signer, nonce: drawn, deadline: deadline)
-        } catch let failure as TambonError where failure.code == "replayed_request" {
-            // Another process on the same directory (a manual sync beside `node serve`) used a higher nonce that
-            // reached the hub first, or this directory's counter is behind: move past the hub's and send again, once.
-            if let last = failure.details["last_nonce"]?.integerValue {
-                try await signer.advanceNonce(past: last)
+        var attempt = 1
+        while true {
+            do {
+                return try await send(
+                    path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers,
+                    signer: signer, nonce: drawn, deadline: deadline)
+            } catch let failure as TambonError where failure.code == "replayed_request" && attempt < Self.replayAttempts {
+                // Another process on the same directory (a manual sync beside `node serve`) used a higher nonce that
+                // reached the hub first, or this directory's counter is behind: move past the hub's and send again.
+                // Under load the other process can get ahead again meanwhile, so up to ``replayAttempts`` in all.
+                attempt += 1
+                if let last = failure.details["last_nonce"]?.integerValue {
+                    try await signer.advanceNonce(past: last)
+                }
+                drawn = try await signer.nextNonce()
             }
-            let fresh = try await signer.nextNonce()
-            return try await send(
-                path, bytes: bytes, contentType: contentType, contentEncoding: contentEncoding, headers: headers,
-                signer: signer, nonce: fresh, deadline: deadline)
         }
     }
 

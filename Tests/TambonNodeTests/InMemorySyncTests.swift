@@ -248,6 +248,61 @@ import Testing
             deadline: .seconds(10))
         #expect(try await hub.store.peers.lastNonce(of: identity.id) == drawnLater)
     }
+
+    /// A refused nonce is sent again past the hub's, more than once if another process gets ahead again, and at
+    /// most ``HubTransport/replayAttempts`` times in all.
+    @Test(arguments: [(ignored: 1, sent: true), (ignored: 2, sent: false)])
+    func aReplayedNonceIsSentAgainPastTheHubsABoundedNumberOfTimes(ignored: Int, sent: Bool) async throws {
+        let hub = try await Hub()
+        let identity = NodeIdentity()
+        let hubID = try #require(try await hub.store.node()).id
+        let transport = InMemoryHubTransport(responder: hub.responder, logger: quietLogger)
+        let token = try await hub.store.peers.createEnrolmentToken(office: "6500101", role: .office)
+        let clock = hub.clock
+        // Another process's requests took the hub to nonce 50.
+        let ahead = RequestSigner(
+            node: identity.id, hub: hubID, nextNonce: { 50 }, advanceNonce: { _ in }, sign: { identity.sign($0) }, wallClock: { clock.now })
+        _ = try await transport.post(
+            SyncProtocol.Path.enrol, body: ["token": .string(token), "office": "6500101", "name": "n", "protocol": 2], signer: ahead,
+            deadline: .seconds(10))
+
+        let counter = LaggingNonceCounter(ignoredAdvances: ignored)
+        let behind = RequestSigner(
+            node: identity.id, hub: hubID, nextNonce: { await counter.next() }, advanceNonce: { await counter.advance(past: $0) },
+            sign: { identity.sign($0) }, wallClock: { clock.now })
+        let pull: JSONValue = ["protocol": 2, "after": 0, "limit": 1]
+        do {
+            _ = try await transport.post(SyncProtocol.Path.pull, body: pull, signer: behind, deadline: .seconds(10))
+            #expect(sent, "sent after \(ignored) ignored advances")
+            #expect(try await hub.store.peers.lastNonce(of: identity.id) == 51)
+        } catch let error as TambonError {
+            #expect(!sent)
+            #expect(error.code == "replayed_request")
+            #expect(try await hub.store.peers.lastNonce(of: identity.id) == 50)
+        }
+    }
+}
+
+/// A counter behind the hub, as a directory is when another process on it sent higher nonces first: it ignores
+/// the first `ignoredAdvances` requests to move past the hub's (that process got ahead again meanwhile).
+private actor LaggingNonceCounter {
+    private var last: Int64 = 0
+    private var ignoredAdvances: Int
+
+    init(ignoredAdvances: Int) { self.ignoredAdvances = ignoredAdvances }
+
+    func next() -> Int64 {
+        last += 1
+        return last
+    }
+
+    func advance(past value: Int64) {
+        guard ignoredAdvances == 0 else {
+            ignoredAdvances -= 1
+            return
+        }
+        last = max(last, value)
+    }
 }
 
 /// A request-nonce counter kept in memory.
