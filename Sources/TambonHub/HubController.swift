@@ -148,7 +148,7 @@ public struct HubController: Sendable {
             // verify takes the node's slot before it reads the body; the slot is given back here once answered.
             let signed = try await verify(request)
             let kind = Self.kind(of: request)
-            let response: Response
+            var response: Response
             do {
                 response = try await body(signed)
             } catch {
@@ -156,7 +156,9 @@ public struct HubController: Sendable {
                 throw error
             }
             await limiter.leave(signed.node, kind: kind)
-            metrics.request(endpoint: endpoint, outcome: "ok", seconds: ContinuousClock.now - started)
+            let seconds = ContinuousClock.now - started
+            metrics.request(endpoint: endpoint, outcome: "ok", seconds: seconds)
+            response.headers[Self.serverTiming] = Self.serverTimingValue(seconds)
             return response
         } catch {
             var refusal = HubRefusal(error)
@@ -186,6 +188,15 @@ public struct HubController: Sendable {
     }
 
     static func name(_ text: String) -> HTTPField.Name { HTTPField.Name(text)! }
+
+    /// `Server-Timing` (W3C): how long the hub took over a request, from its head to its answer, in milliseconds.
+    /// What a node measures beyond it was spent connecting, queued on the hub's event loops or on the wire — the
+    /// split the national simulation reports for its slowest syncs. Nothing a client could not time itself.
+    static let serverTiming = name("Server-Timing")
+
+    static func serverTimingValue(_ elapsed: Duration) -> String {
+        "hub;dur=" + String(format: "%.1f", WritePace.seconds(elapsed) * 1_000)
+    }
 
     /// Checks the protocol version and the Ed25519 request signature, then decompresses and parses the body.
     private func verify(_ request: Request) async throws -> SignedRequest {

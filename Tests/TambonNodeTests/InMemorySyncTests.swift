@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import NIOCore
+import Synchronization
 import TambonCore
 import TambonProtocol
 import TambonStore
@@ -280,6 +282,46 @@ import Testing
             #expect(error.code == "replayed_request")
             #expect(try await hub.store.peers.lastNonce(of: identity.id) == 50)
         }
+    }
+
+    /// Every answer the hub gives a node's sync says how long the hub itself took over it (`Server-Timing`, SPEC §9):
+    /// what a node measures beyond that was spent connecting, queued or on the wire.
+    @Test func theHubsAnswersSayHowLongTheHubTook() async throws {
+        let hub = try await Hub()
+        let node = try await hub.node(office: "6500101")
+        try await node.store.write(collection: "applications", record: "6500101.timed", set: ["status": "received"])
+        let recorder = RecordingTransport(node.transport)
+        let report = try await SyncEngine(store: node.store, transport: recorder, logger: quietLogger).round(deadline: .seconds(30))
+        #expect(report.pushed == 1)
+        let answers = recorder.answers
+        #expect(answers.contains { $0.path == SyncProtocol.Path.push } && answers.contains { $0.path == SyncProtocol.Path.pull })
+        for answer in answers {
+            #expect(answer.status == 200, "\(answer.path)")
+            let timing = try #require(answer.serverTiming, "\(answer.path) has no Server-Timing")
+            #expect(timing.wholeMatch(of: /hub;dur=[0-9]+\.[0-9]/) != nil, "\(timing)")
+        }
+    }
+}
+
+/// A transport that keeps what the hub answered to each request: its path, status and `Server-Timing`.
+private final class RecordingTransport: HubTransport {
+    struct Answer: Sendable {
+        let path: String
+        let status: Int
+        let serverTiming: String?
+    }
+
+    private let inner: InMemoryHubTransport
+    private let recorded = Mutex<[Answer]>([])
+    var sizing: LinkSizing { inner.sizing }
+    var answers: [Answer] { recorded.withLock { $0 } }
+
+    init(_ inner: InMemoryHubTransport) { self.inner = inner }
+
+    func exchange(_ request: HubRequest, deadline: TimeAmount) async throws -> HubResponse.Wire {
+        let wire = try await inner.exchange(request, deadline: deadline)
+        recorded.withLock { $0.append(Answer(path: request.path, status: wire.status, serverTiming: wire.header("Server-Timing"))) }
+        return wire
     }
 }
 
