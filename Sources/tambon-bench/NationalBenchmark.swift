@@ -245,9 +245,11 @@ struct NationalBenchmark {
         let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
         let rate = Double(offices) / Self.syncInterval
 
-        let idle = try PooledTransport(url: hub.url, caPEM: caPEM, connections: 64)
+        // The syncing offices, the outage's offices and the bank are different machines: each party has its own
+        // event loop in this process, so one's client work does not queue another's requests (PooledTransport).
+        let idle = try PooledTransport(url: hub.url, caPEM: caPEM, connections: 64, ownEventLoop: true)
         let pushing = try PooledTransport(url: hub.url, caPEM: caPEM, connections: max(1, outageOffices))
-        let bank = try PooledTransport(url: hub.url, caPEM: caPEM, connections: 32)
+        let bank = try PooledTransport(url: hub.url, caPEM: caPEM, connections: 32, ownEventLoop: true)
         return try await withTeardown {
             var figures: [String: JSONValue] = [:]
 
@@ -309,6 +311,7 @@ struct NationalBenchmark {
             let cpuOutage = hub.cpuSeconds()
             let serverOutage = !postgres ? 0 : HubProcess.postgresCPUSeconds()
             let selfOutage = Self.ownCPUSeconds()
+            idle.log.record(true)
             let drainStart = ContinuousClock.now
             let draining = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -338,6 +341,7 @@ struct NationalBenchmark {
                 throw error
             }
             stop.stop()
+            idle.log.record(false)
             // CPU over the drain itself, read before the confirmations still in flight are waited for (their tail
             // ran for minutes on PostgreSQL and was counted against the drain's seconds until the sixth run).
             let outageShare = (hub.cpuSeconds() - cpuOutage) / (drained * cores)
@@ -381,6 +385,25 @@ struct NationalBenchmark {
                 figures["outage_noop_p99_after_10s_ms"] = .number(Self.percentile(later, 99).rounded(to: 1))
             }
             figures["outage_noop_retries"] = .number(Double(noOpRetries))
+            // Where the slowest requests' time went: the hub's own share (Server-Timing), the wait for a pooled
+            // connection in this process, and the rest (connecting, event loops on either side, the wire).
+            // Means, so that the parts add up to the whole.
+            let exchanges = idle.log.entries(since: drainStart).sorted { $0.totalMillis > $1.totalMillis }
+            let tail = exchanges.prefix(max(1, exchanges.count / 100))
+            if !tail.isEmpty {
+                let count = Double(tail.count)
+                let total = tail.reduce(0) { $0 + $1.totalMillis } / count
+                let hub = tail.reduce(0) { $0 + ($1.hubMillis ?? 0) } / count
+                let gate = tail.reduce(0) { $0 + $1.gateMillis } / count
+                print(
+                    String(
+                        format:
+                            "    the slowest 1 %% of those requests (%d of %d), means: %.1f ms in all: the hub's own time (Server-Timing) %.1f ms, waiting here for a pooled connection %.1f ms, the rest (connecting, event loops, the wire) %.1f ms",
+                        tail.count, exchanges.count, total, hub, gate, total - hub - gate))
+                figures["outage_noop_slowest_ms"] = .number(total.rounded(to: 1))
+                figures["outage_noop_slowest_hub_ms"] = .number(hub.rounded(to: 1))
+                figures["outage_noop_slowest_outside_hub_ms"] = .number((total - hub - gate).rounded(to: 1))
+            }
             if let before = waitsBefore, let waits = await ConnectionWaits.read(over: idle)?.since(before) {
                 for (name, pool) in waits.pools.sorted(by: { $0.key < $1.key }) {
                     print(
