@@ -121,6 +121,28 @@ public struct HubController: Sendable {
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: chunk)))
             }
         }
+        refuseOtherMethods(in: router)
+    }
+
+    /// Another method on a protocol endpoint's path is refused with 405 and `Allow` (RFC 9110 §15.5.6), not the 404
+    /// of a path that does not exist: the path is right, the method is not. Nothing is read or authenticated first.
+    private func refuseOtherMethods(in router: Router<TambonRequestContext>) {
+        let posts = [
+            SyncProtocol.Path.enrol, SyncProtocol.Path.push, SyncProtocol.Path.pull, SyncProtocol.Path.assigned, SyncProtocol.Path.phoneTokens,
+            SyncProtocol.Path.agencies, SyncProtocol.Path.blobsHave, SyncProtocol.Path.blobsPut + "/:sha256/:size/:offset",
+            SyncProtocol.Path.blobsGet,
+        ]
+        let served = posts.map { ($0, HTTPRequest.Method.post) } + [(SyncProtocol.Path.hello, .get)]
+        for (path, allowed) in served {
+            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where method != allowed {
+                router.on(RouterPath(path), method: method) { request, _ -> Response in
+                    throw HubRefusal(
+                        TambonError(
+                            .methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not served at this path: use \(allowed.rawValue)",
+                            details: ["allow": .string(allowed.rawValue)]))
+                }
+            }
+        }
     }
 
     /// Pushes and attachment uploads write; everything else reads (``NodeRequestLimiter``).
@@ -269,8 +291,11 @@ public struct HubController: Sendable {
     private static func inflate(_ wire: [UInt8]) throws -> [UInt8] {
         do {
             return try Gzip.decompress(wire)
+        } catch is Gzip.TooLarge {
+            throw TambonError(.tooLarge, "body_too_large", "the body expands beyond \(SyncProtocol.maximumBodyBytes) bytes")
         } catch {
-            throw TambonError(.tooLarge, "body_too_large", "the body is not valid gzip or expands beyond \(SyncProtocol.maximumBodyBytes) bytes")
+            throw TambonError(
+                .invalid, "malformed_gzip", "the body is not valid gzip (RFC 1952: header, CRC and length, nothing after the last member)")
         }
     }
 

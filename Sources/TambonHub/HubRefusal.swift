@@ -36,6 +36,7 @@ public struct HubRefusal: HTTPResponseError, Sendable {
         headers[.contentType] = "application/json"
         headers[HTTPField.Name(SyncProtocol.Header.protocolVersion)!] = String(SyncProtocol.version)
         if let seconds = error.details["retry_after_s"]?.integerValue { headers[.retryAfter] = String(seconds) }
+        if case .string(let methods)? = error.details["allow"] { headers[.allow] = methods }
         if let hubMillis { headers[HTTPField.Name(SyncProtocol.Header.hubTime)!] = String(hubMillis) }
         let body = SyncMessage.encode(error.wireBody)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

@@ -56,6 +56,7 @@ public enum HubServer {
         if published > 0 { logger.notice("published roster entries", metadata: ["entries": "\(published)"]) }
         let router = Router(context: TambonRequestContext.self)
         router.add(middleware: PhoneCORS())
+        router.add(middleware: ProtocolNotFound())
         let payments = PaymentDesk(store: store, banks: banks, logger: logger)
         HubController(store: store, hub: hub, logger: logger, limits: limits, payments: payments, nonces: nonces, reportIndex: index)
             .addRoutes(to: router)

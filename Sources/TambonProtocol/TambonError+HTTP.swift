@@ -11,6 +11,7 @@ extension TambonError.Kind {
         case .unauthenticated: 401
         case .forbidden: 403
         case .notFound: 404
+        case .methodNotAllowed: 405
         case .conflict: 409
         case .tooLarge: 413
         case .unsupportedMediaType: 415

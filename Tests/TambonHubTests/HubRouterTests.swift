@@ -84,6 +84,26 @@ import Testing
         #expect(try await hub.store.statistics().changes == before, "nothing was applied")
     }
 
+    /// A protocol path asked with another method is refused with 405 and `Allow` before anything is read: the path
+    /// exists, so 404 would be a lie. Paths that do not exist stay 404.
+    @Test func anotherMethodOnAProtocolPathIs405WithAllow() async throws {
+        let hub = try await Hub()
+        try await hub.application.test(.router) { client in
+            for (path, method, allowed) in [
+                (SyncProtocol.Path.push, HTTPRequest.Method.get, "POST"), (SyncProtocol.Path.pull, .delete, "POST"),
+                (SyncProtocol.Path.enrol, .put, "POST"), (SyncProtocol.Path.blobsPut + "/ab/1/0", .patch, "POST"),
+                (SyncProtocol.Path.hello, .post, "GET"),
+            ] {
+                try await client.execute(uri: path, method: method, headers: Self.headers(), body: ByteBuffer(string: "{}")) { response in
+                    let refusal = try Self.refusal(response)
+                    #expect(refusal.status == 405 && refusal.code == "method_not_allowed", "\(method) \(path): \(refusal)")
+                    #expect(response.headers[.allow] == allowed, "\(method) \(path)")
+                }
+            }
+            try await client.execute(uri: "/v1/nothing-here", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
     @Test func everyErrorBecomesTheProtocolsRefusalByItsKind() async throws {
         let fork = ChangeRejection(origin: NodeIdentity().id, seq: 3, reason: .fork(heldHash: []))
         #expect(HubRefusal(fork).status == .conflict && HubRefusal(fork).error.code == "fork")

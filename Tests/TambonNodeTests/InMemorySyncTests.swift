@@ -301,6 +301,21 @@ import Testing
             #expect(timing.wholeMatch(of: /hub;dur=[0-9]+\.[0-9]/) != nil, "\(timing)")
         }
     }
+
+    /// A `/v1/` path that names no endpoint, an empty segment in an attachment's path among them, is refused as a
+    /// protocol refusal (JSON, 404 `no_such_endpoint`), not with the framework's empty body; other paths are untouched.
+    @Test func aProtocolPathThatNamesNoEndpointIsRefusedInJSON() async throws {
+        let hub = try await Hub()
+        let transport = InMemoryHubTransport(responder: hub.responder, logger: quietLogger)
+        for path in ["/v1/nothing-here", SyncProtocol.Path.blobsPut + "/ab//0", "/v1/"] {
+            let wire = try await transport.exchange(HubRequest(method: "POST", path: path, body: Array("{}".utf8)), deadline: .seconds(10))
+            #expect(wire.status == 404, "\(path)")
+            let body = try SyncMessage.object(wire.body)
+            #expect(body["error"] == "no_such_endpoint", "\(path): \(body)")
+        }
+        let outside = try await transport.exchange(HubRequest(method: "GET", path: "/nothing-here", body: []), deadline: .seconds(10))
+        #expect(outside.status == 404 && (try? SyncMessage.object(outside.body)) == nil, "not a protocol path: the ordinary 404")
+    }
 }
 
 /// A transport that keeps what the hub answered to each request: its path, status and `Server-Timing`.

@@ -111,12 +111,18 @@ import Testing
                     "/v1/push", bytes: notGzip, contentEncoding: "gzip", signer: .store(stranger, node: node.info.id, hub: node.hubID), nonce: 2)
             }
             // Its own key: now the body is read, and refused as a body.
-            await expectRefusal(status: 413, code: "body_too_large") {
+            await expectRefusal(status: 400, code: "malformed_gzip") {
                 _ = try await node.client.send("/v1/push", bytes: notGzip, contentEncoding: "gzip", signer: node.signer, nonce: 3)
+            }
+            // A well-formed pull in gzip with bytes after it: not gzip either (RFC 1952), however lenient a reader.
+            let pull = try Gzip.compress(SyncMessage.encode(["protocol": .number(Double(SyncProtocol.version)), "after": 0, "limit": 1]))
+            _ = try await node.client.send("/v1/pull", bytes: pull, contentEncoding: "gzip", signer: node.signer, nonce: 5)
+            await expectRefusal(status: 400, code: "malformed_gzip") {
+                _ = try await node.client.send("/v1/pull", bytes: pull + Array("}".utf8), contentEncoding: "gzip", signer: node.signer, nonce: 6)
             }
             try await hub.store.peers.revoke(node: node.info.id)
             await expectRefusal(status: 403, code: "revoked_node") {
-                _ = try await node.client.send("/v1/push", bytes: notGzip, contentEncoding: "gzip", signer: node.signer, nonce: 4)
+                _ = try await node.client.send("/v1/push", bytes: notGzip, contentEncoding: "gzip", signer: node.signer, nonce: 7)
             }
         }
     }

@@ -15,6 +15,8 @@ public struct TambonError: Error, Sendable, CustomStringConvertible {
         case forbidden
         /// No such thing.
         case notFound
+        /// The thing exists, but not for this method (a GET where only POST is served).
+        case methodNotAllowed
         /// It clashes with what is already held (a fork, a used token, a stale copy).
         case conflict
         /// Larger than allowed.
@@ -98,6 +100,7 @@ extension TambonError.Kind {
         case .unauthenticated: "กรุณายืนยันตัวตนก่อน"
         case .forbidden: "ไม่มีสิทธิ์ทำรายการนี้"
         case .notFound: "ไม่พบข้อมูลที่ต้องการ"
+        case .methodNotAllowed: "ไม่รองรับวิธีเรียกใช้นี้"
         case .conflict: "ขัดแย้งกับข้อมูลที่มีอยู่แล้ว"
         case .tooLarge: "ข้อมูลมีขนาดใหญ่เกินกำหนด"
         case .unsupportedMediaType: "ไม่รองรับรูปแบบข้อมูลนี้"
