@@ -1646,7 +1646,9 @@ def cat_blob_scope(rng, w, c):
                    "A's plans even knowing their hashes): push letters/%s.x with attachments[%s…] = {sha256, size}, then "
                    "blobs/get → 200 with A's %d bytes" % (B, A, B, sha[:12], len(r.body)))
         else:
-            c.expect(r, "4xx", want=(403, "not_referenced"), what="B asks for A's file by its own reference")
+            # §14, proof of possession: B refers to it now, but never uploaded it, so the answer is the one for a file
+            # nobody uploaded (it reveals nothing), not not_referenced.
+            c.expect(r, "4xx", want=(404, "not_here_yet"), what="B asks for A's file by its own reference")
     else:
         c.expect(put_chunk(w, oa, sha, size, 0, data[:1000]), "2xx", what="A uploads 1000 bytes")
         push(w, c, ob, ob.chain([("letters", B + ".ref-" + rid(rng), [B], ref(sha, size))]), "accept", what="B refers to A's hash")
