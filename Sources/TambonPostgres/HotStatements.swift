@@ -10,8 +10,8 @@ import PostgresNIO
 /// of it: 442 ms of planning (its two correlated subqueries) for 109 ms of execution; prepared, 3 ms. The feed
 /// page and the record states are still planned with their values on most executions (the server's choice under
 /// `plan_cache_mode = auto`); forcing generic plans made the old form of ``Heads`` sort every change of the origins
-/// named, 5.7 ms a call, so the server keeps its choice. PostgresNIO prepares each statement on a connection the
-/// first time it runs there.
+/// named, 5.7 ms a call, and it made a listing whose filter is a catch-all (sent with its values, which the setting
+/// covers too) scan the whole table, 183 ms a call; so the server keeps its choice. PostgresNIO prepares each statement on a connection the first time it runs there.
 enum HotStatements {
     /// A node's peer row with its accepted seq and refused count (``PostgresPeers/selection``).
     struct PeerByNode: PostgresPreparedStatement {
@@ -23,6 +23,35 @@ enum HotStatements {
 
         func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(node) }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    /// A node's peer row and its last nonce in one round trip: what authenticating a request reads
+    /// (``PostgresPeers/requestState(of:)``), once or twice per request. As two statements, the nonce's was planned
+    /// on every execution: 190 ms of the server's planning a minute in the steady state.
+    struct PeerRequestState: PostgresPreparedStatement {
+        static let name = "tambon_peer_request_state"
+        static let sql = "SELECT " + PostgresPeers.columns + ", p.last_nonce FROM peers p WHERE p.node_id = $1"
+        typealias Row = (PostgresPeers.Row, Int64)
+
+        let node: ByteBuffer
+
+        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(node) }
+        func decodeRow(_ row: PostgresRow) throws -> Row {
+            // The peer's columns first (a prefix of the row), then the nonce, the last column.
+            (try row.decode(PostgresPeers.Row.self), try row.makeRandomAccess()[row.count - 1].decode(Int64.self))
+        }
+    }
+
+    /// A node's last nonce (``PostgresPeers/lastNonce(of:)``: a refused replay tells the node where to resume).
+    struct LastNonce: PostgresPreparedStatement {
+        static let name = "tambon_last_nonce"
+        static let sql = "SELECT last_nonce FROM peers WHERE node_id = $1"
+        typealias Row = Int64
+
+        let node: ByteBuffer
+
+        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(node) }
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
     }
 
     /// The last position of an office's feed (0 if empty).
@@ -104,6 +133,82 @@ enum HotStatements {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    // MARK: What every write transaction runs around its changes (a push, a bank's confirmation, the roster)
+
+    /// The arrival counter, locked for the transaction: the log's one lock (``PostgresLogWriter``).
+    struct ArrivalForUpdate: PostgresPreparedStatement {
+        static let name = "tambon_arrival_for_update"
+        static let sql = "SELECT value FROM log_counters WHERE name = 'arrival' FOR UPDATE"
+        typealias Row = Int64
+
+        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+    }
+
+    /// The arrival counter moved on, before the commit.
+    struct ArrivalSet: PostgresPreparedStatement {
+        static let name = "tambon_arrival_set"
+        static let sql = "UPDATE log_counters SET value = $1 WHERE name = 'arrival'"
+        typealias Row = ()
+
+        let value: Int64
+
+        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(value) }
+        func decodeRow(_ row: PostgresRow) throws -> Row {}
+    }
+
+    /// A writer's enrolment, which the authority rules judge its changes by (``PostgresAuthority``).
+    struct WriterByNode: PostgresPreparedStatement {
+        static let name = "tambon_writer_by_node"
+        static let sql = "SELECT office, role, revoked_after_seq, legacy_seq FROM writers WHERE node_id = $1"
+        typealias Row = (String, String, Int64?, Int64)
+
+        let node: ByteBuffer
+
+        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(node) }
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    /// The hub's own row, locked for the transaction or not (``HubNodeRow``).
+    struct HubNode: PostgresPreparedStatement {
+        static let name = "tambon_hub_node"
+        static let sql = "SELECT \(HubNodeRow.columns) FROM hub_node WHERE id = 1"
+        typealias Row = HubNodeRow.Columns
+
+        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    struct HubNodeForUpdate: PostgresPreparedStatement {
+        static let name = "tambon_hub_node_for_update"
+        static let sql = HubNode.sql + " FOR UPDATE"
+        typealias Row = HubNodeRow.Columns
+
+        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    /// The head of the hub's own chain and its clock, written back.
+    struct HubNodeSaveHead: PostgresPreparedStatement {
+        static let name = "tambon_hub_node_save_head"
+        static let sql = "UPDATE hub_node SET clock = $1, last_seq = $2, last_hash = $3 WHERE id = 1"
+        typealias Row = ()
+
+        let clock: Int64
+        let lastSeq: Int64
+        let lastHash: ByteBuffer?
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(clock)
+            bindings.append(lastSeq)
+            bindings.append(lastHash)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row {}
     }
 
     static func bindings(_ value: some PostgresEncodable) throws -> PostgresBindings {

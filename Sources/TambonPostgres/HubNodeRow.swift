@@ -20,15 +20,17 @@ struct HubNodeRow: Sendable {
         NodeInfo(id: id, office: office, name: name, host: host, createdMillis: createdMillis, clock: clock, lastSeq: lastSeq, lastHash: lastHash)
     }
 
+    /// The columns the row is read from, in this order (``HotStatements/HubNode``).
+    static let columns = "node_id, private_key, office, name, host, created_ms, clock, last_seq, last_hash"
+    typealias Columns = (ByteBuffer, ByteBuffer, String, String, String, Int64, Int64, Int64, ByteBuffer?)
+
     /// The row, or nil before the hub is initialised. `forUpdate` locks it for the caller's transaction.
     static func fetch(_ connection: PostgresConnection, logger: Logger, forUpdate: Bool = false) async throws -> HubNodeRow? {
-        let query: PostgresQuery =
+        let rows =
             forUpdate
-            ? "SELECT node_id, private_key, office, name, host, created_ms, clock, last_seq, last_hash FROM hub_node WHERE id = 1 FOR UPDATE"
-            : "SELECT node_id, private_key, office, name, host, created_ms, clock, last_seq, last_hash FROM hub_node WHERE id = 1"
-        for try await (node, key, office, name, host, created, clock, seq, hash) in try await connection.query(query, logger: logger).decode(
-            (ByteBuffer, ByteBuffer, String, String, String, Int64, Int64, Int64, ByteBuffer?).self)
-        {
+            ? try await connection.execute(HotStatements.HubNodeForUpdate(), logger: logger)
+            : try await connection.execute(HotStatements.HubNode(), logger: logger)
+        for try await (node, key, office, name, host, created, clock, seq, hash) in rows {
             guard let id = NodeID(bytes: Array(buffer: node)) else { throw StoreError(.corrupt, "the hub's node id in the database is malformed") }
             return HubNodeRow(
                 id: id, seed: Array(buffer: key), office: office, name: name, host: host, createdMillis: created,
@@ -39,10 +41,9 @@ struct HubNodeRow: Sendable {
 
     /// Writes the head of the chain and the clock back (in the caller's transaction).
     func saveHead(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
-            """
-            UPDATE hub_node SET clock = \(Int64(bitPattern: clock.rawValue)), last_seq = \(lastSeq),
-                last_hash = \(lastHash.map { ByteBuffer(bytes: $0) }) WHERE id = 1
-            """, logger: logger)
+        _ = try await connection.execute(
+            HotStatements.HubNodeSaveHead(
+                clock: Int64(bitPattern: clock.rawValue), lastSeq: lastSeq, lastHash: lastHash.map { ByteBuffer(bytes: $0) }),
+            logger: logger)
     }
 }

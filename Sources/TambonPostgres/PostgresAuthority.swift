@@ -24,9 +24,9 @@ struct PostgresAuthority {
     mutating func enrolment(of node: NodeID) async throws -> Enrolment? {
         if let cached = known[node] { return cached }
         var found: Enrolment?
-        for try await (office, role, revoked, legacy) in try await connection.query(
-            "SELECT office, role, revoked_after_seq, legacy_seq FROM writers WHERE node_id = \(ByteBuffer(bytes: node.bytes))", logger: logger
-        ).decode((String, String, Int64?, Int64).self) {
+        for try await (office, role, revoked, legacy) in try await connection.execute(
+            HotStatements.WriterByNode(node: ByteBuffer(bytes: node.bytes)), logger: logger)
+        {
             if let role = NodeRole(rawValue: role) {
                 found = Enrolment(node: node, office: office, role: role, revokedAfterSeq: revoked, legacySeq: legacy)
             }

@@ -59,9 +59,7 @@ final class PostgresLogWriter {
         self.connection = connection
         self.logger = logger
         var value: Int64?
-        for try await counter in try await connection.query(
-            "SELECT value FROM log_counters WHERE name = 'arrival' FOR UPDATE", logger: logger
-        ).decode(Int64.self) {
+        for try await counter in try await connection.execute(HotStatements.ArrivalForUpdate(), logger: logger) {
             value = counter
         }
         guard let value else { throw StoreError(.corrupt, "the hub's database has no arrival counter") }
@@ -282,7 +280,7 @@ final class PostgresLogWriter {
                 """, logger: logger)
         }
         if arrival != startArrival {
-            try await connection.query("UPDATE log_counters SET value = \(arrival) WHERE name = 'arrival'", logger: logger)
+            _ = try await connection.execute(HotStatements.ArrivalSet(value: arrival), logger: logger)
         }
     }
 

@@ -10,13 +10,13 @@ public struct PostgresPeers: Sendable {
     let store: PostgresStore
 
     /// The columns of a ``Peer``, with its accepted seq and refused count.
-    static let selection = """
-        SELECT p.node_id, p.office, p.role, p.name, p.status, p.enrolled_ms, p.last_seen_ms, p.skew_ms, p.revoked_after_seq, p.officer,
+    static let columns = """
+        p.node_id, p.office, p.role, p.name, p.status, p.enrolled_ms, p.last_seen_ms, p.skew_ms, p.revoked_after_seq, p.officer,
                (SELECT coalesce(max(seq), 0) FROM changes c WHERE c.origin = p.node_id),
                (SELECT count(*) FROM changes c WHERE c.origin = p.node_id AND c.refused IS NOT NULL),
                p.legacy_seq, p.revoked_ms
-        FROM peers p
         """
+    static let selection = "SELECT " + columns + " FROM peers p"
     typealias Row = (ByteBuffer, String, String, String, String, Int64, Int64?, Int64?, Int64?, String?, Int64, Int64, Int64, Int64?)
 
     public func createEnrolmentToken(
@@ -130,11 +130,9 @@ public struct PostgresPeers: Sendable {
 
     public func requestState(of node: NodeID) async throws -> (peer: Peer, lastNonce: Int64)? {
         try await store.database { connection in
-            guard let peer = try await Self.peer(node, connection: connection, logger: store.logger) else { return nil }
-            for try await nonce in try await connection.query(
-                "SELECT last_nonce FROM peers WHERE node_id = \(ByteBuffer(bytes: node.bytes))", logger: store.logger
-            ).decode(Int64.self) {
-                return (peer, nonce)
+            let statement = HotStatements.PeerRequestState(node: ByteBuffer(bytes: node.bytes))
+            for try await (row, nonce) in try await connection.execute(statement, logger: store.logger) {
+                return Self.peer(row).map { ($0, nonce) }
             }
             return nil
         }
@@ -158,9 +156,7 @@ public struct PostgresPeers: Sendable {
 
     public func lastNonce(of node: NodeID) async throws -> Int64? {
         try await store.database { connection in
-            for try await nonce in try await connection.query(
-                "SELECT last_nonce FROM peers WHERE node_id = \(ByteBuffer(bytes: node.bytes))", logger: store.logger
-            ).decode(Int64.self) {
+            for try await nonce in try await connection.execute(HotStatements.LastNonce(node: ByteBuffer(bytes: node.bytes)), logger: store.logger) {
                 return nonce
             }
             return nil
