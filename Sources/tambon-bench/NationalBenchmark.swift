@@ -33,6 +33,8 @@ struct NationalBenchmark {
     var outageOffices = 1_000
     var outageChanges = 500
     var confirmationsPerSecond = 200.0
+    /// The bank's requests in flight at most: a confirmation offered beyond them waits in this process.
+    var bankConnections = 32
     /// Which hubs to run: `sqlite`, `postgres` (a throwaway cluster unless `postgres` names a server).
     var backends: Set<String> = ["sqlite", "postgres"]
     var postgres: String?
@@ -43,7 +45,7 @@ struct NationalBenchmark {
     static let operatorPassword = "national bench operator"
 
     /// Options after `national`: `--offices N --applications N --steady-seconds S --outage-offices N --outage-changes N
-    /// --confirmations-per-second R --backends sqlite,postgres --postgres URL`.
+    /// --confirmations-per-second R --bank-connections N --backends sqlite,postgres --postgres URL`.
     init(directory: String, arguments: [String]) throws {
         self.directory = directory
         var rest = arguments[...]
@@ -62,6 +64,7 @@ struct NationalBenchmark {
             }
             let numeric: Set = [
                 "--offices", "--applications", "--steady-seconds", "--outage-offices", "--outage-changes", "--confirmations-per-second",
+                "--bank-connections",
             ]
             guard numeric.contains(flag) else { throw TambonError(.invalid, "usage", "unknown option \(flag) (see tambon-bench --help)") }
             guard let text = rest.popFirst(), let value = Double(text), value >= 0, value <= 10_000_000 else {
@@ -74,6 +77,7 @@ struct NationalBenchmark {
             case "--outage-offices": outageOffices = Int(value)
             case "--outage-changes": outageChanges = min(SyncProtocol.maximumPushChanges, max(1, Int(value)))
             case "--confirmations-per-second": confirmationsPerSecond = value
+            case "--bank-connections": bankConnections = min(1_024, max(1, Int(value)))
             default: throw TambonError(.invalid, "usage", "unknown option \(flag)")
             }
         }
@@ -249,7 +253,7 @@ struct NationalBenchmark {
         // event loop in this process, so one's client work does not queue another's requests (PooledTransport).
         let idle = try PooledTransport(url: hub.url, caPEM: caPEM, connections: 64, ownEventLoop: true)
         let pushing = try PooledTransport(url: hub.url, caPEM: caPEM, connections: max(1, outageOffices))
-        let bank = try PooledTransport(url: hub.url, caPEM: caPEM, connections: 32, ownEventLoop: true)
+        let bank = try PooledTransport(url: hub.url, caPEM: caPEM, connections: bankConnections, ownEventLoop: true)
         return try await withTeardown {
             var figures: [String: JSONValue] = [:]
 

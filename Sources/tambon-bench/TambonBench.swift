@@ -17,6 +17,7 @@ struct TambonBench {
             usage: tambon-bench store|sync|intake|reports|fees|letters|restore [--dir DIR]
                    tambon-bench national [--dir DIR] [--offices N] [--applications N] [--steady-seconds S]
                                          [--outage-offices N] [--outage-changes N] [--confirmations-per-second R]
+                                         [--bank-connections N]
                                          [--backends sqlite,postgres] [--postgres URL]
 
             Build it with -c release: a debug build's figures mean nothing. `national` runs each backend in turn
