@@ -309,6 +309,7 @@ let package = Package(
                 Product.asyncHTTPClient,
                 Product.nioSSL,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 Product.hummingbird,
                 Product.logging,
                 Product.nioCore,
