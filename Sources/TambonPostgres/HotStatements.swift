@@ -14,28 +14,28 @@ import PostgresNIO
 /// covers too) scan the whole table, 183 ms a call; so the server keeps its choice. PostgresNIO prepares each statement on a connection the first time it runs there.
 enum HotStatements {
     /// A node's peer row with its accepted seq and refused count (``PostgresPeers/selection``).
-    struct PeerByNode: PostgresPreparedStatement {
+    struct PeerByNode: OneValueStatement {
         static let name = "tambon_peer_by_node"
         static let sql = PostgresPeers.selection + " WHERE p.node_id = $1"
         typealias Row = PostgresPeers.Row
 
         let node: ByteBuffer
 
-        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(node) }
+        var bound: some PostgresEncodable { node }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     /// A node's peer row and its last nonce in one round trip: what authenticating a request reads
     /// (``PostgresPeers/requestState(of:)``), once or twice per request. As two statements, the nonce's was planned
     /// on every execution: 190 ms of the server's planning a minute in the steady state.
-    struct PeerRequestState: PostgresPreparedStatement {
+    struct PeerRequestState: OneValueStatement {
         static let name = "tambon_peer_request_state"
         static let sql = "SELECT " + PostgresPeers.columns + ", p.last_nonce FROM peers p WHERE p.node_id = $1"
         typealias Row = (PostgresPeers.Row, Int64)
 
         let node: ByteBuffer
 
-        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(node) }
+        var bound: some PostgresEncodable { node }
         func decodeRow(_ row: PostgresRow) throws -> Row {
             // The peer's columns first (a prefix of the row), then the nonce, the last column.
             (try row.decode(PostgresPeers.Row.self), try row.makeRandomAccess()[row.count - 1].decode(Int64.self))
@@ -43,27 +43,25 @@ enum HotStatements {
     }
 
     /// A node's last nonce (``PostgresPeers/lastNonce(of:)``: a refused replay tells the node where to resume).
-    struct LastNonce: PostgresPreparedStatement {
+    struct LastNonce: OneValueStatement {
         static let name = "tambon_last_nonce"
         static let sql = "SELECT last_nonce FROM peers WHERE node_id = $1"
         typealias Row = Int64
 
         let node: ByteBuffer
 
-        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(node) }
-        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+        var bound: some PostgresEncodable { node }
     }
 
     /// The last position of an office's feed (0 if empty).
-    struct FeedEnd: PostgresPreparedStatement {
+    struct FeedEnd: OneValueStatement {
         static let name = "tambon_feed_end"
         static let sql = "SELECT coalesce(max(position), 0)::bigint FROM feed WHERE office = $1"
         typealias Row = Int64
 
         let office: String
 
-        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(office) }
-        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+        var bound: some PostgresEncodable { office }
     }
 
     /// A page of an office's feed after a position, with the changes, leaving out one origin's.
@@ -96,7 +94,7 @@ enum HotStatements {
     /// Each origin's highest held seq and its hash: one backward step of `changes_by_origin` per origin. (The
     /// `DISTINCT ON` form it replaces took 5.7 ms a call under a generic plan, which sorted every change of the
     /// origins named; this form has the same plan whatever the array holds.)
-    struct Heads: PostgresPreparedStatement {
+    struct Heads: OneValueStatement {
         static let name = "tambon_heads"
         static let sql = """
             SELECT o.origin, h.seq, h.hash FROM unnest($1::bytea[]) AS o(origin)
@@ -106,7 +104,7 @@ enum HotStatements {
 
         let origins: [ByteBuffer]
 
-        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(origins) }
+        var bound: some PostgresEncodable { origins }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
@@ -138,55 +136,50 @@ enum HotStatements {
     // MARK: What every write transaction runs around its changes (a push, a bank's confirmation, the roster)
 
     /// The arrival counter, locked for the transaction: the log's one lock (``PostgresLogWriter``).
-    struct ArrivalForUpdate: PostgresPreparedStatement {
+    struct ArrivalForUpdate: UnboundStatement {
         static let name = "tambon_arrival_for_update"
         static let sql = "SELECT value FROM log_counters WHERE name = 'arrival' FOR UPDATE"
         typealias Row = Int64
 
-        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
-        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
     }
 
     /// The arrival counter moved on, before the commit.
-    struct ArrivalSet: PostgresPreparedStatement {
+    struct ArrivalSet: OneValueStatement {
         static let name = "tambon_arrival_set"
         static let sql = "UPDATE log_counters SET value = $1 WHERE name = 'arrival'"
         typealias Row = ()
 
         let value: Int64
 
-        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(value) }
-        func decodeRow(_ row: PostgresRow) throws -> Row {}
+        var bound: some PostgresEncodable { value }
     }
 
     /// A writer's enrolment, which the authority rules judge its changes by (``PostgresAuthority``).
-    struct WriterByNode: PostgresPreparedStatement {
+    struct WriterByNode: OneValueStatement {
         static let name = "tambon_writer_by_node"
         static let sql = "SELECT office, role, revoked_after_seq, legacy_seq FROM writers WHERE node_id = $1"
         typealias Row = (String, String, Int64?, Int64)
 
         let node: ByteBuffer
 
-        func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(node) }
+        var bound: some PostgresEncodable { node }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     /// The hub's own row, locked for the transaction or not (``HubNodeRow``).
-    struct HubNode: PostgresPreparedStatement {
+    struct HubNode: UnboundStatement {
         static let name = "tambon_hub_node"
         static let sql = "SELECT \(HubNodeRow.columns) FROM hub_node WHERE id = 1"
         typealias Row = HubNodeRow.Columns
 
-        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
-    struct HubNodeForUpdate: PostgresPreparedStatement {
+    struct HubNodeForUpdate: UnboundStatement {
         static let name = "tambon_hub_node_for_update"
         static let sql = HubNode.sql + " FOR UPDATE"
         typealias Row = HubNodeRow.Columns
 
-        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
@@ -208,7 +201,6 @@ enum HotStatements {
             return bindings
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> Row {}
     }
 
     static func bindings(_ value: some PostgresEncodable) throws -> PostgresBindings {
@@ -216,4 +208,29 @@ enum HotStatements {
         try bindings.append(value)
         return bindings
     }
+}
+
+/// A prepared statement bound to one value (``bound``).
+protocol OneValueStatement: PostgresPreparedStatement {
+    associatedtype Bound: PostgresEncodable
+    var bound: Bound { get }
+}
+
+extension OneValueStatement {
+    func makeBindings() throws -> PostgresBindings { try HotStatements.bindings(bound) }
+}
+
+/// A prepared statement with no parameters.
+protocol UnboundStatement: PostgresPreparedStatement {}
+
+extension UnboundStatement {
+    func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+}
+
+extension PostgresPreparedStatement where Row == Int64 {
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+}
+
+extension PostgresPreparedStatement where Row == () {
+    func decodeRow(_ row: PostgresRow) throws -> Row { () }
 }
