@@ -5,7 +5,7 @@ import TambonCore
 import TambonStore
 
 /// Writes changes into the hub's log on PostgreSQL inside one transaction, set-wise: changes, feed rows and merges
-/// are gathered in memory and sent one statement per table (arrays bound as parameters) when ``flush()`` runs —
+/// are gathered in memory and sent in one statement (arrays bound as parameters) when ``flush()`` runs —
 /// before anything reads what they would change, and at the end. It does what `ChangeWriter` does on SQLite with
 /// the same rules (SPEC §6.1 routing, §8 merge): the merge is reduced per key first (the greatest version of each
 /// register, the least of each set element), which is the same state since both rules are associative.
@@ -214,74 +214,26 @@ final class PostgresLogWriter {
         }
     }
 
-    /// Sends what is pending: the changes, their feed rows, then the merged state, and moves the counter.
+    /// Sends what is pending, in one statement (``HotStatements/Flush``): the changes, their feed rows, the merged
+    /// state, and the counter moved on. Under the log's lock a round trip costs more than its rows: in the national
+    /// simulation's outage a bank's batch of 30 confirmations spent 14 ms of its lock in the five statements this
+    /// was, one after another.
     func flush() async throws {
-        if !changes.isEmpty {
-            let c = changes
-            try await connection.query(
-                """
-                INSERT INTO changes (office, origin, seq, arrival, hlc, collection, record_id, scope, ops, prev, hash, sig, refused, refused_message)
-                SELECT o, g, s, a, h, c, r, sc, op, NULLIF(p, ''::bytea), hs, sg, NULLIF(rf, ''), NULLIF(rm, '')
-                FROM unnest(\(c.office), \(c.origin), \(c.seq), \(c.arrival), \(c.hlc), \(c.collection), \(c.record), \(c.scope),
-                            \(c.operations), \(c.previous), \(c.hash), \(c.signature), \(c.refused), \(c.refusedMessage))
-                    AS t(o, g, s, a, h, c, r, sc, op, p, hs, sg, rf, rm)
-                """, logger: logger)
-            changes = ChangeColumns()
-        }
-        if !feed.isEmpty {
-            let offices = feed.map(\.office), sources = feed.map(\.source), arrivals = feed.map(\.arrival)
-            try await connection.query(
-                """
-                INSERT INTO feed (office, source_office, arrival)
-                SELECT o, s, a FROM unnest(\(offices), \(sources), \(arrivals)) WITH ORDINALITY AS t(o, s, a, n) ORDER BY n
-                """, logger: logger)
-            feed.removeAll(keepingCapacity: true)
-        }
-        if !recordWinners.isEmpty {
-            let rows = Array(recordWinners)
-            recordWinners.removeAll(keepingCapacity: true)
-            try await connection.query(
-                """
-                INSERT INTO records (office, collection, record_id, scope, hlc, origin, seq)
-                SELECT * FROM unnest(\(rows.map(\.key.home)), \(rows.map(\.key.collection)), \(rows.map(\.key.record)), \(rows.map(\.value.scope)),
-                                     \(rows.map { Self.hlc($0.value.version) }), \(rows.map { Self.bytes($0.value.version.origin) }), \(rows.map(\.value.version.seq)))
-                ON CONFLICT (office, collection, record_id) DO UPDATE
-                SET scope = excluded.scope, hlc = excluded.hlc, origin = excluded.origin, seq = excluded.seq
-                WHERE (excluded.hlc, excluded.origin, excluded.seq) > (records.hlc, records.origin, records.seq)
-                """, logger: logger)
-        }
-        if !fieldWinners.isEmpty {
-            let rows = Array(fieldWinners)
-            fieldWinners.removeAll(keepingCapacity: true)
-            try await connection.query(
-                """
-                INSERT INTO fields (office, collection, record_id, field, value, hlc, origin, seq)
-                SELECT * FROM unnest(\(rows.map(\.key.record.home)), \(rows.map(\.key.record.collection)), \(rows.map(\.key.record.record)),
-                                     \(rows.map(\.key.field)), \(rows.map(\.value.value)), \(rows.map { Self.hlc($0.value.version) }),
-                                     \(rows.map { Self.bytes($0.value.version.origin) }), \(rows.map(\.value.version.seq)))
-                ON CONFLICT (office, collection, record_id, field) DO UPDATE
-                SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin, seq = excluded.seq
-                WHERE (excluded.hlc, excluded.origin, excluded.seq) > (fields.hlc, fields.origin, fields.seq)
-                """, logger: logger)
-        }
-        if !elementWinners.isEmpty {
-            let rows = Array(elementWinners)
-            elementWinners.removeAll(keepingCapacity: true)
-            try await connection.query(
-                """
-                INSERT INTO set_elements (office, collection, record_id, field, element_id, value, hlc, origin, seq)
-                SELECT * FROM unnest(\(rows.map(\.key.record.home)), \(rows.map(\.key.record.collection)), \(rows.map(\.key.record.record)),
-                                     \(rows.map(\.key.field)), \(rows.map(\.key.element)), \(rows.map(\.value.value)),
-                                     \(rows.map { Self.hlc($0.value.version) }), \(rows.map { Self.bytes($0.value.version.origin) }),
-                                     \(rows.map(\.value.version.seq)))
-                ON CONFLICT (office, collection, record_id, field, element_id) DO UPDATE
-                SET value = excluded.value, hlc = excluded.hlc, origin = excluded.origin, seq = excluded.seq
-                WHERE (excluded.hlc, excluded.origin, excluded.seq) < (set_elements.hlc, set_elements.origin, set_elements.seq)
-                """, logger: logger)
-        }
-        if arrival != startArrival {
-            _ = try await connection.execute(HotStatements.ArrivalSet(value: arrival), logger: logger)
-        }
+        guard
+            !changes.isEmpty || !feed.isEmpty || !recordWinners.isEmpty || !fieldWinners.isEmpty || !elementWinners.isEmpty
+                || arrival != startArrival
+        else { return }
+        var statement = HotStatements.Flush(changes: changes, arrival: arrival)
+        statement.feed(feed)
+        statement.records(recordWinners)
+        statement.fields(fieldWinners)
+        statement.elements(elementWinners)
+        changes = ChangeColumns()
+        feed.removeAll(keepingCapacity: true)
+        recordWinners.removeAll(keepingCapacity: true)
+        fieldWinners.removeAll(keepingCapacity: true)
+        elementWinners.removeAll(keepingCapacity: true)
+        _ = try await connection.execute(statement, logger: logger)
     }
 
     // MARK: Conversions

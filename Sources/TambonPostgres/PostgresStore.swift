@@ -13,8 +13,8 @@ import TambonStore
 /// Every write to the log runs in one transaction that first locks the `arrival` counter, so log writers are
 /// serialised as SQLite's single writer is: arrival numbers and feed positions commit in the order they were
 /// taken, and a puller's cursor never passes a position still to commit. Batches are written set-wise (one
-/// statement per table per batch, arrays bound as parameters), so a push costs a handful of round trips, not one
-/// per change.
+/// statement for every table, arrays bound as parameters), so a push costs a handful of round trips, not one per
+/// change.
 public final class PostgresStore: Sendable {
     public let configuration: StoreConfiguration
     public let settings: DatabaseSettings
