@@ -92,10 +92,11 @@ extension Store {
     public func hubHasLatestChange(collection: String, record: String) async throws -> Bool {
         try await writer.read { db in
             guard let node = try NodeRow.fetch(db) else { return false }
+            // `+origin`: found through the record's index, not by reading every change this node ever wrote.
             let latest = try Int64.fetchOne(
                 db,
                 cached: """
-                    SELECT MAX(seq) FROM changes WHERE collection = ? AND record_id = ? AND origin = ?
+                    SELECT MAX(seq) FROM changes WHERE collection = ? AND record_id = ? AND +origin = ?
                     """, arguments: [collection, record, Data(node.id.bytes)])
             guard let latest else { return true }
             return latest <= (try Self.cursor(db, CursorName.acknowledged))

@@ -245,6 +245,40 @@ enum StoreMigrator {
                     ALTER TABLE peers ADD COLUMN officer TEXT;
                     """)
         }
+        migrator.registerMigration("v11-log-by-arrival") { db in
+            // The log keyed by its arrival, as a rowid table, rather than by (origin, seq) WITHOUT ROWID. A change row
+            // (its operations, hash, signature and previous hash) runs to hundreds of bytes: in a WITHOUT ROWID table
+            // every row is an index key, copied into interior pages too, so few fit a page. Keyed by arrival, a new
+            // change is an append at the table's end, interior pages hold integers only, and the arrival index goes:
+            // arrival is the rowid. (origin, seq) stays unique, by an index of its own. Copies the log once.
+            try db.execute(
+                sql: """
+                    CREATE TABLE changes_by_arrival_new (
+                        origin BLOB NOT NULL,
+                        seq INTEGER NOT NULL,
+                        arrival INTEGER PRIMARY KEY,
+                        hlc INTEGER NOT NULL,
+                        collection TEXT NOT NULL,
+                        record_id TEXT NOT NULL,
+                        scope TEXT NOT NULL,
+                        ops TEXT NOT NULL,
+                        prev BLOB,
+                        hash BLOB NOT NULL,
+                        sig BLOB NOT NULL,
+                        refused TEXT,
+                        refused_message TEXT
+                    );
+                    INSERT INTO changes_by_arrival_new
+                    SELECT origin, seq, arrival, hlc, collection, record_id, scope, ops, prev, hash, sig, refused, refused_message
+                    FROM changes ORDER BY arrival;
+                    DROP TABLE changes;
+                    ALTER TABLE changes_by_arrival_new RENAME TO changes;
+                    CREATE UNIQUE INDEX changes_by_origin ON changes (origin, seq);
+                    -- Entries of a rowid table's index end with the rowid: this is ordered by arrival within a record.
+                    CREATE INDEX changes_by_record ON changes (collection, record_id);
+                    CREATE INDEX changes_refused ON changes (origin, seq) WHERE refused IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }
