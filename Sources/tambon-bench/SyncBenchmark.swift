@@ -52,14 +52,21 @@ struct SyncBenchmark {
         let operations = 100_000
         print("pushing them to the hub …")
         let pushClient = try HubClient(url: url, caPEM: hub.caPEM)
+        let pushCPUBefore = NationalBenchmark.ownCPUSeconds()
         let (pushSeconds, pushReport) = try await timed {
             try await SyncEngine(store: writer, transport: pushClient, logger: quiet).round(deadline: .seconds(600))
         }
+        // Node and hub share this process: what the push cost in CPU, both sides together, against what the cores had.
+        let pushCPU = NationalBenchmark.ownCPUSeconds() - pushCPUBefore
         await pushClient.shutdown()
         print(
             String(
                 format: "(a) push: %.0f ops/s (%.2f s), %.1f bytes on the wire per change", Double(operations) / pushSeconds, pushSeconds,
                 Double(pushReport.bytesSent) / 20_000))
+        print(
+            String(
+                format: "    push CPU, node and hub: %.2f s, %.0f µs a change; the cores %.0f%% busy", pushCPU, pushCPU / 20_000 * 1e6,
+                pushCPU / (pushSeconds * Double(ProcessInfo.processInfo.activeProcessorCount)) * 100))
 
         let reader = try await hub.node(office: "5001", role: .survey, url: url, name: "reader")
         let pullClient = try HubClient(url: url, caPEM: hub.caPEM)
@@ -190,6 +197,7 @@ struct SyncBenchmark {
             "throttled_warm_s": .number((warmSeconds * 100).rounded() / 100),
             "throttled_warm_bound_s": .number((warmBound * 100).rounded() / 100),
             "verify_floor_s": .number((verifyFloor * 100).rounded() / 100),
+            "push_cpu_us_per_change": .number((pushCPU / 20_000 * 1e6).rounded()),
             "push_vs_floor": .number((max(verifyFloor, bare) / pushSeconds * 1000).rounded() / 1000),
             "ratio_ceiling": .number((Double(operations) / verifyFloor / rowsPerSecond * 1000).rounded() / 1000),
             "noop_syncs_per_s": .number((Double(syncs) / 20).rounded()),
