@@ -359,7 +359,9 @@ struct NationalBenchmark {
             }
             let noOpSamples = try await noOps.value
             let noOpLatencies = noOpSamples.map(\.milliseconds).sorted()
-            let (paid, paidLatencies) = try await confirmations.value
+            let confirmed = try await confirmations.value
+            let paid = confirmed.count
+            let paidLatencies = confirmed.map(\.sample.milliseconds)
             let noOpP99 = Self.percentile(noOpLatencies, 99)
             let paidP99 = Self.percentile(paidLatencies, 99)
             let drainedChanges = outageOffices * outageChanges
@@ -425,6 +427,19 @@ struct NationalBenchmark {
                 String(
                     format: "    bank confirmations meanwhile: %d (%.0f/s), p50 %.1f ms, p99 %.1f ms", paid, Double(paid) / drained,
                     Self.percentile(paidLatencies, 50), paidP99))
+            // What the slowest confirmations waited on: a bank waits a second before it sends one again.
+            let paidTail = confirmed.filter { $0.sample.milliseconds >= paidP99 }
+            let retried = confirmed.filter { !$0.turnedAway.isEmpty }
+            if let first = paidTail.map(\.sample.sentAfter).min(), let last = paidTail.map(\.sample.sentAfter).max() {
+                let causes = Dictionary(grouping: retried.flatMap(\.turnedAway), by: { $0 }).mapValues(\.count)
+                    .sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", ")
+                print(
+                    String(
+                        format:
+                            "    confirmations sent again: %d (%@); of the slowest 1 %%, %d were sent again; they were first sent %.1f to %.1f s into the drain",
+                        retried.count, causes.isEmpty ? "none" : causes, paidTail.filter { !$0.turnedAway.isEmpty }.count, first, last))
+            }
+            figures["outage_confirmation_retries"] = .number(Double(retried.count))
             figures["outage_changes"] = .number(Double(drainedChanges))
             figures["outage_drain_s"] = .number(drained.rounded(to: 2))
             figures["outage_push_retries"] = .number(Double(pushRetries))
@@ -502,12 +517,19 @@ struct NationalBenchmark {
         }
     }
 
-    /// Bank confirmations of the seeded bills at `rate` a second until `stop`: how many, and their latencies.
-    static func confirm(rate: Double, bills: Int, over transport: PooledTransport, until stop: Stopwatch) async throws -> (Int, [Double]) {
-        guard rate > 0 else { return (0, []) }
+    /// One bank confirmation: when it was first sent, how long until it was recorded, and what turned away the
+    /// attempts before (a status, or "no answer").
+    struct Confirmation: Sendable {
+        let sample: Sample
+        let turnedAway: [String]
+    }
+
+    /// Bank confirmations of the seeded bills at `rate` a second until `stop`, by latency.
+    static func confirm(rate: Double, bills: Int, over transport: PooledTransport, until stop: Stopwatch) async throws -> [Confirmation] {
+        guard rate > 0 else { return [] }
         let clock = ContinuousClock()
         let start = clock.now
-        return try await withThrowingTaskGroup(of: Double.self) { group in
+        return try await withThrowingTaskGroup(of: Confirmation.self) { group in
             for index in 0..<bills {
                 if stop.stopped { break }
                 try await clock.sleep(until: start + .seconds(Double(index) / rate))
@@ -528,28 +550,30 @@ struct NationalBenchmark {
                     let sent = clock.now
                     // A bank retries a confirmation that got no answer or a 503 (its documentation says so): the
                     // latency counts from the first attempt.
-                    var attempts = 0
+                    var turnedAway: [String] = []
                     while true {
-                        attempts += 1
                         do {
                             let (status, _, _) = try await transport.execute(request, deadline: .seconds(60))
                             if status == .ok { break }
-                            guard status == .serviceUnavailable || status == .tooManyRequests, attempts < 20 else {
+                            guard status == .serviceUnavailable || status == .tooManyRequests, turnedAway.count < 19 else {
                                 throw TambonError(.badResponse, "bench", "bank confirmation \(index): \(status)")
                             }
+                            turnedAway.append(String(status.code))
                         } catch let error as TambonError {
                             throw error
                         } catch {
-                            guard attempts < 20 else { throw error }
+                            guard turnedAway.count < 19 else { throw error }
+                            turnedAway.append("no answer")
                         }
                         try await Task.sleep(for: .seconds(1))
                     }
-                    return (clock.now - sent).seconds * 1_000
+                    let sample = Sample(sentAfter: (sent - start).seconds, milliseconds: (clock.now - sent).seconds * 1_000)
+                    return Confirmation(sample: sample, turnedAway: turnedAway)
                 }
             }
-            var latencies: [Double] = []
-            for try await latency in group { latencies.append(latency) }
-            return (latencies.count, latencies.sorted())
+            var confirmations: [Confirmation] = []
+            for try await confirmation in group { confirmations.append(confirmation) }
+            return confirmations.sorted { $0.sample.milliseconds < $1.sample.milliseconds }
         }
     }
 

@@ -12,17 +12,21 @@ struct TambonBench {
             directory = arguments[flag + 1]
             arguments.removeSubrange(flag...(flag + 1))
         }
+        // The working directory goes when the run ends, unless kept (the hub's log of `national` is there).
+        let keep = arguments.contains("--keep")
+        arguments.removeAll { $0 == "--keep" }
         let benchmarks: Set = ["store", "sync", "intake", "reports", "fees", "letters", "restore", "national"]
         let usage = """
-            usage: tambon-bench store|sync|intake|reports|fees|letters|restore [--dir DIR]
-                   tambon-bench national [--dir DIR] [--offices N] [--applications N] [--steady-seconds S]
+            usage: tambon-bench store|sync|intake|reports|fees|letters|restore [--dir DIR] [--keep]
+                   tambon-bench national [--dir DIR] [--keep] [--offices N] [--applications N] [--steady-seconds S]
                                          [--outage-offices N] [--outage-changes N] [--confirmations-per-second R]
                                          [--bank-connections N]
                                          [--backends sqlite,postgres] [--postgres URL]
 
             Build it with -c release: a debug build's figures mean nothing. `national` runs each backend in turn
             (PostgreSQL in a throwaway cluster unless --postgres names a server) and prints one JSON line per backend;
-            the others print one JSON line of figures. BENCHMARKS.md says what each measures.
+            the others print one JSON line of figures. BENCHMARKS.md says what each measures. The working
+            directory is removed at the end unless --keep is given (`national` leaves the hub's log there).
 
             """
         if arguments.contains("--help") || arguments.contains("-h") {
@@ -38,7 +42,7 @@ struct TambonBench {
         #endif
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+            defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
             if name == "national" {
                 for line in try await NationalBenchmark(directory: directory, arguments: Array(arguments.dropFirst())).run() {
                     print(JSONValue.object(line).canonicalText)
